@@ -1,0 +1,164 @@
+package dev.stockroom.common.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Typed access to environment variables. Every accessor either returns a valid value or throws a
+ * {@link ConfigException} whose message names the variable, what was expected and what was found,
+ * so a bad deployment fails at start with one readable line.
+ */
+public final class Env {
+  private final Map<String, String> values;
+
+  public Env(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  public static Env system() {
+    return new Env(System.getenv());
+  }
+
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  public Optional<String> optional(String name) {
+    String value = values.get(name);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  public String string(String name, String defaultValue) {
+    return optional(name).orElse(defaultValue);
+  }
+
+  public String required(String name, String expected) {
+    return optional(name)
+        .orElseThrow(() -> new ConfigException(name + " is required: " + expected));
+  }
+
+  public int port(String name, int defaultValue) {
+    int port = integer(name, defaultValue, "a TCP port number from 1 to 65535");
+    if (port < 1 || port > 65535) {
+      throw invalid(name, "a TCP port number from 1 to 65535", String.valueOf(port));
+    }
+    return port;
+  }
+
+  public int intInRange(String name, int defaultValue, int min, int max) {
+    String expected = "a whole number from " + min + " to " + max;
+    int value = integer(name, defaultValue, expected);
+    if (value < min || value > max) {
+      throw invalid(name, expected, String.valueOf(value));
+    }
+    return value;
+  }
+
+  public Duration duration(String name, Duration defaultValue) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      Duration value = Duration.parse(raw.get());
+      if (value.isNegative()) {
+        throw invalid(name, "a non-negative ISO-8601 duration such as PT15M", raw.get());
+      }
+      return value;
+    } catch (DateTimeParseException e) {
+      throw invalid(name, "an ISO-8601 duration such as PT15M or PT0.5S", raw.get());
+    }
+  }
+
+  /** A URI with one of the given schemes and a host, e.g. {@code postgresql://u:p@host:5432/db}. */
+  public URI uri(String name, String defaultValue, String... schemes) {
+    String raw = string(name, defaultValue);
+    String expected =
+        "a URI like "
+            + schemes[0]
+            + "://host:port/..."
+            + " (scheme "
+            + String.join(" or ", schemes)
+            + ")";
+    if (raw == null) {
+      throw new ConfigException(name + " is required: " + expected);
+    }
+    try {
+      URI uri = new URI(raw);
+      if (uri.getScheme() == null
+          || Arrays.stream(schemes).noneMatch(s -> s.equalsIgnoreCase(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw invalid(name, expected, redact(raw));
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw invalid(name, expected, redact(raw));
+    }
+  }
+
+  /** Comma-separated host:port pairs, e.g. Kafka bootstrap servers. */
+  public String hostPorts(String name, String defaultValue) {
+    String raw = string(name, defaultValue);
+    String expected = "comma-separated host:port pairs such as localhost:9092";
+    for (String part : raw.split(",")) {
+      int colon = part.trim().lastIndexOf(':');
+      if (colon <= 0) {
+        throw invalid(name, expected, raw);
+      }
+      try {
+        int port = Integer.parseInt(part.trim().substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw invalid(name, expected, raw);
+        }
+      } catch (NumberFormatException e) {
+        throw invalid(name, expected, raw);
+      }
+    }
+    return raw;
+  }
+
+  public <E extends Enum<E>> E oneOf(String name, Class<E> type, E defaultValue) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      return Enum.valueOf(type, raw.get().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      String allowed =
+          String.join(
+              ", ",
+              Arrays.stream(type.getEnumConstants())
+                  .map(c -> c.name().toLowerCase(Locale.ROOT))
+                  .toList());
+      throw invalid(name, "one of " + allowed, raw.get());
+    }
+  }
+
+  private int integer(String name, int defaultValue, String expected) {
+    Optional<String> raw = optional(name);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(raw.get());
+    } catch (NumberFormatException e) {
+      throw invalid(name, expected, raw.get());
+    }
+  }
+
+  private static ConfigException invalid(String name, String expected, String got) {
+    return new ConfigException(name + ": expected " + expected + ", got '" + got + "'");
+  }
+
+  /** Never echo a password from a URI into logs. */
+  private static String redact(String raw) {
+    return raw.replaceAll("(//[^:/@]+:)[^@]*@", "$1***@");
+  }
+}

@@ -1,0 +1,53 @@
+package dev.stockroom.common.config;
+
+import dev.stockroom.common.auth.JwtConfig;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The settings every service shares, read from environment variables. Service-specific settings are
+ * read by the service itself from the same {@link Env}.
+ *
+ * @param serviceName users, inventory or orders; used for logs, metrics and Kafka client ids
+ * @param devMode {@code STOCKROOM_ENV=dev}: allows the well-known dev JWT secret
+ */
+public record PlatformConfig(
+    String serviceName,
+    boolean devMode,
+    int httpPort,
+    int httpInstances,
+    long bodyLimitBytes,
+    URI pgUri,
+    int pgPoolSize,
+    int pgWaitQueueSize,
+    String kafkaBootstrapServers,
+    JwtConfig jwt,
+    Duration shutdownGrace,
+    Duration drainTimeout,
+    Env env) {
+
+  /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
+  public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
+    boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "production"));
+    String logFormat = env.string("LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigException("LOG_FORMAT: expected text or json, got '" + logFormat + "'");
+    }
+    String defaultPg = dev ? "postgresql://postgres:postgres@localhost:5432/" + serviceName : null;
+    return new PlatformConfig(
+        serviceName,
+        dev,
+        env.port("HTTP_PORT", defaultPort),
+        env.intInRange(
+            "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
+        env.intInRange("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+        env.uri("PG_URI", defaultPg, "postgresql", "postgres"),
+        env.intInRange("PG_POOL_SIZE", 8, 1, 200),
+        env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000),
+        env.hostPorts("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+        JwtConfig.from(env, dev),
+        env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),
+        env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
+        env);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.stockroom.common.db;
+
+import dev.stockroom.common.config.PlatformConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The service's own PostgreSQL: a bounded pool and Flyway migrations run off the event loop. */
+public final class Database {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private Database() {}
+
+  public static Pool pool(Vertx vertx, PlatformConfig config) {
+    PgConnectOptions connect =
+        PgConnectOptions.fromUri(config.pgUri().toString())
+            .setCachePreparedStatements(true)
+            .setPreparedStatementCacheMaxSize(256)
+            .setPipeliningLimit(256);
+    PoolOptions pool =
+        new PoolOptions()
+            .setName(config.serviceName() + "-pg")
+            .setShared(false)
+            .setMaxSize(config.pgPoolSize())
+            // Bounded: when the database falls behind, callers fail fast instead of queueing
+            // forever.
+            .setMaxWaitQueueSize(config.pgWaitQueueSize())
+            .setConnectionTimeout(5)
+            .setIdleTimeout(300);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /** Applies the migrations under {@code classpath:<location>}; blocking, so on a worker thread. */
+  public static Future<MigrateResult> migrate(Vertx vertx, URI pgUri, String location) {
+    return vertx.executeBlocking(
+        () -> {
+          Jdbc jdbc = Jdbc.from(pgUri);
+          MigrateResult result =
+              Flyway.configure()
+                  .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
+                  .locations("classpath:" + location)
+                  .connectRetries(10)
+                  .load()
+                  .migrate();
+          log.info(
+              "database {} at schema version {} ({} migrations applied)",
+              jdbc.url().replaceAll("password=[^&]*", "password=***"),
+              result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
+              result.migrationsExecuted);
+          return result;
+        });
+  }
+
+  /** The JDBC view of a {@code postgresql://user:pass@host:port/db} URI, for Flyway. */
+  record Jdbc(String url, String user, String password) {
+    static Jdbc from(URI uri) {
+      // Without user info, the user and password travel as query parameters JDBC also reads.
+      String user = null;
+      String password = null;
+      if (uri.getRawUserInfo() != null) {
+        String[] parts = uri.getRawUserInfo().split(":", 2);
+        user = decode(parts[0]);
+        password = parts.length > 1 ? decode(parts[1]) : "";
+      }
+      int port = uri.getPort() > 0 ? uri.getPort() : 5432;
+      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+      String url = "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query;
+      return new Jdbc(url, user, password);
+    }
+
+    private static String decode(String s) {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+  }
+}

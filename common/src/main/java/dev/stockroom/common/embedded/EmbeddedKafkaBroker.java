@@ -1,0 +1,289 @@
+package dev.stockroom.common.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller) running in this JVM, for the
+ * launcher's {@code dev}/{@code infra} commands and for tests. It can be stopped and restarted on
+ * the same port and log directory, so tests can exercise reconnection and durability.
+ *
+ * <p>Every method blocks (startup takes seconds): call it from test, launcher or worker threads,
+ * never from an event loop.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  private final Path logDir;
+  private final boolean temporary;
+  private final int port;
+  private final int controllerPort;
+  private final String clusterId;
+  private KafkaRaftServer server;
+
+  private EmbeddedKafkaBroker(
+      Path logDir, boolean temporary, int port, int controllerPort, String clusterId) {
+    this.logDir = logDir;
+    this.temporary = temporary;
+    this.port = port;
+    this.controllerPort = controllerPort;
+    this.clusterId = clusterId;
+  }
+
+  /**
+   * Formats (unless already formatted) and starts a broker, returning once it serves requests.
+   *
+   * @param logDir where topics are stored and kept between runs; {@code null} for a temporary
+   *     directory deleted on {@link #close()}
+   * @param port the client port, {@code 0} for a free one (the controller always gets a free one)
+   */
+  public static EmbeddedKafkaBroker start(Path logDir, int port) {
+    try {
+      boolean temporary = logDir == null;
+      Path dir =
+          temporary ? Files.createTempDirectory("stockroom-kafka-") : logDir.toAbsolutePath();
+      Files.createDirectories(dir);
+      int[] ports = freePorts(port);
+      EmbeddedKafkaBroker broker =
+          new EmbeddedKafkaBroker(dir, temporary, ports[0], ports[1], existingClusterId(dir));
+      try {
+        broker.formatIfNeeded();
+        broker.restart();
+      } catch (RuntimeException e) {
+        broker.close(); // removes a temporary directory
+        throw e;
+      }
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start embedded Kafka", e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return "localhost:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path logDir() {
+    return logDir;
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /**
+   * Starts the broker again on the same ports and log directory, retrying while a port is still
+   * held by the previous run. Returns once the broker answers requests; no-op when running.
+   */
+  public synchronized void restart() {
+    if (server != null) {
+      return;
+    }
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      awaitPortsFree(deadline);
+      KafkaRaftServer candidate =
+          new KafkaRaftServer(KafkaConfig.fromProps(config(), false), Time.SYSTEM);
+      try {
+        candidate.startup();
+        server = candidate;
+        awaitServing(deadline);
+        LOG.info("Embedded Kafka {} up on {}, logs in {}", clusterId, bootstrapServers(), logDir);
+        return;
+      } catch (RuntimeException e) {
+        // Most likely a port another process grabbed or that is not yet released: retry.
+        last = e;
+        LOG.warn("Embedded Kafka startup failed, retrying: {}", e.toString());
+        server = null;
+        shutdown(candidate);
+        pause(200);
+      }
+    }
+    throw new IllegalStateException("Embedded Kafka did not start within " + DEADLINE, last);
+  }
+
+  /** Shuts the broker down and returns once its ports are released; keeps ports and data. */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    shutdown(server);
+    server = null;
+    awaitPortsFree(System.nanoTime() + DEADLINE.toNanos());
+    LOG.info("Embedded Kafka on {} stopped", bootstrapServers());
+  }
+
+  /** Stops the broker and deletes a temporary log directory. */
+  @Override
+  public synchronized void close() {
+    stop();
+    if (temporary) {
+      try {
+        EmbeddedPostgresServer.deleteRecursively(logDir);
+      } catch (IOException e) {
+        LOG.warn("Could not delete {}: {}", logDir, e.toString());
+      }
+    }
+  }
+
+  private Properties config() {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    p.put(
+        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", logDir.toString());
+    // One node: every internal topic must fit on it. One partition each keeps startup fast.
+    for (String topic :
+        List.of("offsets.topic", "transaction.state.log", "share.coordinator.state.topic")) {
+      p.put(topic + ".replication.factor", "1");
+      p.put(topic + ".num.partitions", "1");
+    }
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("auto.create.topics.enable", "false");
+    // Controlled shutdown fences the broker in the metadata log; without it a restarted broker is
+    // refused as a duplicate registration until the old session times out (~9 s).
+    p.put("controlled.shutdown.enable", "true");
+    return p;
+  }
+
+  private void formatIfNeeded() throws IOException {
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return;
+    }
+    Path props = Files.createTempFile("stockroom-kafka-", ".properties");
+    try (OutputStream out = Files.newOutputStream(props)) {
+      config().store(out, null);
+    }
+    try {
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      PrintStream ps = new PrintStream(output, true, StandardCharsets.UTF_8);
+      String[] args = {"format", "-t", clusterId, "-c", props.toString()};
+      if (StorageTool.execute(args, ps) != 0) {
+        throw new IllegalStateException(
+            "Formatting " + logDir + " failed: " + output.toString(StandardCharsets.UTF_8));
+      }
+    } finally {
+      Files.deleteIfExists(props);
+    }
+  }
+
+  private void awaitServing(long deadline) {
+    Exception last = null;
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms", 5000))) {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          last = e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while waiting for Kafka", e);
+        }
+        pause(100);
+      }
+    }
+    throw new IllegalStateException("Embedded Kafka did not serve requests in time", last);
+  }
+
+  private void awaitPortsFree(long deadline) {
+    while (!(isFree(port) && isFree(controllerPort))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Port " + port + " or " + controllerPort + " still in use after " + DEADLINE);
+      }
+      pause(100);
+    }
+  }
+
+  private static void pause(long millis) {
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      // Same as Kafka's acceptor, so TIME_WAIT connections do not count as busy.
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName("localhost"), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void shutdown(KafkaRaftServer s) {
+    try {
+      s.shutdown();
+      s.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("Error while shutting down embedded Kafka: {}", e.toString());
+    }
+  }
+
+  /** The client port (or a free one for 0) and a free controller port, all distinct. */
+  private static int[] freePorts(int port) throws IOException {
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("localhost"));
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+      if (port == 0) {
+        return new int[] {a.getLocalPort(), b.getLocalPort()};
+      }
+      return new int[] {port, a.getLocalPort() != port ? a.getLocalPort() : b.getLocalPort()};
+    }
+  }
+
+  /** The cluster id of an already formatted directory, else a new one. */
+  private static String existingClusterId(Path dir) throws IOException {
+    Properties meta = new Properties();
+    if (Files.exists(dir.resolve("meta.properties"))) {
+      try (InputStream in = Files.newInputStream(dir.resolve("meta.properties"))) {
+        meta.load(in);
+      }
+    }
+    return meta.getProperty("cluster.id", Uuid.randomUuid().toString());
+  }
+}

@@ -1,0 +1,173 @@
+package dev.stockroom.common.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server run from the binaries shipped in the zonky jar, for the launcher's
+ * {@code dev}/{@code infra} commands and for tests.
+ *
+ * <p>Every method blocks (process start, JDBC): call it from test, launcher or worker threads,
+ * never from an event loop. The server trusts local connections, so any password is accepted.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+  /** Superuser created by zonky's initdb; authentication is {@code trust}. */
+  public static final String USER = "postgres";
+
+  private static final String PASSWORD = "postgres";
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+    this.postgres = postgres;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param dataDir where the cluster lives and is kept between runs; {@code null} for a temporary
+   *     directory deleted on {@link #close()}
+   * @param port the port to listen on, {@code 0} for any free port
+   * @param fresh wipe {@code dataDir} first (ignored for a temporary directory)
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, int port, boolean fresh) {
+    try {
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30));
+      if (port != 0) {
+        builder.setPort(port);
+      }
+      Path dir;
+      if (dataDir == null) {
+        // Our own temp dir (rather than zonky's) so the log line can name it; zonky deletes it.
+        dir = Files.createTempDirectory("stockroom-pg-");
+        builder.setDataDirectory(dir).setCleanDataDirectory(true);
+      } else {
+        dir = dataDir.toAbsolutePath();
+        if (fresh) {
+          deleteRecursively(dir);
+        }
+        Files.createDirectories(dir);
+        // zonky runs initdb only when postgresql.conf is missing, so an existing cluster is reused.
+        builder.setDataDirectory(dir).setCleanDataDirectory(false);
+      }
+      EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start(), dir);
+      LOG.info(
+          "Embedded PostgreSQL up on port {} with data in {}{}",
+          server.port(),
+          dir,
+          dataDir == null ? " (temporary)" : "");
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * A connection URI for {@code database}: {@code
+   * postgresql://localhost:<port>/<db>?user=postgres&password=postgres}. Credentials are query
+   * parameters, not user-info, because pgjdbc rejects user-info: the same string works with
+   * vertx-pg-client's {@code PgConnectOptions.fromUri} and, prefixed with {@code jdbc:}, with JDBC
+   * and Flyway.
+   */
+  public String uri(String database) {
+    return "postgresql://localhost:%d/%s?user=%s&password=%s"
+        .formatted(port(), database, USER, PASSWORD);
+  }
+
+  /** The JDBC form of {@link #uri(String)}. */
+  public String jdbcUrl(String database) {
+    return "jdbc:" + uri(database);
+  }
+
+  public void createDatabaseIfMissing(String name) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = " + literal(name))) {
+        if (rs.next()) {
+          return;
+        }
+      }
+      s.execute("CREATE DATABASE " + identifier(name));
+    } catch (SQLException e) {
+      if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another caller won the race
+        throw new IllegalStateException("Could not create database " + name, e);
+      }
+    }
+  }
+
+  /**
+   * Creates {@code name} as a copy of {@code template}. PostgreSQL refuses while anyone else is
+   * connected to the template.
+   */
+  public void createDatabaseFromTemplate(String name, String template) {
+    execute("CREATE DATABASE " + identifier(name) + " TEMPLATE " + identifier(template));
+  }
+
+  /** Drops {@code name} if it exists, disconnecting its sessions. */
+  public void dropDatabase(String name) {
+    execute("DROP DATABASE IF EXISTS " + identifier(name) + " WITH (FORCE)");
+  }
+
+  /** Stops the server; a temporary data directory is deleted. */
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not stop embedded PostgreSQL", e);
+    }
+  }
+
+  private void execute(String sql) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Failed: " + sql, e);
+    }
+  }
+
+  private static String identifier(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  private static String literal(String value) {
+    return '\'' + value.replace("'", "''") + '\'';
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.stockroom.common.health;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Liveness says only that the process answers (it never checks dependencies, so a database outage
+ * does not get pods restarted); readiness checks the database and turns 503 the moment shutdown
+ * begins, so load balancers stop sending traffic before the server stops accepting it.
+ */
+public final class Health {
+  private final Pool pool;
+  private final Duration checkTimeout;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  public Health(Pool pool, Duration checkTimeout) {
+    this.pool = pool;
+    this.checkTimeout = checkTimeout;
+  }
+
+  public void markStarted() {
+    started.set(true);
+  }
+
+  public void beginDraining() {
+    draining.set(true);
+  }
+
+  public boolean isDraining() {
+    return draining.get();
+  }
+
+  public void live(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "up"));
+  }
+
+  public void ready(RoutingContext ctx) {
+    if (draining.get()) {
+      json(ctx, 503, new JsonObject().put("status", "draining"));
+      return;
+    }
+    if (!started.get()) {
+      json(ctx, 503, new JsonObject().put("status", "starting"));
+      return;
+    }
+    database()
+        .onSuccess(v -> json(ctx, 200, checks("up", "up")))
+        .onFailure(e -> json(ctx, 503, checks("down", "down: " + e.getMessage())));
+  }
+
+  private Future<Void> database() {
+    return pool.query("SELECT 1")
+        .execute()
+        .timeout(checkTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .mapEmpty();
+  }
+
+  private static JsonObject checks(String status, String database) {
+    return new JsonObject()
+        .put("status", status)
+        .put("checks", new JsonObject().put("database", database));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,37 @@
+package dev.stockroom.common.http;
+
+import dev.stockroom.common.auth.Jwt;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.openapi.contract.Operation;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Role checks declared in the OpenAPI document: an operation lists the roles it admits under {@code
+ * x-roles}, so the contract is the one place that says who may call what. Checked after
+ * authentication and before validation, so a caller without the role learns nothing about the
+ * request's shape.
+ */
+final class Authorization {
+  private Authorization() {}
+
+  static Future<Void> check(RoutingContext ctx, Operation operation) {
+    Object declared = operation.getExtensions().get("x-roles");
+    if (declared == null) {
+      return Future.succeededFuture();
+    }
+    List<String> allowed = ((JsonArray) declared).stream().map(String::valueOf).toList();
+    User user = ctx.user();
+    Set<String> roles = user == null ? Set.of() : Jwt.roles(user);
+    if (allowed.stream().anyMatch(roles::contains)) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(
+        new HttpException(
+            403, "This operation needs one of the roles " + allowed + "; the token has " + roles));
+  }
+}

@@ -1,0 +1,123 @@
+package dev.stockroom.common.http;
+
+import dev.stockroom.common.health.Health;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.ValidatedRequest;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a service's router from its OpenAPI document: every operation validated against the
+ * contract, authenticated with the bearer JWT, authorised by the operation's {@code x-roles}, with
+ * the platform routes (health, metrics, the document itself) and ONE problem+json failure handler.
+ * A service supplies only its handlers by operationId; an operation without a handler stops the
+ * start instead of answering 503 at run time.
+ */
+public final class HttpApi {
+  private static final List<Integer> ERROR_CODES =
+      List.of(400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 500, 501, 503);
+
+  private HttpApi() {}
+
+  /** The platform pieces a service's HTTP verticle needs. */
+  public record Platform(
+      Vertx vertx,
+      String contractPath,
+      String contractText,
+      io.vertx.ext.auth.jwt.JWTAuth auth,
+      long bodyLimitBytes,
+      Health health,
+      Handler<RoutingContext> metricsHandler) {}
+
+  public static Future<Router> router(
+      Platform platform, Map<String, Handler<RoutingContext>> handlersByOperationId) {
+    return OpenAPIContract.from(platform.vertx(), platform.contractPath())
+        .map(contract -> build(platform, contract, handlersByOperationId));
+  }
+
+  private static Router build(
+      Platform platform, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers) {
+    RequestExtractor authorizeThenExtract =
+        (ctx, operation) ->
+            Authorization.check(ctx, operation)
+                .compose(
+                    v ->
+                        RequestExtractor.withBodyHandler()
+                            .extractValidatableRequest(ctx, operation));
+    RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
+    builder
+        .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler((PlatformHandler) HttpApi::requireJsonBody)
+        .rootHandler(BodyHandler.create(false).setBodyLimit(platform.bodyLimitBytes()));
+    builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(platform.auth()));
+
+    List<String> missing =
+        builder.getRoutes().stream()
+            .map(r -> r.getOperation().getOperationId())
+            .filter(id -> !handlers.containsKey(id))
+            .sorted()
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("operations without a handler: " + missing);
+    }
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      route.addHandler(handlers.get(route.getOperation().getOperationId()));
+    }
+    List<String> unknown =
+        handlers.keySet().stream().filter(id -> builder.getRoute(id) == null).toList();
+    if (!unknown.isEmpty()) {
+      throw new IllegalStateException("handlers for operations not in the contract: " + unknown);
+    }
+
+    Router router = builder.createRouter();
+    router.get("/health/live").handler(platform.health()::live);
+    router.get("/health/ready").handler(platform.health()::ready);
+    router.get("/metrics").handler(platform.metricsHandler());
+    router
+        .get("/openapi.yaml")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/yaml")
+                    .end(platform.contractText()));
+    ProblemHandler problems = new ProblemHandler();
+    router.route().failureHandler(problems);
+    ERROR_CODES.forEach(code -> router.errorHandler(code, problems));
+    return router;
+  }
+
+  /** Every Stockroom body is JSON; anything else is refused before it is read. */
+  private static void requireJsonBody(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("Content-Type");
+    boolean hasBody =
+        ctx.request().headers().contains("Transfer-Encoding")
+            || (ctx.request().getHeader("Content-Length") != null
+                && !"0".equals(ctx.request().getHeader("Content-Length")));
+    if (hasBody && (contentType == null || !isJson(contentType))) {
+      ctx.fail(415);
+      return;
+    }
+    ctx.next();
+  }
+
+  private static boolean isJson(String contentType) {
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return mediaType.equals("application/json") || mediaType.endsWith("+json");
+  }
+
+  /** The request as validated against the contract (typed parameters and body). */
+  public static ValidatedRequest validated(RoutingContext ctx) {
+    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+}

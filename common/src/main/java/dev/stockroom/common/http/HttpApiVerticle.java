@@ -1,0 +1,56 @@
+package dev.stockroom.common.http;
+
+import dev.stockroom.common.service.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Serves a service's OpenAPI operations. Deploy one instance per core; they share the port. On
+ * undeploy the server stops accepting connections and lets in-flight requests finish, up to the
+ * drain timeout.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+  private final ServiceContext service;
+  private final Supplier<Map<String, Handler<RoutingContext>>> routes;
+  private HttpServer server;
+
+  /**
+   * @param routes the service's route table (operationId to handler), built per instance
+   */
+  public HttpApiVerticle(
+      ServiceContext service, Supplier<Map<String, Handler<RoutingContext>>> routes) {
+    this.service = service;
+    this.routes = routes;
+  }
+
+  @Override
+  public Future<?> start() {
+    return HttpApi.router(service.http(), routes.get())
+        .compose(
+            router ->
+                vertx
+                    .createHttpServer(
+                        new HttpServerOptions()
+                            .setCompressionSupported(true)
+                            .setIdleTimeout(120)
+                            .setMaxInitialLineLength(8192))
+                    .requestHandler(router)
+                    .listen(service.config().httpPort()))
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (server == null) {
+      return Future.succeededFuture();
+    }
+    return server.shutdown(service.config().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+}

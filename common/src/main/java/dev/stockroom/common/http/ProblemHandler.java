@@ -1,0 +1,123 @@
+package dev.stockroom.common.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler: whatever went wrong (a {@link Problem}, an OpenAPI validation failure,
+ * an authentication failure, an unknown route, an oversized body or a bug) leaves as RFC 9457
+ * problem+json. A 500 carries the request id and nothing of the internals.
+ */
+public final class ProblemHandler implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Problem problem = toProblem(ctx.failure(), ctx.statusCode());
+    if (problem.status() >= 500) {
+      log.error(
+          "{} {} failed [requestId={}]",
+          ctx.request().method(),
+          ctx.request().path(),
+          RequestIds.of(ctx),
+          ctx.failure());
+    }
+    send(ctx, problem);
+  }
+
+  public static void send(RoutingContext ctx, Problem problem) {
+    if (ctx.response().headWritten()) {
+      // Too late for a status line: the only honest thing left is to cut the connection.
+      ctx.request().connection().close();
+      return;
+    }
+    if (problem.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"stockroom\"");
+    }
+    ctx.response()
+        .setStatusCode(problem.status())
+        .putHeader("Content-Type", Problem.CONTENT_TYPE)
+        .end(problem.toJson(ctx.request().path(), RequestIds.of(ctx)).encode());
+  }
+
+  static Problem toProblem(Throwable failure, int statusCode) {
+    if (failure instanceof Problem problem) {
+      return problem;
+    }
+    if (failure instanceof HttpException http && http.getCause() instanceof ValidatorException v) {
+      return fromValidation(v);
+    }
+    if (failure instanceof ValidatorException v) {
+      return fromValidation(v);
+    }
+    if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
+      return Problem.badRequest("/", "The request body is not valid: " + failure.getMessage());
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
+    return switch (status) {
+      case 400 -> Problem.of(400, "The request is malformed");
+      case 401 ->
+          Problem.of(
+              401,
+              "A valid bearer token is required (Authorization: Bearer <JWT>): " + reason(failure));
+      case 403 -> Problem.of(403, reason(failure));
+      case 404 -> Problem.of(404, "No such resource");
+      case 405 -> Problem.of(405, "This method is not allowed on this resource");
+      case 413 -> Problem.of(413, "The request body is larger than this service accepts");
+      case 415 -> Problem.of(415, "The request body must be application/json");
+      case -1, 500 -> Problem.of(500, "Internal error; quote the requestId when reporting it");
+      default ->
+          status >= 400 && status < 600
+              ? Problem.of(status, Problem.reason(status))
+              : Problem.of(500, "Internal error; quote the requestId when reporting it");
+    };
+  }
+
+  private static Problem fromValidation(ValidatorException e) {
+    if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT
+        && e.getMessage().contains("body")) {
+      return Problem.of(415, "The request body must be application/json");
+    }
+    if (e instanceof SchemaValidationException schema) {
+      List<Problem.FieldError> errors = fieldErrors(schema.getOutputUnit());
+      return Problem.badRequest(e.getMessage(), errors);
+    }
+    return Problem.badRequest(e.getMessage(), List.of());
+  }
+
+  private static List<Problem.FieldError> fieldErrors(OutputUnit unit) {
+    if (unit == null || unit.getErrors() == null) {
+      return List.of();
+    }
+    return unit.getErrors().stream()
+        .map(
+            e ->
+                new Problem.FieldError(
+                    e.getInstanceLocation() == null || e.getInstanceLocation().isEmpty()
+                        ? "/"
+                        : e.getInstanceLocation(),
+                    e.getError()))
+        .distinct()
+        .toList();
+  }
+
+  private static String reason(Throwable failure) {
+    if (failure == null) {
+      return "forbidden";
+    }
+    if (failure instanceof HttpException http && http.getPayload() != null) {
+      return http.getPayload();
+    }
+    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    return cause.getMessage() == null ? "forbidden" : cause.getMessage();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.stockroom.common.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the caller's {@code X-Request-Id} (or makes one), returns it on the response and writes one
+ * access-log line per request with it, so a client's report can be found in the logs.
+ */
+public final class RequestIds {
+  public static final String HEADER = "X-Request-Id";
+  private static final String KEY = "requestId";
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final Logger access = LoggerFactory.getLogger("stockroom.access");
+
+  private RequestIds() {}
+
+  public static void handle(RoutingContext ctx) {
+    String incoming = ctx.request().getHeader(HEADER);
+    String id = incoming != null && SAFE.matcher(incoming).matches() ? incoming : newId();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    long start = System.nanoTime();
+    ctx.addEndHandler(
+        done -> {
+          if (access.isDebugEnabled()
+              || (ctx.response().getStatusCode() >= 400 && access.isInfoEnabled())) {
+            access.info(
+                "{} {} {} {}ms requestId={}",
+                ctx.request().method(),
+                ctx.request().uri(),
+                ctx.response().getStatusCode(),
+                (System.nanoTime() - start) / 1_000_000,
+                id);
+          }
+        });
+    ctx.next();
+  }
+
+  public static String of(RoutingContext ctx) {
+    String id = ctx.get(KEY);
+    return id != null ? id : "none";
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+}

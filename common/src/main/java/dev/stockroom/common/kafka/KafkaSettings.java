@@ -1,0 +1,52 @@
+package dev.stockroom.common.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Client settings every service uses. Producers are idempotent with acks=all (a retried send never
+ * duplicates or reorders); consumers never auto-commit: offsets are committed by the code, after
+ * the database transaction that applied the records.
+ */
+public final class KafkaSettings {
+  private KafkaSettings() {}
+
+  public static Map<String, String> producer(String bootstrapServers, String clientId) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("client.id", clientId);
+    config.put("acks", "all");
+    config.put("enable.idempotence", "true");
+    config.put("max.in.flight.requests.per.connection", "5");
+    config.put("linger.ms", "2");
+    config.put("delivery.timeout.ms", "30000");
+    config.put("request.timeout.ms", "10000");
+    config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    return config;
+  }
+
+  public static Map<String, String> consumer(
+      String bootstrapServers, String groupId, String clientId) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("group.id", groupId);
+    config.put("client.id", clientId);
+    config.put("enable.auto.commit", "false");
+    // A new group reads the (compacted) topic from the start: it is the full snapshot.
+    config.put("auto.offset.reset", "earliest");
+    config.put("isolation.level", "read_committed");
+    config.put("max.poll.records", "500");
+    config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    config.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    return config;
+  }
+
+  public static Map<String, String> admin(String bootstrapServers) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("request.timeout.ms", "10000");
+    config.put("default.api.timeout.ms", "20000");
+    return config;
+  }
+}

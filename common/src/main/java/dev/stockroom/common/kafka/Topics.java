@@ -1,0 +1,107 @@
+package dev.stockroom.common.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.Config;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.client.common.ConfigResource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics a service owns, idempotently: missing ones are created with their settings,
+ * existing ones are checked for the cleanup policy the service relies on (a compacted topic that
+ * silently deletes would lose the snapshot new consumers bootstrap from).
+ */
+public final class Topics {
+  private static final Logger log = LoggerFactory.getLogger(Topics.class);
+
+  private Topics() {}
+
+  public static Future<Void> ensure(Vertx vertx, String bootstrapServers, List<TopicSpec> specs) {
+    if (specs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(bootstrapServers));
+    return admin
+        .listTopics()
+        .compose(existing -> createMissing(admin, existing, specs))
+        .compose(v -> verifyCleanupPolicies(admin, specs))
+        .eventually(admin::close);
+  }
+
+  private static Future<Void> createMissing(
+      KafkaAdminClient admin, Set<String> existing, List<TopicSpec> specs) {
+    List<NewTopic> missing =
+        specs.stream()
+            .filter(spec -> !existing.contains(spec.name()))
+            .map(
+                spec ->
+                    new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
+                        .setConfig(spec.config()))
+            .toList();
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return admin
+        .createTopics(missing)
+        .onSuccess(
+            v ->
+                missing.forEach(
+                    t ->
+                        log.info(
+                            "created topic {} ({} partitions)", t.getName(), t.getNumPartitions())))
+        // Another replica of the service may have won the race: that is the goal, not an error.
+        .recover(
+            e ->
+                e instanceof TopicExistsException
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(e));
+  }
+
+  private static Future<Void> verifyCleanupPolicies(KafkaAdminClient admin, List<TopicSpec> specs) {
+    List<ConfigResource> resources =
+        specs.stream()
+            .map(
+                s ->
+                    new ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, s.name()))
+            .toList();
+    return admin
+        .describeConfigs(resources)
+        .compose(
+            configs -> {
+              for (TopicSpec spec : specs) {
+                String wanted = spec.config().get("cleanup.policy");
+                String actual = policyOf(configs, spec.name());
+                if (wanted != null && !Objects.equals(wanted, actual)) {
+                  return Future.failedFuture(
+                      new IllegalStateException(
+                          "topic "
+                              + spec.name()
+                              + " exists with cleanup.policy="
+                              + actual
+                              + " but this service needs "
+                              + wanted));
+                }
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  private static String policyOf(Map<ConfigResource, Config> configs, String topic) {
+    return configs.entrySet().stream()
+        .filter(e -> e.getKey().getName().equals(topic))
+        .flatMap(e -> e.getValue().getEntries().stream())
+        .filter(entry -> entry.getName().equals("cleanup.policy"))
+        .map(entry -> entry.getValue())
+        .findFirst()
+        .orElse(null);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.stockroom.common.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.UUID;
+
+/**
+ * One Prometheus registry per service instance: Vert.x's own meters (HTTP, pools, event loop) and
+ * the features' meters land in it. Features add meters through {@link #registry()} with the plain
+ * Micrometer API; every meter carries the {@code service} tag.
+ */
+public final class Metrics {
+  private final PrometheusMeterRegistry registry;
+  private final String registryName;
+
+  public Metrics(String serviceName) {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry.config().commonTags("service", serviceName);
+    // Vert.x keys its backends by name; a unique name keeps services in one JVM (the launcher,
+    // the tests) from sharing a registry.
+    this.registryName = serviceName + "-" + UUID.randomUUID();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public VertxBuilder configure(VertxBuilder builder, VertxOptions options) {
+    options.setMetricsOptions(
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setRegistryName(registryName)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
+  }
+
+  public Handler<RoutingContext> scrapeHandler() {
+    return PrometheusScrapingHandler.create(registry);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.stockroom.common.service;
+
+import dev.stockroom.common.auth.Jwt;
+import dev.stockroom.common.config.ConfigException;
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.db.Database;
+import dev.stockroom.common.health.Health;
+import dev.stockroom.common.kafka.Topics;
+import dev.stockroom.common.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a service: configuration (fail fast), Vert.x with metrics, migrations, topics, the pool,
+ * then the service's own verticles. Used by each service's {@code main}, by the launcher and by
+ * tests, so all three run exactly the same start-up chain.
+ */
+public final class ServiceRunner {
+  private static final Logger log = LoggerFactory.getLogger(ServiceRunner.class);
+
+  private ServiceRunner() {}
+
+  /** Deploys a service's verticles into a prepared context. */
+  @FunctionalInterface
+  public interface Module extends Function<ServiceContext, Future<?>> {}
+
+  /**
+   * Starts the service. A bad configuration throws {@link ConfigException} right away; everything
+   * after that fails the returned future, with Vert.x closed again.
+   */
+  public static Future<RunningService> start(ServiceSpec spec, Env env, Module module) {
+    PlatformConfig config = PlatformConfig.from(env, spec.name(), spec.defaultPort());
+    Metrics metrics = new Metrics(spec.name());
+    Vertx vertx = metrics.configure(Vertx.builder(), new VertxOptions()).build();
+    Pool pool = Database.pool(vertx, config);
+    Health health = new Health(pool, Duration.ofSeconds(2));
+    Jwt jwt = Jwt.create(vertx, config.jwt());
+    // Completed outside any Vert.x context: a failed start closes Vert.x, and the caller must
+    // still hear about the failure after the event loops are gone.
+    Promise<RunningService> outcome = Promise.promise();
+    vertx
+        .executeBlocking(() -> readResource(spec.contract()))
+        .compose(
+            contract ->
+                Database.migrate(vertx, config.pgUri(), spec.migrations())
+                    .compose(
+                        v ->
+                            Topics.ensure(
+                                vertx, config.kafkaBootstrapServers(), spec.topics().apply(config)))
+                    .map(
+                        v ->
+                            new ServiceContext(
+                                config,
+                                vertx,
+                                pool,
+                                metrics,
+                                jwt,
+                                health,
+                                spec.contract(),
+                                contract)))
+        .compose(ctx -> module.apply(ctx).map(v -> ctx))
+        .onSuccess(
+            ctx -> {
+              health.markStarted();
+              log.info(
+                  "{} ready on http://localhost:{} (mode {})",
+                  spec.name(),
+                  config.httpPort(),
+                  config.devMode() ? "dev" : "production");
+              outcome.complete(new RunningService(spec.name(), ctx));
+            })
+        .onFailure(
+            failure -> {
+              log.error("{} failed to start: {}", spec.name(), failure.toString());
+              outcome.fail(failure);
+              pool.close()
+                  .eventually(vertx::close)
+                  .onFailure(
+                      e ->
+                          log.warn(
+                              "{}: cleanup after failed start: {}", spec.name(), e.toString()));
+            });
+    return outcome.future();
+  }
+
+  /**
+   * The {@code java -jar} entry point: configuration errors print one line and exit 2; SIGTERM
+   * drains and stops the service before the JVM exits.
+   */
+  public static void main(ServiceSpec spec, Module module) {
+    CountDownLatch started = new CountDownLatch(1);
+    RunningService[] running = new RunningService[1];
+    Throwable[] failure = new Throwable[1];
+    try {
+      start(spec, Env.system(), module)
+          .onComplete(
+              (service, error) -> {
+                running[0] = service;
+                failure[0] = error;
+                started.countDown();
+              });
+    } catch (ConfigException e) {
+      System.err.println(spec.name() + ": configuration error: " + e.getMessage());
+      System.exit(2);
+    }
+    awaitQuietly(started, Duration.ofMinutes(5));
+    if (running[0] == null) {
+      log.error("{} failed to start", spec.name(), failure[0]);
+      System.exit(1);
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stopAndWait(running[0]), spec.name() + "-shutdown"));
+  }
+
+  /** Blocks the calling (non-Vert.x) thread until the service has stopped. */
+  public static void stopAndWait(RunningService service) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    service.stop().onComplete((v, e) -> stopped.countDown());
+    awaitQuietly(stopped, Duration.ofSeconds(60));
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+    try {
+      latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static String readResource(String path) throws IOException {
+    try (InputStream in = ServiceRunner.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("classpath resource not found: " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

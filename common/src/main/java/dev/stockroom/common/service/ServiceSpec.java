@@ -1,0 +1,20 @@
+package dev.stockroom.common.service;
+
+import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.kafka.TopicSpec;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What the platform needs to know to run a service.
+ *
+ * @param migrations classpath folder of the service's Flyway migrations
+ * @param contract classpath path of the service's OpenAPI document
+ * @param topics the Kafka topics the service owns and creates at start
+ */
+public record ServiceSpec(
+    String name,
+    int defaultPort,
+    String migrations,
+    String contract,
+    Function<PlatformConfig, List<TopicSpec>> topics) {}

@@ -1,0 +1,114 @@
+package dev.stockroom.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.service.ServiceRunner;
+import dev.stockroom.common.testing.PlatformTestService;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Configuration")
+class ConfigTest {
+
+  private static Map<String, String> devEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("STOCKROOM_ENV", "dev");
+    env.put("PG_URI", "postgresql://u:secret@db.example:5432/users");
+    return env;
+  }
+
+  private static PlatformConfig read(Map<String, String> env) {
+    return PlatformConfig.from(new Env(env), "users", 8081);
+  }
+
+  @Test
+  @DisplayName("defaults are sane and typed")
+  void defaults() {
+    PlatformConfig config = read(devEnv());
+    assertThat(config.httpPort()).isEqualTo(8081);
+    assertThat(config.bodyLimitBytes()).isEqualTo(64 * 1024);
+    assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(config.jwt().algorithm()).isEqualTo("HS256");
+    assertThat(config.devMode()).isTrue();
+  }
+
+  @Test
+  @DisplayName("a malformed port, URI or duration fails with one line naming the variable")
+  void malformedValues() {
+    Map<String, String> env = devEnv();
+    env.put("HTTP_PORT", "80a");
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("HTTP_PORT: expected a TCP port number from 1 to 65535, got '80a'");
+
+    env.put("HTTP_PORT", "70000");
+    assertThatThrownBy(() -> read(env)).hasMessageStartingWith("HTTP_PORT: expected");
+
+    Map<String, String> badUri = devEnv();
+    badUri.put("PG_URI", "mysql://u:secret@db/x");
+    assertThatThrownBy(() -> read(badUri))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("PG_URI: expected a URI like postgresql://")
+        .hasMessageNotContaining("secret");
+
+    Map<String, String> badDuration = devEnv();
+    badDuration.put("SHUTDOWN_GRACE", "5 seconds");
+    assertThatThrownBy(() -> read(badDuration))
+        .hasMessage(
+            "SHUTDOWN_GRACE: expected an ISO-8601 duration such as PT15M or PT0.5S, got '5 seconds'");
+
+    Map<String, String> badKafka = devEnv();
+    badKafka.put("KAFKA_BOOTSTRAP_SERVERS", "localhost");
+    assertThatThrownBy(() -> read(badKafka))
+        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS: expected");
+
+    Map<String, String> badLog = devEnv();
+    badLog.put("LOG_FORMAT", "xml");
+    assertThatThrownBy(() -> read(badLog))
+        .hasMessageStartingWith("LOG_FORMAT: expected text or json");
+  }
+
+  @Test
+  @DisplayName("outside dev mode the dev secret and a missing key both refuse to start")
+  void productionKeys() {
+    Map<String, String> env = devEnv();
+    env.put("STOCKROOM_ENV", "production");
+    assertThatThrownBy(() -> read(env)).hasMessageContaining("JWT_PUBLIC_KEY");
+
+    env.put("JWT_SECRET", JwtConfig.DEV_SECRET);
+    assertThatThrownBy(() -> read(env))
+        .hasMessageStartingWith("JWT_SECRET: the dev secret is refused");
+
+    env.put("JWT_SECRET", "too-short");
+    assertThatThrownBy(() -> read(env))
+        .hasMessageStartingWith("JWT_SECRET: expected at least 32 bytes");
+
+    env.put("JWT_SECRET", "a-production-secret-of-at-least-32-bytes");
+    assertThat(read(env).jwt().algorithm()).isEqualTo("HS256");
+    assertThat(read(env).devMode()).isFalse();
+  }
+
+  @Test
+  @DisplayName("durations are ISO-8601")
+  void durations() {
+    Map<String, String> env = devEnv();
+    env.put("SHUTDOWN_GRACE", "PT0.5S");
+    assertThat(read(env).shutdownGrace()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  @DisplayName("a service with bad configuration fails before it starts anything")
+  void serviceFailsFast() {
+    Map<String, String> env = devEnv();
+    env.put("HTTP_PORT", "port");
+    assertThatThrownBy(() -> PlatformTestService.start(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("HTTP_PORT:");
+    assertThat(ServiceRunner.class).isNotNull();
+  }
+}

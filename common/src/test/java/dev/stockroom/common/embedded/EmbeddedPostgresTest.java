@@ -1,0 +1,102 @@
+package dev.stockroom.common.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.TestInfra;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Embedded PostgreSQL")
+class EmbeddedPostgresTest {
+
+  @Test
+  @DisplayName("freshDatabase gives distinct, empty databases that vertx-pg-client can query")
+  void freshDatabasesAreDistinctEmptyAndConnectable(Vertx vertx) throws Exception {
+    String first = TestInfra.freshDatabase("EmbeddedPostgresTest");
+    String second = TestInfra.freshDatabase("EmbeddedPostgresTest");
+    assertThat(first).isNotEqualTo(second);
+
+    Pool a = pool(vertx, first);
+    Pool b = pool(vertx, second);
+    try {
+      assertThat(single(a, "select 1")).isEqualTo(1L);
+      assertThat(single(a, "select count(*) from pg_tables where schemaname = 'public'")).isZero();
+
+      await(a.query("create table only_in_first (id int)").execute());
+      assertThat(single(b, "select count(*) from pg_tables where schemaname = 'public'")).isZero();
+    } finally {
+      await(a.close());
+      await(b.close());
+    }
+  }
+
+  @Test
+  @DisplayName("the same URI prefixed with jdbc: connects through the JDBC driver")
+  void uriWorksForJdbc() throws Exception {
+    String uri = TestInfra.freshDatabase("jdbc");
+    try (Connection c = DriverManager.getConnection("jdbc:" + uri);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select current_database()")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(uri).contains("/" + rs.getString(1) + "?");
+    }
+  }
+
+  @Test
+  @DisplayName("a server with a data directory keeps its databases unless started fresh")
+  void persistentDataDirectory(@TempDir Path dataDir) {
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0, false)) {
+      pg.createDatabaseIfMissing("kept");
+      pg.createDatabaseIfMissing("kept"); // idempotent
+    }
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0, false)) {
+      assertThat(databaseExists(pg, "kept")).isTrue();
+      pg.dropDatabase("kept");
+      assertThat(databaseExists(pg, "kept")).isFalse();
+      pg.createDatabaseIfMissing("kept");
+    }
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0, true)) {
+      assertThat(databaseExists(pg, "kept")).isFalse();
+    }
+  }
+
+  private static boolean databaseExists(EmbeddedPostgresServer pg, String name) {
+    try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + name + "'")) {
+      return rs.next();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Pool pool(Vertx vertx, String uri) {
+    return PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(uri)).using(vertx).build();
+  }
+
+  private static long single(Pool pool, String sql) throws Exception {
+    RowSet<Row> rows = await(pool.query(sql).execute());
+    return rows.iterator().next().getLong(0);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,226 @@
+package dev.stockroom.common.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.PlatformTestService;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("The HTTP platform")
+class PlatformHttpTest {
+  private RunningService service;
+  private TestHttp http;
+  private Map<String, String> env;
+  private final String admin = TestTokens.admin();
+
+  @BeforeAll
+  void start() {
+    env = TestServices.env("platform_http");
+    service = TestServices.start(PlatformTestService::start, env);
+    http = new TestHttp(service.port());
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(service);
+  }
+
+  @Test
+  @DisplayName("a valid request passes validation, is stored, and can be read back")
+  void happyPath() {
+    Reply created =
+        http.post("/things", admin, new JsonObject().put("name", "bolt").put("count", 3));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.header("Location")).startsWith("/things/");
+    Reply read = http.get(created.header("Location"), admin);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.json().getString("name")).isEqualTo("bolt");
+  }
+
+  @Test
+  @DisplayName("the migrations ran on the real PostgreSQL")
+  void migrationsApplied() throws Exception {
+    try (Connection c = TestDb.connect(env.get("PG_URI"));
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT version, success FROM flyway_schema_history WHERE version = '1'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean("success")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("malformed JSON is a 400 problem and nothing is written")
+  void malformedJson() {
+    long before = countThings();
+    Reply reply = http.send("POST", "/things", admin, "application/json", "{\"name\": \"x\", ");
+    assertProblem(reply, 400);
+    assertThat(countThings()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("a body that is not JSON is a 415 problem")
+  void wrongContentType() {
+    assertProblem(http.send("POST", "/things", admin, "text/plain", "name=x"), 415);
+  }
+
+  @Test
+  @DisplayName("a body over the limit is a 413 problem")
+  void oversizeBody() {
+    String huge = new JsonObject().put("name", "x".repeat(70 * 1024)).put("count", 1).encode();
+    assertProblem(http.send("POST", "/things", admin, "application/json", huge), 413);
+  }
+
+  @Test
+  @DisplayName("an unknown route is a 404 problem and a wrong method a 405 problem")
+  void unknownRouteAndMethod() {
+    assertProblem(http.get("/nothing-here", admin), 404);
+    assertProblem(http.send("DELETE", "/things", admin, null, null), 405);
+  }
+
+  @Test
+  @DisplayName("schema violations are a 400 problem naming each field")
+  void validationDetails() {
+    long before = countThings();
+    Reply reply =
+        http.post("/things", admin, new JsonObject().put("name", "").put("count", "three"));
+    JsonObject problem = assertProblem(reply, 400);
+    assertThat(problem.getJsonArray("errors")).isNotEmpty();
+    assertThat(problem.getJsonArray("errors").encode()).contains("/count");
+    assertThat(countThings()).isEqualTo(before);
+
+    JsonObject missing =
+        assertProblem(http.post("/things", admin, new JsonObject().put("name", "a")), 400);
+    assertThat(missing.encode()).contains("count");
+    JsonObject unknownField =
+        assertProblem(
+            http.post(
+                "/things", admin, new JsonObject().put("name", "a").put("count", 1).put("x", 1)),
+            400);
+    assertThat(unknownField.getJsonArray("errors")).isNotEmpty();
+  }
+
+  @Test
+  @DisplayName("bad path and query values are 400 problems")
+  void badParameters() {
+    assertProblem(http.get("/things/abc", admin), 400);
+    assertProblem(http.get("/things/1?limit=abc", admin), 400);
+    assertProblem(http.get("/things/1?limit=500", admin), 400);
+  }
+
+  @Test
+  @DisplayName("an unknown id is a 404 problem")
+  void unknownId() {
+    assertProblem(http.get("/things/999999", admin), 404);
+  }
+
+  @Test
+  @DisplayName("requests without a valid token are 401, with the wrong role 403")
+  void authentication() {
+    Reply none = http.post("/things", null, new JsonObject().put("name", "a").put("count", 1));
+    assertProblem(none, 401);
+    assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
+
+    JsonObject claims = TestTokens.claims("admin-1", "admin");
+    assertProblem(
+        http.get("/things/1", TestTokens.sign(claims, "another-secret-that-is-32-bytes-long!!")),
+        401);
+    assertProblem(
+        http.get(
+            "/things/1",
+            TestTokens.sign(
+                claims.copy().put("exp", Instant.now().minusSeconds(60).getEpochSecond()),
+                JwtConfig.DEV_SECRET)),
+        401);
+    assertProblem(
+        http.get(
+            "/things/1",
+            TestTokens.sign(claims.copy().put("aud", "elsewhere"), JwtConfig.DEV_SECRET)),
+        401);
+    assertProblem(
+        http.get(
+            "/things/1",
+            TestTokens.sign(claims.copy().put("iss", "mallory"), JwtConfig.DEV_SECRET)),
+        401);
+    JsonObject noExp = claims.copy();
+    noExp.remove("exp");
+    assertProblem(http.get("/things/1", TestTokens.sign(noExp, JwtConfig.DEV_SECRET)), 401);
+    assertProblem(http.get("/things/1", "not-a-jwt"), 401);
+
+    Reply wrongRole =
+        http.post(
+            "/things",
+            TestTokens.forRoles("c-1", "customer"),
+            new JsonObject().put("name", "a").put("count", 1));
+    assertProblem(wrongRole, 403);
+  }
+
+  @Test
+  @DisplayName("the request id is taken from X-Request-Id or made, and returned")
+  void requestIds() {
+    Reply given =
+        http.send(
+            http.request("/things/999999", admin).header("X-Request-Id", "abc-123").GET().build());
+    assertThat(given.header("X-Request-Id")).isEqualTo("abc-123");
+    assertThat(given.json().getString("requestId")).isEqualTo("abc-123");
+    assertThat(http.get("/things/999999", admin).header("X-Request-Id")).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("health, metrics and the OpenAPI document are served without a token")
+  void platformRoutes() {
+    assertThat(http.get("/health/live", null).status()).isEqualTo(200);
+    Reply ready = http.get("/health/ready", null);
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getJsonObject("checks").getString("database")).isEqualTo("up");
+    http.get("/things/1", admin);
+    Reply metrics = http.get("/metrics", null);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("vertx_http_server_requests_total")
+        .contains("service=\"platformtest\"");
+    Reply contract = http.get("/openapi.yaml", null);
+    assertThat(contract.status()).isEqualTo(200);
+    assertThat(contract.body()).contains("operationId: createThing");
+  }
+
+  @Test
+  @DisplayName("an unexpected failure is a 500 problem that reveals nothing of the internals")
+  void internalErrorsHideDetails() {
+    Problem problem = ProblemHandler.toProblem(new NullPointerException("password=hunter2"), 500);
+    assertThat(problem.status()).isEqualTo(500);
+    assertThat(problem.toJson("/x", "r-1").encode()).doesNotContain("hunter2").contains("r-1");
+  }
+
+  private JsonObject assertProblem(Reply reply, int status) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(status);
+    assertThat(reply.header("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
+    JsonObject problem = reply.json();
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("title")).isNotBlank();
+    assertThat(problem.getString("detail")).isNotBlank();
+    assertThat(problem.encode()).doesNotContain("Exception").doesNotContain("\tat ");
+    return problem;
+  }
+
+  private long countThings() {
+    return TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM things");
+  }
+}

@@ -1,0 +1,84 @@
+package dev.stockroom.common.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.PlatformTestService;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.Future;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Graceful shutdown")
+class GracefulShutdownTest {
+
+  @Test
+  @DisplayName("readiness turns 503 at once while an in-flight request still completes")
+  void drainsInFlightRequests() throws Exception {
+    Map<String, String> env = TestServices.env("shutdown");
+    env.put("SHUTDOWN_GRACE", "PT1S");
+    env.put("SHUTDOWN_DRAIN_TIMEOUT", "PT10S");
+    RunningService service = TestServices.start(PlatformTestService::start, env);
+    TestHttp http = new TestHttp(service.port());
+    assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
+
+    String body = "{\"name\":\"in-flight\",\"count\":1}";
+    try (Socket socket = new Socket("localhost", service.port())) {
+      OutputStream out = socket.getOutputStream();
+      // Send the head and half of the body: the request is now in flight.
+      out.write(
+          ("POST /things HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + TestTokens.admin()
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + body.length()
+                  + "\r\n\r\n"
+                  + body.substring(0, 10))
+              .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () -> assertThat(http.get("/health/live", null).status()).isEqualTo(200));
+
+      Future<Void> stopping = service.stop();
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () -> assertThat(http.get("/health/ready", null).status()).isEqualTo(503));
+      // After the grace the server stops accepting new connections...
+      Eventually.waitFor(
+          Duration.ofSeconds(10),
+          () -> refusesConnections(service.port()),
+          "the server to stop accepting");
+      assertThat(stopping.isComplete()).isFalse();
+
+      // ...yet the request that was already in flight is answered.
+      out.write(body.substring(10).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 201 Created");
+      TestServices.await(stopping, Duration.ofSeconds(20));
+    }
+  }
+
+  private static boolean refusesConnections(int port) {
+    try (Socket probe = new Socket("localhost", port)) {
+      return false;
+    } catch (ConnectException e) {
+      return true;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,5 @@
+CREATE TABLE things (
+  id    serial PRIMARY KEY,
+  name  text    NOT NULL,
+  count integer NOT NULL
+);

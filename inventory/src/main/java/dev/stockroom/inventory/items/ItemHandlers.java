@@ -1,0 +1,30 @@
+package dev.stockroom.inventory.items;
+
+import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.http.Responses;
+import io.vertx.ext.web.RoutingContext;
+
+/** HTTP handlers for the item catalogue. */
+public final class ItemHandlers {
+  private final ItemStore store;
+
+  public ItemHandlers(ItemStore store) {
+    this.store = store;
+  }
+
+  public void create(RoutingContext ctx) {
+    store
+        .create(ctx.body().asJsonObject())
+        .onSuccess(item -> Responses.created(ctx, "/items/" + item.sku(), item.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  public void get(RoutingContext ctx) {
+    String sku = ctx.pathParam("sku");
+    store
+        .find(sku)
+        .map(item -> item.orElseThrow(() -> Problem.notFound("Item " + sku)))
+        .onSuccess(item -> Responses.ok(ctx, item.toJson()))
+        .onFailure(ctx::fail);
+  }
+}

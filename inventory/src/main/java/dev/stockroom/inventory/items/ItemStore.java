@@ -1,0 +1,56 @@
+package dev.stockroom.inventory.items;
+
+import dev.stockroom.common.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+
+/** All SQL about items, prepared and parameterised. */
+public final class ItemStore {
+  static final String COLUMNS =
+      "sku, name, price_cents, quantity, reserved, low_stock_threshold, last_stocked_at,"
+          + " last_stocked_by";
+  private static final String INSERT =
+      "INSERT INTO items (sku, name, price_cents, quantity, low_stock_threshold)"
+          + " VALUES ($1, $2, $3, $4, $5) RETURNING "
+          + COLUMNS;
+  private static final String BY_SKU = "SELECT " + COLUMNS + " FROM items WHERE sku = $1";
+
+  private final Pool pool;
+
+  public ItemStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Item> create(JsonObject body) {
+    return pool.preparedQuery(INSERT)
+        .execute(
+            Tuple.of(
+                body.getString("sku"),
+                body.getString("name").strip(),
+                body.getLong("priceCents"),
+                body.getInteger("quantity", 0),
+                body.getInteger("lowStockThreshold", 5)))
+        .map(rows -> Item.from(rows.iterator().next()))
+        .recover(
+            e ->
+                e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                    ? Future.failedFuture(
+                        Problem.typed(
+                            409, "duplicate-sku", "Duplicate SKU", "An item with this SKU exists"))
+                    : Future.failedFuture(e));
+  }
+
+  public Future<Optional<Item>> find(String sku) {
+    return pool.preparedQuery(BY_SKU)
+        .execute(Tuple.of(sku))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(Item.from(rows.iterator().next())));
+  }
+}

@@ -1,0 +1,21 @@
+package dev.stockroom.orders;
+
+import dev.stockroom.common.service.ServiceContext;
+import dev.stockroom.orders.placing.OrderHandlers;
+import dev.stockroom.orders.placing.OrderStore;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** The route table: each OpenAPI operation of openapi/orders.yaml and its handler. */
+final class OrdersApi {
+  private final OrderHandlers orders;
+
+  OrdersApi(ServiceContext ctx) {
+    this.orders = new OrderHandlers(new OrderStore(ctx.pool()));
+  }
+
+  Map<String, Handler<RoutingContext>> routes() {
+    return Map.of("getOrder", orders::get);
+  }
+}

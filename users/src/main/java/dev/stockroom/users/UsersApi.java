@@ -1,0 +1,23 @@
+package dev.stockroom.users;
+
+import dev.stockroom.common.service.ServiceContext;
+import dev.stockroom.users.people.PeopleHandlers;
+import dev.stockroom.users.people.UserStore;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** The route table: each OpenAPI operation of openapi/users.yaml and its handler. */
+final class UsersApi {
+  private final PeopleHandlers people;
+
+  UsersApi(ServiceContext ctx) {
+    this.people = new PeopleHandlers(new UserStore(ctx.pool()));
+  }
+
+  Map<String, Handler<RoutingContext>> routes() {
+    return Map.of(
+        "createUser", people::create,
+        "getUser", people::get);
+  }
+}
