@@ -1,6 +1,7 @@
 package dev.stockroom.inventory;
 
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
@@ -16,7 +17,7 @@ public final class InventoryService {
       new ServiceSpec(
           "inventory",
           8082,
-          "db/migration/inventory",
+          List.of(Migrations.service("db/migration/inventory")),
           "openapi/inventory.yaml",
           config -> List.of());
 

@@ -1,8 +1,10 @@
 package dev.stockroom.orders;
 
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.kafka.TopicSpec;
+import dev.stockroom.common.outbox.Outbox;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
@@ -20,7 +22,7 @@ public final class OrdersService {
       new ServiceSpec(
           "orders",
           8083,
-          "db/migration/orders",
+          List.of(Migrations.service("db/migration/orders"), Outbox.MIGRATIONS),
           "openapi/orders.yaml",
           config ->
               List.of(

@@ -1,15 +1,22 @@
 package dev.stockroom.users;
 
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.kafka.TopicSpec;
+import dev.stockroom.common.outbox.Outbox;
+import dev.stockroom.common.outbox.OutboxRelayConfig;
+import dev.stockroom.common.outbox.OutboxRelayVerticle;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.service.ServiceSpec;
+import dev.stockroom.users.credit.HoldSweeperVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The users service: the single source of truth for people and their credit. */
 public final class UsersService {
@@ -19,7 +26,7 @@ public final class UsersService {
       new ServiceSpec(
           "users",
           8081,
-          "db/migration/users",
+          List.of(Migrations.service("db/migration/users"), Outbox.MIGRATIONS),
           "openapi/users.yaml",
           config ->
               List.of(
@@ -38,9 +45,17 @@ public final class UsersService {
     return ServiceRunner.start(SPEC, env, UsersService::deploy);
   }
 
+  /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
   static Future<?> deploy(ServiceContext ctx) {
-    return ctx.deploy(
-        () -> new HttpApiVerticle(ctx, () -> new UsersApi(ctx).routes()),
-        new DeploymentOptions().setInstances(ctx.config().httpInstances()));
+    Env env = ctx.config().env();
+    OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
+    Duration sweep = env.duration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5));
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
+        .compose(id -> ctx.deploy(() -> new HoldSweeperVerticle(ctx, sweep)))
+        .compose(
+            id ->
+                ctx.deploy(
+                    () -> new HttpApiVerticle(ctx, () -> new UsersApi(ctx).routes()),
+                    new DeploymentOptions().setInstances(ctx.config().httpInstances())));
   }
 }

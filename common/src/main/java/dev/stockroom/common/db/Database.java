@@ -10,6 +10,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -40,20 +41,33 @@ public final class Database {
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 
-  /** Applies the migrations under {@code classpath:<location>}; blocking, so on a worker thread. */
-  public static Future<MigrateResult> migrate(Vertx vertx, URI pgUri, String location) {
+  /** Applies each set of migrations in order; blocking, so on a worker thread. */
+  public static Future<Void> migrate(Vertx vertx, URI pgUri, List<Migrations> sets) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Migrations set : sets) {
+      chain = chain.compose(v -> migrate(vertx, pgUri, set).mapEmpty());
+    }
+    return chain;
+  }
+
+  private static Future<MigrateResult> migrate(Vertx vertx, URI pgUri, Migrations set) {
     return vertx.executeBlocking(
         () -> {
           Jdbc jdbc = Jdbc.from(pgUri);
           MigrateResult result =
               Flyway.configure()
                   .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
-                  .locations("classpath:" + location)
+                  .locations("classpath:" + set.location())
+                  .table(set.historyTable())
+                  // A component's tables join a schema the service already owns.
+                  .baselineOnMigrate(set.isComponent())
+                  .baselineVersion("0")
                   .connectRetries(10)
                   .load()
                   .migrate();
           log.info(
-              "database {} at schema version {} ({} migrations applied)",
+              "{}: {} at version {} ({} migrations applied)",
+              set.location(),
               jdbc.url().replaceAll("password=[^&]*", "password=***"),
               result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
               result.migrationsExecuted);

@@ -1,6 +1,7 @@
 package dev.stockroom.common.service;
 
 import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.kafka.TopicSpec;
 import java.util.List;
 import java.util.function.Function;
@@ -8,13 +9,13 @@ import java.util.function.Function;
 /**
  * What the platform needs to know to run a service.
  *
- * @param migrations classpath folder of the service's Flyway migrations
+ * @param migrations the service's Flyway migrations, then those of the mechanisms it uses
  * @param contract classpath path of the service's OpenAPI document
  * @param topics the Kafka topics the service owns and creates at start
  */
 public record ServiceSpec(
     String name,
     int defaultPort,
-    String migrations,
+    List<Migrations> migrations,
     String contract,
     Function<PlatformConfig, List<TopicSpec>> topics) {}

@@ -1,11 +1,13 @@
 package dev.stockroom.common.testing;
 
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.kafka.TopicSpec;
+import dev.stockroom.common.outbox.Outbox;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
@@ -26,7 +28,7 @@ public final class PlatformTestService {
       new ServiceSpec(
           "platformtest",
           0,
-          "db/migration/platformtest",
+          List.of(Migrations.service("db/migration/platformtest"), Outbox.MIGRATIONS),
           "openapi/platform-test.yaml",
           config -> List.of(TopicSpec.compacted(TOPIC, 2, (short) 1)));
 

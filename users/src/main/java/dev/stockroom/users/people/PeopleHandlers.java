@@ -1,12 +1,24 @@
 package dev.stockroom.users.people;
 
 import dev.stockroom.common.http.Caller;
+import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** HTTP handlers for people: registration and lookup. */
+/** HTTP handlers for people: register, read, batch and page, change, erase. */
 public final class PeopleHandlers {
   private final UserStore store;
 
@@ -16,8 +28,8 @@ public final class PeopleHandlers {
 
   public void create(RoutingContext ctx) {
     store
-        .create(NewUser.from(ctx.body().asJsonObject()))
-        .onSuccess(user -> Responses.created(ctx, "/users/" + user.id(), user.toJson()))
+        .create(UserWrite.registration(ctx.body().asJsonObject()))
+        .onSuccess(user -> Responses.created(ctx, "/users/" + user.id(), withEtag(ctx, user)))
         .onFailure(ctx::fail);
   }
 
@@ -27,7 +39,87 @@ public final class PeopleHandlers {
     store
         .find(id)
         .map(user -> user.orElseThrow(() -> Problem.notFound("User " + id)))
-        .onSuccess(user -> Responses.ok(ctx, user.toJson()))
+        .onSuccess(user -> Responses.ok(ctx, withEtag(ctx, user)))
         .onFailure(ctx::fail);
+  }
+
+  /** {@code ?ids=} is the batched lookup of the replicas' fallback; otherwise keyset paging. */
+  public void list(RoutingContext ctx) {
+    Map<String, RequestParameter> query = HttpApi.validated(ctx).getQuery();
+    RequestParameter ids = query.get("ids");
+    if (ids != null && !ids.isNull()) {
+      batch(ctx, ids.getJsonArray());
+      return;
+    }
+    int limit = query.get("limit").isNull() ? 100 : query.get("limit").getInteger();
+    RequestParameter after = query.get("after");
+    UUID cursor = after == null || after.isNull() ? null : UUID.fromString(after.getString());
+    store
+        .page(cursor, limit)
+        .onSuccess(
+            users ->
+                Responses.ok(
+                    ctx,
+                    new JsonObject()
+                        .put("users", json(users))
+                        .put(
+                            "next",
+                            users.size() == limit
+                                ? users.get(users.size() - 1).id().toString()
+                                : null)))
+        .onFailure(ctx::fail);
+  }
+
+  private void batch(RoutingContext ctx, JsonArray rawIds) {
+    Set<UUID> wanted = new LinkedHashSet<>();
+    rawIds.forEach(id -> wanted.add(UUID.fromString(String.valueOf(id))));
+    store
+        .findAll(List.copyOf(wanted))
+        .onSuccess(
+            users -> {
+              Map<UUID, User> found =
+                  users.stream().collect(Collectors.toMap(User::id, Function.identity()));
+              List<String> missing =
+                  wanted.stream().filter(id -> !found.containsKey(id)).map(UUID::toString).toList();
+              Responses.ok(
+                  ctx,
+                  new JsonObject()
+                      .put("users", json(users))
+                      .put("missing", new JsonArray(missing)));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  public void patch(RoutingContext ctx) {
+    UUID id = UUID.fromString(ctx.pathParam("id"));
+    Caller.requireSelfOr(ctx, id.toString(), "admin");
+    store
+        .change(id, UserWrite.change(ctx.body().asJsonObject()), ifMatch(HttpApi.validated(ctx)))
+        .onSuccess(user -> Responses.ok(ctx, withEtag(ctx, user)))
+        .onFailure(ctx::fail);
+  }
+
+  public void delete(RoutingContext ctx) {
+    UUID id = UUID.fromString(ctx.pathParam("id"));
+    store.delete(id).onSuccess(deleted -> Responses.noContent(ctx)).onFailure(ctx::fail);
+  }
+
+  /** {@code If-Match: "7"} (weak or bare forms accepted): the version the caller last saw. */
+  private static OptionalLong ifMatch(ValidatedRequest request) {
+    RequestParameter header = request.getHeaders().get("If-Match");
+    if (header == null || header.isNull()) {
+      return OptionalLong.empty();
+    }
+    String digits = header.getString().replaceAll("[^0-9]", "");
+    return OptionalLong.of(Long.parseLong(digits));
+  }
+
+  private static JsonObject withEtag(RoutingContext ctx, User user) {
+    ctx.response().putHeader("ETag", "\"" + user.version() + "\"");
+    return user.toJson();
+  }
+
+  private static JsonArray json(List<User> users) {
+    return new JsonArray(users.stream().map(User::toJson).toList());
   }
 }

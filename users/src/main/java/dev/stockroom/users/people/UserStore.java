@@ -1,26 +1,45 @@
 package dev.stockroom.users.people;
 
 import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
-/** All SQL about people, prepared and parameterised. */
+/**
+ * All SQL about people. Every change writes the row and its event to the outbox in ONE transaction,
+ * and bumps the version by exactly one.
+ */
 public final class UserStore {
-  static final String COLUMNS =
+  private static final String COLUMNS =
       "id, name, email, phone, credit_limit_cents, version, updated_at,"
-          + " credit_limit_cents - captured_cents AS available_cents";
-
+          + " credit_limit_cents - captured_cents - held_cents AS available_cents";
   private static final String INSERT =
       "INSERT INTO users (id, name, email, phone, credit_limit_cents) VALUES ($1, $2, $3, $4, $5)"
           + " RETURNING "
           + COLUMNS;
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
+  private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE";
+  private static final String BY_IDS = "SELECT " + COLUMNS + " FROM users WHERE id = ANY($1)";
+  private static final String FIRST_PAGE = "SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT $1";
+  private static final String PAGE_AFTER =
+      "SELECT " + COLUMNS + " FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+  private static final String UPDATE =
+      "UPDATE users SET name = $2, email = $3, phone = $4, version = version + 1,"
+          + " updated_at = clock_timestamp() WHERE id = $1 RETURNING "
+          + COLUMNS;
+  private static final String DELETE =
+      "DELETE FROM users WHERE id = $1 RETURNING version, clock_timestamp() AS deleted_at";
 
   private final Pool pool;
 
@@ -28,16 +47,21 @@ public final class UserStore {
     this.pool = pool;
   }
 
-  public Future<User> create(NewUser user) {
-    return pool.preparedQuery(INSERT)
-        .execute(
-            Tuple.of(
-                UUID.randomUUID(),
-                user.name(),
-                user.email(),
-                user.phone(),
-                user.creditLimitCents()))
-        .map(rows -> User.from(rows.iterator().next()))
+  public Future<User> create(UserWrite user) {
+    return pool.withTransaction(
+            conn ->
+                conn.preparedQuery(INSERT)
+                    .execute(
+                        Tuple.of(
+                            UUID.randomUUID(),
+                            user.name(),
+                            user.email(),
+                            user.phone(),
+                            user.creditLimitCents()))
+                    .map(rows -> User.from(rows.iterator().next()))
+                    .compose(
+                        created ->
+                            Outbox.append(conn, UserEvents.registered(created)).map(created)))
         .recover(UserStore::emailTaken);
   }
 
@@ -45,12 +69,92 @@ public final class UserStore {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).map(UserStore::first);
   }
 
-  static Optional<User> first(RowSet<Row> rows) {
+  public Future<List<User>> findAll(List<UUID> ids) {
+    return pool.preparedQuery(BY_IDS)
+        .execute(Tuple.of((Object) ids.toArray(UUID[]::new)))
+        .map(UserStore::all);
+  }
+
+  public Future<List<User>> page(UUID after, int limit) {
+    return (after == null
+            ? pool.preparedQuery(FIRST_PAGE).execute(Tuple.of(limit))
+            : pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(after, limit)))
+        .map(UserStore::all);
+  }
+
+  /**
+   * Applies a change; with {@code expectedVersion} only if the user is still at that version. A
+   * change that changes nothing is not a new version and publishes nothing.
+   */
+  public Future<User> change(UUID id, UserWrite change, OptionalLong expectedVersion) {
+    return pool.withTransaction(
+            conn ->
+                conn.preparedQuery(BY_ID_FOR_UPDATE)
+                    .execute(Tuple.of(id))
+                    .map(rows -> first(rows).orElseThrow(() -> Problem.notFound("User " + id)))
+                    .compose(current -> apply(conn, current, change, expectedVersion)))
+        .recover(UserStore::emailTaken);
+  }
+
+  private static Future<User> apply(
+      SqlConnection conn, User current, UserWrite change, OptionalLong expectedVersion) {
+    if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
+      throw Problem.typed(
+              412,
+              "version-mismatch",
+              "Precondition failed",
+              "The user is at version "
+                  + current.version()
+                  + ", not "
+                  + expectedVersion.getAsLong())
+          .with("currentVersion", current.version());
+    }
+    User wanted = change.applyTo(current);
+    if (wanted.equals(current)) {
+      return Future.succeededFuture(current);
+    }
+    return conn.preparedQuery(UPDATE)
+        .execute(Tuple.of(current.id(), wanted.name(), wanted.email(), wanted.phone()))
+        .map(rows -> User.from(rows.iterator().next()))
+        .compose(updated -> Outbox.append(conn, UserEvents.updated(updated)).map(updated));
+  }
+
+  /** Erases the person: the deleted event (next version), then a tombstone. Idempotent. */
+  public Future<Boolean> delete(UUID id) {
+    return pool.withTransaction(
+        conn ->
+            conn.preparedQuery(DELETE)
+                .execute(Tuple.of(id))
+                .compose(
+                    rows -> {
+                      if (rows.size() == 0) {
+                        return Future.succeededFuture(false);
+                      }
+                      Row row = rows.iterator().next();
+                      Instant at = row.getOffsetDateTime("deleted_at").toInstant();
+                      return Outbox.append(
+                              conn,
+                              List.of(
+                                  UserEvents.deleted(id, row.getLong("version") + 1, at),
+                                  UserEvents.tombstone(id)))
+                          .map(true);
+                    }));
+  }
+
+  private static Optional<User> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(User.from(rows.iterator().next()));
   }
 
-  static <T> Future<T> emailTaken(Throwable failure) {
-    if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+  private static List<User> all(RowSet<Row> rows) {
+    List<User> users = new ArrayList<>(rows.size());
+    rows.forEach(row -> users.add(User.from(row)));
+    return users;
+  }
+
+  private static <T> Future<T> emailTaken(Throwable failure) {
+    if (failure instanceof PgException pg
+        && "23505".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).contains("email")) {
       return Future.failedFuture(
           Problem.typed(409, "email-taken", "Email taken", "Another user already has this email"));
     }

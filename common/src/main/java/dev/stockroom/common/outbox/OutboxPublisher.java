@@ -1,0 +1,131 @@
+package dev.stockroom.common.outbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.kafka.client.common.PartitionInfo;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One relay cycle: read unpublished outbox rows in id order, publish them (the idempotent producer
+ * keeps their order per partition), wait for every acknowledgement, then mark them published.
+ *
+ * <p>The watermark argument: {@code asOf} is read from the database clock in a statement that runs
+ * BEFORE the statement that reads the rows, so every transaction that committed before {@code asOf}
+ * is visible to that read. If the read drained the backlog, all of them are now published (this
+ * cycle or an earlier one), and the watermark may say so.
+ */
+final class OutboxPublisher {
+  private static final String NOW = "SELECT statement_timestamp() AS now";
+  private static final String UNPUBLISHED =
+      "SELECT id, topic, event_key, event_type, event_id, payload, created_at FROM outbox"
+          + " WHERE published_at IS NULL ORDER BY id LIMIT $1";
+  private static final String MARK_PUBLISHED =
+      "UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)";
+
+  private final Pool pool;
+  private final KafkaProducer<String, byte[]> producer;
+  private final OutboxRelayConfig config;
+  private final Set<String> watermarkTopics;
+  private final Timer publishLatency;
+
+  OutboxPublisher(
+      Pool pool,
+      KafkaProducer<String, byte[]> producer,
+      OutboxRelayConfig config,
+      Set<String> watermarkTopics,
+      MeterRegistry registry) {
+    this.pool = pool;
+    this.producer = producer;
+    this.config = config;
+    this.watermarkTopics = new TreeSet<>(watermarkTopics);
+    this.publishLatency =
+        Timer.builder("outbox_publish_latency")
+            .description("Time from the outbox write to the broker's acknowledgement")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+  }
+
+  /** Publishes one batch; the result says whether a full batch was read (more may be waiting). */
+  Future<Boolean> cycle(boolean watermarkDue) {
+    Future<Instant> asOf = watermarkDue ? databaseNow() : Future.succeededFuture(null);
+    return asOf.compose(
+        t ->
+            unpublished()
+                .compose(rows -> publish(rows).map(v -> rows.size()))
+                .compose(
+                    count -> {
+                      boolean drained = count < config.batchSize();
+                      Future<Void> watermarks =
+                          drained && t != null ? publishWatermarks(t) : Future.succeededFuture();
+                      return watermarks.map(v -> !drained);
+                    }));
+  }
+
+  private Future<Instant> databaseNow() {
+    return pool.query(NOW)
+        .execute()
+        .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant());
+  }
+
+  private Future<List<OutboxRow>> unpublished() {
+    return pool.preparedQuery(UNPUBLISHED)
+        .execute(Tuple.of(config.batchSize()))
+        .map(
+            rows -> {
+              List<OutboxRow> result = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                result.add(OutboxRow.from(row));
+              }
+              return result;
+            });
+  }
+
+  private Future<Void> publish(List<OutboxRow> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> sends = new ArrayList<>(rows.size());
+    for (OutboxRow row : rows) {
+      sends.add(
+          producer
+              .send(CloudEventRecords.of(config.source(), row))
+              .onSuccess(
+                  m -> publishLatency.record(Duration.between(row.createdAt(), Instant.now()))));
+    }
+    Long[] ids = rows.stream().map(OutboxRow::id).toArray(Long[]::new);
+    return Future.all(sends)
+        .compose(v -> pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of((Object) ids)))
+        .mapEmpty();
+  }
+
+  private Future<Void> publishWatermarks(Instant asOf) {
+    List<Future<?>> sends = new ArrayList<>();
+    List<Future<List<PartitionInfo>>> lookups =
+        watermarkTopics.stream().map(producer::partitionsFor).toList();
+    return Future.all(lookups)
+        .compose(
+            all -> {
+              List<String> topics = List.copyOf(watermarkTopics);
+              for (int i = 0; i < topics.size(); i++) {
+                for (PartitionInfo partition : lookups.get(i).result()) {
+                  sends.add(
+                      producer.send(
+                          CloudEventRecords.watermark(
+                              config.source(), topics.get(i), partition.getPartition(), asOf)));
+                }
+              }
+              return Future.all(sends);
+            })
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.stockroom.users;
+
+import static dev.stockroom.users.UsersTestSupport.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestInfra;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTopics;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The outbox relay")
+class OutboxResilienceTest {
+
+  @Test
+  @DisplayName(
+      "200 writes made while the broker is down all succeed and are all published once it is back")
+  void brokerOutage() {
+    Map<String, String> env = UsersTestSupport.env();
+    RunningService service = UsersTestSupport.start(env);
+    TestHttp http = new TestHttp(service.port());
+    try {
+      TestInfra.kafka().stop();
+      Set<String> ids = new HashSet<>();
+      for (int i = 0; i < 200; i++) {
+        ids.add(UsersTestSupport.register(http, "Offline " + i, 0).getString("id"));
+      }
+      assertThat(
+              TestDb.count(
+                  env.get("PG_URI"), "SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+          .isEqualTo(200);
+      TestInfra.kafka().restart();
+      try (TestTopics topic = new TestTopics(UsersService.TOPIC)) {
+        topic.readUntil(
+            Duration.ofSeconds(60),
+            records ->
+                records.stream().map(ConsumerRecord::key).filter(ids::contains).distinct().count()
+                    == 200);
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          env.get("PG_URI"),
+                          "SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+                  .isZero());
+    } finally {
+      if (!TestInfra.kafka().isRunning()) {
+        TestInfra.kafka().restart();
+      }
+      TestServices.stop(service);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "with two instances one relay publishes; when it stops the other takes over, and no version goes backwards")
+  void failover() {
+    Map<String, String> env = UsersTestSupport.env();
+    RunningService first = UsersTestSupport.start(env);
+    Map<String, String> secondEnv = new HashMap<>(env);
+    secondEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
+    RunningService second = UsersTestSupport.start(secondEnv);
+    TestHttp one = new TestHttp(first.port());
+    TestHttp two = new TestHttp(second.port());
+    try {
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () -> assertThat(leader(one) + leader(two)).as("exactly one active relay").isEqualTo(1));
+      RunningService active = leader(one) == 1 ? first : second;
+      TestHttp standby = active == first ? two : one;
+
+      String id = UsersTestSupport.register(standby, "Failover Person", 0).getString("id");
+      for (int i = 1; i <= 10; i++) {
+        standby.patch("/users/" + id, ADMIN, new JsonObject().put("name", "Before " + i), Map.of());
+      }
+      TestServices.stop(active);
+      Eventually.assertWithin(
+          Duration.ofSeconds(10), () -> assertThat(leader(standby)).isEqualTo(1));
+      for (int i = 1; i <= 10; i++) {
+        standby.patch("/users/" + id, ADMIN, new JsonObject().put("name", "After " + i), Map.of());
+      }
+      try (TestTopics topic = new TestTopics(UsersService.TOPIC)) {
+        List<ConsumerRecord<String, byte[]>> mine =
+            topic
+                .readUntil(
+                    Duration.ofSeconds(30),
+                    records ->
+                        records.stream().anyMatch(r -> id.equals(r.key()) && version(r) == 21))
+                .stream()
+                .filter(r -> id.equals(r.key()))
+                .toList();
+        long applied = 0;
+        for (ConsumerRecord<String, byte[]> record : mine) {
+          // What a version-guarded consumer keeps never goes backwards, and reaches the last one.
+          applied = Math.max(applied, version(record));
+          assertThat(version(record)).isLessThanOrEqualTo(21);
+        }
+        assertThat(applied).isEqualTo(21);
+        assertThat(mine.stream().map(OutboxResilienceTest::version).distinct().count())
+            .as("no version lost")
+            .isEqualTo(21);
+      }
+    } finally {
+      TestServices.stop(first);
+      TestServices.stop(second);
+    }
+  }
+
+  private static long version(ConsumerRecord<String, byte[]> record) {
+    return new JsonObject(new String(record.value())).getLong("version");
+  }
+
+  private static final Pattern LEADER =
+      Pattern.compile("(?m)^outbox_relay_leader\\{[^}]*} ([0-9.]+)$");
+
+  private static int leader(TestHttp http) {
+    Matcher m = LEADER.matcher(http.get("/metrics", null).body());
+    return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+  }
+}

@@ -1,0 +1,300 @@
+package dev.stockroom.users;
+
+import static dev.stockroom.users.UsersTestSupport.ADMIN;
+import static dev.stockroom.users.UsersTestSupport.SERVICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("The users API")
+class UsersApiTest {
+  private RunningService service;
+  private TestHttp http;
+  private Map<String, String> env;
+
+  @BeforeAll
+  void start() {
+    env = UsersTestSupport.env();
+    service = UsersTestSupport.start(env);
+    http = new TestHttp(service.port());
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(service);
+  }
+
+  @Test
+  @DisplayName("a user is created at version 1, read back, changed to version 2, and erased")
+  void lifecycle() {
+    JsonObject ada = UsersTestSupport.register(http, "Ada Lovelace", 50_000);
+    String id = ada.getString("id");
+    assertThat(ada.getLong("version")).isEqualTo(1);
+    assertThat(ada.getLong("availableCreditCents")).isEqualTo(50_000);
+
+    Reply read = http.get("/users/" + id, ADMIN);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.header("ETag")).isEqualTo("\"1\"");
+    assertThat(read.json().getString("name")).isEqualTo("Ada Lovelace");
+
+    Reply changed =
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "Ada King"), Map.of());
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.json().getLong("version")).isEqualTo(2);
+    assertThat(changed.json().getString("name")).isEqualTo("Ada King");
+
+    Reply same =
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "Ada King"), Map.of());
+    assertThat(same.json().getLong("version")).as("a change that changes nothing").isEqualTo(2);
+
+    Reply noPhone = http.patch("/users/" + id, ADMIN, new JsonObject().putNull("phone"), Map.of());
+    assertThat(noPhone.json().getString("phone")).isNull();
+    assertThat(noPhone.json().getLong("version")).isEqualTo(3);
+
+    assertThat(http.delete("/users/" + id, ADMIN).status()).isEqualTo(204);
+    assertThat(http.get("/users/" + id, ADMIN).status()).isEqualTo(404);
+    assertThat(http.delete("/users/" + id, ADMIN).status())
+        .as("delete is idempotent")
+        .isEqualTo(204);
+  }
+
+  @Test
+  @DisplayName("If-Match guards a change: the current version passes, a stale one is 412")
+  void ifMatch() {
+    String id = UsersTestSupport.register(http, "Grace Hopper", 0).getString("id");
+    Reply ok =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "Grace B. Hopper"),
+            Map.of("If-Match", "\"1\""));
+    assertThat(ok.status()).isEqualTo(200);
+    Reply stale =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "Amazing Grace"),
+            Map.of("If-Match", "\"1\""));
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(stale.json().getLong("currentVersion")).isEqualTo(2);
+    assertThat(http.get("/users/" + id, ADMIN).json().getString("name"))
+        .isEqualTo("Grace B. Hopper");
+    assertThat(
+            http.patch(
+                    "/users/" + id,
+                    ADMIN,
+                    new JsonObject().put("name", "x"),
+                    Map.of("If-Match", "v1"))
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("an email already taken, in any letter case, is 409 and nothing is written")
+  void duplicateEmail() {
+    JsonObject first = UsersTestSupport.register(http, "Alan Turing", 0);
+    long before = TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM users");
+    Reply dup =
+        http.post(
+            "/users",
+            ADMIN,
+            new JsonObject()
+                .put("name", "Imposter")
+                .put("email", first.getString("email").toUpperCase()));
+    assertThat(dup.status()).isEqualTo(409);
+    assertThat(dup.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM users")).isEqualTo(before);
+
+    String other = UsersTestSupport.register(http, "Joan Clarke", 0).getString("id");
+    Reply taken =
+        http.patch(
+            "/users/" + other,
+            ADMIN,
+            new JsonObject().put("email", first.getString("email")),
+            Map.of());
+    assertThat(taken.status()).isEqualTo(409);
+  }
+
+  @Test
+  @DisplayName("a batch lookup answers the users found and lists the missing ids")
+  void batchLookup() {
+    String a = UsersTestSupport.register(http, "Batch A", 0).getString("id");
+    String b = UsersTestSupport.register(http, "Batch B", 0).getString("id");
+    String ghost = UUID.randomUUID().toString();
+    Reply reply = http.get("/users?ids=" + a + "," + ghost + "," + b, SERVICE);
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.array("users").stream().map(u -> ((JsonObject) u).getString("id")))
+        .containsExactlyInAnyOrder(a, b);
+    assertThat(reply.array("missing").getList()).containsExactly(ghost);
+
+    StringBuilder tooMany = new StringBuilder();
+    for (int i = 0; i < 201; i++) {
+      tooMany.append(i == 0 ? "" : ",").append(UUID.randomUUID());
+    }
+    assertThat(http.get("/users?ids=" + tooMany, SERVICE).status()).isEqualTo(400);
+    assertThat(http.get("/users?ids=not-a-uuid", SERVICE).status()).isEqualTo(400);
+  }
+
+  @Test
+  @DisplayName("paging returns every existing user exactly once while users are being added")
+  void pagingUnderWrites() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      UsersTestSupport.register(http, "Pager " + i, 0);
+    }
+    Set<String> existing = new HashSet<>(allIds(1000));
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<?> writes =
+        writer.submit(
+            () -> {
+              while (writing.get()) {
+                UsersTestSupport.register(http, "Newcomer", 0);
+              }
+            });
+    List<String> paged = allIds(7);
+    writing.set(false);
+    writes.get();
+    writer.shutdown();
+    assertThat(new HashSet<>(paged)).as("no user twice").hasSize(paged.size());
+    assertThat(paged).containsAll(existing);
+  }
+
+  private List<String> allIds(int pageSize) {
+    List<String> ids = new ArrayList<>();
+    String after = null;
+    do {
+      Reply page =
+          http.get("/users?limit=" + pageSize + (after == null ? "" : "&after=" + after), ADMIN);
+      assertThat(page.status()).isEqualTo(200);
+      page.array("users").forEach(u -> ids.add(((JsonObject) u).getString("id")));
+      after = page.json().getString("next");
+    } while (after != null);
+    return ids;
+  }
+
+  @Test
+  @DisplayName("people may read and change only themselves; others get 403")
+  void selfAccess() {
+    String me = UsersTestSupport.register(http, "Self Reader", 0).getString("id");
+    String other = UsersTestSupport.register(http, "Someone Else", 0).getString("id");
+    String myToken = TestTokens.forRoles(me, "customer");
+    assertThat(http.get("/users/" + me, myToken).status()).isEqualTo(200);
+    assertThat(http.get("/users/" + other, myToken).status()).isEqualTo(403);
+    assertThat(
+            http.patch("/users/" + other, myToken, new JsonObject().put("name", "Hacked"), Map.of())
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            http.patch(
+                    "/users/" + me, myToken, new JsonObject().put("name", "Self Writer"), Map.of())
+                .status())
+        .isEqualTo(200);
+    assertThat(http.get("/users?limit=5", myToken).status()).isEqualTo(403);
+    assertThat(http.delete("/users/" + me, myToken).status()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("bad input on every endpoint is a 4xx problem and writes nothing")
+  void badInput() {
+    String id = UsersTestSupport.register(http, "Valid Person", 1000).getString("id");
+    long users = TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM users");
+    long outbox = TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM outbox");
+    Map<String, Reply> replies = new HashMap<>();
+    replies.put(
+        "bad email",
+        http.post("/users", ADMIN, new JsonObject().put("name", "X").put("email", "not-an-email")));
+    replies.put(
+        "blank name",
+        http.post("/users", ADMIN, new JsonObject().put("name", "   ").put("email", "a@b.co")));
+    replies.put(
+        "long name",
+        http.post(
+            "/users", ADMIN, new JsonObject().put("name", "n".repeat(201)).put("email", "a@b.co")));
+    replies.put(
+        "bad phone",
+        http.post(
+            "/users",
+            ADMIN,
+            new JsonObject().put("name", "X").put("email", "a@b.co").put("phone", "call me")));
+    replies.put(
+        "negative credit",
+        http.post(
+            "/users",
+            ADMIN,
+            new JsonObject().put("name", "X").put("email", "a@b.co").put("creditLimitCents", -1)));
+    replies.put(
+        "wrong type",
+        http.post("/users", ADMIN, new JsonObject().put("name", 42).put("email", "a@b.co")));
+    replies.put("empty patch", http.patch("/users/" + id, ADMIN, new JsonObject(), Map.of()));
+    replies.put(
+        "unknown field",
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("creditLimitCents", 5), Map.of()));
+    replies.put("bad id", http.get("/users/123", ADMIN));
+    replies.put("bad limit", http.get("/users?limit=0", ADMIN));
+    replies.put("bad after", http.get("/users?after=xyz", ADMIN));
+    replies.put(
+        "zero hold",
+        http.post(
+            "/users/" + id + "/credit-holds",
+            SERVICE,
+            new JsonObject().put("holdId", "h-bad").put("amountCents", 0).put("ttlSeconds", 60)));
+    replies.put(
+        "huge ttl",
+        http.post(
+            "/users/" + id + "/credit-holds",
+            SERVICE,
+            new JsonObject()
+                .put("holdId", "h-bad")
+                .put("amountCents", 5)
+                .put("ttlSeconds", 864000)));
+    replies.put(
+        "bad hold id",
+        http.post(
+            "/users/" + id + "/credit-holds",
+            SERVICE,
+            new JsonObject()
+                .put("holdId", "no spaces please")
+                .put("amountCents", 5)
+                .put("ttlSeconds", 60)));
+    replies.forEach(
+        (what, reply) -> {
+          assertThat(reply.status()).as(what + ": " + reply).isEqualTo(400);
+          assertThat(reply.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+        });
+    assertThat(http.get("/users/" + UUID.randomUUID(), ADMIN).status()).isEqualTo(404);
+    assertThat(
+            http.patch(
+                    "/users/" + UUID.randomUUID(),
+                    ADMIN,
+                    new JsonObject().put("name", "Nobody"),
+                    Map.of())
+                .status())
+        .isEqualTo(404);
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM users")).isEqualTo(users);
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM outbox")).isEqualTo(outbox);
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM credit_holds")).isZero();
+  }
+}
