@@ -1,23 +1,45 @@
 package dev.stockroom.inventory;
 
+import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.inventory.items.ItemHandlers;
 import dev.stockroom.inventory.items.ItemStore;
+import dev.stockroom.inventory.report.LowStockHandlers;
+import dev.stockroom.inventory.report.ReconcileHandler;
+import dev.stockroom.inventory.reservations.ReservationHandlers;
+import dev.stockroom.inventory.restocks.RestockHandlers;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Map;
 
 /** The route table: each OpenAPI operation of openapi/inventory.yaml and its handler. */
 final class InventoryApi {
   private final ItemHandlers items;
+  private final RestockHandlers restocks;
+  private final LowStockHandlers report;
+  private final ReservationHandlers reservations;
+  private final ReconcileHandler reconcile = new ReconcileHandler();
 
-  InventoryApi(ServiceContext ctx) {
+  /** Built once per HTTP verticle instance, on its event loop. */
+  InventoryApi(ServiceContext ctx, Replica users, Duration replicaTtl) {
     this.items = new ItemHandlers(new ItemStore(ctx.pool()));
+    this.restocks = new RestockHandlers(ctx.pool(), users, replicaTtl);
+    this.report = new LowStockHandlers(ctx.pool(), users, replicaTtl);
+    this.reservations = new ReservationHandlers(ctx);
   }
 
   Map<String, Handler<RoutingContext>> routes() {
-    return Map.of(
-        "createItem", items::create,
-        "getItem", items::get);
+    return Map.ofEntries(
+        Map.entry("createItem", items::create),
+        Map.entry("getItem", items::get),
+        Map.entry("patchItem", items::patch),
+        Map.entry("restock", restocks::restock),
+        Map.entry("listRestocks", restocks::list),
+        Map.entry("lowStock", report::lowStock),
+        Map.entry("reserve", reservations::reserve),
+        Map.entry("confirmReservation", reservations::confirm),
+        Map.entry("releaseReservation", reservations::release),
+        Map.entry("reconcileReplica", reconcile::reconcile));
   }
 }

@@ -1,25 +1,41 @@
 package dev.stockroom.inventory;
 
+import dev.stockroom.common.auth.ServiceTokens;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
+import dev.stockroom.common.replica.ReplicaSchema;
+import dev.stockroom.common.replica.ReplicaSettings;
+import dev.stockroom.common.replica.ReplicaStore;
+import dev.stockroom.common.replica.Replicas;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.service.ServiceSpec;
+import dev.stockroom.inventory.reservations.ReservationSweeperVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
 
 /** The inventory service: the owner of items and stock. */
 public final class InventoryService {
+  /** inventory's copy of users: only what the low-stock report and the restock audit show. */
+  public static final ReplicaSchema USERS =
+      ReplicaSchema.of(
+          "user_replica",
+          "users.v1",
+          "stockroom.user.",
+          List.of("name", "email", "phone"),
+          "inventory");
+
   public static final ServiceSpec SPEC =
       new ServiceSpec(
           "inventory",
           8082,
-          List.of(Migrations.service("db/migration/inventory")),
+          List.of(Migrations.service("db/migration/inventory"), ReplicaSchema.MIGRATIONS),
           "openapi/inventory.yaml",
-          config -> List.of());
+          config -> List.of(Replicas.deadLetterTopic(config, USERS)));
 
   private InventoryService() {}
 
@@ -31,9 +47,27 @@ public final class InventoryService {
     return ServiceRunner.start(SPEC, env, InventoryService::deploy);
   }
 
+  /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
   static Future<?> deploy(ServiceContext ctx) {
-    return ctx.deploy(
-        () -> new HttpApiVerticle(ctx, () -> new InventoryApi(ctx).routes()),
-        new DeploymentOptions().setInstances(ctx.config().httpInstances()));
+    Env env = ctx.config().env();
+    ReplicaSettings replica = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
+    ServiceTokens tokens = ServiceTokens.of(ctx);
+    ReplicaStore store = new ReplicaStore(ctx.pool(), USERS);
+    Duration sweep = env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5));
+    return Replicas.deploySync(ctx, store, replica, tokens)
+        .compose(v -> ctx.deploy(() -> new ReservationSweeperVerticle(ctx, sweep)))
+        .compose(
+            id ->
+                ctx.deploy(
+                    () ->
+                        new HttpApiVerticle(
+                            ctx,
+                            () ->
+                                new InventoryApi(
+                                        ctx,
+                                        Replicas.reader(ctx, store, replica, tokens),
+                                        replica.ttl())
+                                    .routes()),
+                    new DeploymentOptions().setInstances(ctx.config().httpInstances())));
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -40,6 +41,8 @@ public final class Metrics {
             .setEnabled(true)
             .setJvmMetricsEnabled(true)
             .setRegistryName(registryName)
+            // The matched route (e.g. /users/:id), not the raw path: bounded label values.
+            .addLabels(Label.HTTP_ROUTE)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }

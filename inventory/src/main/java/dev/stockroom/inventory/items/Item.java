@@ -16,7 +16,7 @@ public record Item(
     OffsetDateTime lastStockedAt,
     UUID lastStockedBy) {
 
-  static Item from(Row row) {
+  public static Item from(Row row) {
     return new Item(
         row.getString("sku"),
         row.getString("name"),

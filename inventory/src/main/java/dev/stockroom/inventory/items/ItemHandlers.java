@@ -27,4 +27,11 @@ public final class ItemHandlers {
         .onSuccess(item -> Responses.ok(ctx, item.toJson()))
         .onFailure(ctx::fail);
   }
+
+  public void patch(RoutingContext ctx) {
+    store
+        .update(ctx.pathParam("sku"), ctx.body().asJsonObject())
+        .onSuccess(item -> Responses.ok(ctx, item.toJson()))
+        .onFailure(ctx::fail);
+  }
 }

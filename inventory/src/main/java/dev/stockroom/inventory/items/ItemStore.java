@@ -18,6 +18,10 @@ public final class ItemStore {
           + " VALUES ($1, $2, $3, $4, $5) RETURNING "
           + COLUMNS;
   private static final String BY_SKU = "SELECT " + COLUMNS + " FROM items WHERE sku = $1";
+  private static final String UPDATE =
+      "UPDATE items SET name = coalesce($2, name), price_cents = coalesce($3, price_cents),"
+          + " updated_at = now() WHERE sku = $1 RETURNING "
+          + COLUMNS;
 
   private final Pool pool;
 
@@ -52,5 +56,19 @@ public final class ItemStore {
                 rows.size() == 0
                     ? Optional.empty()
                     : Optional.of(Item.from(rows.iterator().next())));
+  }
+
+  /** Changes name and/or price; reservations already made keep the price they were made with. */
+  public Future<Item> update(String sku, JsonObject change) {
+    String name = change.getString("name");
+    return pool.preparedQuery(UPDATE)
+        .execute(Tuple.of(sku, name == null ? null : name.strip(), change.getLong("priceCents")))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw Problem.notFound("Item " + sku);
+              }
+              return Item.from(rows.iterator().next());
+            });
   }
 }

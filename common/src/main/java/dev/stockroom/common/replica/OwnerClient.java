@@ -1,0 +1,176 @@
+package dev.stockroom.common.replica;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpResponseExpectation;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fallback to the owner: ONE batched {@code GET /users?ids=} per read for all its misses,
+ * concurrent misses for the same id joined onto the call already in flight, through a circuit
+ * breaker with a short timeout and a bulkhead that bounds concurrent calls. Confined to one event
+ * loop (one per verticle instance), so its maps need no locks.
+ */
+public final class OwnerClient {
+  private static final Logger log = LoggerFactory.getLogger(OwnerClient.class);
+  private static final int MAX_IDS_PER_CALL = 200;
+
+  private final WebClient client;
+  private final String baseUrl;
+  private final Supplier<String> token;
+  private final CircuitBreaker breaker;
+  private final int maxConcurrent;
+  private final ReplicaSettings settings;
+  private final FallbackMetrics metrics;
+  private final Map<UUID, Future<JsonObject>> inFlight = new HashMap<>();
+  private int active;
+
+  public OwnerClient(
+      Vertx vertx,
+      WebClient client,
+      ReplicaSettings settings,
+      Supplier<String> token,
+      MeterRegistry registry) {
+    this.client = client;
+    this.baseUrl = settings.ownerUrl();
+    this.token = token;
+    this.settings = settings;
+    this.maxConcurrent = settings.fallbackConcurrency();
+    this.metrics = new FallbackMetrics(registry);
+    String name = "owner-fallback-" + Integer.toHexString(System.identityHashCode(this));
+    this.breaker =
+        CircuitBreaker.create(
+                name,
+                vertx,
+                new CircuitBreakerOptions()
+                    .setMaxFailures(5)
+                    .setTimeout(settings.fallbackTimeout().toMillis())
+                    .setResetTimeout(settings.breakerReset().toMillis()))
+            .openHandler(
+                v -> log.warn("circuit to {} is open: serving local copies flagged stale", baseUrl))
+            .closeHandler(v -> log.info("circuit to {} is closed again", baseUrl));
+    Gauge.builder("replica_fallback_breaker_state", breaker, b -> stateValue(b.state()))
+        .description("0 closed, 1 half-open, 2 open")
+        .tag("breaker", name)
+        .register(registry);
+  }
+
+  /** The owner's current state of each id; a null value means the owner does not have it. */
+  public Future<Map<UUID, JsonObject>> fetch(Collection<UUID> ids) {
+    Map<UUID, Future<JsonObject>> waits = new HashMap<>();
+    List<UUID> toAsk = new ArrayList<>();
+    for (UUID id : ids) {
+      Future<JsonObject> pending = inFlight.get(id);
+      if (pending != null) {
+        waits.put(id, pending);
+      } else {
+        toAsk.add(id);
+      }
+    }
+    for (int from = 0; from < toAsk.size(); from += MAX_IDS_PER_CALL) {
+      List<UUID> chunk = toAsk.subList(from, Math.min(toAsk.size(), from + MAX_IDS_PER_CALL));
+      Future<Map<UUID, JsonObject>> call = call(List.copyOf(chunk));
+      for (UUID id : chunk) {
+        Future<JsonObject> one = call.map(found -> found.get(id));
+        inFlight.put(id, one);
+        waits.put(id, one);
+      }
+      call.onComplete((v, e) -> chunk.forEach(inFlight::remove));
+    }
+    return Future.all(new ArrayList<>(waits.values()))
+        .map(
+            all -> {
+              Map<UUID, JsonObject> result = new HashMap<>();
+              waits.forEach((id, f) -> result.put(id, f.result()));
+              return result;
+            });
+  }
+
+  private Future<Map<UUID, JsonObject>> call(List<UUID> ids) {
+    if (active >= maxConcurrent) {
+      metrics.outcome("rejected");
+      return Future.failedFuture("bulkhead full: " + active + " fallback calls in flight");
+    }
+    active++;
+    String query = ids.stream().map(UUID::toString).collect(Collectors.joining(","));
+    return breaker
+        .<Map<UUID, JsonObject>>execute(
+            () ->
+                client
+                    .getAbs(baseUrl + "/users")
+                    .addQueryParam("ids", query)
+                    .bearerTokenAuthentication(token.get())
+                    .timeout(settings.fallbackTimeout().toMillis() * 4)
+                    .send()
+                    .expecting(HttpResponseExpectation.SC_OK)
+                    .map(OwnerClient::byId))
+        .onComplete(
+            (result, failure) -> {
+              active--;
+              metrics.outcome(
+                  failure == null
+                      ? "success"
+                      : failure instanceof OpenCircuitException ? "open" : "failure");
+            });
+  }
+
+  /**
+   * One page of all the owner's users, for reconciliation (no breaker: it is not on a request
+   * path).
+   */
+  public Future<JsonObject> page(UUID after, int limit) {
+    var request =
+        client
+            .getAbs(baseUrl + "/users")
+            .addQueryParam("limit", Integer.toString(limit))
+            .bearerTokenAuthentication(token.get())
+            .timeout(Duration.ofSeconds(30).toMillis());
+    if (after != null) {
+      request.addQueryParam("after", after.toString());
+    }
+    return request
+        .send()
+        .expecting(HttpResponseExpectation.SC_OK)
+        .map(HttpResponse::bodyAsJsonObject);
+  }
+
+  private static Map<UUID, JsonObject> byId(HttpResponse<?> response) {
+    JsonObject body = response.bodyAsJsonObject();
+    Map<UUID, JsonObject> result = new HashMap<>();
+    body.getJsonArray("users")
+        .forEach(
+            u -> {
+              JsonObject user = (JsonObject) u;
+              result.put(UUID.fromString(user.getString("id")), user);
+            });
+    body.getJsonArray("missing").forEach(id -> result.put(UUID.fromString((String) id), null));
+    return result;
+  }
+
+  private static int stateValue(CircuitBreakerState state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+}

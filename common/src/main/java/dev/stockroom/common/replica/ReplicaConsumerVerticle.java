@@ -1,0 +1,186 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.kafka.KafkaSettings;
+import dev.stockroom.common.replica.ReplicaEvent.Poison;
+import dev.stockroom.common.replica.ReplicaEvent.Tombstone;
+import dev.stockroom.common.replica.ReplicaEvent.Upsert;
+import dev.stockroom.common.replica.ReplicaEvent.Watermark;
+import dev.stockroom.common.service.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the local copy in step with the owner's topic. An explicit poll loop: each polled batch is
+ * applied in ONE transaction with the version-guarded upsert, and its offsets are committed only
+ * after that commit; the next poll happens only then, which is the back-pressure. Poison records go
+ * to the dead-letter topic first. If the database is down, the batch's partitions are sought back
+ * and retried after a short backoff (far below max.poll.interval.ms, so no rebalance). Duplicates
+ * and reordering are harmless: older versions never overwrite newer.
+ */
+public final class ReplicaConsumerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaConsumerVerticle.class);
+
+  private final ServiceContext service;
+  private final ReplicaStore store;
+  private KafkaConsumer<String, byte[]> consumer;
+  private KafkaProducer<String, byte[]> deadLetters;
+  private ReplicaMetrics metrics;
+  private boolean stopped;
+  private int failures;
+
+  public ReplicaConsumerVerticle(ServiceContext service, ReplicaStore store) {
+    this.service = service;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    ReplicaSchema schema = store.schema();
+    String bootstrap = service.config().kafkaBootstrapServers();
+    // One group per consuming service; overridable so tests (or a rebuild) can start a fresh one.
+    String group = service.config().env().string("REPLICA_GROUP_ID", schema.consumerGroup());
+    consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(bootstrap, group, group));
+    consumer.exceptionHandler(e -> log.warn("replica consumer: {}", e.toString()));
+    deadLetters =
+        KafkaProducer.create(
+            vertx, KafkaSettings.producer(bootstrap, schema.consumerGroup() + "-dlq"));
+    deadLetters.exceptionHandler(e -> log.debug("dead-letter producer: {}", e.toString()));
+    metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx);
+    return consumer.subscribe(schema.topic()).onSuccess(v -> vertx.runOnContext(x -> pollLoop()));
+  }
+
+  private void pollLoop() {
+    if (stopped) {
+      return;
+    }
+    consumer
+        .poll(Duration.ofMillis(500))
+        .compose(this::handle)
+        .onComplete(
+            (v, failure) -> {
+              if (failure == null) {
+                failures = 0;
+                vertx.runOnContext(x -> pollLoop());
+                return;
+              }
+              failures++;
+              long delay = Math.min(5000, 100L << Math.min(failures, 6));
+              if (failures == 1 || failures % 20 == 0) {
+                log.warn(
+                    "replica apply failed ({} times), retrying in {} ms: {}",
+                    failures,
+                    delay,
+                    failure.toString());
+              }
+              vertx.setTimer(delay, id -> pollLoop());
+            });
+  }
+
+  private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<KafkaConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      batch.add(records.recordAt(i));
+    }
+    List<ReplicaEvent> events =
+        batch.stream().map(r -> ReplicaEvent.parse(r, store.schema())).toList();
+    return deadLetter(batch, events)
+        .compose(v -> store.pool().withTransaction(tx -> apply(tx, events)))
+        .compose(v -> consumer.commit(nextOffsets(batch)))
+        .<Void>mapEmpty()
+        .onSuccess(v -> metrics.applied(events))
+        .recover(failure -> seekBack(batch).transform(x -> Future.failedFuture(failure)));
+  }
+
+  private Future<Void> apply(io.vertx.sqlclient.SqlConnection tx, List<ReplicaEvent> events) {
+    List<Tuple> upserts = new ArrayList<>();
+    List<Tuple> tombstones = new ArrayList<>();
+    Map<Integer, Instant> watermarks = new HashMap<>();
+    for (ReplicaEvent event : events) {
+      if (event instanceof Upsert u) {
+        upserts.add(store.tuple(u.id(), u.data(), u.version(), u.deleted(), u.partition()));
+      } else if (event instanceof Tombstone t) {
+        tombstones.add(Tuple.of(t.id()));
+      } else if (event instanceof Watermark w) {
+        watermarks.merge(w.partition(), w.at(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    Future<?> chain =
+        upserts.isEmpty()
+            ? Future.succeededFuture()
+            : tx.preparedQuery(store.sql().upsertEvent).executeBatch(upserts);
+    if (!tombstones.isEmpty()) {
+      chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
+    }
+    for (Map.Entry<Integer, Instant> w : watermarks.entrySet()) {
+      chain = chain.compose(v -> store.applyWatermark(tx, w.getKey(), w.getValue()));
+    }
+    return chain.mapEmpty();
+  }
+
+  private Future<Void> deadLetter(
+      List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
+    List<Future<?>> sends = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      if (events.get(i) instanceof Poison poison) {
+        KafkaConsumerRecord<String, byte[]> record = batch.get(i);
+        log.warn(
+            "dead-lettering {}-{}@{}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            poison.reason());
+        sends.add(
+            deadLetters.send(
+                DeadLetters.record(store.schema().dlqTopic(), record, poison.reason())));
+      }
+    }
+    return Future.all(sends).mapEmpty();
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      List<KafkaConsumerRecord<String, byte[]>> batch) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (KafkaConsumerRecord<String, byte[]> r : batch) {
+      offsets.put(
+          new TopicPartition(r.topic(), r.partition()),
+          new OffsetAndMetadata(r.offset() + 1, null));
+    }
+    return offsets;
+  }
+
+  /** Rewinds each partition of a failed batch to its first record, so nothing is skipped. */
+  private Future<Void> seekBack(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (KafkaConsumerRecord<String, byte[]> r : batch) {
+      first.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::min);
+    }
+    List<Future<?>> seeks = new ArrayList<>();
+    first.forEach((tp, offset) -> seeks.add(consumer.seek(tp, offset)));
+    return Future.all(seeks).mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    metrics.close();
+    return consumer.close().eventually(() -> deadLetters.close());
+  }
+}

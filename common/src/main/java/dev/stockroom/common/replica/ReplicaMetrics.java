@@ -1,0 +1,93 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.replica.ReplicaEvent.Poison;
+import dev.stockroom.common.replica.ReplicaEvent.Tombstone;
+import dev.stockroom.common.replica.ReplicaEvent.Upsert;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the sync path reports: events applied and dead-lettered, apply lag (owner's write to applied
+ * here) and, per partition, the freshness bound (how far behind the newest watermark is).
+ */
+final class ReplicaMetrics {
+  private final MeterRegistry registry;
+  private final Counter applied;
+  private final Counter deadLettered;
+  private final Timer lag;
+  private final Map<Integer, AtomicLong> boundMillis = new ConcurrentHashMap<>();
+  private final Vertx vertx;
+  private final long timer;
+
+  ReplicaMetrics(MeterRegistry registry, ReplicaStore store, Vertx vertx) {
+    this.registry = registry;
+    this.vertx = vertx;
+    String table = store.schema().table();
+    applied =
+        Counter.builder("replica_events_applied_total").tag("replica", table).register(registry);
+    deadLettered =
+        Counter.builder("replica_events_dead_lettered_total")
+            .tag("replica", table)
+            .register(registry);
+    lag =
+        Timer.builder("replica_apply_lag")
+            .description("From the owner's change to its application in the local copy")
+            .tag("replica", table)
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    timer =
+        vertx.setPeriodic(
+            1000,
+            id ->
+                store
+                    .watermarks()
+                    .onSuccess(
+                        marks ->
+                            marks.forEach(
+                                (p, w) ->
+                                    bound(table, p)
+                                        .set(Duration.between(w, Instant.now()).toMillis()))));
+  }
+
+  private AtomicLong bound(String table, int partition) {
+    return boundMillis.computeIfAbsent(
+        partition,
+        p -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder("replica_freshness_bound_seconds", value, v -> v.get() / 1000.0)
+              .description(
+                  "Age of the newest applied watermark: every row of the partition is at least this fresh")
+              .tag("replica", table)
+              .tag("partition", Integer.toString(p))
+              .register(registry);
+          return value;
+        });
+  }
+
+  void applied(List<ReplicaEvent> events) {
+    Instant now = Instant.now();
+    for (ReplicaEvent event : events) {
+      if (event instanceof Upsert u) {
+        applied.increment();
+        lag.record(Duration.between(u.time(), now));
+      } else if (event instanceof Tombstone) {
+        applied.increment();
+      } else if (event instanceof Poison) {
+        deadLettered.increment();
+      }
+    }
+  }
+
+  void close() {
+    vertx.cancelTimer(timer);
+  }
+}

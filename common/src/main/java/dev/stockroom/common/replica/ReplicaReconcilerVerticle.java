@@ -1,0 +1,53 @@
+package dev.stockroom.common.replica;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs reconciliation periodically, and on demand through the event bus address {@link #ADDRESS}
+ * (the admin endpoint sends there). One run at a time.
+ */
+public final class ReplicaReconcilerVerticle extends VerticleBase {
+  public static final String ADDRESS = "stockroom.replica.reconcile";
+  private static final Logger log = LoggerFactory.getLogger(ReplicaReconcilerVerticle.class);
+
+  private final Supplier<ReplicaReconciler> reconciler;
+  private final Duration interval;
+  private ReplicaReconciler instance;
+  private Future<JsonObject> running;
+
+  public ReplicaReconcilerVerticle(Supplier<ReplicaReconciler> reconciler, Duration interval) {
+    this.reconciler = reconciler;
+    this.interval = interval;
+  }
+
+  @Override
+  public Future<?> start() {
+    instance = reconciler.get();
+    vertx.setPeriodic(
+        interval.toMillis(),
+        id ->
+            runOnce()
+                .onFailure(e -> log.warn("scheduled reconciliation failed: {}", e.toString())));
+    return vertx.eventBus().<JsonObject>consumer(ADDRESS, this::onDemand).completion();
+  }
+
+  private void onDemand(Message<JsonObject> message) {
+    runOnce()
+        .onSuccess(message::reply)
+        .onFailure(e -> message.fail(503, "reconciliation failed: " + e.getMessage()));
+  }
+
+  private Future<JsonObject> runOnce() {
+    if (running == null || running.isComplete()) {
+      running = instance.run();
+    }
+    return running;
+  }
+}

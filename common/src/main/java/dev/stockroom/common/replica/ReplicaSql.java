@@ -1,0 +1,90 @@
+package dev.stockroom.common.replica;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The replica's SQL, generated once from the schema's table and field names (configuration, never
+ * input) and always executed as prepared statements with parameters.
+ */
+final class ReplicaSql {
+  /** Applying an event: only a strictly newer version (or a repair of the same one) is written. */
+  final String upsertEvent;
+
+  /** Writing back what the owner answered just now: it is current now, so synced_at moves on. */
+  final String upsertFetched;
+
+  final String tombstone;
+  final String lookup;
+  final String watermark;
+  final String watermarks;
+  final String markReconciled;
+  final String removeUnreconciled;
+
+  ReplicaSql(ReplicaSchema schema) {
+    String t = schema.table();
+    List<String> fields = schema.fields();
+    int n = fields.size();
+    String columns = String.join(", ", fields);
+    String values =
+        IntStream.rangeClosed(2, n + 1).mapToObj(i -> "$" + i).collect(Collectors.joining(", "));
+    String sets =
+        fields.stream().map(f -> f + " = EXCLUDED." + f).collect(Collectors.joining(", "));
+    String mine = fields.stream().map(f -> t + "." + f).collect(Collectors.joining(", "));
+    String theirs = fields.stream().map(f -> "EXCLUDED." + f).collect(Collectors.joining(", "));
+    String insert =
+        "INSERT INTO "
+            + t
+            + " (id, "
+            + columns
+            + ", version, deleted, synced_at, partition) VALUES ($1, "
+            + values
+            + ", $"
+            + (n + 2)
+            + ", $"
+            + (n + 3)
+            + ", clock_timestamp(), $"
+            + (n + 4)
+            + ") ON CONFLICT (id) DO UPDATE SET "
+            + sets
+            + ", version = EXCLUDED.version, deleted = EXCLUDED.deleted, synced_at ="
+            + " EXCLUDED.synced_at, partition = coalesce(EXCLUDED.partition, "
+            + t
+            + ".partition) WHERE ";
+    String differs =
+        "(" + mine + ", " + t + ".deleted) IS DISTINCT FROM (" + theirs + ", EXCLUDED.deleted)";
+    upsertEvent =
+        insert
+            + t
+            + ".version < EXCLUDED.version OR ("
+            + t
+            + ".version = EXCLUDED.version AND "
+            + differs
+            + ") RETURNING id";
+    upsertFetched = insert + t + ".version <= EXCLUDED.version RETURNING id";
+    tombstone =
+        "UPDATE "
+            + t
+            + " SET "
+            + fields.stream().map(f -> f + " = NULL").collect(Collectors.joining(", "))
+            + ", deleted = true WHERE id = $1";
+    lookup =
+        "SELECT r.id, "
+            + fields.stream().map(f -> "r." + f).collect(Collectors.joining(", "))
+            + ", r.version, r.deleted, greatest(r.synced_at, w.watermark) AS as_of FROM "
+            + t
+            + " r LEFT JOIN replica_watermarks w ON w.topic = $2 AND w.partition = r.partition"
+            + " WHERE r.id = ANY($1)";
+    watermark =
+        "INSERT INTO replica_watermarks (topic, partition, watermark) VALUES ($1, $2, $3)"
+            + " ON CONFLICT (topic, partition) DO UPDATE SET watermark ="
+            + " greatest(replica_watermarks.watermark, EXCLUDED.watermark), updated_at = now()";
+    watermarks = "SELECT partition, watermark FROM replica_watermarks WHERE topic = $1";
+    markReconciled = "UPDATE " + t + " SET reconciled_at = $2 WHERE id = ANY($1)";
+    removeUnreconciled =
+        "DELETE FROM "
+            + t
+            + " WHERE (reconciled_at IS NULL OR reconciled_at < $1) AND synced_at < $1 RETURNING id";
+  }
+}

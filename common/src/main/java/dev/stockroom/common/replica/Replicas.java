@@ -1,0 +1,62 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.auth.ServiceTokens;
+import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.kafka.TopicSpec;
+import dev.stockroom.common.service.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Duration;
+
+/** Wiring a replica into a consuming service: its sync verticles, owner clients and topics. */
+public final class Replicas {
+  private Replicas() {}
+
+  /** The consumer that applies the owner's events and the periodic reconciliation. */
+  public static Future<Void> deploySync(
+      ServiceContext ctx, ReplicaStore store, ReplicaSettings settings, ServiceTokens tokens) {
+    return ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store))
+        .compose(
+            id ->
+                ctx.deploy(
+                    () ->
+                        new ReplicaReconcilerVerticle(
+                            () ->
+                                new ReplicaReconciler(
+                                    store,
+                                    ownerClient(ctx, settings, tokens),
+                                    ctx.metrics().registry()),
+                            settings.reconcileInterval())))
+        .mapEmpty();
+  }
+
+  /** A read API for one verticle instance: call it on that instance's event loop. */
+  public static Replica reader(
+      ServiceContext ctx, ReplicaStore store, ReplicaSettings settings, ServiceTokens tokens) {
+    return new Replica(store, ownerClient(ctx, settings, tokens));
+  }
+
+  /** The dead-letter topic the consuming service owns for this replica. */
+  public static TopicSpec deadLetterTopic(PlatformConfig config, ReplicaSchema schema) {
+    return TopicSpec.deleting(
+        schema.dlqTopic(),
+        1,
+        (short) config.env().intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
+        Duration.ofDays(14).toMillis());
+  }
+
+  private static OwnerClient ownerClient(
+      ServiceContext ctx, ReplicaSettings settings, ServiceTokens tokens) {
+    return new OwnerClient(
+        ctx.vertx(),
+        WebClient.create(
+            ctx.vertx(),
+            new WebClientOptions().setKeepAlive(true),
+            new PoolOptions().setHttp1MaxSize(32)),
+        settings,
+        tokens,
+        ctx.metrics().registry());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.stockroom.inventory.report;
+
+import dev.stockroom.common.http.HttpApi;
+import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.LocalRow;
+import dev.stockroom.common.replica.Replica;
+import dev.stockroom.common.replica.ReplicaEntry;
+import dev.stockroom.inventory.items.Item;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * "Which items are running low, and who stocked each last?" One query against the local copy, then
+ * at most one batched owner call for the stockers not known current within {@code maxStaleness}.
+ */
+public final class LowStockHandlers {
+  private final Pool pool;
+  private final Replica users;
+  private final Duration defaultBudget;
+
+  public LowStockHandlers(Pool pool, Replica users, Duration defaultBudget) {
+    this.pool = pool;
+    this.users = users;
+    this.defaultBudget = defaultBudget;
+  }
+
+  public void lowStock(RoutingContext ctx) {
+    Map<String, RequestParameter> query = HttpApi.validated(ctx).getQuery();
+    int below = intParam(query, "below", 5);
+    int limit = intParam(query, "limit", 50);
+    Cursor after = Cursor.decode(stringParam(query, "after"));
+    String stocker = stringParam(query, "stocker");
+    Duration budget = budget(stringParam(query, "maxStaleness"));
+    pool.preparedQuery(LowStockQuery.SQL)
+        .execute(
+            Tuple.of(
+                below,
+                after.quantity(),
+                after.sku(),
+                stocker == null ? null : LowStockQuery.prefixPattern(stocker),
+                limit,
+                users.store().schema().topic()))
+        .compose(rows -> withStockers(rows, budget, limit))
+        .onSuccess(page -> Responses.ok(ctx, page))
+        .onFailure(ctx::fail);
+  }
+
+  private io.vertx.core.Future<JsonObject> withStockers(
+      RowSet<Row> rows, Duration budget, int limit) {
+    List<Row> page = new ArrayList<>();
+    rows.forEach(page::add);
+    Set<UUID> stockers = new LinkedHashSet<>();
+    Map<UUID, LocalRow> local = new HashMap<>();
+    for (Row row : page) {
+      UUID stocker = row.getUUID("last_stocked_by");
+      if (stocker != null) {
+        stockers.add(stocker);
+        if (row.getUUID("s_id") != null) {
+          local.put(stocker, users.store().localRow(row, "s_"));
+        }
+      }
+    }
+    return users.resolve(stockers, local, budget).map(entries -> render(page, entries, limit));
+  }
+
+  private static JsonObject render(List<Row> page, Map<UUID, ReplicaEntry> stockers, int limit) {
+    JsonArray items = new JsonArray();
+    for (Row row : page) {
+      JsonObject item = Item.from(row).toJson();
+      UUID stocker = row.getUUID("last_stocked_by");
+      item.put("lastStockedBy", stocker == null ? null : stockers.get(stocker).toJson());
+      items.add(item);
+    }
+    String next = null;
+    if (page.size() == limit) {
+      Row last = page.get(page.size() - 1);
+      next = new Cursor(last.getInteger("quantity"), last.getString("sku")).encode();
+    }
+    return new JsonObject().put("items", items).put("next", next);
+  }
+
+  private Duration budget(String value) {
+    if (value == null) {
+      return defaultBudget;
+    }
+    try {
+      Duration budget = Duration.parse(value);
+      if (budget.isNegative()) {
+        throw Problem.badRequest("query maxStaleness", "maxStaleness must not be negative");
+      }
+      return budget;
+    } catch (DateTimeParseException e) {
+      throw Problem.badRequest(
+          "query maxStaleness", "maxStaleness must be an ISO-8601 duration such as PT5M or PT0S");
+    }
+  }
+
+  private static int intParam(Map<String, RequestParameter> query, String name, int fallback) {
+    RequestParameter p = query.get(name);
+    return p == null || p.isNull() ? fallback : p.getInteger();
+  }
+
+  private static String stringParam(Map<String, RequestParameter> query, String name) {
+    RequestParameter p = query.get(name);
+    return p == null || p.isNull() ? null : p.getString();
+  }
+}

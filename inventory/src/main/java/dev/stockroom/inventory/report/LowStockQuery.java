@@ -1,0 +1,35 @@
+package dev.stockroom.inventory.report;
+
+/**
+ * The report in ONE query: items below the threshold joined to the local copy of their last stocker
+ * and to the partition's applied watermark, filtered by the stocker's name prefix, sorted by
+ * (quantity, sku) and paged by keyset. API composition cannot answer this: it would have to fetch
+ * every stocker before it could filter and page.
+ */
+final class LowStockQuery {
+  static final String SQL =
+      "SELECT i.sku, i.name, i.price_cents, i.quantity, i.reserved, i.low_stock_threshold,"
+          + " i.last_stocked_at, i.last_stocked_by,"
+          + " r.id AS s_id, r.name AS s_name, r.email AS s_email, r.phone AS s_phone,"
+          + " r.version AS s_version, r.deleted AS s_deleted,"
+          + " greatest(r.synced_at, w.watermark) AS s_as_of"
+          + " FROM items i"
+          + " LEFT JOIN user_replica r ON r.id = i.last_stocked_by"
+          + " LEFT JOIN replica_watermarks w ON w.topic = $6 AND w.partition = r.partition"
+          + " WHERE i.quantity < $1 AND (i.quantity, i.sku) > ($2, $3)"
+          + " AND ($4::text IS NULL OR lower(r.name) LIKE $4)"
+          + " ORDER BY i.quantity, i.sku LIMIT $5";
+
+  private LowStockQuery() {}
+
+  /** A case-insensitive prefix pattern with LIKE's wildcards escaped. */
+  static String prefixPattern(String prefix) {
+    String escaped =
+        prefix
+            .toLowerCase(java.util.Locale.ROOT)
+            .replace("\\", "\\\\")
+            .replace("%", "\\%")
+            .replace("_", "\\_");
+    return escaped + "%";
+  }
+}

@@ -1,0 +1,82 @@
+package dev.stockroom.inventory.reservations;
+
+/**
+ * All SQL about reservations. Every transaction that changes stock locks the item rows it needs in
+ * sku order ({@code ORDER BY sku FOR UPDATE} locks in the sorted order) before changing them, and
+ * locks at most one reservation row it waits for before that, so reservations never deadlock.
+ */
+final class ReservationSql {
+  private static final String HEADER = "reservation_id, status, expires_at, fingerprint";
+
+  /** Claims the id: a concurrent duplicate waits on the primary key, then sees the winner. */
+  static final String CLAIM =
+      "INSERT INTO reservations (reservation_id, fingerprint, ttl_seconds, status, expires_at)"
+          + " VALUES ($1, $2, $3::int, 'HELD', now() + $3::int * interval '1 second')"
+          + " ON CONFLICT (reservation_id) DO NOTHING RETURNING "
+          + HEADER;
+
+  /** $1 skus, sorted. */
+  static final String LOCK_ITEMS =
+      "SELECT sku, quantity - reserved AS available FROM items WHERE sku = ANY($1::text[])"
+          + " ORDER BY sku FOR UPDATE";
+
+  /**
+   * $1 id, $2 skus, $3 quantities. Runs with the rows locked and checked, so the guard never
+   * refuses; it is there so that a mistake shows as a failure, not as oversold stock.
+   */
+  static final String TAKE =
+      "WITH wanted AS (SELECT * FROM unnest($2::text[], $3::int[]) AS w (sku, quantity)),"
+          + " taken AS (UPDATE items i SET reserved = i.reserved + w.quantity, updated_at = now()"
+          + "  FROM wanted w WHERE i.sku = w.sku AND i.quantity - i.reserved >= w.quantity"
+          + "  RETURNING i.sku, w.quantity, i.name, i.price_cents)"
+          + " INSERT INTO reservation_lines (reservation_id, sku, quantity, name, unit_price_cents)"
+          + " SELECT $1, sku, quantity, name, price_cents FROM taken"
+          + " RETURNING sku, quantity, name, unit_price_cents";
+
+  static final String FIND =
+      "SELECT r.reservation_id, r.status, r.expires_at, r.fingerprint,"
+          + " l.sku, l.quantity, l.name, l.unit_price_cents"
+          + " FROM reservations r JOIN reservation_lines l USING (reservation_id)"
+          + " WHERE r.reservation_id = $1";
+
+  static final String CONFIRM =
+      "UPDATE reservations SET status = 'CONFIRMED', updated_at = now()"
+          + " WHERE reservation_id = $1 AND status = 'HELD' AND expires_at > now()"
+          + " RETURNING reservation_id";
+
+  static final String RELEASE =
+      "UPDATE reservations SET status = 'RELEASED', updated_at = now()"
+          + " WHERE reservation_id = $1 AND status = 'HELD' RETURNING reservation_id";
+
+  /** $1 batch size. SKIP LOCKED: a hold being confirmed or released right now is left alone. */
+  static final String EXPIRE =
+      "UPDATE reservations SET status = 'EXPIRED', updated_at = now() WHERE reservation_id IN ("
+          + " SELECT reservation_id FROM reservations WHERE status = 'HELD' AND expires_at <= now()"
+          + " ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING reservation_id";
+
+  /** $1 reservation ids whose items are about to change. */
+  static final String LOCK_ITEMS_OF =
+      "SELECT sku FROM items WHERE sku IN"
+          + " (SELECT sku FROM reservation_lines WHERE reservation_id = ANY($1::text[]))"
+          + " ORDER BY sku FOR UPDATE";
+
+  private static final String LINES_BY_SKU =
+      " FROM (SELECT sku, sum(quantity)::int AS quantity FROM reservation_lines"
+          + " WHERE reservation_id = ANY($1::text[]) GROUP BY sku) t WHERE i.sku = t.sku";
+
+  /** $1 reservation ids: their stock goes back to available. */
+  static final String GIVE_BACK =
+      "UPDATE items i SET reserved = i.reserved - t.quantity, updated_at = now()" + LINES_BY_SKU;
+
+  /** $1 reservation ids: their stock is sold. */
+  static final String SELL =
+      "UPDATE items i SET quantity = i.quantity - t.quantity, reserved = i.reserved - t.quantity,"
+          + " updated_at = now()"
+          + LINES_BY_SKU;
+
+  static final String BY_STATE =
+      "SELECT status, count(*) AS reservations FROM reservations GROUP BY status";
+
+  private ReservationSql() {}
+}

@@ -1,0 +1,64 @@
+package dev.stockroom.inventory.restocks;
+
+import dev.stockroom.common.http.Caller;
+import dev.stockroom.common.http.HttpApi;
+import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.Replica;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Restocks: the stocker is the token's subject, and the audit entry keeps their name as the
+ * freshness-aware read gives it right now (a snapshot, never updated later).
+ */
+public final class RestockHandlers {
+  private final RestockStore store;
+  private final Replica users;
+  private final Duration budget;
+
+  public RestockHandlers(Pool pool, Replica users, Duration budget) {
+    this.store = new RestockStore(pool);
+    this.users = users;
+    this.budget = budget;
+  }
+
+  public void restock(RoutingContext ctx) {
+    String sku = ctx.pathParam("sku");
+    int quantity = ctx.body().asJsonObject().getInteger("quantity");
+    UUID stocker = stockerOf(ctx);
+    users
+        .lookup(List.of(stocker), budget)
+        .map(entries -> entries.get(stocker).data())
+        .compose(
+            data ->
+                store.restock(sku, quantity, stocker, data == null ? null : data.getString("name")))
+        .onSuccess(result -> Responses.created(ctx, "/items/" + sku + "/restocks", result))
+        .onFailure(ctx::fail);
+  }
+
+  public void list(RoutingContext ctx) {
+    RequestParameter limit = HttpApi.validated(ctx).getQuery().get("limit");
+    store
+        .history(ctx.pathParam("sku"), limit == null || limit.isNull() ? 100 : limit.getInteger())
+        .onSuccess(list -> Responses.ok(ctx, new JsonObject().put("restocks", list)))
+        .onFailure(ctx::fail);
+  }
+
+  private static UUID stockerOf(RoutingContext ctx) {
+    try {
+      return UUID.fromString(Caller.subject(ctx));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw Problem.typed(
+          422,
+          "stocker-not-a-person",
+          "Stocker is not a person",
+          "Restocks are recorded against a person: the token's sub must be a user id");
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.stockroom.inventory.restocks;
+
+import dev.stockroom.common.http.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/** All SQL about restocks: stock goes up and the audit entry is written in one transaction. */
+final class RestockStore {
+  private static final String ADD_STOCK =
+      "UPDATE items SET quantity = quantity + $2, last_stocked_at = now(), last_stocked_by = $3,"
+          + " updated_at = now() WHERE sku = $1 RETURNING sku, name, price_cents, quantity, reserved,"
+          + " low_stock_threshold, last_stocked_at, last_stocked_by";
+  private static final String AUDIT =
+      "INSERT INTO restocks (sku, quantity, stocked_by, stocker_name) VALUES ($1, $2, $3, $4)"
+          + " RETURNING id, created_at";
+  private static final String HISTORY =
+      "SELECT id, quantity, stocked_by, stocker_name, created_at FROM restocks WHERE sku = $1"
+          + " ORDER BY id DESC LIMIT $2";
+  private static final String ITEM_EXISTS = "SELECT 1 FROM items WHERE sku = $1";
+
+  private final Pool pool;
+
+  RestockStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Answers {@code {restock, item}}. */
+  Future<JsonObject> restock(String sku, int quantity, UUID stocker, String stockerName) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(ADD_STOCK)
+                .execute(Tuple.of(sku, quantity, stocker))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next())
+                .compose(
+                    item -> {
+                      if (item == null) {
+                        return Future.failedFuture(Problem.notFound("Item " + sku));
+                      }
+                      return tx.preparedQuery(AUDIT)
+                          .execute(Tuple.of(sku, quantity, stocker, stockerName))
+                          .map(
+                              audit ->
+                                  new JsonObject()
+                                      .put(
+                                          "restock",
+                                          entry(
+                                              audit.iterator().next().getLong("id"),
+                                              quantity,
+                                              stocker,
+                                              stockerName,
+                                              audit
+                                                  .iterator()
+                                                  .next()
+                                                  .getOffsetDateTime("created_at")
+                                                  .toInstant()
+                                                  .toString()))
+                                      .put("item", ItemJson.of(item)));
+                    }));
+  }
+
+  Future<JsonArray> history(String sku, int limit) {
+    return pool.preparedQuery(ITEM_EXISTS)
+        .execute(Tuple.of(sku))
+        .compose(
+            exists ->
+                exists.size() == 0
+                    ? Future.failedFuture(Problem.notFound("Item " + sku))
+                    : pool.preparedQuery(HISTORY).execute(Tuple.of(sku, limit)))
+        .map(
+            rows -> {
+              JsonArray list = new JsonArray();
+              for (Row row : rows) {
+                list.add(
+                    entry(
+                        row.getLong("id"),
+                        row.getInteger("quantity"),
+                        row.getUUID("stocked_by"),
+                        row.getString("stocker_name"),
+                        row.getOffsetDateTime("created_at").toInstant().toString()));
+              }
+              return list;
+            });
+  }
+
+  private static JsonObject entry(long id, int quantity, UUID stocker, String name, String at) {
+    return new JsonObject()
+        .put("id", id)
+        .put("quantity", quantity)
+        .put("stockedBy", new JsonObject().put("id", stocker.toString()).put("name", name))
+        .put("stockedAt", at);
+  }
+}

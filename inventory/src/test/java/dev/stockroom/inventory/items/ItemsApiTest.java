@@ -1,0 +1,184 @@
+package dev.stockroom.inventory.items;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.inventory.InventoryService;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Items, restocks and the report")
+class ItemsApiTest {
+  private static final String ADMIN = TestTokens.admin();
+  private final String stockerId = UUID.randomUUID().toString();
+  private final String stocker = TestTokens.forRoles(stockerId, "stocker");
+  private RunningService service;
+  private TestHttp http;
+  private Map<String, String> env;
+
+  @BeforeAll
+  void start() {
+    env = TestServices.env("inventory_items");
+    env.put("USERS_URL", "http://localhost:1");
+    service = TestServices.start(e -> InventoryService.start(new Env(e)), env);
+    http = new TestHttp(service.port());
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(service);
+  }
+
+  @Test
+  @DisplayName("items are created, read, changed; restocks add stock and keep an audit")
+  void itemsAndRestocks() {
+    Reply created =
+        http.post(
+            "/items",
+            ADMIN,
+            new JsonObject()
+                .put("sku", "BOLT-1")
+                .put("name", "Bolt")
+                .put("priceCents", 25)
+                .put("quantity", 3));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.json().getInteger("available")).isEqualTo(3);
+    assertThat(
+            http.post(
+                    "/items",
+                    ADMIN,
+                    new JsonObject().put("sku", "BOLT-1").put("name", "Again").put("priceCents", 1))
+                .status())
+        .isEqualTo(409);
+    Reply patched =
+        http.patch("/items/BOLT-1", ADMIN, new JsonObject().put("priceCents", 30), Map.of());
+    assertThat(patched.json().getLong("priceCents")).isEqualTo(30);
+    assertThat(patched.json().getString("name")).isEqualTo("Bolt");
+
+    Reply restock =
+        http.post("/items/BOLT-1/restocks", stocker, new JsonObject().put("quantity", 7));
+    assertThat(restock.status()).as(restock.toString()).isEqualTo(201);
+    assertThat(restock.json().getJsonObject("item").getInteger("quantity")).isEqualTo(10);
+    assertThat(restock.json().getJsonObject("item").getString("lastStockedBy"))
+        .isEqualTo(stockerId);
+    Reply audit = http.get("/items/BOLT-1/restocks", stocker);
+    assertThat(audit.array("restocks")).hasSize(1);
+    assertThat(audit.array("restocks").getJsonObject(0).getJsonObject("stockedBy").getString("id"))
+        .isEqualTo(stockerId);
+  }
+
+  @Test
+  @DisplayName(
+      "the report pages by (quantity, sku) and answers stockers as ids when users is unreachable")
+  void reportPaging() {
+    for (int i = 0; i < 5; i++) {
+      http.post(
+          "/items",
+          ADMIN,
+          new JsonObject()
+              .put("sku", "PAGE-" + i)
+              .put("name", "Page " + i)
+              .put("priceCents", 1)
+              .put("quantity", 10 + i % 2));
+      http.post("/items/PAGE-" + i + "/restocks", stocker, new JsonObject().put("quantity", 1));
+    }
+    Reply first = http.get("/items/low-stock?below=100&limit=2", stocker);
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.array("items")).hasSize(2);
+    Reply second =
+        http.get(
+            "/items/low-stock?below=100&limit=2&after=" + first.json().getString("next"), stocker);
+    int lastQuantity = first.array("items").getJsonObject(1).getInteger("quantity");
+    assertThat(second.array("items").getJsonObject(0).getInteger("quantity"))
+        .isGreaterThanOrEqualTo(lastQuantity);
+    JsonObject by = second.array("items").getJsonObject(0).getJsonObject("lastStockedBy");
+    assertThat(by.getString("id")).isEqualTo(stockerId);
+    assertThat(by.getJsonObject("freshness").getString("source")).isEqualTo("none");
+    assertThat(by.getJsonObject("freshness").getBoolean("stale")).isTrue();
+  }
+
+  @Test
+  @DisplayName("bad input on every endpoint is a 4xx problem and writes nothing")
+  void badInput() {
+    http.post(
+        "/items",
+        ADMIN,
+        new JsonObject()
+            .put("sku", "SAFE-1")
+            .put("name", "Safe")
+            .put("priceCents", 5)
+            .put("quantity", 1));
+    long items = TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM items");
+    long restocks = TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM restocks");
+    Map<String, Reply> bad = new LinkedHashMap<>();
+    bad.put(
+        "bad sku",
+        http.post(
+            "/items",
+            ADMIN,
+            new JsonObject().put("sku", "has space").put("name", "X").put("priceCents", 1)));
+    bad.put(
+        "negative price",
+        http.post(
+            "/items",
+            ADMIN,
+            new JsonObject().put("sku", "X-1").put("name", "X").put("priceCents", -1)));
+    bad.put(
+        "missing name",
+        http.post("/items", ADMIN, new JsonObject().put("sku", "X-1").put("priceCents", 1)));
+    bad.put(
+        "string price",
+        http.post(
+            "/items",
+            ADMIN,
+            new JsonObject().put("sku", "X-1").put("name", "X").put("priceCents", "1")));
+    bad.put("empty patch", http.patch("/items/SAFE-1", ADMIN, new JsonObject(), Map.of()));
+    bad.put(
+        "zero restock",
+        http.post("/items/SAFE-1/restocks", stocker, new JsonObject().put("quantity", 0)));
+    bad.put("bad below", http.get("/items/low-stock?below=-1", stocker));
+    bad.put("huge limit", http.get("/items/low-stock?limit=1000", stocker));
+    bad.put("bad maxStaleness", http.get("/items/low-stock?maxStaleness=P1Z", stocker));
+    bad.put("bad cursor", http.get("/items/low-stock?after=bm9wZQ", stocker));
+    bad.forEach(
+        (what, reply) -> {
+          assertThat(reply.status()).as(what + ": " + reply).isEqualTo(400);
+          assertThat(reply.header("Content-Type")).as(what).isEqualTo("application/problem+json");
+        });
+    assertThat(http.get("/items/NOPE", ADMIN).status()).isEqualTo(404);
+    assertThat(
+            http.post("/items/NOPE/restocks", stocker, new JsonObject().put("quantity", 1))
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            http.post(
+                    "/items/SAFE-1/restocks",
+                    TestTokens.forRoles("not-a-uuid", "stocker"),
+                    new JsonObject().put("quantity", 1))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            http.get(
+                    "/items/low-stock",
+                    TestTokens.forRoles(UUID.randomUUID().toString(), "customer"))
+                .status())
+        .isEqualTo(403);
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM items")).isEqualTo(items);
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM restocks"))
+        .isEqualTo(restocks);
+  }
+}

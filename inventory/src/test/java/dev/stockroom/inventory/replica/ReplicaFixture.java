@@ -1,0 +1,101 @@
+package dev.stockroom.inventory.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.users.UsersService;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real users service (the owner) and inventory (the copy) running side by side in a test. */
+final class ReplicaFixture implements AutoCloseable {
+  static final String ADMIN = TestTokens.admin();
+
+  final Map<String, String> usersEnv;
+  final Map<String, String> inventoryEnv;
+  RunningService users;
+  RunningService inventory;
+  final TestHttp usersHttp;
+  final TestHttp inventoryHttp;
+
+  ReplicaFixture(Map<String, String> inventoryOverrides) {
+    usersEnv = TestServices.env("users");
+    usersEnv.put("WATERMARK_INTERVAL", "PT0.2S");
+    usersEnv.put("OUTBOX_POLL_INTERVAL", "PT0.2S");
+    usersEnv.put("USERS_TOPIC_PARTITIONS", "3");
+    users = TestServices.start(e -> UsersService.start(new Env(e)), usersEnv);
+    usersHttp = new TestHttp(users.port());
+    inventoryEnv = TestServices.env("inventory");
+    inventoryEnv.put("USERS_URL", "http://localhost:" + users.port());
+    inventoryEnv.put("REPLICA_GROUP_ID", "inventory-test-" + UUID.randomUUID());
+    inventoryEnv.putAll(inventoryOverrides);
+    inventory = TestServices.start(e -> InventoryService.start(new Env(e)), inventoryEnv);
+    inventoryHttp = new TestHttp(inventory.port());
+  }
+
+  JsonObject registerUser(String name) {
+    TestHttp.Reply reply =
+        usersHttp.post(
+            "/users",
+            ADMIN,
+            new JsonObject()
+                .put("name", name)
+                .put(
+                    "email",
+                    name.toLowerCase().replace(' ', '.') + "." + UUID.randomUUID() + "@example.com")
+                .put("phone", "+1 555 0100"));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+    return reply.json();
+  }
+
+  void createItem(String sku, int quantity) {
+    TestHttp.Reply reply =
+        inventoryHttp.post(
+            "/items",
+            ADMIN,
+            new JsonObject()
+                .put("sku", sku)
+                .put("name", "Item " + sku)
+                .put("priceCents", 250)
+                .put("quantity", quantity)
+                .put("lowStockThreshold", 5));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+  }
+
+  TestHttp.Reply restock(String sku, String stockerId, int quantity) {
+    return inventoryHttp.post(
+        "/items/" + sku + "/restocks",
+        TestTokens.forRoles(stockerId, "stocker"),
+        new JsonObject().put("quantity", quantity));
+  }
+
+  /** GET /users calls the users service has answered (the batched fallback and paging). */
+  long ownerListCalls() {
+    String metrics = usersHttp.get("/metrics", null).body();
+    Matcher m =
+        Pattern.compile("(?m)^vertx_http_server_requests_total\\{([^}]*)} ([0-9.E]+)$")
+            .matcher(metrics);
+    long total = 0;
+    while (m.find()) {
+      String labels = m.group(1);
+      if (labels.contains("method=\"GET\"") && labels.contains("route=\"/users\"")) {
+        total += (long) Double.parseDouble(m.group(2));
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    TestServices.stop(inventory);
+    TestServices.stop(users);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.stockroom.inventory.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestInfra;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Reading the replica when things break")
+class ReplicaOutageTest {
+  private final String stocker = TestTokens.forRoles("reporter", "stocker");
+
+  private List<JsonObject> stockers(TestHttp inventory, String query) {
+    TestHttp.Reply report = inventory.get("/items/low-stock?below=1000&limit=200" + query, stocker);
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    return report.array("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(i -> i.getString("sku").startsWith("OUT-"))
+        .map(i -> i.getJsonObject("lastStockedBy"))
+        .toList();
+  }
+
+  @Test
+  @DisplayName("maxStaleness=PT0S asks the owner on every request, in one call per request")
+  void apiComposition() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      seed(system);
+      stockers(system.inventoryHttp, "");
+      long before = system.ownerListCalls();
+      for (int i = 0; i < 3; i++) {
+        List<JsonObject> by = stockers(system.inventoryHttp, "&maxStaleness=PT0S");
+        assertThat(by)
+            .hasSize(3)
+            .allSatisfy(
+                s ->
+                    assertThat(s.getJsonObject("freshness").getString("source"))
+                        .isEqualTo("owner"));
+      }
+      assertThat(system.ownerListCalls() - before).isEqualTo(3);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "with Kafka down the bound grows, the owner is asked once per request, and with the owner down too rows come back stale, fast")
+  void kafkaThenOwnerDown() {
+    try (ReplicaFixture system =
+        new ReplicaFixture(Map.of("REPLICA_FALLBACK_TIMEOUT", "PT0.25S"))) {
+      seed(system);
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () ->
+              assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+                  .allSatisfy(
+                      s ->
+                          assertThat(s.getJsonObject("freshness").getString("source"))
+                              .isEqualTo("replica")));
+      long callsWhileHealthy = system.ownerListCalls();
+      stockers(system.inventoryHttp, "&maxStaleness=PT2S");
+      assertThat(system.ownerListCalls())
+          .as("a healthy pipeline needs no owner call")
+          .isEqualTo(callsWhileHealthy);
+
+      TestInfra.kafka().stop();
+      try {
+        awaitOlderThan(system, Duration.ofSeconds(2));
+        long before = system.ownerListCalls();
+        assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+            .allSatisfy(
+                s ->
+                    assertThat(s.getJsonObject("freshness").getString("source"))
+                        .isEqualTo("owner"));
+        assertThat(system.ownerListCalls() - before)
+            .as("one batched owner call for all three stockers")
+            .isEqualTo(1);
+        assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+            .as("the owner's answer was written back into the copy")
+            .allSatisfy(
+                s ->
+                    assertThat(s.getJsonObject("freshness").getString("source"))
+                        .isEqualTo("replica"));
+        assertThat(system.ownerListCalls() - before).isEqualTo(1);
+
+        awaitOlderThan(system, Duration.ofSeconds(2));
+        TestServices.stop(system.users);
+        for (int i = 0; i < 6; i++) {
+          assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+              .allSatisfy(
+                  s -> {
+                    assertThat(s.getString("name")).startsWith("Outage");
+                    assertThat(s.getJsonObject("freshness").getBoolean("stale")).isTrue();
+                  });
+        }
+        long start = System.nanoTime();
+        stockers(system.inventoryHttp, "&maxStaleness=PT2S");
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+            .as("the open breaker fails fast")
+            .isLessThan(Duration.ofMillis(500));
+        assertThat(system.inventoryHttp.get("/metrics", null).body()).contains("outcome=\"open\"");
+      } finally {
+        TestInfra.kafka().restart();
+      }
+    }
+  }
+
+  /** Waits, reading with the default budget (no owner calls), until the copy is that old. */
+  private void awaitOlderThan(ReplicaFixture system, Duration age) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(stockers(system.inventoryHttp, ""))
+                .allSatisfy(
+                    s ->
+                        assertThat(Instant.parse(s.getJsonObject("freshness").getString("asOf")))
+                            .isBefore(Instant.now().minus(age))));
+  }
+
+  private static void seed(ReplicaFixture system) {
+    for (int i = 0; i < 3; i++) {
+      String id = system.registerUser("Outage Stocker " + i).getString("id");
+      system.createItem("OUT-" + i, 0);
+      assertThat(system.restock("OUT-" + i, id, 1 + i).status()).isEqualTo(201);
+    }
+  }
+}
