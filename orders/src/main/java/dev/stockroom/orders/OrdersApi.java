@@ -2,7 +2,6 @@ package dev.stockroom.orders;
 
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.orders.placing.OrderHandlers;
-import dev.stockroom.orders.placing.OrderStore;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -11,11 +10,14 @@ import java.util.Map;
 final class OrdersApi {
   private final OrderHandlers orders;
 
-  OrdersApi(ServiceContext ctx) {
-    this.orders = new OrderHandlers(new OrderStore(ctx.pool()));
+  OrdersApi(ServiceContext ctx, OrderHandlers orders) {
+    this.orders = orders;
   }
 
   Map<String, Handler<RoutingContext>> routes() {
-    return Map.of("getOrder", orders::get);
+    return Map.of(
+        "placeOrder", orders::place,
+        "getOrder", orders::get,
+        "listOrders", orders::list);
   }
 }

@@ -1,31 +1,56 @@
 package dev.stockroom.orders;
 
+import dev.stockroom.common.auth.ServiceTokens;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
+import dev.stockroom.common.outbox.OutboxRelayConfig;
+import dev.stockroom.common.outbox.OutboxRelayVerticle;
+import dev.stockroom.common.replica.ReplicaSchema;
+import dev.stockroom.common.replica.ReplicaSettings;
+import dev.stockroom.common.replica.ReplicaStore;
+import dev.stockroom.common.replica.Replicas;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.service.ServiceSpec;
+import dev.stockroom.orders.placing.OrderHandlers;
+import dev.stockroom.orders.placing.OrderStore;
+import dev.stockroom.orders.saga.SagaEngine;
+import dev.stockroom.orders.saga.SagaSettings;
+import dev.stockroom.orders.saga.SagaWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** The orders service: places orders through a saga over inventory and users. */
 public final class OrdersService {
   public static final String TOPIC = "orders.v1";
 
+  /** orders' copy of its customers: only what an order records about them. */
+  public static final ReplicaSchema CUSTOMERS =
+      ReplicaSchema.of(
+          "customer_replica", "users.v1", "stockroom.user.", List.of("name", "email"), "orders");
+
   public static final ServiceSpec SPEC =
       new ServiceSpec(
           "orders",
           8083,
-          List.of(Migrations.service("db/migration/orders"), Outbox.MIGRATIONS),
+          List.of(
+              Migrations.service("db/migration/orders"),
+              Outbox.MIGRATIONS,
+              ReplicaSchema.MIGRATIONS),
           "openapi/orders.yaml",
           config ->
               List.of(
+                  Replicas.deadLetterTopic(config, CUSTOMERS),
                   TopicSpec.deleting(
                       TOPIC,
                       config.env().intInRange("ORDERS_TOPIC_PARTITIONS", 6, 1, 1024),
@@ -42,9 +67,53 @@ public final class OrdersService {
     return ServiceRunner.start(SPEC, env, OrdersService::deploy);
   }
 
+  /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
   static Future<?> deploy(ServiceContext ctx) {
-    return ctx.deploy(
-        () -> new HttpApiVerticle(ctx, () -> new OrdersApi(ctx).routes()),
-        new DeploymentOptions().setInstances(ctx.config().httpInstances()));
+    Env env = ctx.config().env();
+    SagaSettings saga = SagaSettings.from(env);
+    ReplicaSettings replica = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
+    ServiceTokens tokens = ServiceTokens.of(ctx);
+    ReplicaStore customers = new ReplicaStore(ctx.pool(), CUSTOMERS);
+    OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
+    // Saga leases name their holder: one name per verticle instance of this process.
+    String process = SPEC.name() + "-" + UUID.randomUUID();
+    AtomicInteger instances = new AtomicInteger();
+    Supplier<String> leaseOwner = () -> process + "-" + instances.incrementAndGet();
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
+        .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens))
+        .compose(
+            v ->
+                ctx.deploy(
+                    () ->
+                        new SagaWorkerVerticle(
+                            () ->
+                                new SagaEngine(
+                                    ctx,
+                                    saga,
+                                    Replicas.reader(ctx, customers, replica, tokens),
+                                    tokens,
+                                    leaseOwner.get()),
+                            saga.pollInterval())))
+        .compose(
+            id ->
+                ctx.deploy(
+                    () ->
+                        new HttpApiVerticle(
+                            ctx,
+                            () -> {
+                              String owner = leaseOwner.get();
+                              SagaEngine engine =
+                                  new SagaEngine(
+                                      ctx,
+                                      saga,
+                                      Replicas.reader(ctx, customers, replica, tokens),
+                                      tokens,
+                                      owner);
+                              OrderHandlers handlers =
+                                  new OrderHandlers(
+                                      ctx.vertx(), new OrderStore(ctx.pool()), engine, saga, owner);
+                              return new OrdersApi(ctx, handlers).routes();
+                            }),
+                    new DeploymentOptions().setInstances(ctx.config().httpInstances())));
   }
 }

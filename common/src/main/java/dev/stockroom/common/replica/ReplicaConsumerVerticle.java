@@ -43,6 +43,9 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   private boolean stopped;
   private int failures;
 
+  /** The poll-apply-commit in progress: stop waits for it, the consumer is not thread-safe. */
+  private Future<Void> inFlight = Future.succeededFuture();
+
   public ReplicaConsumerVerticle(ServiceContext service, ReplicaStore store) {
     this.service = service;
     this.store = store;
@@ -68,27 +71,25 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     if (stopped) {
       return;
     }
-    consumer
-        .poll(Duration.ofMillis(500))
-        .compose(this::handle)
-        .onComplete(
-            (v, failure) -> {
-              if (failure == null) {
-                failures = 0;
-                vertx.runOnContext(x -> pollLoop());
-                return;
-              }
-              failures++;
-              long delay = Math.min(5000, 100L << Math.min(failures, 6));
-              if (failures == 1 || failures % 20 == 0) {
-                log.warn(
-                    "replica apply failed ({} times), retrying in {} ms: {}",
-                    failures,
-                    delay,
-                    failure.toString());
-              }
-              vertx.setTimer(delay, id -> pollLoop());
-            });
+    inFlight = consumer.poll(Duration.ofMillis(500)).compose(this::handle);
+    inFlight.onComplete(
+        (v, failure) -> {
+          if (failure == null) {
+            failures = 0;
+            vertx.runOnContext(x -> pollLoop());
+            return;
+          }
+          failures++;
+          long delay = Math.min(5000, 100L << Math.min(failures, 6));
+          if (failures == 1 || failures % 20 == 0) {
+            log.warn(
+                "replica apply failed ({} times), retrying in {} ms: {}",
+                failures,
+                delay,
+                failure.toString());
+          }
+          vertx.setTimer(delay, id -> pollLoop());
+        });
   }
 
   private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
@@ -181,6 +182,6 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     metrics.close();
-    return consumer.close().eventually(() -> deadLetters.close());
+    return inFlight.transform(ignored -> consumer.close()).eventually(() -> deadLetters.close());
   }
 }

@@ -1,18 +1,41 @@
 package dev.stockroom.orders.placing;
 
+import dev.stockroom.common.http.Problem;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
-/** All SQL about orders, prepared and parameterised. */
+/** All SQL about placing and reading orders (the saga's own SQL lives with the saga). */
 public final class OrderStore {
-  private static final String BY_ID =
-      "SELECT id, customer_id, status, customer, lines, total_cents, shipping_address, rejection,"
-          + " created_at, updated_at FROM orders WHERE id = $1";
+  private static final String COLUMNS =
+      "id, customer_id, status, customer, lines, requested_lines, total_cents, shipping_address,"
+          + " rejection, created_at, updated_at";
+  private static final String PLACE =
+      "INSERT INTO orders (id, customer_id, status, requested_lines, shipping_address, placed_by,"
+          + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until)"
+          + " VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'CUSTOMER',"
+          + " now() + $8 * interval '1 millisecond', $9, now() + $10 * interval '1 millisecond')"
+          + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING id";
+  private static final String BY_KEY =
+      "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM orders WHERE id = $1";
+  private static final String FIRST_PAGE =
+      "SELECT "
+          + COLUMNS
+          + " FROM orders WHERE ($1::uuid IS NULL OR customer_id = $1)"
+          + " ORDER BY created_at DESC, id DESC LIMIT $2";
+  private static final String PAGE_AFTER =
+      "SELECT "
+          + COLUMNS
+          + " FROM orders WHERE ($1::uuid IS NULL OR customer_id = $1)"
+          + " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = $3)"
+          + " ORDER BY created_at DESC, id DESC LIMIT $2";
 
   private final Pool pool;
 
@@ -20,28 +43,81 @@ public final class OrderStore {
     this.pool = pool;
   }
 
-  public Future<Optional<JsonObject>> find(UUID id) {
+  /**
+   * Records a new order, or finds the one this caller already placed with this key: the same
+   * request gets the same order, a different request with the same key is refused.
+   */
+  public Future<UUID> place(
+      OrderRequest request,
+      String placedBy,
+      String key,
+      Duration deadline,
+      String leaseOwner,
+      Duration lease) {
+    UUID id = UUID.randomUUID();
+    return pool.preparedQuery(PLACE)
+        .execute(
+            Tuple.tuple()
+                .addUUID(id)
+                .addUUID(request.customerId())
+                .addValue(request.lines())
+                .addValue(request.shippingAddress())
+                .addString(placedBy)
+                .addString(key)
+                .addString(request.fingerprint())
+                .addLong(deadline.toMillis())
+                .addString(leaseOwner)
+                .addLong(lease.toMillis()))
+        .compose(
+            rows ->
+                rows.size() == 1 ? Future.succeededFuture(id) : existing(request, placedBy, key));
+  }
+
+  private Future<UUID> existing(OrderRequest request, String placedBy, String key) {
+    return pool.preparedQuery(BY_KEY)
+        .execute(Tuple.of(placedBy, key))
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              if (!row.getString("request_hash").equals(request.fingerprint())) {
+                throw Problem.typed(
+                    422,
+                    "idempotency-key-reused",
+                    "Idempotency-Key reused",
+                    "This Idempotency-Key was used for a different order request");
+              }
+              return row.getUUID("id");
+            });
+  }
+
+  public Future<Optional<StoredOrder>> find(UUID id) {
     return pool.preparedQuery(BY_ID)
         .execute(Tuple.of(id))
         .map(
             rows ->
-                rows.size() == 0 ? Optional.empty() : Optional.of(toJson(rows.iterator().next())));
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(StoredOrder.from(rows.iterator().next())));
   }
 
-  static JsonObject toJson(Row row) {
-    JsonObject order =
-        new JsonObject()
-            .put("id", row.getUUID("id").toString())
-            .put("status", row.getString("status"))
-            .put("customer", row.getJsonObject("customer"))
-            .put("lines", row.getJsonArray("lines"))
-            .put("totalCents", row.getLong("total_cents"))
-            .put("shippingAddress", row.getJsonObject("shipping_address"))
-            .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())
-            .put("updatedAt", row.getOffsetDateTime("updated_at").toInstant().toString());
-    if (row.getJsonObject("rejection") != null) {
-      order.put("rejection", row.getJsonObject("rejection"));
-    }
-    return order.put("customerId", row.getUUID("customer_id").toString());
+  /** Newest first; {@code customerId} null lists every customer's orders (admins). */
+  public Future<JsonObject> page(UUID customerId, UUID after, int limit) {
+    var query =
+        after == null
+            ? pool.preparedQuery(FIRST_PAGE).execute(Tuple.of(customerId, limit))
+            : pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(customerId, limit, after));
+    return query.map(
+        rows -> {
+          JsonArray orders = new JsonArray();
+          UUID last = null;
+          for (Row row : rows) {
+            StoredOrder order = StoredOrder.from(row);
+            orders.add(order.toJson());
+            last = order.id();
+          }
+          return new JsonObject()
+              .put("orders", orders)
+              .put("next", rows.size() == limit && last != null ? last.toString() : null);
+        });
   }
 }

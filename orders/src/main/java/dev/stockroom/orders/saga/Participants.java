@@ -1,0 +1,143 @@
+package dev.stockroom.orders.saga;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The saga's calls to inventory and users. Every call is idempotent by an id derived from the order
+ * and has a timeout; answers are classified as done, refused (compensate) or transient (retry).
+ */
+final class Participants {
+  private final WebClient client;
+  private final String inventoryUrl;
+  private final String usersUrl;
+  private final Supplier<String> token;
+  private final Duration timeout;
+  private final int ttlSeconds;
+
+  Participants(
+      WebClient client,
+      String inventoryUrl,
+      String usersUrl,
+      Supplier<String> token,
+      Duration timeout,
+      Duration commitmentTtl) {
+    this.client = client;
+    this.inventoryUrl = inventoryUrl;
+    this.usersUrl = usersUrl;
+    this.token = token;
+    this.timeout = timeout;
+    this.ttlSeconds = (int) commitmentTtl.toSeconds();
+  }
+
+  Future<Outcome> reserve(SagaOrder order) {
+    return call(
+        HttpMethod.POST,
+        inventoryUrl + "/reservations",
+        order.reservationRequest(ttlSeconds),
+        status ->
+            switch (status) {
+              case 409 -> Rejection.OUT_OF_STOCK;
+              case 404 -> Rejection.UNKNOWN_SKU;
+              default -> null;
+            });
+  }
+
+  Future<Outcome> hold(SagaOrder order) {
+    JsonObject body =
+        new JsonObject()
+            .put("holdId", order.holdId())
+            .put("amountCents", order.totalCents())
+            .put("ttlSeconds", ttlSeconds);
+    return call(
+        HttpMethod.POST,
+        usersUrl + "/users/" + order.customerId() + "/credit-holds",
+        body,
+        status ->
+            switch (status) {
+              case 422 -> Rejection.INSUFFICIENT_CREDIT;
+              case 404 -> Rejection.UNKNOWN_CUSTOMER;
+              default -> null;
+            });
+  }
+
+  Future<Outcome> confirmReservation(SagaOrder order) {
+    return call(
+        HttpMethod.POST,
+        inventoryUrl + "/reservations/" + order.reservationId() + "/confirm",
+        null,
+        status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
+  }
+
+  Future<Outcome> capture(SagaOrder order) {
+    return call(
+        HttpMethod.POST,
+        usersUrl + "/credit-holds/" + order.holdId() + "/capture",
+        null,
+        status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
+  }
+
+  Future<Outcome> releaseReservation(SagaOrder order) {
+    return call(
+        HttpMethod.DELETE,
+        inventoryUrl + "/reservations/" + order.reservationId(),
+        null,
+        s -> null);
+  }
+
+  Future<Outcome> releaseHold(SagaOrder order) {
+    return call(HttpMethod.DELETE, usersUrl + "/credit-holds/" + order.holdId(), null, s -> null);
+  }
+
+  private Future<Outcome> call(
+      HttpMethod method, String url, JsonObject body, Function<Integer, Rejection> refusals) {
+    var request =
+        client
+            .requestAbs(method, url)
+            .bearerTokenAuthentication(token.get())
+            .timeout(timeout.toMillis());
+    Future<HttpResponse<Buffer>> response =
+        body == null ? request.send() : request.sendJsonObject(body);
+    return response
+        .map(r -> classify(r, refusals))
+        .otherwise(e -> new Outcome.Transient(method + " " + url + ": " + e.getMessage()));
+  }
+
+  private static Outcome classify(
+      HttpResponse<Buffer> response, Function<Integer, Rejection> refusals) {
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      JsonObject body =
+          response.body() == null || response.body().length() == 0
+              ? new JsonObject()
+              : response.bodyAsJsonObject();
+      return new Outcome.Ok(body);
+    }
+    Rejection refusal = status >= 400 && status < 500 ? refusals.apply(status) : null;
+    String detail = detail(response);
+    if (refusal != null) {
+      return new Outcome.Refused(refusal, detail);
+    }
+    if (status >= 400 && status < 500 && status != 408 && status != 429) {
+      // A 4xx nobody expects is a bug on one side; retrying will not fix it.
+      return new Outcome.Refused(
+          Rejection.DEPENDENCY_UNAVAILABLE, "unexpected " + status + ": " + detail);
+    }
+    return new Outcome.Transient(status + ": " + detail);
+  }
+
+  private static String detail(HttpResponse<Buffer> response) {
+    try {
+      return response.bodyAsJsonObject().getString("detail", response.statusMessage());
+    } catch (RuntimeException e) {
+      return response.statusMessage();
+    }
+  }
+}

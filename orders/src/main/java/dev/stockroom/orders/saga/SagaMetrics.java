@@ -1,0 +1,45 @@
+package dev.stockroom.orders.saga;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Sagas by outcome and reason, their duration, compensations and retries. */
+final class SagaMetrics {
+  private final MeterRegistry registry;
+  private final Timer duration;
+
+  SagaMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.duration =
+        Timer.builder("orders_saga_duration")
+            .description("From the order being placed to CONFIRMED or REJECTED")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+  }
+
+  void finished(SagaOrder order, String status, String reason) {
+    Counter.builder("orders_sagas_total")
+        .tag("status", status)
+        .tag("reason", reason == null ? "none" : reason)
+        .register(registry)
+        .increment();
+    duration.record(Duration.between(order.createdAt(), Instant.now()));
+  }
+
+  void compensation(Rejection reason) {
+    Counter.builder("orders_saga_compensations_total")
+        .tag("reason", reason.code())
+        .register(registry)
+        .increment();
+  }
+
+  void retry(Step step) {
+    Counter.builder("orders_saga_retries_total")
+        .tag("step", step.name())
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.stockroom.orders.saga;
+
+import dev.stockroom.common.config.Env;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Saga tuning from environment variables.
+ *
+ * @param deadline after this the saga stops retrying and compensates ({@code ORDER_SAGA_DEADLINE})
+ * @param answerWait how long {@code POST /orders} waits for the saga before answering 202
+ * @param commitmentTtl how long reservations and holds live if the saga never comes back
+ */
+public record SagaSettings(
+    String inventoryUrl,
+    String usersUrl,
+    Duration deadline,
+    Duration answerWait,
+    Duration callTimeout,
+    Duration commitmentTtl,
+    Duration lease,
+    Duration pollInterval,
+    Duration customerBudget) {
+
+  public static SagaSettings from(Env env) {
+    return new SagaSettings(
+        url(env, "INVENTORY_URL", "http://localhost:8082"),
+        url(env, "USERS_URL", "http://localhost:8081"),
+        env.duration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
+        env.duration("ORDER_WAIT", Duration.ofSeconds(2)),
+        env.duration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
+        env.duration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
+        env.duration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
+        env.duration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
+        env.duration("ORDER_CUSTOMER_MAX_STALENESS", Duration.ofMinutes(5)));
+  }
+
+  private static String url(Env env, String name, String fallback) {
+    URI uri = env.uri(name, fallback, "http", "https");
+    return uri.toString().replaceAll("/+$", "");
+  }
+}

@@ -1,0 +1,164 @@
+package dev.stockroom.orders.saga;
+
+import dev.stockroom.common.outbox.Outbox;
+import dev.stockroom.common.outbox.OutboxEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The saga's persistence. Every write is guarded by the lease holder and the step it read, so two
+ * instances can never advance the same saga; a lost lease just means the step is redone by whoever
+ * claims it next (the calls are idempotent).
+ */
+final class SagaStore {
+  private static final Logger log = LoggerFactory.getLogger(SagaStore.class);
+
+  private static final String CLAIM_ONE =
+      "UPDATE orders SET lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond'"
+          + " WHERE id = $1 AND step <> 'DONE' AND next_attempt_at <= now()"
+          + " AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2) RETURNING "
+          + SagaOrder.COLUMNS;
+  private static final String CLAIM_DUE =
+      "UPDATE orders SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'"
+          + " WHERE id IN (SELECT id FROM orders WHERE step <> 'DONE' AND next_attempt_at <= now()"
+          + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $3"
+          + " FOR UPDATE SKIP LOCKED) RETURNING "
+          + SagaOrder.COLUMNS;
+  private static final String GUARD = " WHERE id = $1 AND step = $2 AND lease_owner = $3";
+  private static final String ADVANCE =
+      "UPDATE orders SET step = $4, attempts = 0, updated_at = now(), customer = coalesce($5, customer),"
+          + " lines = coalesce($6, lines), total_cents = coalesce($7, total_cents)"
+          + GUARD
+          + " RETURNING "
+          + SagaOrder.COLUMNS;
+
+  /** The outcome is known at once (REJECTED); giving back what was taken goes on until done. */
+  private static final String COMPENSATE =
+      "UPDATE orders SET step = 'COMPENSATE', status = 'REJECTED', rejection = $4, attempts = 0,"
+          + " pending_reason = $5, updated_at = now()"
+          + GUARD
+          + " RETURNING "
+          + SagaOrder.COLUMNS;
+
+  private static final String RETRY =
+      "UPDATE orders SET attempts = attempts + 1, next_attempt_at = now() + $4 * interval '1 millisecond',"
+          + " lease_owner = NULL, lease_until = NULL, updated_at = now()"
+          + GUARD;
+  private static final String FINISH =
+      "UPDATE orders SET status = $4, step = 'DONE', rejection = coalesce($5, rejection), lease_owner = NULL,"
+          + " lease_until = NULL, updated_at = now()"
+          + GUARD
+          + " RETURNING id";
+
+  private final Pool pool;
+  private final String owner;
+  private final Duration lease;
+
+  SagaStore(Pool pool, String owner, Duration lease) {
+    this.pool = pool;
+    this.owner = owner;
+    this.lease = lease;
+  }
+
+  Future<Optional<SagaOrder>> claim(UUID id) {
+    return pool.preparedQuery(CLAIM_ONE)
+        .execute(Tuple.of(id, owner, lease.toMillis()))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(SagaOrder.from(rows.iterator().next())));
+  }
+
+  Future<List<SagaOrder>> claimDue(int max) {
+    return pool.preparedQuery(CLAIM_DUE)
+        .execute(Tuple.of(owner, lease.toMillis(), max))
+        .map(
+            rows -> {
+              List<SagaOrder> claimed = new ArrayList<>();
+              for (Row row : rows) {
+                claimed.add(SagaOrder.from(row));
+              }
+              return claimed;
+            });
+  }
+
+  Future<Optional<SagaOrder>> advance(
+      SagaOrder order, Step next, JsonObject customer, JsonArray lines, Long totalCents) {
+    return pool.preparedQuery(ADVANCE)
+        .execute(
+            Tuple.of(
+                order.id(), order.step().name(), owner, next.name(), customer, lines, totalCents))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(SagaOrder.from(rows.iterator().next())));
+  }
+
+  /** Rejects the order and writes its event in one transaction; compensation follows. */
+  Future<Optional<SagaOrder>> compensate(SagaOrder order, JsonObject rejection, OutboxEvent event) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(COMPENSATE)
+                .execute(
+                    Tuple.of(
+                        order.id(),
+                        order.step().name(),
+                        owner,
+                        rejection,
+                        rejection.getString("reason")))
+                .compose(
+                    rows ->
+                        rows.size() == 0
+                            ? Future.succeededFuture(Optional.<SagaOrder>empty())
+                            : Outbox.append(tx, event)
+                                .map(Optional.of(SagaOrder.from(rows.iterator().next())))));
+  }
+
+  /** Compensation finished: nothing more to do for this order. */
+  Future<Void> compensated(SagaOrder order) {
+    return pool.preparedQuery(FINISH)
+        .execute(Tuple.of(order.id(), order.step().name(), owner, "REJECTED", null))
+        .map(rows -> leaseHeld(order, rows.rowCount()));
+  }
+
+  Future<Void> retryLater(SagaOrder order, Duration delay) {
+    return pool.preparedQuery(RETRY)
+        .execute(Tuple.of(order.id(), order.step().name(), owner, delay.toMillis()))
+        .map(rows -> leaseHeld(order, rows.rowCount()));
+  }
+
+  /** A guarded write that matched nothing: another instance took the saga over; let it run. */
+  private static Void leaseHeld(SagaOrder order, int rows) {
+    if (rows == 0) {
+      log.info(
+          "order {} at step {} is no longer leased here; leaving it", order.id(), order.step());
+    }
+    return null;
+  }
+
+  /** Ends the saga and writes its event to the outbox in the same transaction. */
+  Future<Boolean> finish(SagaOrder order, String status, JsonObject rejection, OutboxEvent event) {
+    return pool.withTransaction(
+        tx ->
+            tx.preparedQuery(FINISH)
+                .execute(Tuple.of(order.id(), order.step().name(), owner, status, rejection))
+                .compose(
+                    rows ->
+                        rows.size() == 0
+                            ? Future.succeededFuture(false)
+                            : Outbox.append(tx, event).map(true)));
+  }
+}

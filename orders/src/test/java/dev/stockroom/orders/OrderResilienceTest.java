@@ -1,0 +1,115 @@
+package dev.stockroom.orders;
+
+import static dev.stockroom.orders.OrdersFixture.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestServices;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Sagas that meet failures")
+class OrderResilienceTest {
+
+  @Test
+  @DisplayName("orders stopped right after the reservation step: started again, the saga finishes")
+  void crashAfterReservation() {
+    try (OrdersFixture system = new OrdersFixture(Map.of())) {
+      String gus = system.customer("Gus Crash", 5_000);
+      system.item("CRASH-1", 4, 700);
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          system.ordersEnv.get("PG_URI"),
+                          "SELECT count(*) FROM customer_replica WHERE id = '" + gus + "'"))
+                  .isEqualTo(1));
+      TestServices.stop(system.users);
+
+      Reply placed = system.place(gus, "k-crash", order(gus, "CRASH-1", 2));
+      assertThat(placed.status()).as(placed.toString()).isEqualTo(202);
+      assertThat(placed.json().getString("status")).isEqualTo("PENDING");
+      String id = placed.json().getString("id");
+      assertThat(system.itemState("CRASH-1").getInteger("reserved"))
+          .as("the reservation step is done")
+          .isEqualTo(2);
+      assertThat(
+              TestDb.count(
+                  system.ordersEnv.get("PG_URI"),
+                  "SELECT count(*) FROM orders WHERE id = '" + id + "' AND step = 'HOLD'"))
+          .isEqualTo(1);
+
+      TestServices.stop(system.orders);
+      system.users = system.startUsers();
+      system.orders = system.startOrders();
+      TestHttp orders = new TestHttp(system.orders.port());
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () ->
+              assertThat(
+                      orders.get("/orders/" + id, OrdersFixture.ADMIN).json().getString("status"))
+                  .isEqualTo("CONFIRMED"));
+      assertThat(system.itemState("CRASH-1").getInteger("quantity")).isEqualTo(2);
+      assertThat(system.itemState("CRASH-1").getInteger("reserved")).isZero();
+      assertThat(system.availableCredit(gus)).isEqualTo(5_000 - 1_400);
+    }
+  }
+
+  @Test
+  @DisplayName("inventory down, then back before the deadline: the saga retries and confirms")
+  void inventoryComesBack() {
+    try (OrdersFixture system = new OrdersFixture(Map.of())) {
+      String hal = system.customer("Hal Patient", 5_000);
+      system.item("BACK-1", 3, 100);
+      TestServices.stop(system.inventory);
+      Reply placed = system.place(hal, "k-back", order(hal, "BACK-1", 1));
+      assertThat(placed.status()).isEqualTo(202);
+      system.inventory = system.startInventory();
+      String id = placed.json().getString("id");
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () -> assertThat(system.read(id).getString("status")).isEqualTo("CONFIRMED"));
+      assertThat(system.itemState("BACK-1").getInteger("quantity")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "inventory down past the deadline: REJECTED dependency_unavailable, and once it is back no stock is held")
+  void inventoryTooLate() {
+    try (OrdersFixture system = new OrdersFixture(Map.of("ORDER_SAGA_DEADLINE", "PT2S"))) {
+      String ivy = system.customer("Ivy Late", 5_000);
+      system.item("LATE-1", 3, 100);
+      TestServices.stop(system.inventory);
+      Reply placed = system.place(ivy, "k-late", order(ivy, "LATE-1", 1));
+      String id = placed.json().getString("id");
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () -> {
+            var o = system.read(id);
+            assertThat(o.getString("status")).isEqualTo("REJECTED");
+            assertThat(o.getJsonObject("rejection").getString("reason"))
+                .isEqualTo("dependency_unavailable");
+          });
+      system.inventory = system.startInventory();
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          system.ordersEnv.get("PG_URI"),
+                          "SELECT count(*) FROM orders WHERE id = '" + id + "' AND step = 'DONE'"))
+                  .as("compensation finished")
+                  .isEqualTo(1));
+      assertThat(system.itemState("LATE-1").getInteger("quantity")).isEqualTo(3);
+      assertThat(system.itemState("LATE-1").getInteger("reserved")).isZero();
+      assertThat(system.availableCredit(ivy)).isEqualTo(5_000);
+    }
+  }
+}

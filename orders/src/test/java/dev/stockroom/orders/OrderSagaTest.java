@@ -1,0 +1,218 @@
+package dev.stockroom.orders;
+
+import static dev.stockroom.orders.OrdersFixture.ADMIN;
+import static dev.stockroom.orders.OrdersFixture.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Placing orders")
+class OrderSagaTest {
+  private OrdersFixture system;
+
+  @BeforeAll
+  void start() {
+    system = new OrdersFixture(Map.of());
+  }
+
+  @AfterAll
+  void stop() {
+    system.close();
+  }
+
+  @Test
+  @DisplayName(
+      "the happy path confirms, sells the stock, captures the credit and snapshots names and prices")
+  void happyPath() {
+    String ada = system.customer("Ada Buyer", 10_000);
+    system.item("HAPPY-1", 5, 1_250);
+    system.item("HAPPY-2", 5, 300);
+    Reply placed = system.place(ada, "k-happy", order(ada, "HAPPY-1", 2, "HAPPY-2", 1));
+    assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
+    JsonObject o = placed.json();
+    assertThat(o.getString("status")).isEqualTo("CONFIRMED");
+    assertThat(o.getLong("totalCents")).isEqualTo(2 * 1_250 + 300);
+    assertThat(o.getJsonArray("lines").getJsonObject(0).getString("name"))
+        .isEqualTo("Item HAPPY-1");
+    assertThat(o.getJsonObject("customer").getString("name")).isEqualTo("Ada Buyer");
+    assertThat(o.getJsonObject("customer").getJsonObject("freshness")).isNotNull();
+    assertThat(placed.header("Location")).isEqualTo("/orders/" + o.getString("id"));
+    assertThat(system.itemState("HAPPY-1").getInteger("quantity")).isEqualTo(3);
+    assertThat(system.itemState("HAPPY-1").getInteger("reserved")).isZero();
+    assertThat(system.availableCredit(ada)).isEqualTo(10_000 - 2_800);
+
+    system.inventoryHttp.patch(
+        "/items/HAPPY-1", ADMIN, new JsonObject().put("priceCents", 9_999), Map.of());
+    system.usersHttp.patch(
+        "/users/" + ada, ADMIN, new JsonObject().put("name", "Ada Renamed"), Map.of());
+    JsonObject later = system.read(o.getString("id"));
+    assertThat(later.getJsonArray("lines").getJsonObject(0).getLong("unitPriceCents"))
+        .as("a price change leaves the order as it was")
+        .isEqualTo(1_250);
+    assertThat(later.getJsonObject("customer").getString("name")).isEqualTo("Ada Buyer");
+  }
+
+  @Test
+  @DisplayName(
+      "each refusal ends REJECTED with its reason, and stock and credit are exactly as before")
+  void rejections() {
+    String bob = system.customer("Bob Modest", 1_000);
+    system.item("REJ-1", 2, 600);
+    assertRejected(system.place(bob, "k-oos", order(bob, "REJ-1", 3)), "out_of_stock");
+    assertRejected(system.place(bob, "k-credit", order(bob, "REJ-1", 2)), "insufficient_credit");
+    assertRejected(system.place(bob, "k-sku", order(bob, "NO-SUCH-SKU", 1)), "unknown_sku");
+    String ghost = UUID.randomUUID().toString();
+    Reply unknown =
+        system.ordersHttp.send(
+            system
+                .ordersHttp
+                .request("/orders", ADMIN)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k-ghost")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        order(ghost, "REJ-1", 1).encode()))
+                .build());
+    assertRejected(unknown, "unknown_customer");
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(system.itemState("REJ-1").getInteger("quantity")).isEqualTo(2);
+          assertThat(system.itemState("REJ-1").getInteger("reserved")).isZero();
+          assertThat(system.availableCredit(bob)).isEqualTo(1_000);
+        });
+  }
+
+  private static void assertRejected(Reply reply, String reason) {
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+    assertThat(reply.json().getString("status")).isEqualTo("REJECTED");
+    assertThat(reply.json().getJsonObject("rejection").getString("reason")).isEqualTo(reason);
+  }
+
+  @Test
+  @DisplayName(
+      "the same key and body give the same order and take nothing twice; another body is 422")
+  void idempotency() {
+    String cy = system.customer("Cy Retry", 5_000);
+    system.item("IDEM-1", 10, 100);
+    JsonObject body = order(cy, "IDEM-1", 2);
+    Reply first = system.place(cy, "k-idem", body);
+    Reply again = system.place(cy, "k-idem", body);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.json().getString("id")).isEqualTo(first.json().getString("id"));
+    assertThat(system.itemState("IDEM-1").getInteger("quantity")).isEqualTo(8);
+    assertThat(system.availableCredit(cy)).isEqualTo(4_800);
+    Reply different = system.place(cy, "k-idem", order(cy, "IDEM-1", 3));
+    assertThat(different.status()).isEqualTo(422);
+    assertThat(different.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  @DisplayName(
+      "20 concurrent orders for 5 units: exactly 5 units sold, no negative stock, no overspent credit")
+  void contention() throws Exception {
+    system.item("HOT-1", 5, 500);
+    List<String> buyers = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      buyers.add(system.customer("Buyer " + i, 500));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    List<Callable<Reply>> calls = new ArrayList<>();
+    for (String buyer : buyers) {
+      calls.add(() -> system.place(buyer, "k-hot", order(buyer, "HOT-1", 1)));
+    }
+    List<JsonObject> results = new ArrayList<>();
+    for (Future<Reply> f : pool.invokeAll(calls)) {
+      results.add(f.get().json());
+    }
+    pool.shutdown();
+    List<String> ids = results.stream().map(r -> r.getString("id")).toList();
+    Eventually.assertWithin(
+        Duration.ofSeconds(20),
+        () ->
+            assertThat(ids.stream().map(id -> system.read(id).getString("status")))
+                .doesNotContain("PENDING"));
+    long confirmed =
+        ids.stream().filter(id -> system.read(id).getString("status").equals("CONFIRMED")).count();
+    assertThat(confirmed).isEqualTo(5);
+    assertThat(system.itemState("HOT-1").getInteger("quantity")).isZero();
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () -> assertThat(system.itemState("HOT-1").getInteger("reserved")).isZero());
+    long spent = buyers.stream().mapToLong(b -> 500 - system.availableCredit(b)).sum();
+    assertThat(spent).isEqualTo(5 * 500);
+  }
+
+  @Test
+  @DisplayName("customers read and list only their own orders")
+  void visibility() {
+    String dee = system.customer("Dee Owner", 5_000);
+    String eve = system.customer("Eve Other", 5_000);
+    system.item("VIS-1", 10, 10);
+    String deeOrder = system.place(dee, "k-vis-1", order(dee, "VIS-1", 1)).json().getString("id");
+    system.place(dee, "k-vis-2", order(dee, "VIS-1", 1));
+    String eveToken = TestTokens.forRoles(eve, "customer");
+    assertThat(system.ordersHttp.get("/orders/" + deeOrder, eveToken).status()).isEqualTo(404);
+    assertThat(system.ordersHttp.get("/orders?customerId=" + dee, eveToken).status())
+        .isEqualTo(403);
+    Reply mine = system.ordersHttp.get("/orders?limit=1", TestTokens.forRoles(dee, "customer"));
+    assertThat(mine.array("orders")).hasSize(1);
+    Reply next =
+        system.ordersHttp.get(
+            "/orders?limit=1&after=" + mine.json().getString("next"),
+            TestTokens.forRoles(dee, "customer"));
+    assertThat(next.array("orders")).hasSize(1);
+    assertThat(next.array("orders").getJsonObject(0).getString("id"))
+        .isNotEqualTo(mine.array("orders").getJsonObject(0).getString("id"));
+    assertThat(system.place(eve, "k-vis-3", order(dee, "VIS-1", 1)).status())
+        .as("ordering for someone else")
+        .isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("bad input is a 4xx problem and writes nothing")
+  void badInput() {
+    String fay = system.customer("Fay Typo", 5_000);
+    long before = TestDb.count(system.ordersEnv.get("PG_URI"), "SELECT count(*) FROM orders");
+    Reply noKey =
+        system.ordersHttp.post("/orders", TestTokens.forRoles(fay, "customer"), order(fay, "X", 1));
+    assertThat(noKey.status()).isEqualTo(400);
+    assertThat(system.place(fay, "k-bad-1", order(fay, "X", 0)).status()).isEqualTo(400);
+    assertThat(
+            system
+                .place(fay, "k-bad-2", order(fay).put("lines", new io.vertx.core.json.JsonArray()))
+                .status())
+        .isEqualTo(400);
+    assertThat(system.place(fay, "k-bad-3", order(fay, "X", 1).put("extra", true)).status())
+        .isEqualTo(400);
+    JsonObject badAddress = order(fay, "X", 1);
+    badAddress.getJsonObject("shippingAddress").put("country", "usa");
+    assertThat(system.place(fay, "k-bad-4", badAddress).status()).isEqualTo(400);
+    assertThat(system.place(fay, "k-bad-5", order(fay, "X", 1).put("customerId", "nope")).status())
+        .isEqualTo(400);
+    assertThat(system.ordersHttp.get("/orders/not-a-uuid", ADMIN).status()).isEqualTo(400);
+    assertThat(system.ordersHttp.get("/orders/" + UUID.randomUUID(), ADMIN).status())
+        .isEqualTo(404);
+    assertThat(TestDb.count(system.ordersEnv.get("PG_URI"), "SELECT count(*) FROM orders"))
+        .isEqualTo(before);
+  }
+}
