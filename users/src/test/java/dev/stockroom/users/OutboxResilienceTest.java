@@ -122,6 +122,38 @@ class OutboxResilienceTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a notification wakes the relay without polling, and published records are purged after the retention")
+  void notifyAndPurge() {
+    Map<String, String> env = UsersTestSupport.env();
+    env.put("OUTBOX_POLL_INTERVAL", "PT60S");
+    env.put("WATERMARK_INTERVAL", "PT60S");
+    env.put("OUTBOX_RETENTION", "PT1S");
+    RunningService service = UsersTestSupport.start(env);
+    try {
+      TestHttp http = new TestHttp(service.port());
+      Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(leader(http)).isEqualTo(1));
+      String id = UsersTestSupport.register(http, "Notified", 0).getString("id");
+      long start = System.nanoTime();
+      try (TestTopics topic = new TestTopics(UsersService.TOPIC)) {
+        topic.readUntil(
+            Duration.ofSeconds(10), records -> records.stream().anyMatch(r -> id.equals(r.key())));
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("published long before the 60 s poll")
+          .isLessThan(Duration.ofSeconds(10));
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM outbox"))
+                  .as("purged")
+                  .isZero());
+    } finally {
+      TestServices.stop(service);
+    }
+  }
+
   private static long version(ConsumerRecord<String, byte[]> record) {
     return new JsonObject(new String(record.value())).getLong("version");
   }

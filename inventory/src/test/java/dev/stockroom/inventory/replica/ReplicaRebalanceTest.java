@@ -1,0 +1,57 @@
+package dev.stockroom.inventory.replica;
+
+import static dev.stockroom.inventory.replica.ReplicaFixture.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.inventory.InventoryService;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Replica consumers in a group")
+class ReplicaRebalanceTest {
+
+  @Test
+  @DisplayName(
+      "two inventory instances share the partitions; when one stops the other takes over and nothing is lost")
+  void rebalanceLosesNothing() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      Map<String, String> secondEnv = new HashMap<>(system.inventoryEnv);
+      secondEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
+      RunningService second =
+          TestServices.start(e -> InventoryService.start(new Env(e)), secondEnv);
+      List<String> ids = new ArrayList<>();
+      try {
+        for (int i = 0; i < 30; i++) {
+          ids.add(system.registerUser("Group Member " + i).getString("id"));
+        }
+        TestServices.stop(system.inventory);
+        for (int i = 0; i < ids.size(); i++) {
+          system.usersHttp.patch(
+              "/users/" + ids.get(i), ADMIN, new JsonObject().put("name", "Moved " + i), Map.of());
+        }
+        String pg = system.inventoryEnv.get("PG_URI");
+        Eventually.assertWithin(
+            Duration.ofSeconds(30),
+            () ->
+                assertThat(
+                        TestDb.count(
+                            pg,
+                            "SELECT count(*) FROM user_replica WHERE name LIKE 'Moved %' AND version = 2"))
+                    .isEqualTo(ids.size()));
+      } finally {
+        TestServices.stop(second);
+      }
+    }
+  }
+}
