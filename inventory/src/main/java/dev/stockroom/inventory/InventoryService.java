@@ -4,6 +4,7 @@ import dev.stockroom.common.auth.ServiceTokens;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
+import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.replica.ReplicaStore;
@@ -12,7 +13,7 @@ import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.service.ServiceSpec;
-import dev.stockroom.inventory.reservations.ReservationSweeperVerticle;
+import dev.stockroom.inventory.reservations.ReservationStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -55,7 +56,15 @@ public final class InventoryService {
     ReplicaStore store = new ReplicaStore(ctx.pool(), USERS);
     Duration sweep = env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5));
     return Replicas.deploySync(ctx, store, replica, tokens)
-        .compose(v -> ctx.deploy(() -> new ReservationSweeperVerticle(ctx, sweep)))
+        .compose(
+            v ->
+                ctx.deploy(
+                    () ->
+                        new ExpirySweeperVerticle(
+                            ctx.pool(),
+                            ctx.metrics().registry(),
+                            sweep,
+                            new ReservationStore(ctx.pool()).expirySweep())))
         .compose(
             id ->
                 ctx.deploy(

@@ -3,6 +3,7 @@ package dev.stockroom.users;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
+import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
 import dev.stockroom.common.outbox.OutboxRelayConfig;
@@ -11,7 +12,7 @@ import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.service.ServiceSpec;
-import dev.stockroom.users.credit.HoldSweeperVerticle;
+import dev.stockroom.users.credit.HoldStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -51,7 +52,15 @@ public final class UsersService {
     OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
     Duration sweep = env.duration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5));
     return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
-        .compose(id -> ctx.deploy(() -> new HoldSweeperVerticle(ctx, sweep)))
+        .compose(
+            id ->
+                ctx.deploy(
+                    () ->
+                        new ExpirySweeperVerticle(
+                            ctx.pool(),
+                            ctx.metrics().registry(),
+                            sweep,
+                            new HoldStore(ctx.pool()).expirySweep())))
         .compose(
             id ->
                 ctx.deploy(

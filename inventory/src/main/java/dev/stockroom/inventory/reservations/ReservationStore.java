@@ -12,6 +12,7 @@ import static dev.stockroom.inventory.reservations.ReservationSql.SELL;
 import static dev.stockroom.inventory.reservations.ReservationSql.TAKE;
 
 import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -187,5 +188,14 @@ public final class ReservationStore {
     Replay() {
       super(null, null, false, false);
     }
+  }
+
+  /** What the expiry sweeper does with reservations. */
+  public ExpirySweeperVerticle.Sweep expirySweep() {
+    return new ExpirySweeperVerticle.Sweep(
+        "reservations",
+        List.of("HELD", "CONFIRMED", "RELEASED", "EXPIRED"),
+        this::expire,
+        ReservationSql.BY_STATE);
   }
 }

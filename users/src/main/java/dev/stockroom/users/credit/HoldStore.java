@@ -1,6 +1,7 @@
 package dev.stockroom.users.credit;
 
 import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -8,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -205,5 +207,17 @@ public final class HoldStore {
     Replay() {
       super(null, null, false, false);
     }
+  }
+
+  /** What the expiry sweeper does with credit holds. */
+  public ExpirySweeperVerticle.Sweep expirySweep() {
+    return new ExpirySweeperVerticle.Sweep(
+        "credit_holds",
+        List.of("HELD", "CAPTURED", "RELEASED", "EXPIRED"),
+        batch ->
+            pool.preparedQuery(EXPIRE)
+                .execute(Tuple.of(batch))
+                .map(rows -> rows.iterator().next().getLong("expired").intValue()),
+        BY_STATE);
   }
 }
