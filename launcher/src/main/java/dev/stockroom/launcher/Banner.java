@@ -1,0 +1,94 @@
+package dev.stockroom.launcher;
+
+import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code dev} and {@code infra} print once everything is up: addresses, tokens and commands
+ * written to be pasted into a shell as they are (values with {@code &} are quoted).
+ */
+final class Banner {
+  private Banner() {}
+
+  static List<String> dev(DevSession session, LauncherOptions options, String elapsed) {
+    ServiceEnv.Wiring w = session.system().wiring();
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Stockroom is up (" + elapsed + "), data in " + options.dataDir());
+    lines.add("");
+    lines.add("  users      " + w.usersUrl());
+    lines.add("  inventory  " + w.inventoryUrl());
+    lines.add("  orders     " + w.ordersUrl());
+    lines.add("  (each also serves /health/ready, /metrics and /openapi.yaml)");
+    lines.add("");
+    lines.add("Tokens, valid 12 h; paste into another shell:");
+    for (DevSession.RoleToken t : session.tokens()) {
+      lines.add(
+          "  export %s_JWT=%s   # sub %s (%s)"
+              .formatted(t.role().toUpperCase(Locale.ROOT), t.token(), t.subject(), t.note()));
+    }
+    lines.add("");
+    lines.add("Try:");
+    String auth = " -H \"Authorization: Bearer $%s_JWT\"";
+    if (session.demo().isPresent()) {
+      lines.add(
+          "  curl -s "
+              + w.usersUrl()
+              + "/users/"
+              + session.demo().get().customerId()
+              + auth.formatted("CUSTOMER"));
+      lines.add("  curl -s " + w.inventoryUrl() + "/items/GLOVES-L" + auth.formatted("STOCKER"));
+    } else {
+      lines.add(
+          "  curl -s "
+              + w.usersUrl()
+              + "/users"
+              + auth.formatted("ADMIN")
+              + " -H 'Content-Type: application/json'"
+              + " -d '{\"name\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}'");
+      lines.add(
+          "  curl -s "
+              + w.inventoryUrl()
+              + "/items"
+              + auth.formatted("ADMIN")
+              + " -H 'Content-Type: application/json'"
+              + " -d '{\"sku\":\"NUT-M6\",\"name\":\"Hex nut M6\",\"priceCents\":499,"
+              + "\"quantity\":3,\"lowStockThreshold\":20}'");
+    }
+    lines.add(
+        "  curl -s '"
+            + w.inventoryUrl()
+            + "/items/low-stock?below=10'"
+            + auth.formatted("STOCKER"));
+    lines.add("");
+    lines.add("Ctrl-C stops everything.");
+    return lines;
+  }
+
+  static List<String> infra(Infrastructure infra, LauncherOptions options, String elapsed) {
+    EmbeddedPostgresServer pg = infra.postgres();
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("PostgreSQL and Kafka are up (" + elapsed + "), data in " + options.dataDir());
+    lines.add("");
+    lines.add("Paste into each shell that runs a service:");
+    lines.add("  export STOCKROOM_ENV=dev");
+    lines.add("  export KAFKA_BOOTSTRAP_SERVERS=" + infra.kafka().bootstrapServers());
+    lines.add("  export USERS_URL=http://localhost:8081 INVENTORY_URL=http://localhost:8082");
+    for (String db : Infrastructure.DATABASES) {
+      lines.add("  export PG_URI_%s='%s'".formatted(db.toUpperCase(Locale.ROOT), pg.uri(db)));
+    }
+    lines.add("");
+    lines.add("Then start each service with its own database as PG_URI, e.g.:");
+    for (String db : Infrastructure.DATABASES) {
+      lines.add(
+          "  PG_URI=\"$PG_URI_%s\" java -jar %s/target/%s.jar"
+              .formatted(db.toUpperCase(Locale.ROOT), db, db));
+    }
+    lines.add("");
+    lines.add("Ctrl-C stops Kafka and PostgreSQL.");
+    return lines;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.stockroom.launcher;
+
+import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The embedded PostgreSQL server (one database per service) and Kafka broker behind {@code dev} and
+ * {@code infra}. Data lives under the data directory so a restart keeps users, items and topics;
+ * {@code --fresh} removes it.
+ */
+final class Infrastructure implements AutoCloseable {
+  /** One database per service: no service reads another's tables. */
+  static final List<String> DATABASES = List.of("users", "inventory", "orders");
+
+  private final EmbeddedPostgresServer postgres;
+  private final EmbeddedKafkaBroker kafka;
+  private final Progress progress;
+  private boolean closed;
+
+  private Infrastructure(
+      EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka, Progress progress) {
+    this.postgres = postgres;
+    this.kafka = kafka;
+    this.progress = progress;
+  }
+
+  /** Blocking: starts PostgreSQL, creates the databases, starts Kafka. */
+  static Infrastructure start(LauncherOptions options, Progress progress) {
+    Path data = options.dataDir();
+    if (options.fresh()) {
+      progress.step("wiping " + data, () -> wipe(data), v -> "done");
+    }
+    int pgPort = Ports.preferredOrAny(options.ports().postgres());
+    EmbeddedPostgresServer postgres;
+    try {
+      postgres =
+          progress.step(
+              "PostgreSQL",
+              () -> EmbeddedPostgresServer.start(data.resolve("pg"), pgPort, false),
+              pg -> "up on " + pg.port());
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "PostgreSQL did not start with data in "
+              + data.resolve("pg")
+              + ": "
+              + rootMessage(e)
+              + stalePostmasterHint(data.resolve("pg")),
+          e);
+    }
+    try {
+      progress.step(
+          "databases " + String.join(", ", DATABASES),
+          () -> {
+            DATABASES.forEach(postgres::createDatabaseIfMissing);
+            return null;
+          },
+          v -> "ready");
+      int kafkaPort = Ports.preferredOrAny(options.ports().kafka());
+      EmbeddedKafkaBroker kafka =
+          progress.step(
+              "Kafka",
+              () -> EmbeddedKafkaBroker.start(data.resolve("kafka"), kafkaPort),
+              k -> "up on " + k.port());
+      return new Infrastructure(postgres, kafka, progress);
+    } catch (RuntimeException e) {
+      postgres.close();
+      throw new StartupException("Kafka did not start: " + rootMessage(e), e);
+    }
+  }
+
+  EmbeddedPostgresServer postgres() {
+    return postgres;
+  }
+
+  EmbeddedKafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** Stops Kafka, then PostgreSQL (the services using them must be stopped already). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Progress.Step step = progress.start("stopping Kafka");
+    try {
+      kafka.close();
+      step.done("done");
+    } catch (RuntimeException e) {
+      step.done("failed: " + rootMessage(e));
+    }
+    step = progress.start("stopping PostgreSQL");
+    try {
+      postgres.close();
+      step.done("done");
+    } catch (RuntimeException e) {
+      step.done("failed: " + rootMessage(e));
+    }
+  }
+
+  /**
+   * Removes what the launcher stores under {@code data}, not the directory itself: {@code --data}
+   * may point at a directory that holds other things.
+   */
+  static Void wipe(Path data) {
+    for (String part : List.of("pg", "kafka", DemoState.FILE_NAME)) {
+      deleteRecursively(data.resolve(part));
+    }
+    return null;
+  }
+
+  private static void deleteRecursively(Path path) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not delete " + path, e);
+    }
+  }
+
+  /**
+   * The embedded server runs in its own session, so when the launcher is killed (not stopped) it
+   * keeps running and holds the data directory. Its pid is the first line of postmaster.pid.
+   */
+  private static String stalePostmasterHint(Path pgDir) {
+    try {
+      Path pidFile = pgDir.resolve("postmaster.pid");
+      if (Files.exists(pidFile)) {
+        String pid = Files.readAllLines(pidFile).get(0).trim();
+        if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+          return "; PostgreSQL "
+              + pid
+              + " still uses it: stop the Stockroom that runs it, or `kill "
+              + pid
+              + "` if that one was killed";
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Only a hint: the error itself is already in the message.
+    }
+    return "";
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    // Some exceptions (Kafka's among them) carry an empty message: name the type instead.
+    String message = root.getMessage();
+    if (message == null || message.isBlank()) {
+      return root.getClass().getSimpleName();
+    }
+    return message.lines().findFirst().orElse(message).trim();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.stockroom.launcher;
+
+import dev.stockroom.common.config.ConfigException;
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.service.ServiceRunner;
+import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.orders.OrdersService;
+import dev.stockroom.users.UsersService;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * The whole system in this JVM: {@link Infrastructure} plus users, inventory and orders, each on
+ * its own Vert.x instance, database and port, started exactly as their jars start them. Stops in
+ * reverse dependency order: orders, inventory, users, then Kafka, then PostgreSQL.
+ */
+final class LocalSystem implements AutoCloseable {
+  private static final long START_TIMEOUT_SECONDS = 120;
+
+  private record Service(String name, int port, Function<Env, Future<RunningService>> starter) {}
+
+  private final Infrastructure infra;
+  private final ServiceEnv.Wiring wiring;
+  private final Progress progress;
+  private final List<RunningService> started; // in start order
+  private boolean closed;
+
+  private LocalSystem(
+      Infrastructure infra,
+      ServiceEnv.Wiring wiring,
+      Progress progress,
+      List<RunningService> started) {
+    this.infra = infra;
+    this.wiring = wiring;
+    this.progress = progress;
+    this.started = started;
+  }
+
+  /**
+   * Blocking. Configuration problems ({@link ConfigException}) and taken service ports are found
+   * before anything starts; a failure later stops whatever did start.
+   */
+  static LocalSystem start(LauncherOptions options, Progress progress) {
+    LauncherOptions.Ports ports = options.ports();
+    List<Service> services =
+        List.of(
+            new Service("users", ports.users(), UsersService::start),
+            new Service("inventory", ports.inventory(), InventoryService::start),
+            new Service("orders", ports.orders(), OrdersService::start));
+    for (Service s : services) {
+      if (!Ports.isFree(s.port())) {
+        throw new StartupException(
+            "port " + s.port() + " (" + s.name() + ") is already in use: stop what listens there");
+      }
+    }
+    // Validate the passed-through environment with placeholder infrastructure addresses, so a
+    // malformed knob fails in milliseconds rather than after PostgreSQL and Kafka have started.
+    ServiceEnv.Wiring placeholder =
+        new ServiceEnv.Wiring("localhost:9092", ports.users(), ports.inventory(), ports.orders());
+    for (Service s : services) {
+      String pg = "postgresql://localhost:5432/" + s.name();
+      PlatformConfig.from(
+          new Env(ServiceEnv.forService(options.baseEnv(), s.port(), pg, placeholder)),
+          s.name(),
+          s.port());
+    }
+
+    Infrastructure infra = Infrastructure.start(options, progress);
+    ServiceEnv.Wiring wiring =
+        new ServiceEnv.Wiring(
+            infra.kafka().bootstrapServers(), ports.users(), ports.inventory(), ports.orders());
+    LocalSystem system = new LocalSystem(infra, wiring, progress, new ArrayList<>());
+    try {
+      // One after the other: users first, as it owns users.v1, which the others replicate from.
+      // Starting inventory and orders together saves half a second but has them create topics at
+      // the same moment, and a topic is briefly unknown to the broker right after its creation.
+      for (Service s : services) {
+        system.startOne(options, s);
+      }
+      return system;
+    } catch (RuntimeException e) {
+      system.close();
+      throw e;
+    }
+  }
+
+  /** Blocks until the service is up; a failure is thrown after the service cleaned up itself. */
+  private void startOne(LauncherOptions options, Service s) {
+    Progress.Step step = progress.start(s.name());
+    Env env =
+        new Env(
+            ServiceEnv.forService(
+                options.baseEnv(), s.port(), infra.postgres().uri(s.name()), wiring));
+    try {
+      RunningService running =
+          s.starter()
+              .apply(env)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      started.add(running);
+      step.done("up on " + running.port());
+    } catch (ExecutionException | TimeoutException | InterruptedException | ConfigException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      step.done("failed: " + Infrastructure.rootMessage(cause));
+      if (cause instanceof ConfigException config) {
+        throw config; // exit code 2, like the service jar
+      }
+      throw new StartupException(
+          s.name() + " did not start: " + Infrastructure.rootMessage(cause), cause);
+    }
+  }
+
+  Infrastructure infrastructure() {
+    return infra;
+  }
+
+  ServiceEnv.Wiring wiring() {
+    return wiring;
+  }
+
+  /** Idempotent; safe from a signal handler and from a shutdown hook. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (int i = started.size() - 1; i >= 0; i--) {
+      RunningService service = started.get(i);
+      Progress.Step step = progress.start("stopping " + service.name());
+      ServiceRunner.stopAndWait(service);
+      step.done("done");
+    }
+    infra.close();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.stockroom.launcher;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.config.ConfigException;
+import dev.stockroom.common.config.Env;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar launcher/target/stockroom.jar <command>}: the whole system in one process
+ * ({@code dev}), only its infrastructure ({@code infra}), or a token ({@code token}).
+ *
+ * <p>Exit codes: 0 done, 1 something did not start, 2 bad arguments or configuration. No logger
+ * field here: the log level has to be chosen before logging initialises.
+ */
+public final class Stockroom {
+  private Stockroom() {}
+
+  public static void main(String[] args) {
+    // UTF-8 whatever the locale: the progress lines use ▸ and …, which a POSIX locale would print
+    // as '?'; terminals are UTF-8 nearly everywhere.
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+    System.exit(run(args, System.getenv(), out, err));
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Command command;
+    try {
+      command = CommandLine.parse(args, env);
+    } catch (UsageException e) {
+      err.println("stockroom: " + e.getMessage());
+      err.println();
+      err.print(Usage.TEXT);
+      return 2;
+    }
+    quietLogs(command, env);
+    try {
+      if (command instanceof Command.Dev dev) {
+        return DevCommand.run(dev.options(), out);
+      } else if (command instanceof Command.Infra infra) {
+        return InfraCommand.run(infra.options(), out);
+      } else if (command instanceof Command.Token token) {
+        out.println(mint(token, new Env(env)));
+        return 0;
+      }
+      out.print(Usage.TEXT);
+      return 0;
+    } catch (ConfigException e) {
+      err.println("stockroom: configuration error: " + e.getMessage());
+      return 2;
+    } catch (StartupException e) {
+      err.println("stockroom: " + e.getMessage());
+      LoggerFactory.getLogger(Stockroom.class).debug("start failed", e);
+      return 1;
+    } catch (RuntimeException e) {
+      // Returning (rather than throwing out of main) still reaches System.exit, so no leftover
+      // non-daemon thread can keep the JVM alive after a failure.
+      err.println("stockroom: unexpected error: " + e);
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  /**
+   * {@code token}: the configured key, or the dev secret when STOCKROOM_ENV is dev or unset (an
+   * operator outside dev must name a key: minting with the public dev secret would be useless).
+   */
+  static String mint(Command.Token token, Env env) {
+    boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "dev"));
+    JwtConfig config = JwtConfig.from(env, dev);
+    if (!config.canMint()) {
+      throw new ConfigException(
+          "JWT_PRIVATE_KEY is required to mint RS256 tokens (JWT_PUBLIC_KEY alone only verifies)");
+    }
+    try (TokenMinter minter = new TokenMinter(config)) {
+      return minter.mint(token.subject(), token.roles(), token.ttl());
+    }
+  }
+
+  /**
+   * The services log to stdout at INFO by default; here that would bury the progress lines and, for
+   * {@code token}, corrupt {@code $(...)} capture. Warnings and errors still show, and LOG_LEVEL in
+   * the environment wins for {@code dev} and {@code infra}. logback reads the level from this
+   * system property when it initialises, which is after this point.
+   */
+  private static void quietLogs(Command command, Map<String, String> env) {
+    if (command instanceof Command.Help) {
+      return;
+    }
+    // Kafka's broker touches the Log4j 2 API, which finds no Log4j backend in this jar and says so
+    // on stderr at start. The simple context keeps it quiet; everything else logs through SLF4J.
+    if (System.getProperty("log4j2.loggerContextFactory") == null) {
+      System.setProperty(
+          "log4j2.loggerContextFactory",
+          "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+    }
+    if (command instanceof Command.Token) {
+      System.setProperty("LOG_LEVEL", "OFF");
+    } else if (env.get("LOG_LEVEL") == null || env.get("LOG_LEVEL").isBlank()) {
+      System.setProperty("LOG_LEVEL", "WARN");
+      // The embedded broker warns about routine things (activating an empty metadata log on each
+      // start, closing a client twice on stop); a local user can act on none of them.
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+        logback.getLogger("org.apache.kafka").setLevel(Level.ERROR);
+        logback.getLogger("kafka").setLevel(Level.ERROR);
+      }
+    }
+  }
+}

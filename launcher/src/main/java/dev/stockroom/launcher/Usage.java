@@ -1,0 +1,34 @@
+package dev.stockroom.launcher;
+
+/** The help text, kept next to the parser so both change together. */
+final class Usage {
+  private Usage() {}
+
+  static final String TEXT =
+      """
+      Stockroom launcher: runs the whole system locally, or parts of it.
+
+      Usage: java -jar launcher/target/stockroom.jar <command> [options]
+
+      Commands:
+        dev [--demo] [--fresh] [--data DIR]
+            Embedded PostgreSQL (5432, or a free port) and Kafka (9092, or a free port), then
+            users, inventory and orders on 8081, 8082 and 8083, each with its own database.
+            --demo   seed demo users, items and restocks through the HTTP APIs (idempotent)
+            --fresh  wipe the stored data first
+            --data   where data is kept between runs (default: .stockroom in this directory)
+            Prints the URLs, a token per role and curl examples. Ctrl-C stops everything.
+
+        infra [--fresh] [--data DIR]
+            Only PostgreSQL and Kafka; prints the export lines to run the service jars against
+            them. Ctrl-C stops both.
+
+        token --sub ID --roles ROLE[,ROLE...] [--ttl PT12H]
+            Prints a signed JWT (roles: admin, stocker, customer, service). The key comes from
+            JWT_SECRET, or JWT_PRIVATE_KEY + JWT_PUBLIC_KEY; with STOCKROOM_ENV=dev or unset and
+            no key, the well-known dev secret is used.
+
+        help
+            This text.
+      """;
+}

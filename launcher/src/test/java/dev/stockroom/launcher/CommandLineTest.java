@@ -1,0 +1,114 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+  private static final Map<String, String> ENV = Map.of("REPLICA_TTL", "PT1M");
+
+  private static Command parse(String... args) {
+    return CommandLine.parse(args, ENV);
+  }
+
+  @Test
+  void noArgumentsAndHelpShowTheUsage() {
+    assertThat(parse()).isInstanceOf(Command.Help.class);
+    assertThat(parse("help")).isInstanceOf(Command.Help.class);
+    assertThat(parse("--help")).isInstanceOf(Command.Help.class);
+  }
+
+  @Test
+  void devDefaultsToTheStandardPortsAndALocalDataDirectory() {
+    LauncherOptions options = ((Command.Dev) parse("dev")).options();
+    assertThat(options.demo()).isFalse();
+    assertThat(options.fresh()).isFalse();
+    assertThat(options.dataDir()).isEqualTo(Path.of(".stockroom").toAbsolutePath().normalize());
+    assertThat(options.ports()).isEqualTo(new LauncherOptions.Ports(5432, 9092, 8081, 8082, 8083));
+    assertThat(options.baseEnv()).isEqualTo(ENV);
+  }
+
+  @Test
+  void devTakesItsFlagsInAnyOrderAndBothValueSpellings() {
+    LauncherOptions options =
+        ((Command.Dev) parse("dev", "--fresh", "--data", "/tmp/sr", "--demo")).options();
+    assertThat(options.demo()).isTrue();
+    assertThat(options.fresh()).isTrue();
+    assertThat(options.dataDir()).isEqualTo(Path.of("/tmp/sr"));
+
+    assertThat(((Command.Dev) parse("dev", "--data=/tmp/other")).options().dataDir())
+        .isEqualTo(Path.of("/tmp/other"));
+  }
+
+  @Test
+  void infraHasNoDemo() {
+    assertThat(((Command.Infra) parse("infra", "--fresh")).options().fresh()).isTrue();
+    assertThatThrownBy(() -> parse("infra", "--demo"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("infra: unknown option '--demo'");
+  }
+
+  @Test
+  void badSystemArgumentsAreOneLineUsageErrors() {
+    assertThatThrownBy(() -> parse("deploy"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown command 'deploy'");
+    assertThatThrownBy(() -> parse("dev", "--data"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--data needs a value");
+    assertThatThrownBy(() -> parse("dev", "--data", "--demo"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> parse("dev", "--port", "1"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("dev: unknown option '--port'");
+  }
+
+  @Test
+  void tokenParsesSubjectRolesAndTtl() {
+    Command.Token token =
+        (Command.Token)
+            parse("token", "--sub", "u-1", "--roles", "admin, stocker", "--ttl", "PT5M");
+    assertThat(token.subject()).isEqualTo("u-1");
+    assertThat(token.roles()).containsExactly("admin", "stocker");
+    assertThat(token.ttl()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void tokenDefaultsToTwelveHoursAndDropsDuplicateRoles() {
+    Command.Token token = (Command.Token) parse("token", "--roles=customer,customer", "--sub=u-2");
+    assertThat(token.ttl()).isEqualTo(Duration.ofHours(12));
+    assertThat(token.roles()).isEqualTo(List.of("customer"));
+  }
+
+  @Test
+  void tokenRejectsMissingOrUnknownValues() {
+    assertThatThrownBy(() -> parse("token", "--roles", "admin"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--sub is required");
+    assertThatThrownBy(() -> parse("token", "--sub", "u"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--roles is required");
+    assertThatThrownBy(() -> parse("token", "--sub", "u", "--roles", "admin,root"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage(
+            "token: unknown role 'root'; expected any of admin, customer, service, stocker");
+    assertThatThrownBy(() -> parse("token", "--sub", "u", "--roles", ","))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("at least one role");
+    assertThatThrownBy(() -> parse("token", "--sub", "u", "--roles", "admin", "--ttl", "12h"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("ISO-8601");
+    assertThatThrownBy(() -> parse("token", "--sub", "u", "--roles", "admin", "--ttl", "PT0S"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("at least one second");
+    assertThatThrownBy(() -> parse("token", "--sub", "u", "--roles", "admin", "--demo"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("token: unknown option '--demo'");
+  }
+}

@@ -1,0 +1,154 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dev --demo} for real, in this JVM: embedded PostgreSQL and Kafka, the three services,
+ * seeding through their HTTP APIs, then an orderly stop. Free ports and a temporary data directory
+ * keep it apart from a system a developer may be running.
+ */
+class DevSessionTest {
+  private static final Duration STARTUP_BUDGET = Duration.ofSeconds(60);
+
+  @TempDir Path data;
+
+  @Test
+  void devDemoComesUpSeedsThroughTheApisAndStopsCleanly() throws IOException {
+    int[] http = freePorts(3);
+    LauncherOptions options =
+        new LauncherOptions(
+            true,
+            false,
+            data,
+            new LauncherOptions.Ports(0, 0, http[0], http[1], http[2]),
+            Map.of("HTTP_INSTANCES", "1"));
+    long start = System.nanoTime();
+
+    DevSession session = DevSession.start(options, Progress.silent());
+    Map<String, String> ids;
+    try {
+      Duration left = STARTUP_BUDGET.minusNanos(System.nanoTime() - start);
+      Eventually.assertWithin(
+          left,
+          () -> {
+            for (int port : http) {
+              assertThat(new TestHttp(port).get("/health/ready", null).status())
+                  .as("ready on " + port)
+                  .isEqualTo(200);
+            }
+          });
+
+      DemoSeeder.Result demo = session.demo().orElseThrow();
+      ids = demo.userIds();
+      assertThat(ids.keySet())
+          .containsExactlyElementsOf(
+              DemoCatalog.PEOPLE.stream().map(DemoCatalog.Person::email).toList());
+      TestHttp users = new TestHttp(http[0]);
+      for (DemoCatalog.Person person : DemoCatalog.PEOPLE) {
+        TestHttp.Reply reply =
+            users.get("/users/" + ids.get(person.email()), session.token("admin"));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.json().getString("name")).isEqualTo(person.name());
+        assertThat(reply.json().getString("email")).isEqualTo(person.email());
+      }
+      // The printed customer token is Ada's own: the users service lets her read herself.
+      assertThat(users.get("/users/" + demo.customerId(), session.token("customer")).status())
+          .isEqualTo(200);
+      assertThat(session.tokens())
+          .extracting(DevSession.RoleToken::role)
+          .containsExactly("admin", "stocker", "customer", "service");
+      assertThat(session.tokens().get(1).subject()).isEqualTo(demo.stockerId());
+
+      TestHttp inventory = new TestHttp(http[1]);
+      for (DemoCatalog.Item item : DemoCatalog.ITEMS) {
+        TestHttp.Reply reply = inventory.get("/items/" + item.sku(), session.token("stocker"));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.json().getString("name")).isEqualTo(item.name());
+      }
+
+      // Seeding again (a restart with --demo) finds everything in place and changes nothing.
+      try (TokenMinter minter = new TokenMinter(JwtConfig.hs256(JwtConfig.DEV_SECRET))) {
+        DemoSeeder.Result again =
+            new DemoSeeder(session.system().wiring(), minter, DemoState.load(data)).seed();
+        assertThat(again.userIds()).isEqualTo(ids);
+        assertThat(again.itemsCreated()).isZero();
+        // Restocks are best effort (skipped while the route is missing), so only "never fewer".
+        assertThat(again.restocks()).isGreaterThanOrEqualTo(demo.restocks());
+      }
+    } finally {
+      session.close();
+    }
+
+    for (int port : http) {
+      assertThat(Ports.isFree(port)).as("port %d released", port).isTrue();
+    }
+    assertThat(data.resolve("pg/postmaster.pid")).doesNotExist();
+    assertThat(Files.exists(data.resolve("kafka/meta.properties"))).isTrue();
+    assertThat(DemoState.load(data).userId(DemoCatalog.STOCKER.email()))
+        .contains(ids.get(DemoCatalog.STOCKER.email()));
+  }
+
+  @Test
+  void aTakenServicePortFailsBeforeAnythingStarts() throws IOException {
+    int[] http = freePorts(3);
+    try (ServerSocket taken = new ServerSocket(http[2])) {
+      LauncherOptions options =
+          new LauncherOptions(
+              false,
+              false,
+              data,
+              new LauncherOptions.Ports(0, 0, http[0], http[1], http[2]),
+              Map.of());
+
+      assertThatThrownBy(() -> DevSession.start(options, Progress.silent()))
+          .isInstanceOf(StartupException.class)
+          .hasMessage("port " + http[2] + " (orders) is already in use: stop what listens there");
+    }
+    assertThat(data.resolve("pg")).doesNotExist();
+  }
+
+  @Test
+  void freshWipesOnlyWhatTheLauncherStores() throws IOException {
+    Files.createDirectories(data.resolve("pg/base"));
+    Files.createDirectories(data.resolve("kafka"));
+    Files.writeString(data.resolve(DemoState.FILE_NAME), "user.a=b");
+    Files.writeString(data.resolve("notes.txt"), "mine");
+
+    Infrastructure.wipe(data);
+
+    assertThat(data.resolve("pg")).doesNotExist();
+    assertThat(data.resolve("kafka")).doesNotExist();
+    assertThat(data.resolve(DemoState.FILE_NAME)).doesNotExist();
+    assertThat(data.resolve("notes.txt")).hasContent("mine");
+  }
+
+  /** Distinct free ports: all sockets stay open until every port is chosen. */
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}

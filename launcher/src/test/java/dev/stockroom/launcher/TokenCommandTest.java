@@ -1,0 +1,130 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.auth.JwtConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Test;
+
+/** The {@code token} command end to end: exit code, stdout, stderr, and the token itself. */
+class TokenCommandTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(Map<String, String> env, String... args) {
+    return Stockroom.run(
+        args,
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void mintsAVerifiableDevTokenAndPrintsOnlyIt() {
+    long before = Instant.now().getEpochSecond();
+
+    int code =
+        run(Map.of(), "token", "--sub", "user-42", "--roles", "stocker,admin", "--ttl", "PT2H");
+
+    assertThat(code).isZero();
+    assertThat(stderr()).isEmpty();
+    assertThat(stdout()).endsWith("\n").doesNotContain(" ");
+    String token = stdout().trim();
+    assertThat(token.lines()).hasSize(1);
+    JsonObject claims = verify(token, JwtConfig.DEV_SECRET);
+    assertThat(claims.getString("iss")).isEqualTo("stockroom");
+    assertThat(claims.getValue("aud").toString()).contains("stockroom");
+    assertThat(claims.getString("sub")).isEqualTo("user-42");
+    assertThat(claims.getJsonArray("roles").getList()).containsExactly("stocker", "admin");
+    assertThat(claims.getLong("exp")).isBetween(before + 7200 - 5, before + 7200 + 60);
+  }
+
+  @Test
+  void usesTheConfiguredSecretWhenThereIsOne() {
+    String secret = "an-operator-secret-of-at-least-32-bytes!!";
+
+    int code =
+        run(
+            Map.of("STOCKROOM_ENV", "production", "JWT_SECRET", secret),
+            "token",
+            "--sub",
+            "orders",
+            "--roles",
+            "service");
+
+    assertThat(code).isZero();
+    JsonObject claims = verify(stdout().trim(), secret);
+    assertThat(claims.getString("sub")).isEqualTo("orders");
+    // Twelve hours by default.
+    assertThat(claims.getLong("exp") - claims.getLong("iat")).isEqualTo(12 * 3600);
+  }
+
+  @Test
+  void outsideDevANamedKeyIsRequired() {
+    int code =
+        run(Map.of("STOCKROOM_ENV", "production"), "token", "--sub", "x", "--roles", "admin");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stdout()).isEmpty();
+    assertThat(stderr().trim().lines()).hasSize(1);
+    assertThat(stderr()).startsWith("stockroom: configuration error: JWT_PUBLIC_KEY");
+  }
+
+  @Test
+  void badArgumentsPrintTheUsageOnStderrAndExitTwo() {
+    int code = run(Map.of(), "token", "--sub", "x", "--roles", "superuser");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stdout()).isEmpty();
+    assertThat(stderr())
+        .startsWith("stockroom: token: unknown role 'superuser'")
+        .contains("Usage: java -jar launcher/target/stockroom.jar");
+  }
+
+  @Test
+  void unknownCommandsExitTwoAndHelpExitsZero() {
+    assertThat(run(Map.of(), "launch")).isEqualTo(2);
+    assertThat(stderr()).contains("unknown command 'launch'").contains("Commands:");
+
+    assertThat(run(Map.of(), "help")).isZero();
+    assertThat(stdout()).contains("dev [--demo] [--fresh] [--data DIR]");
+  }
+
+  /** Checks the HS256 signature independently of vertx-auth-jwt and returns the claims. */
+  private static JsonObject verify(String token, String secret) {
+    String[] parts = token.split("\\.");
+    assertThat(parts).hasSize(3);
+    Base64.Decoder b64 = Base64.getUrlDecoder();
+    JsonObject header = new JsonObject(new String(b64.decode(parts[0]), StandardCharsets.UTF_8));
+    assertThat(header.getString("alg")).isEqualTo("HS256");
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] expected = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.UTF_8));
+      assertThat(MessageDigest.isEqual(expected, b64.decode(parts[2])))
+          .as("signature made with the expected secret")
+          .isTrue();
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+    return new JsonObject(new String(b64.decode(parts[1]), StandardCharsets.UTF_8));
+  }
+}
