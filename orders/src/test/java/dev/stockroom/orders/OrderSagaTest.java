@@ -8,6 +8,7 @@ import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.common.testing.TestTopics;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,20 @@ class OrderSagaTest {
         .as("a price change leaves the order as it was")
         .isEqualTo(1_250);
     assertThat(later.getJsonObject("customer").getString("name")).isEqualTo("Ada Buyer");
+
+    try (TestTopics topic = new TestTopics(OrdersService.TOPIC)) {
+      var event =
+          topic
+              .readUntil(
+                  Duration.ofSeconds(10),
+                  rs -> rs.stream().anyMatch(r -> o.getString("id").equals(r.key())))
+              .stream()
+              .filter(r -> o.getString("id").equals(r.key()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(TestTopics.type(event)).isEqualTo("stockroom.order.confirmed");
+      assertThat(new JsonObject(new String(event.value())).getLong("totalCents")).isEqualTo(2_800);
+    }
   }
 
   @Test

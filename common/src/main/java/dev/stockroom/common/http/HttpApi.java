@@ -58,6 +58,7 @@ public final class HttpApi {
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
     builder
         .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler((PlatformHandler) ctx -> closeWhenDraining(ctx, platform.health()))
         .rootHandler((PlatformHandler) HttpApi::requireJsonBody)
         .rootHandler(BodyHandler.create(false).setBodyLimit(platform.bodyLimitBytes()));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(platform.auth()));
@@ -95,6 +96,14 @@ public final class HttpApi {
     router.route().failureHandler(problems);
     ERROR_CODES.forEach(code -> router.errorHandler(code, problems));
     return router;
+  }
+
+  /** While draining, keep-alive clients are told to reconnect (to an instance that stays). */
+  private static void closeWhenDraining(RoutingContext ctx, Health health) {
+    if (health.isDraining()) {
+      ctx.response().putHeader("Connection", "close");
+    }
+    ctx.next();
   }
 
   /** Every Stockroom body is JSON; anything else is refused before it is read. */

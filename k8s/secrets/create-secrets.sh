@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Creates the Secrets Stockroom's manifests reference, in one namespace, once: a Secret that
+# already exists is left alone (re-running never rotates a password or a key by accident).
+#
+#   k8s/secrets/create-secrets.sh NAMESPACE
+#
+#   stockroom-jwt          public.pem, private.pem   RS256 key pair (every service verifies with the
+#                                                    public key; inventory and orders mint their
+#                                                    service tokens with the private one)
+#   stockroom-users-db     username, password, uri   users' PostgreSQL role and its connection URI
+#   stockroom-inventory-db username, password, uri   inventory's
+#   stockroom-orders-db    username, password, uri   orders'
+#
+# By default passwords are random and the URIs point at the CloudNativePG cluster of k8s/infra
+# (stockroom-pg-rw:5432), which creates the roles with these passwords. For managed PostgreSQL,
+# pass each service's full URI instead (the role and database must exist there):
+#   USERS_PG_URI='postgresql://users:...@db.example.com:5432/users?sslmode=require' \
+#   INVENTORY_PG_URI=... ORDERS_PG_URI=... k8s/secrets/create-secrets.sh stockroom
+# To use an existing key pair: JWT_PRIVATE_KEY_FILE=key.pem JWT_PUBLIC_KEY_FILE=pub.pem.
+# Needs kubectl and openssl. The example shape of each Secret: secrets.example.yaml beside this.
+set -euo pipefail
+
+NS="${1:?usage: $0 NAMESPACE}"
+PG_HOST="${PG_HOST:-stockroom-pg-rw:5432}"
+
+exists() { kubectl -n "$NS" get secret "$1" >/dev/null 2>&1; }
+
+# Hex passwords: nothing in them needs escaping inside a URI.
+random_password() { openssl rand -hex 24; }
+
+db_secret() {
+  local secret="$1" role="$2" uri="$3" password
+  if exists "$secret"; then
+    echo "secret/$secret exists, left as it is"
+    return
+  fi
+  if [[ -n "$uri" ]]; then
+    # Managed PostgreSQL: the service reads only uri; username and password are copied from it
+    # (as written there, URL-encoded) for whoever reads the Secret.
+    role="$(sed -E 's#^[a-z]+://([^:/@]+)(:[^@]*)?@.*#\1#;t;d' <<<"$uri")"
+    password="$(sed -E 's#^[a-z]+://[^:/@]+:([^@]*)@.*#\1#;t;d' <<<"$uri")"
+  else
+    password="$(random_password)"
+    uri="postgresql://${role}:${password}@${PG_HOST}/${role}"
+  fi
+  kubectl -n "$NS" create secret generic "$secret" --type=kubernetes.io/basic-auth \
+    --from-literal=username="$role" \
+    --from-literal=password="$password" \
+    --from-literal=uri="$uri"
+  # CloudNativePG reloads a role's password when its Secret carries this label.
+  kubectl -n "$NS" label secret "$secret" cnpg.io/reload=true app.kubernetes.io/part-of=stockroom
+}
+
+jwt_secret() {
+  if exists stockroom-jwt; then
+    echo "secret/stockroom-jwt exists, left as it is"
+    return
+  fi
+  local dir
+  dir="$(mktemp -d)"
+  trap 'rm -rf "$dir"' RETURN
+  if [[ -n "${JWT_PRIVATE_KEY_FILE:-}" ]]; then
+    cp "$JWT_PRIVATE_KEY_FILE" "$dir/private.pem"
+    cp "${JWT_PUBLIC_KEY_FILE:?JWT_PUBLIC_KEY_FILE goes with JWT_PRIVATE_KEY_FILE}" "$dir/public.pem"
+  else
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/private.pem" 2>/dev/null
+    openssl pkey -in "$dir/private.pem" -pubout -out "$dir/public.pem"
+  fi
+  kubectl -n "$NS" create secret generic stockroom-jwt \
+    --from-file=public.pem="$dir/public.pem" \
+    --from-file=private.pem="$dir/private.pem"
+  kubectl -n "$NS" label secret stockroom-jwt app.kubernetes.io/part-of=stockroom
+}
+
+jwt_secret
+db_secret stockroom-users-db users "${USERS_PG_URI:-}"
+db_secret stockroom-inventory-db inventory "${INVENTORY_PG_URI:-}"
+db_secret stockroom-orders-db orders "${ORDERS_PG_URI:-}"
+echo "Secrets ready in namespace $NS."

@@ -1,0 +1,654 @@
+package dev.stockroom.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.k8s.CodeFacts.EnvRead;
+import dev.stockroom.k8s.CodeFacts.Route;
+import dev.stockroom.k8s.CodeFacts.ServiceCode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The rendered app overlays against the services' code: every check here reads what the code does
+ * (ports, routes, variables, calls) from the sources, through {@link CodeFacts}.
+ */
+@DisplayName("Services in each overlay, against their code")
+class ServiceWiringTest {
+  private static final Map<String, ServiceCode> SERVICES = CodeFacts.services();
+  private static final Map<String, Route> ROUTES = CodeFacts.platformRoutes();
+
+  /** Read by the JVM itself, not by Stockroom's code. */
+  private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+
+  /**
+   * What the JVM needs besides the heap, measured with -XX:NativeMemoryTracking on the users
+   * service under load (SerialGC): about 110 MiB committed (metaspace 40, code cache 21, symbols 9,
+   * threads 5, Netty and other 5, class space 6) plus about 50 MiB outside NMT (libjvm, libc
+   * arenas, the mapped jar). The headroom a memory limit must leave beside the maximum heap.
+   */
+  private static final long NON_HEAP_MIB = 160;
+
+  /** The heap the services are designed to run in. */
+  private static final long HEAP_MIB = 256;
+
+  static Stream<Arguments> overlayServices() {
+    return K8sTree.APP_OVERLAYS.stream()
+        .flatMap(o -> SERVICES.keySet().stream().map(s -> Arguments.of(o, s)));
+  }
+
+  static Stream<String> overlays() {
+    return K8sTree.APP_OVERLAYS.stream();
+  }
+
+  private static int httpPort(Rendered r, String service) {
+    String value = r.environment(r.deployment(service)).get("HTTP_PORT");
+    return value != null ? Integer.parseInt(value) : SERVICES.get(service).defaultPort();
+  }
+
+  private static ContainerPort containerPort(Container c, Object portRef) {
+    return c.getPorts().stream()
+        .filter(
+            p ->
+                portRef.toString().equals(p.getName())
+                    || portRef.toString().equals(String.valueOf(p.getContainerPort())))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(c.getName() + ": no container port " + portRef));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "the container port is the one the code listens on (HTTP_PORT, else the ServiceSpec default)"
+          + " and the Service forwards to it")
+  void portsMatchTheCode(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    int port = httpPort(r, service);
+    Container c = Rendered.container(r.deployment(service));
+    assertThat(containerPort(c, "http").getContainerPort()).isEqualTo(port);
+    Service svc =
+        r.find("Service", service, Service.class)
+            .orElseThrow(() -> new AssertionError("no Service " + service));
+    assertThat(svc.getSpec().getPorts()).hasSize(1);
+    var servicePort = svc.getSpec().getPorts().get(0);
+    Object target = servicePort.getTargetPort().getValue();
+    assertThat(containerPort(c, target).getContainerPort()).isEqualTo(port);
+    assertThat(servicePort.getPort()).as("Service port = the port peers' URLs use").isEqualTo(port);
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "probes use routes the HTTP platform registers: startup and liveness the one that never checks"
+          + " dependencies, readiness the one that checks the database")
+  void probesUseTheHealthRoutes(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Container c = Rendered.container(r.deployment(service));
+    int port = httpPort(r, service);
+    Map<String, Probe> probes =
+        Map.of(
+            "startup", c.getStartupProbe(),
+            "liveness", c.getLivenessProbe(),
+            "readiness", c.getReadinessProbe());
+    probes.forEach(
+        (kind, probe) -> {
+          assertThat(probe).as("%s probe", kind).isNotNull();
+          HTTPGetAction get = probe.getHttpGet();
+          assertThat(get).as("%s probe is an HTTP GET", kind).isNotNull();
+          Route route = ROUTES.get(get.getPath());
+          assertThat(route)
+              .as("%s probe path %s is a route HttpApi registers", kind, get.getPath())
+              .isNotNull();
+          assertThat(route.handler()).as("%s probe on a health route", kind).isNotNull();
+          assertThat(route.checksDependencies())
+              .as("%s probe on %s (Health.%s)", kind, route.path(), route.handler())
+              .isEqualTo(kind.equals("readiness"));
+          assertThat(containerPort(c, get.getPort().getValue()).getContainerPort()).isEqualTo(port);
+        });
+    assertThat(c.getLivenessProbe().getFailureThreshold() * c.getLivenessProbe().getPeriodSeconds())
+        .as("liveness tolerates a few slow answers (GC pause, saturated event loop)")
+        .isGreaterThanOrEqualTo(20);
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "every environment variable a pod sets is one the service's code reads (or the JVM), so a"
+          + " misspelled name cannot go unnoticed")
+  void everyVariableIsRead(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Set<String> unread = new TreeSet<>(r.environment(r.deployment(service)).keySet());
+    unread.removeAll(SERVICES.get(service).reads().keySet());
+    unread.removeAll(JVM_VARIABLES);
+    assertThat(unread).as("%s sets variables %s never reads", overlay, service).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "every variable without a usable default in a pod is provided: PG_URI, KAFKA_BOOTSTRAP_SERVERS,"
+          + " a JWT key, a way to authenticate calls, the URLs of the services it calls")
+  void everyRequiredVariableIsProvided(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    ServiceCode code = SERVICES.get(service);
+    Map<String, String> env = r.environment(r.deployment(service));
+    assertThat(code.requiredAlone()).contains("PG_URI", "KAFKA_BOOTSTRAP_SERVERS");
+    assertThat(env.keySet()).containsAll(code.requiredAlone());
+    assertThat(code.requiredOneOf()).as("the code requires a JWT key").isNotEmpty();
+    for (Set<String> group : code.requiredOneOf()) {
+      assertThat(env.keySet()).as("one of %s", group).containsAnyElementsOf(group);
+    }
+    for (String callee : code.calls()) {
+      assertThat(env).containsKey(callee.toUpperCase(java.util.Locale.ROOT) + "_URL");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName("the URL of every service it calls names that service's Service and port")
+  void peerUrlsNameTheServices(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Map<String, String> env = r.environment(r.deployment(service));
+    for (String callee : SERVICES.get(service).calls()) {
+      String variable = callee.toUpperCase(java.util.Locale.ROOT) + "_URL";
+      assertThat(env).containsKey(variable);
+      URI url = URI.create(env.get(variable));
+      Service target =
+          r.find("Service", callee, Service.class)
+              .orElseThrow(() -> new AssertionError("no Service " + callee));
+      String namespace = target.getMetadata().getNamespace();
+      assertThat(url.getScheme()).isEqualTo("http");
+      assertThat(url.getHost())
+          .as(variable)
+          .isIn(
+              callee,
+              callee + "." + namespace,
+              callee + "." + namespace + ".svc",
+              callee + "." + namespace + ".svc.cluster.local");
+      assertThat(url.getPort())
+          .as(variable)
+          .isEqualTo(target.getSpec().getPorts().get(0).getPort());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "every value parses the way the code reads it: durations, ports, whole numbers in range, URIs"
+          + " with the right scheme, host:port lists")
+  void everyValueParses(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    ServiceCode code = SERVICES.get(service);
+    List<String> problems = new ArrayList<>();
+    r.environment(r.deployment(service))
+        .forEach(
+            (name, value) -> {
+              EnvRead read = code.reads().get(name);
+              if (read == null || value == null || value.startsWith("secret:")) {
+                return;
+              }
+              String problem = parseProblem(read, value);
+              if (problem != null) {
+                problems.add(name + "=" + value + ": " + problem);
+              }
+            });
+    assertThat(problems).isEmpty();
+  }
+
+  private static String parseProblem(EnvRead read, String value) {
+    try {
+      switch (read.accessor()) {
+        case "duration" -> {
+          if (Duration.parse(value).isNegative()) {
+            return "negative";
+          }
+        }
+        case "port" -> {
+          int port = Integer.parseInt(value);
+          if (port < 1 || port > 65535) {
+            return "not a port";
+          }
+        }
+        case "intInRange" -> {
+          long v = Long.parseLong(value);
+          long min = evaluate(read.args().get(2));
+          long max = evaluate(read.args().get(3));
+          if (v < min || v > max) {
+            return "outside " + min + ".." + max;
+          }
+        }
+        case "uri" -> {
+          URI uri = new URI(value);
+          List<String> schemes =
+              read.args().subList(2, read.args().size()).stream()
+                  .map(s -> s.replace("\"", ""))
+                  .toList();
+          if (uri.getHost() == null || !schemes.contains(uri.getScheme())) {
+            return "expected " + schemes + "://host...";
+          }
+        }
+        case "hostPorts" -> {
+          for (String part : value.split(",")) {
+            if (!part.trim().matches("[\\w.-]+:\\d{1,5}")) {
+              return "expected host:port pairs";
+            }
+          }
+        }
+        case "string" -> {
+          Set<String> allowed = CodeFacts.allowedValues(read.name());
+          if (!allowed.isEmpty() && !allowed.contains(value)) {
+            return "expected one of " + allowed;
+          }
+        }
+        default -> {
+          // optional, logback: any text
+        }
+      }
+      return null;
+    } catch (RuntimeException | java.net.URISyntaxException e) {
+      return e.toString();
+    }
+  }
+
+  /** Evaluates a whole-number expression as written in the code: 64, 16 * 1024 * 1024, 100_000. */
+  private static long evaluate(String expr) {
+    long product = 1;
+    for (String factor : expr.split("\\*")) {
+      product *= Long.parseLong(factor.trim().replace("_", ""));
+    }
+    return product;
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "production mode: RS256 keys and database credentials from Secrets, no JWT_SECRET, JSON logs,"
+          + " and only services that call others hold the private key")
+  void productionModeWithKeysFromSecrets(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Deployment d = r.deployment(service);
+    Map<String, String> env = r.environment(d);
+    assertThat(env.getOrDefault("STOCKROOM_ENV", "production")).isNotEqualToIgnoringCase("dev");
+    assertThat(env).doesNotContainKey("JWT_SECRET");
+    assertThat(env).containsKey("JWT_PUBLIC_KEY");
+    assertThat(env.get("PG_URI"))
+        .as("database credentials come from a Secret")
+        .startsWith("secret:");
+    assertThat(env).as("one JSON object per log line").containsEntry("LOG_FORMAT", "json");
+    boolean calls = !SERVICES.get(service).calls().isEmpty();
+    assertThat(env.containsKey("JWT_PRIVATE_KEY") || env.containsKey("SERVICE_TOKEN"))
+        .as("a service that calls others can authenticate its calls")
+        .isEqualTo(calls);
+    Map<String, Secret> contract = Rendered.secretContract();
+    for (String key : List.of("JWT_PUBLIC_KEY", "JWT_PRIVATE_KEY")) {
+      String path = env.get(key);
+      if (path == null) {
+        continue;
+      }
+      assertThat(path).as("%s is a file mounted from a Secret", key).startsWith("/");
+      String secretKey = secretFileKey(d, path);
+      assertThat(secretKey).as("%s: %s is mounted from a Secret item", key, path).isNotNull();
+    }
+    List<String> mountedKeys = new ArrayList<>();
+    for (Volume v : d.getSpec().getTemplate().getSpec().getVolumes()) {
+      if (v.getSecret() != null) {
+        Secret secret = contract.get(v.getSecret().getSecretName());
+        assertThat(secret).as("Secret %s is declared", v.getSecret().getSecretName()).isNotNull();
+        assertThat(v.getSecret().getItems()).as("only the keys it needs are mounted").isNotEmpty();
+        v.getSecret()
+            .getItems()
+            .forEach(
+                item -> {
+                  assertThat(secret.getStringData()).containsKey(item.getKey());
+                  mountedKeys.add(item.getKey());
+                });
+      }
+    }
+    assertThat(mountedKeys.contains("private.pem")).as("private key mounted").isEqualTo(calls);
+  }
+
+  /** The Secret key behind a mounted file path, if a Secret volume provides it. */
+  private static String secretFileKey(Deployment d, String path) {
+    Container c = Rendered.container(d);
+    for (VolumeMount m : c.getVolumeMounts()) {
+      if (!path.startsWith(m.getMountPath() + "/")) {
+        continue;
+      }
+      String file = path.substring(m.getMountPath().length() + 1);
+      for (Volume v : d.getSpec().getTemplate().getSpec().getVolumes()) {
+        if (v.getName().equals(m.getName()) && v.getSecret() != null) {
+          return v.getSecret().getItems().stream()
+              .filter(i -> i.getPath().equals(file))
+              .map(i -> i.getKey())
+              .findFirst()
+              .orElse(null);
+        }
+      }
+    }
+    return null;
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "every ConfigMap and Secret a pod references exists with the referenced key (Secrets as"
+          + " k8s/secrets creates them), and its ServiceAccount exists")
+  void referencesResolve(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Deployment d = r.deployment(service);
+    Container c = Rendered.container(d);
+    Map<String, Secret> contract = Rendered.secretContract();
+    c.getEnvFrom()
+        .forEach(
+            from -> {
+              assertThat(from.getSecretRef())
+                  .as("no Secret as envFrom (every key would leak into env)")
+                  .isNull();
+              assertThat(r.raw("ConfigMap", from.getConfigMapRef().getName()))
+                  .as("ConfigMap %s", from.getConfigMapRef().getName())
+                  .isPresent();
+            });
+    c.getEnv().stream()
+        .filter(e -> e.getValueFrom() != null)
+        .forEach(
+            e -> {
+              var secretRef = e.getValueFrom().getSecretKeyRef();
+              var configRef = e.getValueFrom().getConfigMapKeyRef();
+              if (secretRef != null) {
+                Secret s = contract.get(secretRef.getName());
+                assertThat(s).as("Secret %s for %s", secretRef.getName(), e.getName()).isNotNull();
+                assertThat(s.getStringData()).containsKey(secretRef.getKey());
+              } else if (configRef != null) {
+                assertThat(r.raw("ConfigMap", configRef.getName()))
+                    .hasValueSatisfying(
+                        cm -> assertThat(cm.path("data").has(configRef.getKey())).isTrue());
+              }
+            });
+    String account = d.getSpec().getTemplate().getSpec().getServiceAccountName();
+    assertThat(r.find("ServiceAccount", account, ServiceAccount.class)).isPresent();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "pods run as non-root with a read-only root filesystem, no capabilities, no privilege"
+          + " escalation, RuntimeDefault seccomp, no API token, and a writable /tmp for the JVM")
+  void podsAreLockedDown(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    PodSpec pod = r.deployment(service).getSpec().getTemplate().getSpec();
+    PodSecurityContext psc = pod.getSecurityContext();
+    assertThat(psc.getRunAsNonRoot()).isTrue();
+    assertThat(psc.getRunAsUser()).isPositive();
+    assertThat(psc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+    for (Container c : pod.getContainers()) {
+      SecurityContext sc = c.getSecurityContext();
+      assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
+      assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+      assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+      assertThat(sc.getCapabilities().getDrop()).contains("ALL");
+      assertThat(sc.getCapabilities().getAdd()).isNullOrEmpty();
+      VolumeMount tmp =
+          c.getVolumeMounts().stream()
+              .filter(m -> m.getMountPath().equals("/tmp"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no writable /tmp"));
+      assertThat(pod.getVolumes())
+          .anySatisfy(
+              v -> {
+                assertThat(v.getName()).isEqualTo(tmp.getName());
+                assertThat(v.getEmptyDir()).isNotNull();
+              });
+    }
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "CPU and memory requests and limits are set, and the memory limit holds the heap the JVM flags"
+          + " give (MaxRAMPercentage) plus the measured non-heap footprint")
+  void resourcesMatchTheJvmFlags(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Container c = Rendered.container(r.deployment(service));
+    var req = c.getResources().getRequests();
+    var lim = c.getResources().getLimits();
+    for (String resource : List.of("cpu", "memory")) {
+      assertThat(req).containsKey(resource);
+      assertThat(lim).containsKey(resource);
+      assertThat(Quantity.getAmountInBytes(req.get(resource)))
+          .as("%s request <= limit", resource)
+          .isLessThanOrEqualTo(Quantity.getAmountInBytes(lim.get(resource)));
+    }
+    String flags = r.environment(r.deployment(service)).get("JAVA_TOOL_OPTIONS");
+    assertThat(flags)
+        .as("JVM flags set explicitly")
+        .isNotNull()
+        .contains("-XX:+ExitOnOutOfMemoryError");
+    assertThat(flags).doesNotContain("-Xmx").doesNotContain("-Xms");
+    Matcher pct = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(flags);
+    assertThat(pct.find()).as("heap sized from the limit").isTrue();
+    long limitMib =
+        Quantity.getAmountInBytes(lim.get("memory"))
+            .divide(BigDecimal.valueOf(1 << 20))
+            .longValue();
+    double heapMib = limitMib * Double.parseDouble(pct.group(1)) / 100;
+    assertThat(heapMib)
+        .as("max heap (MiB) of a %d MiB limit", limitMib)
+        .isGreaterThanOrEqualTo(HEAP_MIB);
+    assertThat(limitMib - heapMib)
+        .as("MiB left beside the heap for metaspace, code, threads, buffers")
+        .isGreaterThanOrEqualTo(NON_HEAP_MIB);
+    Map<String, String> env = r.environment(r.deployment(service));
+    int instances = Integer.parseInt(env.getOrDefault("HTTP_INSTANCES", "0"));
+    assertThat(instances)
+        .as("HTTP_INSTANCES set (the JVM may see more cores than the pod gets)")
+        .isPositive();
+    assertThat(BigDecimal.valueOf(instances))
+        .as("no more event-loop verticles than the CPU limit allows cores")
+        .isLessThanOrEqualTo(
+            Quantity.getAmountInBytes(lim.get("cpu")).setScale(0, java.math.RoundingMode.CEILING));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "terminationGracePeriodSeconds exceeds preStop + SHUTDOWN_GRACE + SHUTDOWN_DRAIN_TIMEOUT plus a"
+          + " margin for closing Kafka clients and the pool")
+  void shutdownFitsTheGracePeriod(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Deployment d = r.deployment(service);
+    Container c = Rendered.container(d);
+    Map<String, String> env = r.environment(d);
+    assertThat(env).containsKeys("SHUTDOWN_GRACE", "SHUTDOWN_DRAIN_TIMEOUT");
+    assertThat(c.getLifecycle().getPreStop()).as("preStop hook").isNotNull();
+    long preStop =
+        Optional.ofNullable(c.getLifecycle().getPreStop().getSleep())
+            .map(s -> s.getSeconds().longValue())
+            .orElse(0L);
+    Duration grace = Duration.parse(env.get("SHUTDOWN_GRACE"));
+    Duration drain = Duration.parse(env.get("SHUTDOWN_DRAIN_TIMEOUT"));
+    assertThat(grace)
+        .as("readiness 503 reaches load balancers that poll it")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    long needed = preStop + grace.toSeconds() + drain.toSeconds() + 5;
+    assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+        .isGreaterThanOrEqualTo(needed);
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName("images are pinned by tag, never latest, and pulled only when missing")
+  void imagesArePinned(String overlay, String service) {
+    Container c = Rendered.container(Rendered.of(overlay).deployment(service));
+    Matcher m = Pattern.compile("^[\\w./-]+/" + service + ":([\\w.-]+)$").matcher(c.getImage());
+    assertThat(m.matches()).as("%s is repository/%s:tag", c.getImage(), service).isTrue();
+    assertThat(m.group(1)).isNotEqualTo("latest").matches("\\d+\\.\\d+\\.\\d+.*");
+    assertThat(c.getImagePullPolicy()).isEqualTo("IfNotPresent");
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName("Prometheus scrapes /metrics, a route the platform serves, on the service's port")
+  void prometheusScrapesMetrics(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Map<String, String> annotations =
+        r.deployment(service).getSpec().getTemplate().getMetadata().getAnnotations();
+    assertThat(annotations).containsEntry("prometheus.io/scrape", "true");
+    assertThat(annotations)
+        .containsEntry("prometheus.io/port", String.valueOf(httpPort(r, service)));
+    assertThat(ROUTES).containsKey(annotations.get("prometheus.io/path"));
+    assertThat(annotations.get("prometheus.io/path")).isEqualTo("/metrics");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  @DisplayName("each Service selects the pods of exactly one Deployment, the one of its name")
+  void serviceSelectorsMatchPods(String overlay) {
+    Rendered r = Rendered.of(overlay);
+    List<Deployment> deployments = r.all("Deployment", Deployment.class);
+    for (Service s : r.all("Service", Service.class)) {
+      List<String> selected =
+          deployments.stream()
+              .filter(
+                  d ->
+                      Rendered.selects(
+                          s.getSpec().getSelector(),
+                          d.getSpec().getTemplate().getMetadata().getLabels()))
+              .map(d -> d.getMetadata().getName())
+              .toList();
+      assertThat(selected)
+          .as("Service %s selects", s.getMetadata().getName())
+          .containsExactly(s.getMetadata().getName());
+    }
+    for (Deployment d : deployments) {
+      assertThat(
+              Rendered.selects(
+                  d.getSpec().getSelector(), d.getSpec().getTemplate().getMetadata().getLabels()))
+          .as("Deployment %s selects its own pods", d.getMetadata().getName())
+          .isTrue();
+    }
+  }
+
+  /** The pod count a Deployment runs with: its replicas, or its HPA's minimum. */
+  private static int replicas(Rendered r, Deployment d) {
+    Optional<HorizontalPodAutoscaler> hpa =
+        r.all("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class).stream()
+            .filter(
+                h -> h.getSpec().getScaleTargetRef().getName().equals(d.getMetadata().getName()))
+            .findFirst();
+    if (hpa.isPresent()) {
+      assertThat(d.getSpec().getReplicas())
+          .as(
+              "%s: no replicas field beside an HPA (every apply would reset the HPA's count)",
+              d.getMetadata().getName())
+          .isNull();
+      return hpa.get().getSpec().getMinReplicas();
+    }
+    return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  @DisplayName(
+      "HPAs and PDBs target existing Deployments, and every PDB's minAvailable is below the replica"
+          + " count (or no node could ever be drained)")
+  void autoscalersAndBudgetsTargetDeployments(String overlay) {
+    Rendered r = Rendered.of(overlay);
+    List<Deployment> deployments = r.all("Deployment", Deployment.class);
+    for (HorizontalPodAutoscaler h :
+        r.all("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class)) {
+      var target = h.getSpec().getScaleTargetRef();
+      assertThat(target.getKind()).isEqualTo("Deployment");
+      assertThat(target.getApiVersion()).isEqualTo("apps/v1");
+      assertThat(r.raw("Deployment", target.getName()))
+          .as("HPA %s target", h.getMetadata().getName())
+          .isPresent();
+      assertThat(h.getSpec().getMaxReplicas()).isGreaterThanOrEqualTo(h.getSpec().getMinReplicas());
+    }
+    for (PodDisruptionBudget pdb : r.all("PodDisruptionBudget", PodDisruptionBudget.class)) {
+      List<Deployment> selected =
+          deployments.stream()
+              .filter(
+                  d ->
+                      Rendered.selects(
+                          pdb.getSpec().getSelector(),
+                          d.getSpec().getTemplate().getMetadata().getLabels()))
+              .toList();
+      assertThat(selected)
+          .as("PDB %s selects one Deployment", pdb.getMetadata().getName())
+          .hasSize(1);
+      assertThat(pdb.getSpec().getMinAvailable().getIntVal())
+          .as("PDB %s minAvailable (a whole number)", pdb.getMetadata().getName())
+          .isNotNull()
+          .isLessThan(replicas(r, selected.get(0)));
+    }
+    deployments.forEach(d -> replicas(r, d));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  @DisplayName(
+      "dev runs one pod per service without HPA or PDB; prod runs at least two, autoscaled, with a"
+          + " PDB, spread across nodes")
+  void replicasPerEnvironment(String overlay) {
+    Rendered r = Rendered.of(overlay);
+    for (String service : SERVICES.keySet()) {
+      Deployment d = r.deployment(service);
+      if (overlay.endsWith("/dev")) {
+        assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(r.raw("HorizontalPodAutoscaler", service)).isEmpty();
+        assertThat(r.raw("PodDisruptionBudget", service)).isEmpty();
+        continue;
+      }
+      assertThat(replicas(r, d)).as("%s: replicas", service).isGreaterThanOrEqualTo(2);
+      assertThat(r.raw("PodDisruptionBudget", service)).isPresent();
+      var spread = d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+      assertThat(spread)
+          .as("%s spreads its pods over nodes", service)
+          .anySatisfy(
+              t -> {
+                assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                assertThat(t.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+                assertThat(
+                        Rendered.selects(
+                            t.getLabelSelector(),
+                            d.getSpec().getTemplate().getMetadata().getLabels()))
+                    .isTrue();
+              });
+      var strategy = d.getSpec().getStrategy().getRollingUpdate();
+      assertThat(strategy.getMaxUnavailable().getIntVal())
+          .as("rollouts never lower capacity")
+          .isZero();
+    }
+  }
+}
