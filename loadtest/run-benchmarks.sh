@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Stockroom's benchmarks in one command.
+#
+# Builds what is missing, starts embedded PostgreSQL and Kafka, the three services (each its own
+# JVM with -Xmx256m) and the bare baseline on free ports, seeds thousands of users, items and
+# restocks, runs every comparison and fault scenario, stops everything and writes BENCHMARKS.md
+# (plus loadtest/benchmarks-latency.png) in the project root.
+#
+#   loadtest/run-benchmarks.sh             # full mode, ~15 minutes: the numbers in BENCHMARKS.md
+#   loadtest/run-benchmarks.sh --quick     # ~5 minutes, shorter runs, smaller data set
+#
+# Options: --quick, --no-build (use the jars as they are), --strict (exit 1 when a scenario failed
+# to run or a Gatling assertion failed), --out=FILE, and --name=value for any rate, duration or
+# size (see loadtest/src/main/java/dev/stockroom/loadtest/BenchOptions.java), e.g. --reportRate=3000.
+#
+# Needs a JDK 17+ and wrk (installed from the Debian package when missing and running as root).
+# Everything it starts listens on localhost only and stops by itself.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+build=auto
+args=()
+for a in "$@"; do
+  case "$a" in
+    --no-build) build=no ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "wrk is missing: installing the Debian package"
+    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+  else
+    echo "wrk is needed for the closed-loop comparison: sudo apt-get install -y wrk" >&2
+    exit 2
+  fi
+fi
+
+stamp=loadtest/target/.benchmark-build
+needs_build() {
+  for m in users inventory orders; do [ -f "$m/target/$m.jar" ] || return 0; done
+  [ -f loadtest/target/runtime-classpath.txt ] || return 0
+  [ -d loadtest/target/test-classes/dev/stockroom/loadtest/simulations ] || return 0
+  [ -f "$stamp" ] || return 0
+  [ -n "$(find pom.xml common users inventory orders loadtest/pom.xml loadtest/src \
+            -newer "$stamp" -type f \( -name '*.java' -o -name '*.xml' -o -name '*.yaml' \
+            -o -name '*.sql' -o -name '*.lua' -o -name '*.conf' \) -not -path '*/target/*' \
+            2>/dev/null | head -1)" ] && return 0
+  return 1
+}
+
+if [ "$build" = auto ] && needs_build; then
+  echo "building users, inventory, orders and loadtest (./mvnw install -DskipTests)"
+  modules=common,users,inventory,orders,loadtest
+  ./mvnw -q -o install -DskipTests -Dspotless.check.skip=true -pl "$modules" \
+    || ./mvnw -q install -DskipTests -Dspotless.check.skip=true -pl "$modules"
+  touch "$stamp"
+fi
+# The gatling-maven-plugin is bound only in the `benchmark` profile: fetch it once if needed.
+./mvnw -q -o -f loadtest/pom.xml -Pbenchmark gatling:help >/dev/null 2>&1 \
+  || ./mvnw -q -f loadtest/pom.xml -Pbenchmark gatling:help >/dev/null
+
+# An open model past capacity opens thousands of connections: raise the open-files limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+CP="loadtest/target/classes:$(cat loadtest/target/runtime-classpath.txt)"
+exec "$JAVA" -Xms256m -Xmx1g -XX:+UseParallelGC -Dbench.root="$ROOT" -cp "$CP" \
+  dev.stockroom.loadtest.BenchmarkRunner "${args[@]}"

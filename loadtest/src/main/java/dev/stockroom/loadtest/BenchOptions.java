@@ -1,0 +1,154 @@
+package dev.stockroom.loadtest;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Durations, rates and sizes of one benchmark run. {@code --quick} (about 5 minutes) is for
+ * checking the harness; the default full mode (about 15 minutes) is what BENCHMARKS.md reports. Any
+ * value can be overridden with {@code --name=value}, e.g. {@code --reportRate=3000}.
+ */
+public final class BenchOptions {
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Path root;
+  private final boolean quick;
+  private final java.util.List<String> args = new java.util.ArrayList<>();
+
+  private BenchOptions(Path root, boolean quick) {
+    this.root = root;
+    this.quick = quick;
+    // Seeding.
+    values.put("customers", quick ? "1500" : "6000");
+    values.put("stockers", quick ? "300" : "3800");
+    values.put("probes", "200");
+    values.put("lowStock", quick ? "5000" : "30000");
+    values.put("catalog", quick ? "500" : "2000");
+    values.put("hot", "5");
+    // Closed loop (wrk): same connections against the baseline and the real endpoint.
+    values.put("closedConnections", "32");
+    values.put("closedThreads", "2");
+    values.put("closedSeconds", quick ? "8" : "20");
+    values.put("warmupSeconds", quick ? "4" : "8");
+    // Open model (Gatling).
+    values.put("reportRate", "5000");
+    values.put("reportSeconds", quick ? "20" : "60");
+    values.put("reportP99Ms", "15");
+    values.put("compareRate", "auto");
+    values.put("compareSeconds", quick ? "10" : "30");
+    values.put("lagRate", "500");
+    values.put("lagSeconds", quick ? "15" : "60");
+    values.put("lagP99Ms", "200");
+    values.put("orderRate", "600");
+    values.put("orderSeconds", quick ? "15" : "30");
+    values.put("selloutRate", "100");
+    values.put("selloutSeconds", quick ? "10" : "20");
+    values.put("sellout", "5");
+    values.put("openWarmupSeconds", quick ? "5" : "10");
+    values.put("mixedRate", "300");
+    values.put("mixedPhaseSeconds", quick ? "15" : "30");
+    values.put("faultReadRate", "auto");
+    values.put("faultReadPhaseSeconds", quick ? "10" : "20");
+    values.put("faultReadP99Ms", "250");
+    // Service JVMs.
+    values.put("serviceXmx", "256m");
+    // Debugging: keep the seeded system up this long before measuring (prints URLs and tokens).
+    values.put("holdSeconds", "0");
+  }
+
+  public static BenchOptions parse(Path root, String... args) {
+    boolean quick = false;
+    for (String a : args) {
+      if (a.equals("--quick")) {
+        quick = true;
+      }
+    }
+    BenchOptions o = new BenchOptions(root, quick);
+    o.args.addAll(java.util.List.of(args));
+    for (String a : args) {
+      if (a.equals("--quick") || a.equals("--full")) {
+        continue;
+      }
+      if (a.startsWith("--out=") || a.startsWith("--strict")) {
+        o.values.put(
+            a.substring(2).split("=", 2)[0], a.contains("=") ? a.split("=", 2)[1] : "true");
+        continue;
+      }
+      if (!a.startsWith("--") || !a.contains("=")) {
+        throw new IllegalArgumentException("unknown argument " + a + " (use --name=value)");
+      }
+      String[] kv = a.substring(2).split("=", 2);
+      if (!o.values.containsKey(kv[0])) {
+        throw new IllegalArgumentException(
+            "unknown option --" + kv[0] + "; known: " + String.join(", ", o.values.keySet()));
+      }
+      o.values.put(kv[0], kv[1]);
+    }
+    return o;
+  }
+
+  public boolean quick() {
+    return quick;
+  }
+
+  public String mode() {
+    return quick ? "quick" : "full";
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path output() {
+    return values.containsKey("out") ? Path.of(values.get("out")) : root.resolve("BENCHMARKS.md");
+  }
+
+  public boolean strict() {
+    return Boolean.parseBoolean(values.getOrDefault("strict", "false"));
+  }
+
+  public Path workDir() {
+    return root.resolve("loadtest/target/bench");
+  }
+
+  public int i(String name) {
+    return Integer.parseInt(values.get(name));
+  }
+
+  public double d(String name) {
+    return Double.parseDouble(values.get(name));
+  }
+
+  public String s(String name) {
+    return values.get(name);
+  }
+
+  /** The overrides and defaults in force, for the report. */
+  public Map<String, String> values() {
+    return Map.copyOf(values);
+  }
+
+  public SeedPlan seedPlan() {
+    return new SeedPlan(
+        i("customers"),
+        i("stockers"),
+        i("probes"),
+        i("lowStock"),
+        i("catalog"),
+        i("hot"),
+        SeedPlan.hotStockFor(d("orderRate"), d("orderSeconds"), i("hot")),
+        i("sellout"),
+        (int) Math.max(1, Math.floor(0.6 * d("selloutRate") * d("selloutSeconds") / i("sellout"))));
+  }
+
+  /** The command that reproduces this run. */
+  public String command() {
+    StringBuilder sb = new StringBuilder("loadtest/run-benchmarks.sh");
+    for (String a : args) {
+      if (!a.startsWith("--out=")) {
+        sb.append(' ').append(a);
+      }
+    }
+    return sb.toString();
+  }
+}

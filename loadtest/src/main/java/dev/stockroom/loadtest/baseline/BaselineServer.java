@@ -1,0 +1,230 @@
+package dev.stockroom.loadtest.baseline;
+
+import dev.stockroom.inventory.items.Item;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bare baseline: inventory's own low-stock SQL (read from {@code LowStockQuery.SQL}, so it
+ * cannot drift) against the same database, answering the same JSON shape, with nothing around it:
+ * no auth, no OpenAPI validation, no router, no metrics, no freshness budget, no owner fallback.
+ * Two verticles and one pool of 8 with the prepared statement cache, as in perf-notes.md; with
+ * {@code PG_PLAN_CACHE_MODE} set, every connection runs with that {@code plan_cache_mode}.
+ *
+ * <p>With {@code BASELINE_SQL=split} it runs a what-if variant instead: the same SQL without the
+ * stocker filter's {@code ($4 IS NULL OR ...)} (only a one-time {@code $4 IS NULL} check remains),
+ * which is what the report could send when no filter is asked for.
+ *
+ * <p>Environment: {@code PG_URI}, {@code HTTP_PORT}, optional {@code BASELINE_VERTICLES} (2),
+ * {@code BASELINE_POOL_SIZE} (8), {@code PG_PLAN_CACHE_MODE}, {@code BASELINE_SQL} (same|split),
+ * {@code USERS_TOPIC} (users.v1).
+ */
+public final class BaselineServer {
+  private BaselineServer() {}
+
+  /** inventory's report SQL, taken from the class itself. */
+  public static String lowStockSql() {
+    try {
+      Class<?> query = Class.forName("dev.stockroom.inventory.report.LowStockQuery");
+      Field sql = query.getDeclaredField("SQL");
+      sql.setAccessible(true);
+      return (String) sql.get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "inventory's LowStockQuery.SQL moved: the baseline must run the same SQL", e);
+    }
+  }
+
+  static final String STOCKER_FILTER = "AND ($4::text IS NULL OR lower(r.name) LIKE $4)";
+
+  /** The what-if SQL: inventory's, without the stocker filter (for requests that ask for none). */
+  public static String splitSql() {
+    String sql = lowStockSql();
+    if (!sql.contains(STOCKER_FILTER)) {
+      throw new IllegalStateException("inventory's report SQL changed: no stocker filter to split");
+    }
+    return sql.replace(STOCKER_FILTER, "AND $4::text IS NULL");
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    String uri = required(env, "PG_URI");
+    int port = Integer.parseInt(required(env, "HTTP_PORT"));
+    int verticles = Integer.parseInt(env.getOrDefault("BASELINE_VERTICLES", "2"));
+    int poolSize = Integer.parseInt(env.getOrDefault("BASELINE_POOL_SIZE", "8"));
+    String planMode = env.get("PG_PLAN_CACHE_MODE");
+    String topic = env.getOrDefault("USERS_TOPIC", "users.v1");
+
+    Vertx vertx = Vertx.vertx();
+    PgConnectOptions connect =
+        PgConnectOptions.fromUri(uri)
+            .setCachePreparedStatements(true)
+            .setPreparedStatementCacheMaxSize(256)
+            .setPipeliningLimit(256);
+    if (planMode != null && !planMode.isBlank()) {
+      connect.addProperty("plan_cache_mode", planMode);
+    }
+    Pool pool =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(512))
+            .connectingTo(connect)
+            .using(vertx)
+            .build();
+    String sql = "split".equals(env.get("BASELINE_SQL")) ? splitSql() : lowStockSql();
+    vertx
+        .deployVerticle(
+            () -> new Api(pool, sql, topic, port), new DeploymentOptions().setInstances(verticles))
+        .onSuccess(
+            id ->
+                System.out.println(
+                    "baseline ready on http://localhost:"
+                        + port
+                        + " ("
+                        + verticles
+                        + " verticles, pool "
+                        + poolSize
+                        + ", plan_cache_mode "
+                        + (planMode == null ? "default" : planMode)
+                        + ")"))
+        .onFailure(
+            e -> {
+              e.printStackTrace();
+              System.exit(1);
+            });
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      System.err.println("baseline: " + name + " is required");
+      System.exit(2);
+    }
+    return v;
+  }
+
+  static final class Api extends VerticleBase {
+    private final Pool pool;
+    private final String sql;
+    private final String topic;
+    private final int port;
+
+    Api(Pool pool, String sql, String topic, int port) {
+      this.pool = pool;
+      this.sql = sql;
+      this.topic = topic;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer().requestHandler(this::handle).listen(port);
+    }
+
+    private void handle(HttpServerRequest request) {
+      String path = request.path();
+      if (path.equals("/items/low-stock")) {
+        lowStock(request);
+      } else if (path.startsWith("/health/")) {
+        request.response().end("{\"status\":\"UP\"}");
+      } else {
+        request.response().setStatusCode(404).end();
+      }
+    }
+
+    private void lowStock(HttpServerRequest request) {
+      MultiMap q = request.params();
+      int below = intParam(q, "below", 5);
+      int limit = intParam(q, "limit", 50);
+      int afterQuantity = -1;
+      String afterSku = "";
+      String after = q.get("after");
+      if (after != null) {
+        String text = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+        int colon = text.indexOf(':');
+        afterQuantity = Integer.parseInt(text.substring(0, colon));
+        afterSku = text.substring(colon + 1);
+      }
+      String stocker = q.get("stocker");
+      String pattern =
+          stocker == null
+              ? null
+              : stocker
+                      .toLowerCase(Locale.ROOT)
+                      .replace("\\", "\\\\")
+                      .replace("%", "\\%")
+                      .replace("_", "\\_")
+                  + "%";
+      pool.preparedQuery(sql)
+          .execute(Tuple.of(below, afterQuantity, afterSku, pattern, limit, topic))
+          .onSuccess(
+              rows -> {
+                JsonArray items = new JsonArray();
+                Row last = null;
+                int n = 0;
+                for (Row row : rows) {
+                  JsonObject item = Item.from(row).toJson();
+                  if (row.getUUID("last_stocked_by") != null) {
+                    item.put("lastStockedBy", stocker(row));
+                  }
+                  items.add(item);
+                  last = row;
+                  n++;
+                }
+                String next =
+                    n == limit && last != null
+                        ? Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(
+                                (last.getInteger("quantity") + ":" + last.getString("sku"))
+                                    .getBytes(StandardCharsets.UTF_8))
+                        : null;
+                request
+                    .response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("items", items).put("next", next).toBuffer());
+              })
+          .onFailure(
+              e -> request.response().setStatusCode(500).end(String.valueOf(e.getMessage())));
+    }
+
+    private static JsonObject stocker(Row row) {
+      JsonObject s = new JsonObject();
+      if (row.getUUID("s_id") != null && !Boolean.TRUE.equals(row.getBoolean("s_deleted"))) {
+        s.put("name", row.getString("s_name"))
+            .put("email", row.getString("s_email"))
+            .put("phone", row.getString("s_phone"));
+      }
+      OffsetDateTime asOf = row.getOffsetDateTime("s_as_of");
+      return s.put("id", row.getUUID("last_stocked_by").toString())
+          .put(
+              "freshness",
+              new JsonObject()
+                  .put("source", asOf == null ? "none" : "replica")
+                  .put("asOf", asOf == null ? null : asOf.toInstant().toString())
+                  .put("stale", asOf == null));
+    }
+
+    private static int intParam(MultiMap q, String name, int fallback) {
+      String v = q.get(name);
+      return v == null ? fallback : Integer.parseInt(v);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.stockroom.loadtest.system;
+
+import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Embedded PostgreSQL (one database per service, plus nothing else) and a Kafka broker, both in
+ * temporary directories, run inside the harness JVM: that is what lets the harness stop and restart
+ * the broker while the services are under load.
+ */
+public final class Infra implements AutoCloseable {
+  public static final List<String> DATABASES = List.of("users", "inventory", "orders");
+
+  private final EmbeddedPostgresServer postgres;
+  private final EmbeddedKafkaBroker kafka;
+
+  private Infra(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+    this.postgres = postgres;
+    this.kafka = kafka;
+  }
+
+  public static Infra start() {
+    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0, true);
+    try {
+      DATABASES.forEach(pg::createDatabaseIfMissing);
+      return new Infra(pg, EmbeddedKafkaBroker.start(null, 0));
+    } catch (RuntimeException e) {
+      pg.close();
+      throw e;
+    }
+  }
+
+  public String pgUri(String database) {
+    return postgres.uri(database);
+  }
+
+  public EmbeddedKafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** The postmaster's pid (first line of postmaster.pid), for CPU accounting. */
+  public Optional<Long> postmasterPid() {
+    try {
+      List<String> lines = Files.readAllLines(postgres.dataDir().resolve("postmaster.pid"));
+      return Optional.of(Long.parseLong(lines.get(0).trim()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The postmaster and all its backends. */
+  public List<Long> postgresPids() {
+    List<Long> pids = new ArrayList<>();
+    postmasterPid()
+        .flatMap(ProcessHandle::of)
+        .ifPresent(
+            h -> {
+              pids.add(h.pid());
+              h.descendants().forEach(d -> pids.add(d.pid()));
+            });
+    return pids;
+  }
+
+  public Path pgDataDir() {
+    return postgres.dataDir();
+  }
+
+  @Override
+  public void close() {
+    try {
+      kafka.close();
+    } finally {
+      postgres.close();
+    }
+  }
+}
