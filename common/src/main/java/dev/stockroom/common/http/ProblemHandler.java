@@ -1,6 +1,7 @@
 package dev.stockroom.common.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -9,6 +10,8 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  private static final Pattern PARAMETER =
+      Pattern.compile("(path|query|header|cookie) parameter ([A-Za-z0-9_.-]+)");
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -40,6 +45,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       ctx.request().connection().close();
       return;
     }
+    if (problem.status() == 503) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
     if (problem.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"stockroom\"");
     }
@@ -58,6 +66,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof ValidatorException v) {
       return fromValidation(v);
+    }
+    if (failure instanceof ConnectionPoolTooBusyException) {
+      // The database pool's bounded wait queue is full: back-pressure, not a bug.
+      return Problem.typed(
+              503, "overloaded", "Overloaded", "The service is at capacity; retry shortly")
+          .with("retryAfterSeconds", 1);
     }
     if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
       return Problem.badRequest("/", "The request body is not valid: " + failure.getMessage());
@@ -88,13 +102,19 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       return Problem.of(415, "The request body must be application/json");
     }
     if (e instanceof SchemaValidationException schema) {
-      List<Problem.FieldError> errors = fieldErrors(schema.getOutputUnit());
+      List<Problem.FieldError> errors = fieldErrors(schema.getOutputUnit(), parameterOf(e));
       return Problem.badRequest(e.getMessage(), errors);
     }
     return Problem.badRequest(e.getMessage(), List.of());
   }
 
-  private static List<Problem.FieldError> fieldErrors(OutputUnit unit) {
+  /** "query maxStaleness" for a parameter's failure, so the pointer names what was wrong. */
+  private static String parameterOf(ValidatorException e) {
+    Matcher m = PARAMETER.matcher(String.valueOf(e.getMessage()));
+    return m.find() ? m.group(1) + " " + m.group(2) : "/";
+  }
+
+  private static List<Problem.FieldError> fieldErrors(OutputUnit unit, String root) {
     if (unit == null || unit.getErrors() == null) {
       return List.of();
     }
@@ -102,8 +122,10 @@ public final class ProblemHandler implements Handler<RoutingContext> {
         .map(
             e ->
                 new Problem.FieldError(
-                    e.getInstanceLocation() == null || e.getInstanceLocation().isEmpty()
-                        ? "/"
+                    e.getInstanceLocation() == null
+                            || e.getInstanceLocation().isEmpty()
+                            || e.getInstanceLocation().equals("#")
+                        ? root
                         : e.getInstanceLocation(),
                     e.getError()))
         .distinct()

@@ -122,7 +122,9 @@ class PlatformHttpTest {
   void badParameters() {
     assertProblem(http.get("/things/abc", admin), 400);
     assertProblem(http.get("/things/1?limit=abc", admin), 400);
-    assertProblem(http.get("/things/1?limit=500", admin), 400);
+    JsonObject tooBig = assertProblem(http.get("/things/1?limit=500", admin), 400);
+    assertThat(tooBig.getJsonArray("errors").getJsonObject(0).getString("pointer"))
+        .isEqualTo("query limit");
   }
 
   @Test
@@ -207,6 +209,16 @@ class PlatformHttpTest {
     Problem problem = ProblemHandler.toProblem(new NullPointerException("password=hunter2"), 500);
     assertThat(problem.status()).isEqualTo(500);
     assertThat(problem.toJson("/x", "r-1").encode()).doesNotContain("hunter2").contains("r-1");
+  }
+
+  @Test
+  @DisplayName("a full database wait queue is a 503 problem (back-pressure), not a 500")
+  void overloadIs503() {
+    Problem problem =
+        ProblemHandler.toProblem(
+            new io.vertx.core.http.ConnectionPoolTooBusyException("max wait queue size of 512"),
+            500);
+    assertThat(problem.status()).isEqualTo(503);
   }
 
   private JsonObject assertProblem(Reply reply, int status) {
