@@ -17,6 +17,7 @@ public record PlatformConfig(
     int httpPort,
     int httpInstances,
     long bodyLimitBytes,
+    int maxInFlight,
     URI pgUri,
     int pgPoolSize,
     int pgWaitQueueSize,
@@ -41,6 +42,7 @@ public record PlatformConfig(
         env.intInRange(
             "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
         env.intInRange("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+        env.intInRange("HTTP_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
         env.uri("PG_URI", defaultPg, "postgresql", "postgres"),
         env.intInRange("PG_POOL_SIZE", 8, 1, 200),
         env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000),

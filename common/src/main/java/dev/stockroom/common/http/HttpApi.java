@@ -37,6 +37,7 @@ public final class HttpApi {
       String contractText,
       io.vertx.ext.auth.jwt.JWTAuth auth,
       long bodyLimitBytes,
+      int maxInFlight,
       Health health,
       Handler<RoutingContext> metricsHandler) {}
 
@@ -58,6 +59,7 @@ public final class HttpApi {
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
     builder
         .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler(new Admission(platform.maxInFlight()))
         .rootHandler((PlatformHandler) ctx -> closeWhenDraining(ctx, platform.health()))
         .rootHandler((PlatformHandler) HttpApi::requireJsonBody)
         .rootHandler(BodyHandler.create(false).setBodyLimit(platform.bodyLimitBytes()));

@@ -81,6 +81,7 @@ public final class ServiceContext {
         contractText,
         jwt,
         config.bodyLimitBytes(),
+        config.maxInFlight(),
         health,
         metrics.scrapeHandler());
   }
