@@ -25,11 +25,7 @@ final class Admission implements PlatformHandler {
       return;
     }
     if (inFlight >= limit) {
-      ProblemHandler.send(
-          ctx,
-          Problem.typed(
-                  503, "overloaded", "Overloaded", "The service is at capacity; retry shortly")
-              .with("retryAfterSeconds", 1));
+      ProblemHandler.send(ctx, Problem.overloaded());
       return;
     }
     inFlight++;

@@ -53,6 +53,12 @@ public final class Problem extends RuntimeException {
     return badRequest(detail, List.of(new FieldError(pointer, detail)));
   }
 
+  /** Back-pressure: the service is at capacity; clients should retry shortly (Retry-After: 1). */
+  public static Problem overloaded() {
+    return typed(503, "overloaded", "Overloaded", "The service is at capacity; retry shortly")
+        .with("retryAfterSeconds", 1);
+  }
+
   public static Problem notFound(String what) {
     return of(404, what + " was not found");
   }

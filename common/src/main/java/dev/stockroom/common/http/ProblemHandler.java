@@ -69,9 +69,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof ConnectionPoolTooBusyException) {
       // The database pool's bounded wait queue is full: back-pressure, not a bug.
-      return Problem.typed(
-              503, "overloaded", "Overloaded", "The service is at capacity; retry shortly")
-          .with("retryAfterSeconds", 1);
+      return Problem.overloaded();
     }
     if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
       return Problem.badRequest("/", "The request body is not valid: " + failure.getMessage());

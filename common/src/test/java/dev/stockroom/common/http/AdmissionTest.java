@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.HalfSentRequest;
 import dev.stockroom.common.testing.PlatformTestService;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -31,17 +27,8 @@ class AdmissionTest {
     RunningService service = TestServices.start(PlatformTestService::start, env);
     TestHttp http = new TestHttp(service.port());
     String body = "{\"name\":\"slow\",\"count\":1}";
-    try (Socket socket = new Socket("localhost", service.port())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST /things HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                  + TestTokens.admin()
-                  + "\r\nContent-Type: application/json\r\nContent-Length: "
-                  + body.length()
-                  + "\r\n\r\n"
-                  + body.substring(0, 5))
-              .getBytes(StandardCharsets.UTF_8));
-      out.flush();
+    try (HalfSentRequest inFlight =
+        new HalfSentRequest(service.port(), "/things", TestTokens.admin(), body, 5)) {
       Eventually.assertWithin(
           Duration.ofSeconds(5),
           () -> assertThat(http.get("/things/1", TestTokens.admin()).status()).isEqualTo(503));
@@ -50,12 +37,7 @@ class AdmissionTest {
       assertThat(shed.header("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
       assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
 
-      out.write(body.substring(5).getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(in.readLine()).isEqualTo("HTTP/1.1 201 Created");
+      assertThat(inFlight.finish()).isEqualTo("HTTP/1.1 201 Created");
       Eventually.assertWithin(
           Duration.ofSeconds(5),
           () -> assertThat(http.get("/things/999999", TestTokens.admin()).status()).isEqualTo(404));

@@ -3,18 +3,15 @@ package dev.stockroom.common.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.HalfSentRequest;
 import dev.stockroom.common.testing.PlatformTestService;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import io.vertx.core.Future;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -34,18 +31,9 @@ class GracefulShutdownTest {
     assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
 
     String body = "{\"name\":\"in-flight\",\"count\":1}";
-    try (Socket socket = new Socket("localhost", service.port())) {
-      OutputStream out = socket.getOutputStream();
-      // Send the head and half of the body: the request is now in flight.
-      out.write(
-          ("POST /things HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                  + TestTokens.admin()
-                  + "\r\nContent-Type: application/json\r\nContent-Length: "
-                  + body.length()
-                  + "\r\n\r\n"
-                  + body.substring(0, 10))
-              .getBytes(StandardCharsets.UTF_8));
-      out.flush();
+    // The head and part of the body are sent: the request is now in flight.
+    try (HalfSentRequest inFlight =
+        new HalfSentRequest(service.port(), "/things", TestTokens.admin(), body, 10)) {
       Eventually.assertWithin(
           Duration.ofSeconds(5),
           () -> assertThat(http.get("/health/live", null).status()).isEqualTo(200));
@@ -62,12 +50,7 @@ class GracefulShutdownTest {
       assertThat(stopping.isComplete()).isFalse();
 
       // ...yet the request that was already in flight is answered.
-      out.write(body.substring(10).getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(in.readLine()).isEqualTo("HTTP/1.1 201 Created");
+      assertThat(inFlight.finish()).isEqualTo("HTTP/1.1 201 Created");
       TestServices.await(stopping, Duration.ofSeconds(20));
     }
   }
