@@ -1,6 +1,7 @@
 package dev.stockroom.common.config;
 
 import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.db.PlanCacheMode;
 import java.net.URI;
 import java.time.Duration;
 
@@ -21,6 +22,8 @@ public record PlatformConfig(
     URI pgUri,
     int pgPoolSize,
     int pgWaitQueueSize,
+    PlanCacheMode pgPlanCacheMode,
+    Duration pgMaxLifetime,
     String kafkaBootstrapServers,
     JwtConfig jwt,
     Duration shutdownGrace,
@@ -29,6 +32,12 @@ public record PlatformConfig(
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
+    return from(env, serviceName, defaultPort, PlanCacheMode.AUTO);
+  }
+
+  /** As {@link #from(Env, String, int)}, with the service's own default plan cache mode. */
+  public static PlatformConfig from(
+      Env env, String serviceName, int defaultPort, PlanCacheMode defaultPlanCacheMode) {
     boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "production"));
     String logFormat = env.string("LOG_FORMAT", "text");
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
@@ -46,6 +55,8 @@ public record PlatformConfig(
         env.uri("PG_URI", defaultPg, "postgresql", "postgres"),
         env.intInRange("PG_POOL_SIZE", 8, 1, 200),
         env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000),
+        env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaultPlanCacheMode),
+        env.duration("PG_POOL_MAX_LIFETIME", Duration.ofMinutes(30)),
         env.hostPorts("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
         JwtConfig.from(env, dev),
         env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),

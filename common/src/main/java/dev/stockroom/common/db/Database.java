@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ public final class Database {
         PgConnectOptions.fromUri(config.pgUri().toString())
             .setCachePreparedStatements(true)
             .setPreparedStatementCacheMaxSize(256)
-            .setPipeliningLimit(256);
+            .setPipeliningLimit(256)
+            .addProperty("plan_cache_mode", config.pgPlanCacheMode().setting());
     PoolOptions pool =
         new PoolOptions()
             .setName(config.serviceName() + "-pg")
@@ -37,7 +39,10 @@ public final class Database {
             // forever.
             .setMaxWaitQueueSize(config.pgWaitQueueSize())
             .setConnectionTimeout(5)
-            .setIdleTimeout(300);
+            .setIdleTimeout(300)
+            // Replaced now and then, so that plans cached on a connection follow the statistics.
+            .setMaxLifetime((int) config.pgMaxLifetime().toSeconds())
+            .setMaxLifetimeUnit(TimeUnit.SECONDS);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 

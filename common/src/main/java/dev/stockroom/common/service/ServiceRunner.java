@@ -42,7 +42,8 @@ public final class ServiceRunner {
    * after that fails the returned future, with Vert.x closed again.
    */
   public static Future<RunningService> start(ServiceSpec spec, Env env, Module module) {
-    PlatformConfig config = PlatformConfig.from(env, spec.name(), spec.defaultPort());
+    PlatformConfig config =
+        PlatformConfig.from(env, spec.name(), spec.defaultPort(), spec.planCacheMode());
     Metrics metrics = new Metrics(spec.name());
     Vertx vertx = metrics.configure(Vertx.builder(), new VertxOptions()).build();
     Pool pool = Database.pool(vertx, config);

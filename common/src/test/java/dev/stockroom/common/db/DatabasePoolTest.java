@@ -1,0 +1,95 @@
+package dev.stockroom.common.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stockroom.common.config.ConfigException;
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.testing.TestInfra;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The service's database pool")
+class DatabasePoolTest {
+  private static final String QUERY = "SELECT count(*) FROM pg_class WHERE relpages >= $1";
+
+  @Test
+  @DisplayName("PG_PLAN_CACHE_MODE reaches PostgreSQL: prepared statements run on a generic plan")
+  void forcedGenericPlans(Vertx vertx) throws Exception {
+    Row counts =
+        plansAfterSixRuns(vertx, config(Map.of("PG_PLAN_CACHE_MODE", "force_generic_plan")));
+    assertThat(counts.getLong("custom_plans")).isZero();
+    assertThat(counts.getLong("generic_plans")).isEqualTo(6);
+  }
+
+  @Test
+  @DisplayName("by default PostgreSQL chooses (auto): the first executions are planned each time")
+  void autoByDefault(Vertx vertx) throws Exception {
+    Row counts = plansAfterSixRuns(vertx, config(Map.of()));
+    assertThat(counts.getLong("custom_plans")).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("a service sets its own default, and a bad value fails at start naming the choices")
+  void serviceDefaultAndValidation() {
+    PlatformConfig inventoryLike =
+        PlatformConfig.from(env(Map.of()), "inventory", 8082, PlanCacheMode.FORCE_GENERIC_PLAN);
+    assertThat(inventoryLike.pgPlanCacheMode()).isEqualTo(PlanCacheMode.FORCE_GENERIC_PLAN);
+    assertThat(config(Map.of("PG_PLAN_CACHE_MODE", "AUTO")).pgPlanCacheMode())
+        .isEqualTo(PlanCacheMode.AUTO);
+    assertThatThrownBy(() -> config(Map.of("PG_PLAN_CACHE_MODE", "generic")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "PG_PLAN_CACHE_MODE: expected one of auto, force_generic_plan, force_custom_plan,"
+                + " got 'generic'");
+  }
+
+  /** Runs one prepared statement six times on one connection and reads its plan counters. */
+  private static Row plansAfterSixRuns(Vertx vertx, PlatformConfig config) throws Exception {
+    Pool pool = Database.pool(vertx, config);
+    try {
+      return pool.withConnection(
+              conn -> {
+                var run = conn.preparedQuery(QUERY).execute(Tuple.of(0));
+                for (int i = 1; i < 6; i++) {
+                  run = run.compose(rows -> conn.preparedQuery(QUERY).execute(Tuple.of(0)));
+                }
+                return run.compose(
+                    rows ->
+                        conn.query(
+                                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                                    + " WHERE statement = '"
+                                    + QUERY.replace("'", "''")
+                                    + "'")
+                            .execute()
+                            .map(r -> r.iterator().next()));
+              })
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } finally {
+      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static PlatformConfig config(Map<String, String> extra) {
+    return PlatformConfig.from(env(extra), "users", 8081);
+  }
+
+  private static Env env(Map<String, String> extra) {
+    java.util.HashMap<String, String> env = new java.util.HashMap<>(extra);
+    env.put("STOCKROOM_ENV", "dev");
+    env.put("PG_URI", TestInfra.freshDatabase("plans"));
+    return new Env(env);
+  }
+}
