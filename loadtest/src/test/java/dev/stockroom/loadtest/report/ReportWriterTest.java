@@ -1,14 +1,10 @@
 package dev.stockroom.loadtest.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stockroom.loadtest.BenchOptions;
-import dev.stockroom.loadtest.GatlingRunner;
-import dev.stockroom.loadtest.LatencyStats;
-import dev.stockroom.loadtest.Machine;
 import dev.stockroom.loadtest.Results;
-import dev.stockroom.loadtest.RunRecorder;
-import dev.stockroom.loadtest.Wrk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,83 +16,200 @@ class ReportWriterTest {
   @TempDir Path dir;
 
   @Test
-  void writesTheSummaryTablesAndThePlot() throws Exception {
+  void writesTheMarkdownAndThePlot() throws Exception {
     BenchOptions opts = BenchOptions.parse(dir, "--quick");
-    Results r = new Results();
-    r.mode = "quick";
-    r.command = opts.command();
-    r.startedAt = "2026-11-25T12:00:00Z";
-    r.totalSeconds = 300;
-    r.options = opts.values();
-    r.machine =
-        new Machine(
-            "Test CPU",
-            2,
-            2,
-            24_000_000,
-            "6.1",
-            "Debian",
-            "Java 17",
-            "16.10",
-            "4.4.0",
-            "3.14.9",
-            "wrk 4.1.0");
-    Map<String, Double> cpu = Map.of("PostgreSQL", 1.1, "inventory", 0.5, "whole machine", 1.9);
-    r.closedLoop.add(closed("baseline", 6400, 10));
-    r.closedLoop.add(closed("replica", 5200, 12));
-    r.closedLoop.add(closed("owner", 1500, 40));
-
-    RunRecorder rec = new RunRecorder(0);
-    for (int i = 0; i < 3000; i++) {
-      String phase = i < 1000 ? "before" : i < 2000 ? "during" : "after";
-      rec.record("report replica [" + phase + "]", i * 10L, 3L + i % 5, true);
-    }
-    GatlingRunner.Run run =
-        new GatlingRunner.Run("read", "Sim", 0, true, List.of(), dir, rec.toJson(30.0), 40, 0);
-    r.open.put(
-        "read-users-killed",
-        new Results.OpenRun(
-            "read-users-killed",
-            "LowStockRead, users killed",
-            100,
-            run,
-            cpu,
-            List.of("t=10 s: x"),
-            0));
+    Results r = ReportFixtures.full(opts, dir);
 
     new ReportWriter(r, opts).write();
 
     String md = Files.readString(dir.resolve("BENCHMARKS.md"));
-    assertThat(md).contains("# Stockroom benchmarks");
-    assertThat(md).contains("5,200 vs 6,400 req/s = **81%**");
-    assertThat(md).contains("3.5×");
-    assertThat(md).contains("| during | 1,000 | 0 | 0.00% |");
-    assertThat(md).contains("Test CPU");
-    assertThat(md).contains("loadtest/run-benchmarks.sh --quick");
-    assertThat(md).contains("not measured");
+    assertThat(md).startsWith("# Stockroom benchmarks\n");
+    assertThat(md)
+        .contains("![latency by percentile and over time](loadtest/benchmarks-latency.png)");
+    assertThat(md).contains("loadtest/run-benchmarks.sh --quick            # writes BENCHMARKS.md");
     assertThat(Files.size(dir.resolve("loadtest").resolve(ReportWriter.PLOT))).isGreaterThan(1000);
   }
 
   @Test
-  void phaseOfARequestName() {
-    assertThat(ReportWriter.phaseOf("report [during]")).isEqualTo("during");
-    assertThat(ReportWriter.phaseOf("report")).isEqualTo("all");
+  void everySectionInOrder() {
+    String md = render(ReportFixtures.full(opts(), dir), "plot.png");
+
+    assertThat(md.lines().filter(l -> l.startsWith("## ")).toList())
+        .containsExactly(
+            "## Summary against the targets",
+            "## The machine",
+            "## What ran",
+            "## Closed loop: bare baseline vs the report (wrk)",
+            "## Open model (Gatling, constant arrival rate)",
+            "## Replication lag: how long until a user change shows in inventory's report",
+            "## Orders under contention",
+            "## Faults under load",
+            "## Memory",
+            "## Latency plot",
+            "## What limits it",
+            "## EXPLAIN ANALYZE of the report query",
+            "## Reproduce");
+    assertThat(md).doesNotContain("Not measured.");
+    assertThat(md).contains("**Scenarios that failed to run:**\n\n- lag: timed out\n");
   }
 
-  private static Results.ClosedLoop closed(String label, double rps, double p99) {
-    LatencyStats s =
-        new LatencyStats(
-            label,
-            (long) (rps * 10),
-            0,
-            10,
-            p99 / 3,
-            p99 / 2,
-            p99,
-            p99 * 2,
-            p99 * 3,
-            List.of(new double[] {50, p99 / 3}, new double[] {99, p99}));
-    return new Results.ClosedLoop(
-        label, label, 32, new Wrk.Result(s, 0, 0, 0, 13000), Map.of("whole machine", 2.0));
+  @Test
+  void summaryTargetsWithTheirVerdicts() {
+    String md = render(ReportFixtures.full(opts(), dir), null);
+
+    assertThat(md)
+        .contains(
+            "| report on the replica path ≥ 80% of the bare baseline's throughput at the same"
+                + " concurrency (wrk, 32 connections) | 5,200 vs 6,400 req/s = **81%** (57% of"
+                + " the baseline with a generic plan) | ✅ yes |\n")
+        .contains("| 5,200 vs 1,500 req/s = **3.5×** | ✅ yes |\n")
+        .contains("| p99 3.00 ms vs 17.0 ms; closed loop p99 12.0 ms vs 140 ms | ✅ yes |\n")
+        .contains(
+            "6 of 3,000 failed (0.20%); inventory died of OutOfMemoryError during the ramp-up;"
+                + " Gatling assertions failed | ❌ **no** |\n")
+        .contains("at 483 updates/s; 2 never seen | ❌ **no** |\n")
+        .contains(
+            "| **641** confirmed/s at 600/s offered; no oversell (sell-out run: exactly 900 of"
+                + " 1,000 units sold, 100 orders rejected out of stock) | ✅ yes |\n")
+        .contains("| 0 errors, p99 **7.00 ms** over the run (while users was down: p99 7.00 ms) |")
+        .contains(
+            "peak RSS in it: users ?, inventory 410 MB. Under the overload runs later:"
+                + " **OutOfMemoryError in inventory during \"open model: report at the target"
+                + " rate\"** | ✅ yes |\n");
+  }
+
+  @Test
+  void tablesShareTheirLatencyAndCpuColumns() {
+    String md = render(ReportFixtures.full(opts(), dir), null);
+
+    assertThat(md)
+        .contains(
+            "| report, replica | **5,200** | 4.00 ms | 6.00 ms | 12.0 ms | 24.0 ms | 36.0 ms | 0 |"
+                + " 5 | 1.05 | 0.75 | – | 0.30 | 1.95 |\n")
+        .contains(
+            "| report at the target rate | 5,000 | 100 | 3,000 | 6 | 5.00 ms | 9.00 ms |"
+                + " **9.00 ms** | 90.0 ms | 90.0 ms | **failed** | 0.80 | 0.50 | 0.10 | 0.20 | 0.35 |"
+                + " 1.99 |\n")
+        .contains(
+            "| orders, sell-out | 100 | 13 | 400 | 1 | 5.00 ms | 8.00 ms | **8.00 ms** | 80.0 ms |"
+                + " 80.0 ms | held | – | – | – | – | – | – |\n")
+        .contains(
+            "| 30,000 | 500 | 483 | 3 | 2 | 1.40 ms | 2.10 ms | **4.20 ms** | 8.40 ms | 12.6 ms |"
+                + " 0.43 ms | 1.30 ms | 1.62 |\n")
+        .contains("- report at the target rate — p99 < 15: false\n");
+  }
+
+  @Test
+  void faultWindowsWithLatencyOnlyForASingleRequestSeries() {
+    String md = render(ReportFixtures.full(opts(), dir), null);
+
+    // users killed: one request series per window, so its percentiles can be shown.
+    assertThat(md)
+        .contains(
+            "| window | requests | failed | error rate | p50 | p95 | p99 | max |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+                + "| before | 1,000 | 0 | 0.00% | 5.00 ms | 7.00 ms | **7.00 ms** | 7.00 ms |\n");
+    // Kafka stopped: three kinds of request per window, so counts only, then per kind.
+    assertThat(md)
+        .contains(
+            "| window | requests | failed | error rate |\n"
+                + "|---|---:|---:|---:|\n"
+                + "| before | 1,000 | 0 | 0.00% |\n"
+                + "| during | 1,000 | 48 | 4.80% |\n")
+        .contains("| order [during] | 333 | 48 | 5.00 ms | 7.00 ms | 7.00 ms | 7.00 ms |\n")
+        .contains("- t=10.0 s: users killed\n- t=20.1 s: users started\n");
+  }
+
+  @Test
+  void ordersMemoryAndSeeding() {
+    String md = render(ReportFixtures.full(opts(), dir), null);
+
+    assertThat(md)
+        .contains("| confirmed per second | **95** while stock lasted (first 7.5 s); 76 over")
+        .contains("| rejection reasons | {out_of_stock=100, no_credit=3} |\n")
+        .contains("; orders logged 12 refusals of its database pool (wait queue of 512 full)")
+        .contains(
+            "| service | heap cap | seeding | mixed load, Kafka stopped | order contention |"
+                + " open model: report at the target rate | peak | at the end | crashed"
+                + " (OutOfMemoryError) during |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---|\n"
+                + "| users | 256m | 293 MB | – | 342 MB | – | **342 MB** | 273 MB | never |\n")
+        .contains("| **total** | 72,410 requests | 107.8 | |\n")
+        .contains("| memory (MemTotal) | 22.9 GiB |\n");
+  }
+
+  @Test
+  void limitsByTopicThenTheRunsNotes() {
+    String md = render(ReportFixtures.full(opts(), dir), null);
+    String limits = md.substring(md.indexOf("## What limits it"), md.indexOf("## EXPLAIN"));
+
+    assertThat(limits.lines().filter(l -> l.startsWith("- **")).map(l -> l.split("\\*\\*")[1]))
+        .containsExactly(
+            "The machine, first.",
+            "What the service adds around the query:",
+            "Query planning is a large part of the database's work.",
+            "API composition (`maxStaleness=PT0S`)",
+            "The open model at 5,000 req/s:",
+            "Overload ends in OutOfMemoryError.",
+            "Replication lag",
+            "Orders:",
+            "Measurement limits:");
+    assertThat(limits)
+        .contains("per request the bare server spent 94 µs of CPU and inventory 144 µs")
+        .contains("so it is the cheapest win left for the report.")
+        .endsWith("- wrk was patched to count stale responses\n\n");
+  }
+
+  @Test
+  void whatWasNotMeasuredSaysSo() {
+    String md = render(ReportFixtures.empty(opts()), null);
+
+    assertThat(md.split("Not measured\\.", -1)).hasSize(6);
+    assertThat(md)
+        .contains("| replica ≥ 80% of the bare baseline | not measured | – |\n")
+        .contains("| users killed during the read load | not measured | – |\n")
+        .contains("## The machine\n\n(not recorded)\n")
+        .contains("all run on the same ? cores")
+        .doesNotContain("Latency plot")
+        .doesNotContain("EXPLAIN")
+        .doesNotContain("each service under");
+  }
+
+  @Test
+  void phaseOfARequestName() {
+    assertThat(Runs.phaseOf("report [during]")).isEqualTo("during");
+    assertThat(Runs.phaseOf("report")).isEqualTo("all");
+  }
+
+  @Test
+  void markdownTableRows() {
+    Markdown md = new Markdown();
+    md.head("lr", "", "n");
+    md.row("a", List.of("1", "2"), 3L, "");
+    assertThat(md.text()).isEqualTo("| | n |\n|---|---:|\n| a | 1 | 2 | 3 | |\n");
+    assertThatThrownBy(() -> md.head("l", "a", "b")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void numberFormats() {
+    assertThat(Fmt.ms(0.428)).isEqualTo("0.43 ms");
+    assertThat(Fmt.ms(12.61)).isEqualTo("12.6 ms");
+    assertThat(Fmt.ms(1234.4)).isEqualTo("1,234 ms");
+    assertThat(Fmt.f0(6400.4)).isEqualTo("6,400");
+    assertThat(Fmt.pct(0.8125)).isEqualTo("81%");
+    assertThat(Fmt.pct2(0.2)).isEqualTo("0.20%");
+    assertThat(Fmt.us(0.094)).isEqualTo("94 µs");
+    assertThat(Fmt.cores(Map.of("users", 0.456), "users")).isEqualTo("0.46");
+    assertThat(Fmt.cores(Map.of(), "users")).isEqualTo("–");
+  }
+
+  private BenchOptions opts() {
+    return BenchOptions.parse(dir, "--reportRate=5000");
+  }
+
+  private String render(Results r, String plot) {
+    ReportWriter w = new ReportWriter(r, opts());
+    w.render(plot);
+    return w.markdown();
   }
 }

@@ -1,0 +1,59 @@
+package dev.stockroom.loadtest.report;
+
+import static dev.stockroom.loadtest.report.Fmt.mb;
+
+import dev.stockroom.loadtest.Results;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Peak resident memory of each service per scenario, and which ones died of OOM. */
+final class MemorySection extends Section {
+  MemorySection(Report report) {
+    super(report);
+  }
+
+  @Override
+  void write() {
+    md.heading("Memory");
+    if (r.memory.isEmpty()) {
+      md.notMeasured();
+      return;
+    }
+    md.line(
+        "Resident set size (VmRSS, sampled every 0.5 s from /proc) of each service JVM, the"
+            + " highest sample per phase of the run. The heap is capped at -Xmx"
+            + opts.s("serviceXmx")
+            + "; RSS adds metaspace, code cache, thread stacks, Netty's direct buffers and the"
+            + " GC's own structures. users was killed and started again in the users-killed"
+            + " scenario, and a service that crashed was restarted by the harness, so figures"
+            + " after that are a fresh JVM's.");
+    md.line();
+    List<String> sampled = new ArrayList<>();
+    for (Results.Memory m : r.memory) {
+      sampled.addAll(m.peakRssKbByScenario().keySet());
+    }
+    // A column per scenario that was sampled, in the order the scenarios ran.
+    List<String> cols = Scenarios.IN_RUN_ORDER.stream().filter(sampled::contains).toList();
+    List<String> names = new ArrayList<>(List.of("service", "heap cap"));
+    names.addAll(cols);
+    names.addAll(List.of("peak", "at the end", "crashed (OutOfMemoryError) during"));
+    md.head("ll" + "r".repeat(cols.size()) + "rrl", names);
+    for (Results.Memory m : r.memory) {
+      List<String> peaks = new ArrayList<>();
+      for (String c : cols) {
+        Long v = m.peakRssKbByScenario().get(c);
+        peaks.add(v == null ? "–" : mb(v));
+      }
+      md.row(
+          m.service(),
+          m.xmx(),
+          peaks,
+          Fmt.bold(mb(m.peakRssKb())),
+          mb(m.finalRssKb()),
+          m.crashedDuring().isEmpty()
+              ? (m.outOfMemory() ? "**OOM seen in the log**" : "never")
+              : Fmt.bold(String.join(", ", m.crashedDuring())));
+    }
+    md.line();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.stockroom.loadtest.report;
+
+import static dev.stockroom.loadtest.report.Fmt.cores;
+import static dev.stockroom.loadtest.report.Fmt.f0;
+
+import dev.stockroom.loadtest.LatencyStats;
+import dev.stockroom.loadtest.Results;
+import dev.stockroom.loadtest.Results.ClosedLoop;
+import dev.stockroom.loadtest.Results.OpenRun;
+import dev.stockroom.loadtest.system.CpuWindow;
+
+/**
+ * What the runs at a fixed arrival rate say: how the open model queues near the ceiling, how
+ * overload ends, where replication lag comes from, and what an order costs.
+ */
+final class OpenLoadLimits extends Section {
+  OpenLoadLimits(Report report) {
+    super(report);
+  }
+
+  @Override
+  void write() {
+    ClosedLoop replica = r.closed("replica");
+    OpenRun target = r.open.get("report-target");
+    if (target != null) {
+      openModel(target, replica);
+    }
+    if (r.memory.stream().anyMatch(m -> !m.crashedDuring().isEmpty())) {
+      overload(replica);
+    }
+    if (r.lag != null) {
+      lag();
+    }
+    if (r.orders != null) {
+      orders(r.orders, r.open.get("contention"));
+    }
+  }
+
+  private void openModel(OpenRun target, ClosedLoop replica) {
+    LatencyStats g = target.run().global();
+    md.bullet(
+        "**The open model at "
+            + f0(target.rate())
+            + " req/s:** Gatling itself used "
+            + cores(target.cpu(), "load generator")
+            + " cores of the machine's "
+            + nproc()
+            + " (whole machine "
+            + cores(target.cpu(), CpuWindow.MACHINE)
+            + ")"
+            + (Runs.crashedIn(r, Scenarios.REPORT_AT_TARGET)
+                ? "; inventory died of OutOfMemoryError during the run (see below and Memory),"
+                    + " so most requests failed"
+                : ", leaving the rest to inventory ("
+                    + cores(target.cpu(), "inventory")
+                    + ") and PostgreSQL ("
+                    + cores(target.cpu(), "PostgreSQL")
+                    + ")")
+            + ". Gatling sent "
+            + f0(g.throughput())
+            + " req/s with p99 "
+            + Fmt.ms(g.p99())
+            + (replica == null
+                ? "."
+                : "; for comparison the closed-loop ceiling of the same endpoint with the"
+                    + " lighter wrk was "
+                    + f0(Runs.throughput(replica))
+                    + " req/s. An open model near the ceiling queues: once arrivals outpace"
+                    + " service even briefly (a GC pause, a checkpoint, Gatling's own"
+                    + " scheduling), latency grows until the backlog drains, which is what"
+                    + " the p99 measures."));
+  }
+
+  private void overload(ClosedLoop replica) {
+    md.bullet(
+        "**Overload ends in OutOfMemoryError.** An open model does not slow down when the"
+            + " service does: beyond capacity, requests (and Gatling's connections, thousands of"
+            + " them) pile up inside the service, each holding its request, its place in the"
+            + " database pool's wait queue (512) and soon a "
+            + (replica == null ? "" : f0(replica.result().bytesPerResponse() / 1024.0) + " KB ")
+            + "response, and every refused"
+            + " pool wait is logged with a full stack trace. With a 256 MB heap the service"
+            + " then dies (see Memory) and is restarted by the harness. Bounding the work in"
+            + " flight (a cap on concurrent requests answering 503 with Retry-After, and"
+            + " logging pool-full refusals without stack traces) would turn that into fast"
+            + " errors instead of a crash.");
+  }
+
+  private void lag() {
+    md.bullet(
+        "**Replication lag** is a pipeline of small waits: the write's commit, the relay"
+            + " woken by NOTIFY reading the outbox, the producer's linger (2 ms) and `acks=all`,"
+            + " the consumer's poll, one upsert per batch, then the next probe read (mean poll"
+            + " "
+            + Fmt.f1(r.lag.meanPollMs())
+            + " ms, counted in the lag). p99 "
+            + Fmt.ms(r.lag.lag().p99())
+            + " at "
+            + f0(r.lag.achievedRate())
+            + " updates/s with the machine "
+            + cores(r.lagCpu, CpuWindow.MACHINE)
+            + " cores busy (the probe itself, users, inventory, PostgreSQL and the broker);"
+            + " the tail most likely comes from those steps waiting for a core.");
+  }
+
+  private void orders(Results.Orders o, OpenRun contention) {
+    md.bullet(
+        "**Orders:** each order is a saga — persist the order, look up the customer (local"
+            + " copy), reserve stock at inventory (row locks on the hot item, in sku order),"
+            + " hold credit at users, confirm and capture, each step a transaction and most an"
+            + " HTTP call — so one order costs several database transactions in three"
+            + " databases and a handful of HTTP round trips on the same 2 cores."
+            + (contention == null ? "" : cpuDuring(contention))
+            + (o.poolBusyErrors() > 0
+                ? " The first thing to give out was orders' own database pool (8 connections,"
+                    + " wait queue 512): "
+                    + f0(o.poolBusyErrors())
+                    + " requests were refused by it and answered 500 — a 503 with Retry-After"
+                    + " would tell clients to back off."
+                : "")
+            + " Oversell is prevented by reserving under row locks with a guarded UPDATE"
+            + " (inventory's `ReservationSql`); the accounting above checks the outcome.");
+  }
+
+  private static String cpuDuring(OpenRun c) {
+    return " During the run the machine was busy "
+        + cores(c.cpu(), CpuWindow.MACHINE)
+        + " cores (orders "
+        + cores(c.cpu(), "orders")
+        + ", inventory "
+        + cores(c.cpu(), "inventory")
+        + ", users "
+        + cores(c.cpu(), "users")
+        + ", PostgreSQL "
+        + cores(c.cpu(), "PostgreSQL")
+        + ", Gatling "
+        + cores(c.cpu(), "load generator")
+        + ").";
+  }
+}

@@ -1,0 +1,150 @@
+package dev.stockroom.loadtest.report;
+
+import static dev.stockroom.loadtest.report.Fmt.f0;
+import static dev.stockroom.loadtest.report.Fmt.ms;
+
+import dev.stockroom.loadtest.LatencyStats;
+import dev.stockroom.loadtest.Results;
+import dev.stockroom.loadtest.Results.OpenRun;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The summary rows about the rest: replication lag, orders, a killed owner, memory. */
+final class SystemTargets extends TargetRows {
+  SystemTargets(Report report) {
+    super(report);
+  }
+
+  @Override
+  void write() {
+    lag();
+    orders();
+    usersKilled();
+    memory();
+  }
+
+  private void lag() {
+    if (r.lag == null) {
+      target("user change visible in inventory", "not measured", null);
+      return;
+    }
+    LatencyStats l = r.lag.lag();
+    target(
+        "a user change visible in inventory's report: p99 ≤ "
+            + opts.s("lagP99Ms")
+            + " ms at "
+            + f0(r.lag.targetRate())
+            + " updates/s",
+        "p99 **"
+            + ms(l.p99())
+            + "** (p50 "
+            + ms(l.p50())
+            + ", max "
+            + ms(l.max())
+            + ") at "
+            + f0(r.lag.achievedRate())
+            + " updates/s; "
+            + r.lag.unseen()
+            + " never seen",
+        l.p99() <= opts.d("lagP99Ms")
+            && r.lag.unseen() == 0
+            && r.lag.achievedRate() >= 0.95 * r.lag.targetRate());
+  }
+
+  private void orders() {
+    Results.Orders o = r.orders;
+    Results.Orders so = r.sellout;
+    if (o == null && so == null) {
+      target("≥ 500 confirmed orders/s", "not measured", null);
+      return;
+    }
+    boolean oversold = (o != null && o.oversold()) || (so != null && so.oversold());
+    target(
+        "≥ 500 confirmed orders/s with zero oversell",
+        (o == null
+                ? "throughput not measured"
+                : "**"
+                    + f0(o.confirmedPerSecondInStock())
+                    + "** confirmed/s at "
+                    + f0(r.open.get("contention").rate())
+                    + "/s offered"
+                    + (o.soldOut() ? " (while stock lasted)" : ""))
+            + "; "
+            + (oversold ? "**OVERSOLD or inconsistent**" : "no oversell")
+            + (so == null ? "" : sellout(so)),
+        o != null && o.confirmedPerSecondInStock() >= 500 && !oversold);
+  }
+
+  private static String sellout(Results.Orders so) {
+    return so.soldOut()
+        ? " (sell-out run: exactly "
+            + f0(so.soldByInventory())
+            + " of "
+            + f0(so.hotStockBefore())
+            + " units sold, "
+            + so.rejections().getOrDefault("out_of_stock", 0L)
+            + " orders rejected out of stock)"
+        : " (sell-out run did not sell out)";
+  }
+
+  private void usersKilled() {
+    OpenRun killed = r.open.get("read-users-killed");
+    if (killed == null) {
+      target("users killed during the read load", "not measured", null);
+      return;
+    }
+    LatencyStats g = killed.run().global();
+    LatencyStats during = Runs.phase(killed, "during");
+    target(
+        "users service killed during the read load: 0 errors on the report, p99 ≤ "
+            + opts.s("faultReadP99Ms")
+            + " ms",
+        g.errors()
+            + " errors, p99 **"
+            + ms(g.p99())
+            + "** over the run"
+            + (during == null ? "" : " (while users was down: p99 " + ms(during.p99()) + ")"),
+        g.errors() == 0 && g.p99() <= opts.d("faultReadP99Ms"));
+  }
+
+  /** Only when memory was sampled: unlike the other targets it has no "not measured" row. */
+  private void memory() {
+    if (r.memory.isEmpty()) {
+      return;
+    }
+    boolean ok =
+        r.open.containsKey("mixed-kafka")
+            && r.memory.stream()
+                .noneMatch(
+                    m -> m.crashedDuring().stream().anyMatch(Scenarios.THROUGH_MIXED::contains));
+    StringBuilder peaks = new StringBuilder();
+    for (Results.Memory m : r.memory) {
+      Long mixed = m.peakRssKbByScenario().get(Scenarios.MIXED_KAFKA_STOPPED);
+      peaks
+          .append(peaks.isEmpty() ? "" : ", ")
+          .append(m.service())
+          .append(" ")
+          .append(mixed == null ? "?" : Fmt.mb(mixed));
+    }
+    // Crashes after the mixed load come from the overload runs; they do not fail the target.
+    List<String> later = new ArrayList<>();
+    for (Results.Memory m : r.memory) {
+      for (String c : m.crashedDuring()) {
+        if (!Scenarios.THROUGH_MIXED.contains(c)) {
+          later.add(m.service() + " during \"" + c + "\"");
+        }
+      }
+    }
+    target(
+        "each service under -Xmx" + opts.s("serviceXmx") + " through the mixed load, no OOM",
+        (ok ? "no OOM, no crash through the mixed load" : "**crashed**, see Memory")
+            + "; peak RSS in it: "
+            + peaks
+            + (later.isEmpty()
+                ? ""
+                : ". Under the overload runs later: **OutOfMemoryError in "
+                    + String.join(", ", later)
+                    + "**"),
+        ok);
+  }
+}

@@ -1,0 +1,271 @@
+package dev.stockroom.loadtest.report;
+
+import dev.stockroom.loadtest.BenchOptions;
+import dev.stockroom.loadtest.GatlingRunner;
+import dev.stockroom.loadtest.LagProbe;
+import dev.stockroom.loadtest.LatencyStats;
+import dev.stockroom.loadtest.Machine;
+import dev.stockroom.loadtest.Results;
+import dev.stockroom.loadtest.RunRecorder;
+import dev.stockroom.loadtest.SeedPlan;
+import dev.stockroom.loadtest.Seeder;
+import dev.stockroom.loadtest.Wrk;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Results filled the way a full benchmark run fills them, for the report tests. */
+final class ReportFixtures {
+  private ReportFixtures() {}
+
+  static Machine machine() {
+    return new Machine(
+        "Test CPU",
+        2,
+        2,
+        24_000_000,
+        "6.1",
+        "Debian",
+        "Java 17",
+        "16.10",
+        "4.4.0",
+        "3.14.9",
+        "wrk 4.1.0");
+  }
+
+  /** Every field the runner fills, every section of the report present. */
+  static Results full(BenchOptions opts, Path root) {
+    Results r = empty(opts);
+    r.mode = "full";
+    r.totalSeconds = 905;
+    r.machine = machine();
+    SeedPlan plan = opts.seedPlan();
+    r.seed =
+        new Seeder.Seeded(
+            plan,
+            List.of("c1"),
+            List.of("s1"),
+            List.of("p1"),
+            List.of(
+                new Seeder.Step("people", 9800, 12.5),
+                new Seeder.Step("items", 32000, 40.25),
+                new Seeder.Step("restocks", 30000, 55.0)));
+    r.closedLoop.add(closed("baseline", "bare baseline", 6400, 10, cpu(1.1, "baseline", 0.6)));
+    r.closedLoop.add(
+        closed("baseline-generic", "bare baseline, generic", 9100, 6, cpu(0.7, "baseline", 0.9)));
+    r.closedLoop.add(closed("replica", "report, replica", 5200, 12, cpu(1.05, "inventory", 0.75)));
+    r.closedLoop.add(closed("owner", "report, PT0S", 1500, 140, cpu(1.3, "users", 0.4)));
+    r.explain.put("custom plan", List.of("Limit  (cost=0.29..12.1)", "Planning Time: 0.9 ms"));
+    r.explain.put("generic plan", List.of("Limit  (cost=0.29..9.9)"));
+    Map<String, Double> openCpu = openCpu();
+    r.open.put(
+        "compare-replica",
+        open("compare-replica", "report, replica", 1800, read("report", 1800, 3), openCpu, root));
+    r.open.put(
+        "compare-owner",
+        open("compare-owner", "report, PT0S", 1800, read("report", 1800, 17), openCpu, root));
+    r.open.put(
+        "report-target",
+        new Results.OpenRun(
+            "report-target",
+            "report at the target rate",
+            5000,
+            run(
+                "target",
+                read("report", 3000, 9),
+                false,
+                List.of("p99 < 15: false", "errors == 0: true"),
+                root.resolve("loadtest/target/bench/gatling/target-1")),
+            openCpu,
+            List.of(),
+            0));
+    r.open.put(
+        "contention",
+        open("contention", "orders, contention", 600, read("order", 1200, 25), openCpu, root));
+    r.open.put(
+        "sellout", open("sellout", "orders, sell-out", 100, read("order", 400, 8), null, root));
+    r.open.put(
+        "read-users-killed",
+        new Results.OpenRun(
+            "read-users-killed",
+            "report, users killed",
+            900,
+            run("killed", phases("report"), true, List.of("ok: true"), null),
+            openCpu,
+            List.of("t=10.0 s: users killed", "t=20.1 s: users started"),
+            0));
+    r.open.put(
+        "mixed-kafka",
+        new Results.OpenRun(
+            "mixed-kafka",
+            "mixed, Kafka stopped",
+            300,
+            run("mixed", phases("report", "restock", "order"), true, List.of(), root),
+            openCpu,
+            List.of("t=30 s: Kafka stopped"),
+            0));
+    r.lag =
+        new LagProbe.Result(
+            stats("lag", 29000, 0, 60, 4.2),
+            stats("write", 29000, 0, 60, 1.3),
+            30000,
+            3,
+            2,
+            500,
+            483.3,
+            7000,
+            8.57);
+    r.lagCpu = Map.of("whole machine", 1.62);
+    r.orders = orders(false, false, 12, 640.5);
+    r.sellout = orders(true, false, 0, 95.25);
+    r.memory.add(
+        memory(
+            "users", List.of(), false, Map.of("seeding", 300_000L, "order contention", 350_000L)));
+    r.memory.add(
+        memory(
+            "inventory",
+            List.of("open model: report at the target rate"),
+            true,
+            Map.of(
+                "seeding", 310_000L,
+                "mixed load, Kafka stopped", 420_000L,
+                "open model: report at the target rate", 512_000L)));
+    r.failures.put("lag", "timed out");
+    r.notes.add("wrk was patched to count stale responses");
+    return r;
+  }
+
+  /** Only what the runner knows before it measures anything. */
+  static Results empty(BenchOptions opts) {
+    Results r = new Results();
+    r.mode = "quick";
+    r.command = opts.command();
+    r.startedAt = "2026-11-25T12:00:00Z";
+    r.totalSeconds = 10;
+    r.options = opts.values();
+    return r;
+  }
+
+  static Map<String, Double> cpu(double pg, String server, double serverCores) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("PostgreSQL", pg);
+    m.put(server, serverCores);
+    m.put("load generator", 0.3);
+    m.put("whole machine", 1.95);
+    return m;
+  }
+
+  static Map<String, Double> openCpu() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("PostgreSQL", 0.8);
+    m.put("inventory", 0.5);
+    m.put("users", 0.1);
+    m.put("orders", 0.2);
+    m.put("load generator", 0.35);
+    m.put("whole machine", 1.99);
+    return m;
+  }
+
+  static Results.ClosedLoop closed(
+      String label, String what, double rps, double p99, Map<String, Double> cpu) {
+    return new Results.ClosedLoop(
+        label,
+        what,
+        32,
+        new Wrk.Result(stats(label, (long) (rps * 10), 0, 10, p99), 5, 0, 0, 13000),
+        cpu);
+  }
+
+  static LatencyStats stats(String label, long requests, long errors, double seconds, double p99) {
+    return new LatencyStats(
+        label,
+        requests,
+        errors,
+        seconds,
+        p99 / 3,
+        p99 / 2,
+        p99,
+        p99 * 2,
+        p99 * 3,
+        List.of(new double[] {0, p99 / 4}, new double[] {50, p99 / 3}, new double[] {99, p99}));
+  }
+
+  static Results.OpenRun open(
+      String key, String label, double rate, RunRecorder rec, Map<String, Double> cpu, Path root) {
+    return new Results.OpenRun(
+        key,
+        label,
+        rate,
+        run(key, rec, true, List.of("ok: true"), root.resolve("loadtest/target/bench/" + key)),
+        cpu,
+        List.of(),
+        0);
+  }
+
+  static GatlingRunner.Run run(
+      String label, RunRecorder rec, boolean passed, List<String> assertions, Path reportDir) {
+    return new GatlingRunner.Run(
+        label, "Sim", passed ? 0 : 2, passed, assertions, reportDir, rec.toJson(30.0), 40, 0);
+  }
+
+  /** One request name, a spread of response times, a few failures. */
+  static RunRecorder read(String name, int count, long slow) {
+    RunRecorder rec = new RunRecorder(0);
+    for (int i = 0; i < count; i++) {
+      rec.record(name, i * 10L, i % 100 == 0 ? slow * 10 : 1L + i % slow, i % 500 != 7);
+    }
+    return rec;
+  }
+
+  /** Requests named after the fault windows, one kind or several. */
+  static RunRecorder phases(String... kinds) {
+    RunRecorder rec = new RunRecorder(0);
+    for (int i = 0; i < 3000; i++) {
+      String phase = i < 1000 ? "before" : i < 2000 ? "during" : "after";
+      String kind = kinds[i % kinds.length];
+      boolean failed = phase.equals("during") && kind.equals("order") && i % 7 == 0;
+      rec.record(kind + " [" + phase + "]", i * 10L, failed ? null : 3L + i % 5, !failed);
+    }
+    return rec;
+  }
+
+  static Results.Orders orders(boolean soldOut, boolean oversold, long poolBusy, double perSec) {
+    return new Results.Orders(
+        ordered("confirmed", 900L, "rejected", 100L),
+        soldOut ? ordered("out_of_stock", 100L, "no_credit", 3L) : Map.of(),
+        1000,
+        oversold ? 1001 : 900,
+        900,
+        900,
+        false,
+        perSec * 0.8,
+        perSec,
+        soldOut ? 7.5 : 30,
+        0,
+        List.of("HOT-1: 180 sold", "HOT-2: 180 sold"),
+        soldOut,
+        poolBusy);
+  }
+
+  /** Printed maps need a fixed order; Map.of's changes from one JVM to the next. */
+  static Map<String, Long> ordered(String k1, long v1, String k2, long v2) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
+    return m;
+  }
+
+  static Results.Memory memory(
+      String service, List<String> crashed, boolean oom, Map<String, Long> peaks) {
+    return new Results.Memory(
+        service,
+        "256m",
+        new LinkedHashMap<>(peaks),
+        peaks.values().stream().mapToLong(Long::longValue).max().orElse(0),
+        280_000,
+        oom,
+        null,
+        crashed);
+  }
+}
