@@ -139,8 +139,13 @@ final class LocalSystem implements AutoCloseable {
     for (int i = started.size() - 1; i >= 0; i--) {
       RunningService service = started.get(i);
       Progress.Step step = progress.start("stopping " + service.name());
-      ServiceRunner.stopAndWait(service);
-      step.done("done");
+      try {
+        ServiceRunner.stopAndWait(service);
+        step.done("done");
+      } catch (RuntimeException e) {
+        // Keep going: a service that failed to stop must not leave PostgreSQL and Kafka running.
+        step.done("failed: " + Infrastructure.rootMessage(e));
+      }
     }
     infra.close();
   }

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
- * Runs an orderly stop on Ctrl-C (SIGINT) or SIGTERM and blocks the main thread until it is done.
+ * Runs an orderly stop on Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) and blocks the
+ * main thread until it is done.
  *
  * <p>Why signal handlers and not only a shutdown hook: the embedded PostgreSQL library registers a
  * shutdown hook of its own, and the JVM runs hooks concurrently, so on a plain hook PostgreSQL
@@ -27,7 +28,7 @@ final class Shutdown {
   static void awaitSignalThenRun(Runnable stop, Progress progress) {
     Shutdown shutdown = new Shutdown(stop, progress);
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::stopOnce, "stockroom-shutdown"));
-    for (String name : new String[] {"INT", "TERM"}) {
+    for (String name : new String[] {"INT", "TERM", "HUP"}) {
       try {
         Signal.handle(new Signal(name), signal -> shutdown.stopOnce());
       } catch (IllegalArgumentException e) {

@@ -1,0 +1,93 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher as a real process: a signal stops it in order, PostgreSQL included. */
+@DisplayName("Launcher signals")
+class ShutdownSignalTest {
+  @TempDir Path data;
+
+  @Test
+  @DisplayName("SIGHUP (the terminal closed) stops Kafka and PostgreSQL in order and exits 0")
+  void hangUpStopsInOrder() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process launcher =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Stockroom.class.getName(),
+                "infra",
+                "--data",
+                data.toString())
+            .redirectErrorStream(true)
+            .start();
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> collect(launcher, output), "launcher-output");
+    reader.start();
+    try {
+      awaitLine(output, "Ctrl-C stops", Duration.ofSeconds(90));
+      long postmaster =
+          Long.parseLong(Files.readAllLines(data.resolve("pg/postmaster.pid")).get(0).trim());
+
+      signal("HUP", launcher.pid());
+
+      assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("launcher exited").isTrue();
+      reader.join(5_000);
+      assertThat(launcher.exitValue()).as(String.join("\n", output)).isZero();
+      assertThat(output).anyMatch(l -> l.contains("stopping Kafka … done"));
+      assertThat(output).anyMatch(l -> l.contains("stopping PostgreSQL … done"));
+      assertThat(output).contains("Stopped.");
+      // pg_ctl has waited for the shutdown; the process entry may linger until it is reaped.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)) {
+        assertThat(System.nanoTime() < deadline).as("PostgreSQL stopped").isTrue();
+        Thread.sleep(100);
+      }
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
+  }
+
+  private static void collect(Process process, List<String> lines) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        lines.add(line);
+      }
+    } catch (IOException e) {
+      lines.add("(output lost: " + e + ")");
+    }
+  }
+
+  private static void awaitLine(List<String> output, String text, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (output.stream().noneMatch(l -> l.contains(text))) {
+      assertThat(System.nanoTime() < deadline)
+          .as("'" + text + "' within " + timeout + "; got:\n" + String.join("\n", output))
+          .isTrue();
+      Thread.sleep(100);
+    }
+  }
+}
