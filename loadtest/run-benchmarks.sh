@@ -12,6 +12,8 @@
 # Options: --quick, --no-build (use the jars as they are), --strict (exit 1 when a scenario failed
 # to run or a Gatling assertion failed), --out=FILE, and --name=value for any rate, duration or
 # size (see loadtest/src/main/java/dev/stockroom/loadtest/BenchOptions.java), e.g. --reportRate=3000.
+# While tuning, --only=closed,lag runs just those scenarios (keys: closed, explain, compare, lag,
+# kafka, users, sellout, orders, rate); the report then leaves the others out.
 #
 # Needs a JDK 17+ and wrk (installed from the Debian package when missing and running as root).
 # Everything it starts listens on localhost only and stops by itself.
@@ -24,7 +26,7 @@ args=()
 for a in "$@"; do
   case "$a" in
     --no-build) build=no ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$a") ;;
   esac
 done

@@ -54,6 +54,8 @@ public final class BenchOptions {
     values.put("serviceXmx", "256m");
     // Debugging: keep the seeded system up this long before measuring (prints URLs and tokens).
     values.put("holdSeconds", "0");
+    // Tuning: run only some scenarios (comma-separated keys, see BenchmarkRunner), e.g. closed,lag.
+    values.put("only", "all");
   }
 
   public static BenchOptions parse(Path root, String... args) {
@@ -126,6 +128,12 @@ public final class BenchOptions {
   /** The overrides and defaults in force, for the report. */
   public Map<String, String> values() {
     return Map.copyOf(values);
+  }
+
+  /** Whether the scenario with this key runs ({@code --only}, default all). */
+  public boolean runs(String scenarioKey) {
+    String only = s("only");
+    return only.equals("all") || java.util.Arrays.asList(only.split(",")).contains(scenarioKey);
   }
 
   public SeedPlan seedPlan() {

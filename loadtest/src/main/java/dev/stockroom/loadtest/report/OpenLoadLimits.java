@@ -65,10 +65,25 @@ final class OpenLoadLimits extends Section {
                 : "; for comparison the closed-loop ceiling of the same endpoint with the"
                     + " lighter wrk was "
                     + f0(Runs.throughput(replica))
-                    + " req/s. An open model near the ceiling queues: once arrivals outpace"
+                    + " req/s"
+                    + ceiling()
+                    + ". An open model near the ceiling queues: once arrivals outpace"
                     + " service even briefly (a GC pause, a checkpoint, Gatling's own"
                     + " scheduling), latency grows until the backlog drains, which is what"
                     + " the p99 measures."));
+  }
+
+  /** The bare server's ceiling, when the target rate lies above it. */
+  private String ceiling() {
+    ClosedLoop bare = r.closed("baseline-generic");
+    OpenRun target = r.open.get("report-target");
+    if (bare == null || Runs.throughput(bare) >= target.rate()) {
+      return "";
+    }
+    return ", and even the bare baseline (no framework, generic plan) peaked at "
+        + f0(Runs.throughput(bare))
+        + " req/s: the target rate is above what this stack can serve on this machine with the"
+        + " load generator beside it, so no tuning of the service can meet it here";
   }
 
   private void overload(ClosedLoop replica) {
@@ -78,12 +93,10 @@ final class OpenLoadLimits extends Section {
             + " them) pile up inside the service, each holding its request, its place in the"
             + " database pool's wait queue (512) and soon a "
             + (replica == null ? "" : f0(replica.result().bytesPerResponse() / 1024.0) + " KB ")
-            + "response, and every refused"
-            + " pool wait is logged with a full stack trace. With a 256 MB heap the service"
-            + " then dies (see Memory) and is restarted by the harness. Bounding the work in"
-            + " flight (a cap on concurrent requests answering 503 with Retry-After, and"
-            + " logging pool-full refusals without stack traces) would turn that into fast"
-            + " errors instead of a crash.");
+            + "response. The service bounds that work (`HTTP_MAX_IN_FLIGHT` requests per HTTP"
+            + " verticle and the pool's wait queue, each answering 503 with Retry-After beyond"
+            + " it), yet with a 256 MB heap it died here (see Memory) and was restarted by the"
+            + " harness: the bound is still too generous for that heap at this response size.");
   }
 
   private void lag() {
@@ -115,8 +128,8 @@ final class OpenLoadLimits extends Section {
                 ? " The first thing to give out was orders' own database pool (8 connections,"
                     + " wait queue 512): "
                     + f0(o.poolBusyErrors())
-                    + " requests were refused by it and answered 500 — a 503 with Retry-After"
-                    + " would tell clients to back off."
+                    + " requests were refused by it at once and answered 503 with Retry-After,"
+                    + " telling clients to back off instead of queueing."
                 : "")
             + " Oversell is prevented by reserving under row locks with a guarded UPDATE"
             + " (inventory's `ReservationSql`); the accounting above checks the outcome.");

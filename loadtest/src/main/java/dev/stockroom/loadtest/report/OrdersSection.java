@@ -77,7 +77,7 @@ final class OrdersSection extends Section {
             + (o.poolBusyErrors() > 0
                 ? "; orders logged "
                     + f0(o.poolBusyErrors())
-                    + " refusals of its database pool (wait queue of 512 full), answered 500"
+                    + " refusals of its database pool (wait queue of 512 full), answered 503"
                 : ""));
     md.row("orders by outcome", o.byStatus());
     md.row("rejection reasons", o.rejections().isEmpty() ? "none" : o.rejections());
