@@ -8,7 +8,11 @@ import java.util.UUID;
  */
 public record ReplicaEntry(UUID id, JsonObject data, Freshness freshness) {
   public JsonObject toJson() {
-    JsonObject json = data == null ? new JsonObject() : data.copy();
+    // A shallow copy is enough (the copied fields are strings) and cheaper than copy() per row.
+    JsonObject json = new JsonObject();
+    if (data != null) {
+      data.forEach(field -> json.put(field.getKey(), field.getValue()));
+    }
     return json.put("id", id.toString()).put("freshness", freshness.toJson());
   }
 }
