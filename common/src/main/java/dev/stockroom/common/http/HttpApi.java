@@ -44,7 +44,9 @@ public final class HttpApi {
   public static Future<Router> router(
       Platform platform, Map<String, Handler<RoutingContext>> handlersByOperationId) {
     return OpenAPIContract.from(platform.vertx(), platform.contractPath())
-        .map(contract -> build(platform, contract, handlersByOperationId));
+        .map(
+            contract ->
+                build(platform, new ValidatorCachingContract(contract), handlersByOperationId));
   }
 
   private static Router build(
