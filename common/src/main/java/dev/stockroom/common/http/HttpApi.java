@@ -76,8 +76,13 @@ public final class HttpApi {
     if (!missing.isEmpty()) {
       throw new IllegalStateException("operations without a handler: " + missing);
     }
+    InlineValidation validation =
+        new InlineValidation(platform.vertx(), contract, authorizeThenExtract);
     for (OpenAPIRoute route : builder.getRoutes()) {
-      route.addHandler(handlers.get(route.getOperation().getOperationId()));
+      route
+          .setDoValidation(false)
+          .addHandler(validation.handler(route.getOperation()))
+          .addHandler(handlers.get(route.getOperation().getOperationId()));
     }
     List<String> unknown =
         handlers.keySet().stream().filter(id -> builder.getRoute(id) == null).toList();

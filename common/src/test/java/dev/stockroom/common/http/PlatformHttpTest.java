@@ -54,6 +54,36 @@ class PlatformHttpTest {
   }
 
   @Test
+  @DisplayName("requests are validated on the event loop: a busy worker pool does not stall them")
+  void validationNeedsNoWorker() throws Exception {
+    Reply created =
+        http.post("/things", admin, new JsonObject().put("name", "nut").put("count", 1));
+    var vertx = service.context().vertx();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(20);
+    try {
+      // Vert.x's default worker pool has 20 threads: occupy them all, as long blocking work would.
+      for (int i = 0; i < 20; i++) {
+        vertx.executeBlocking(
+            () -> {
+              busy.countDown();
+              return release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            },
+            false);
+      }
+      assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      Reply read = http.get(created.header("Location") + "?limit=5", admin);
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+          .isLessThan(java.time.Duration.ofSeconds(5));
+      assertProblem(http.get(created.header("Location") + "?limit=99", admin), 400);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   @DisplayName("the migrations ran on the real PostgreSQL")
   void migrationsApplied() throws Exception {
     try (Connection c = TestDb.connect(env.get("PG_URI"));
