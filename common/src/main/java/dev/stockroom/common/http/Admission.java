@@ -25,6 +25,7 @@ final class Admission implements PlatformHandler {
       return;
     }
     if (inFlight >= limit) {
+      ProblemHandler.OVERLOAD.refused(inFlight + " requests in flight on this event loop");
       ProblemHandler.send(ctx, Problem.overloaded());
       return;
     }

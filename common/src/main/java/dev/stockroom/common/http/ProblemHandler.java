@@ -1,6 +1,7 @@
 package dev.stockroom.common.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
@@ -22,13 +23,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+  static final OverloadLog OVERLOAD = new OverloadLog(10_000);
   private static final Pattern PARAMETER =
       Pattern.compile("(path|query|header|cookie) parameter ([A-Za-z0-9_.-]+)");
 
   @Override
   public void handle(RoutingContext ctx) {
     Problem problem = toProblem(ctx.failure(), ctx.statusCode());
-    if (problem.status() >= 500) {
+    if (problem.status() == 503) {
+      OVERLOAD.refused(
+          ctx.failure() == null ? "status 503" : String.valueOf(ctx.failure().getMessage()));
+    } else if (problem.status() >= 500) {
       log.error(
           "{} {} failed [requestId={}]",
           ctx.request().method(),
@@ -67,7 +72,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ValidatorException v) {
       return fromValidation(v);
     }
-    if (failure instanceof ConnectionPoolTooBusyException) {
+    if (failure instanceof ConnectionPoolTooBusyException || isPoolWaitTimeout(failure)) {
       // The database pool's bounded wait queue is full: back-pressure, not a bug.
       return Problem.overloaded();
     }
@@ -92,6 +97,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
               ? Problem.of(status, Problem.reason(status))
               : Problem.of(500, "Internal error; quote the requestId when reporting it");
     };
+  }
+
+  /** The database pool gave no connection within its connection timeout: overload as well. */
+  private static boolean isPoolWaitTimeout(Throwable failure) {
+    return failure instanceof VertxException
+        && "Timeout waiting for connection".equals(failure.getMessage());
   }
 
   private static Problem fromValidation(ValidatorException e) {

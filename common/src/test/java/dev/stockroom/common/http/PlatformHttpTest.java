@@ -249,6 +249,26 @@ class PlatformHttpTest {
             new io.vertx.core.http.ConnectionPoolTooBusyException("max wait queue size of 512"),
             500);
     assertThat(problem.status()).isEqualTo(503);
+    assertThat(
+            ProblemHandler.toProblem(
+                    new io.vertx.core.VertxException("Timeout waiting for connection", true), 500)
+                .status())
+        .as("no connection within the pool's connection timeout")
+        .isEqualTo(503);
+  }
+
+  @Test
+  @DisplayName("refusals under overload are summed up in one warning per interval, not logged each")
+  void overloadIsLoggedAsASummary() {
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    OverloadLog overload = new OverloadLog(200, clock::get);
+    for (int i = 0; i < 1000; i++) {
+      overload.refused("pool full");
+    }
+    assertThat(overload.pending()).as("nothing logged within the interval").isEqualTo(1000);
+    clock.addAndGet(250_000_000);
+    overload.refused("pool full");
+    assertThat(overload.pending()).as("one summary covered all 1001").isZero();
   }
 
   private JsonObject assertProblem(Reply reply, int status) {
