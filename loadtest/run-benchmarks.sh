@@ -70,5 +70,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 CP="loadtest/target/classes:$(cat loadtest/target/runtime-classpath.txt)"
-exec "$JAVA" -Xms256m -Xmx1g -XX:+UseParallelGC -Dbench.root="$ROOT" -cp "$CP" \
+# The harness also hosts the Kafka broker; a heap dump is left in loadtest/target if it runs out.
+exec "$JAVA" -Xms256m -Xmx2g -XX:+UseParallelGC -XX:+HeapDumpOnOutOfMemoryError \
+  -XX:HeapDumpPath=loadtest/target -Dbench.root="$ROOT" -cp "$CP" \
   dev.stockroom.loadtest.BenchmarkRunner "${args[@]}"

@@ -41,7 +41,10 @@ final class FaultsSection extends Section {
               + " req/s on the replica path while the owner of the copied data is gone."
               + " Rows stay within their freshness budget (watermarks stop advancing, but the"
               + " default budget is "
-              + "15 minutes), so no request needs the owner.",
+              + "15 minutes), so no request needs the owner. The rate is a quarter of the"
+              + " closed-loop ceiling: users is restarted on the same two cores, and a starting"
+              + " JVM takes about one of them for its first seconds (at half the ceiling that"
+              + " restart, not the missing owner, made the *after* window queue).",
           false);
     }
     if (kafka != null) {

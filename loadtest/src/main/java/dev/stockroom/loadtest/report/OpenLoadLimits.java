@@ -125,11 +125,11 @@ final class OpenLoadLimits extends Section {
             + " databases and a handful of HTTP round trips on the same 2 cores."
             + (contention == null ? "" : cpuDuring(contention))
             + (o.poolBusyErrors() > 0
-                ? " The first thing to give out was orders' own database pool (8 connections,"
-                    + " wait queue 512): "
+                ? " The first thing to give out was orders' capacity: "
                     + f0(o.poolBusyErrors())
-                    + " requests were refused by it at once and answered 503 with Retry-After,"
-                    + " telling clients to back off instead of queueing."
+                    + " requests were refused at once with 503 and Retry-After (its database"
+                    + " pool of 8 connections with its wait queue full, or too many requests in"
+                    + " flight), telling clients to back off instead of queueing."
                 : "")
             + " Oversell is prevented by reserving under row locks with a guarded UPDATE"
             + " (inventory's `ReservationSql`); the accounting above checks the outcome.");

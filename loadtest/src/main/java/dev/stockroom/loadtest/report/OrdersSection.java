@@ -75,9 +75,9 @@ final class OrdersSection extends Section {
             + ", p99 "
             + ms(g.p99())
             + (o.poolBusyErrors() > 0
-                ? "; orders logged "
+                ? "; orders answered "
                     + f0(o.poolBusyErrors())
-                    + " refusals of its database pool (wait queue of 512 full), answered 503"
+                    + " requests with 503 at once (at capacity: its database wait queue full or too many requests in flight)"
                 : ""));
     md.row("orders by outcome", o.byStatus());
     md.row("rejection reasons", o.rejections().isEmpty() ? "none" : o.rejections());

@@ -87,7 +87,9 @@ public record FaultScenarios(BenchContext ctx) {
     double p = ctx.opts().d("faultReadPhaseSeconds");
     ServiceProcess users = ctx.fleet().get("users");
     OpenModelLoad load = new OpenModelLoad(ctx);
-    double readRate = load.rateOf("faultReadRate", "replica");
+    // A quarter of capacity: the restarted users JVM takes about a core for its first seconds,
+    // and here it starts on the same two cores as inventory, PostgreSQL and Gatling.
+    double readRate = load.rateOf("faultReadRate", "replica", 4);
     load.run(
         "read-users-killed",
         String.format(Locale.ROOT, "LowStockRead, replica, %.0f/s, users killed", readRate),

@@ -77,6 +77,11 @@ record OpenModelLoad(BenchContext ctx) {
    * req/s, at least 50), so the open-model comparison runs where the system can keep up.
    */
   double rateOf(String option, String closedLabel) {
+    return rateOf(option, closedLabel, 2);
+  }
+
+  /** As {@link #rateOf(String, String)}, with "auto" at 1/{@code divisor} of the closed loop. */
+  double rateOf(String option, String closedLabel, int divisor) {
     String v = ctx.opts().s(option);
     if (!v.equals("auto")) {
       return Double.parseDouble(v);
@@ -86,6 +91,6 @@ record OpenModelLoad(BenchContext ctx) {
       throw new IllegalStateException(
           option + "=auto needs the closed-loop result of " + closedLabel);
     }
-    return Math.max(50, Math.floor(c.result().stats().throughput() / 2 / 50) * 50);
+    return Math.max(50, Math.floor(c.result().stats().throughput() / divisor / 50) * 50);
   }
 }

@@ -2,7 +2,7 @@ package dev.stockroom.loadtest.scenarios;
 
 import dev.stockroom.loadtest.BenchContext;
 import dev.stockroom.loadtest.Results;
-import dev.stockroom.loadtest.system.ServiceProcess;
+import dev.stockroom.loadtest.system.RefusalCounter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,8 +12,6 @@ import java.util.Map;
  * units of a few SKUs (sellout). Each run is then accounted in the databases: nothing oversold.
  */
 public record OrderScenarios(BenchContext ctx) {
-  private static final String POOL_BUSY = "io.vertx.core.http.ConnectionPoolTooBusyException";
-
   /** The SKUs a run orders: the file the simulation draws them from, and their common prefix. */
   private record Skus(String file, String prefix) {}
 
@@ -43,8 +41,7 @@ public record OrderScenarios(BenchContext ctx) {
 
   private Results.Orders run(
       String key, String label, Skus skus, int perSku, double rate, double seconds) {
-    ServiceProcess orders = ctx.fleet().get("orders");
-    int poolBusyAtStart = orders.count(POOL_BUSY);
+    long refusedAtStart = RefusalCounter.refused(ctx.urls().orders());
     Results.OpenRun run =
         new OpenModelLoad(ctx)
             .run(
@@ -56,7 +53,7 @@ public record OrderScenarios(BenchContext ctx) {
                 Map.of(
                     "bench.skuFile", skus.file(), "bench.p99Ms", "2000", "bench.maxErrorPct", "0"),
                 List.of());
-    long poolBusy = orders.count(POOL_BUSY) - poolBusyAtStart;
+    long poolBusy = RefusalCounter.refused(ctx.urls().orders()) - refusedAtStart;
     OrderAccounting accounting =
         new OrderAccounting(
             ctx,

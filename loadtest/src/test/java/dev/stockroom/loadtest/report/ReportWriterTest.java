@@ -128,7 +128,7 @@ class ReportWriterTest {
     assertThat(md)
         .contains("| confirmed per second | **95** while stock lasted (first 7.5 s); 76 over")
         .contains("| rejection reasons | {out_of_stock=100, no_credit=3} |\n")
-        .contains("; orders logged 12 refusals of its database pool (wait queue of 512 full)")
+        .contains("; orders answered 12 requests with 503 at once (at capacity")
         .contains(
             "| service | heap cap | seeding | mixed load, Kafka stopped | order contention |"
                 + " open model: report at the target rate | peak | at the end | crashed"
