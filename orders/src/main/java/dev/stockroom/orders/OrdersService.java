@@ -19,6 +19,7 @@ import dev.stockroom.common.service.ServiceSpec;
 import dev.stockroom.orders.placing.OrderHandlers;
 import dev.stockroom.orders.placing.OrderStore;
 import dev.stockroom.orders.saga.SagaEngine;
+import dev.stockroom.orders.saga.SagaOutcomes;
 import dev.stockroom.orders.saga.SagaSettings;
 import dev.stockroom.orders.saga.SagaWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -79,6 +80,7 @@ public final class OrdersService {
     String process = SPEC.name() + "-" + UUID.randomUUID();
     AtomicInteger instances = new AtomicInteger();
     Supplier<String> leaseOwner = () -> process + "-" + instances.incrementAndGet();
+    SagaOutcomes outcomes = new SagaOutcomes(ctx.vertx());
     return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
         .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens))
         .compose(
@@ -92,6 +94,7 @@ public final class OrdersService {
                                     saga,
                                     Replicas.reader(ctx, customers, replica, tokens),
                                     tokens,
+                                    outcomes,
                                     leaseOwner.get()),
                             saga.pollInterval())))
         .compose(
@@ -108,10 +111,11 @@ public final class OrdersService {
                                       saga,
                                       Replicas.reader(ctx, customers, replica, tokens),
                                       tokens,
+                                      outcomes,
                                       owner);
                               OrderHandlers handlers =
                                   new OrderHandlers(
-                                      ctx.vertx(), new OrderStore(ctx.pool()), engine, saga, owner);
+                                      new OrderStore(ctx.pool()), engine, outcomes, saga, owner);
                               return new OrdersApi(ctx, handlers).routes();
                             }),
                     new DeploymentOptions().setInstances(ctx.config().httpInstances())));

@@ -62,6 +62,37 @@ class OrderResilienceTest {
   }
 
   @Test
+  @DisplayName("a request waiting on a parked saga is answered as soon as the worker decides it")
+  void waitingRequestHearsTheWorker() throws Exception {
+    try (OrdersFixture system = new OrdersFixture(Map.of("ORDER_WAIT", "PT15S"))) {
+      String ida = system.customer("Ida Waiting", 5_000);
+      system.item("WAIT-1", 3, 100);
+      TestServices.stop(system.inventory);
+      var placing =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> system.place(ida, "k-wait", order(ida, "WAIT-1", 1)));
+      // The saga has met the outage and is parked for a retry; the request is still waiting.
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          system.ordersEnv.get("PG_URI"),
+                          "SELECT count(*) FROM orders WHERE attempts > 0"))
+                  .isPositive());
+      assertThat(placing).isNotDone();
+      system.inventory = system.startInventory();
+      long back = System.nanoTime();
+
+      Reply placed = placing.get(14, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
+      assertThat(placed.json().getString("status")).isEqualTo("CONFIRMED");
+      // Well inside ORDER_WAIT: woken by the worker's decision, not by the wait running out.
+      assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(8));
+    }
+  }
+
+  @Test
   @DisplayName("inventory down, then back before the deadline: the saga retries and confirms")
   void inventoryComesBack() {
     try (OrdersFixture system = new OrdersFixture(Map.of())) {

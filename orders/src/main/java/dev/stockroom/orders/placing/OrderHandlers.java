@@ -5,29 +5,36 @@ import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.orders.saga.SagaEngine;
+import dev.stockroom.orders.saga.SagaOutcomes;
 import dev.stockroom.orders.saga.SagaSettings;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Placing orders (idempotently) and reading them; customers see only their own. */
 public final class OrderHandlers {
-  private final Vertx vertx;
+  private static final Logger log = LoggerFactory.getLogger(OrderHandlers.class);
+
   private final OrderStore store;
   private final SagaEngine engine;
+  private final SagaOutcomes outcomes;
   private final SagaSettings settings;
   private final String instance;
 
   public OrderHandlers(
-      Vertx vertx, OrderStore store, SagaEngine engine, SagaSettings settings, String instance) {
-    this.vertx = vertx;
+      OrderStore store,
+      SagaEngine engine,
+      SagaOutcomes outcomes,
+      SagaSettings settings,
+      String instance) {
     this.store = store;
     this.engine = engine;
+    this.outcomes = outcomes;
     this.settings = settings;
     this.instance = instance;
   }
@@ -39,7 +46,7 @@ public final class OrderHandlers {
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
         .place(request, Caller.subject(ctx), key, settings.deadline(), instance, settings.lease())
-        .compose(id -> drive(id).transform(ignored -> awaitFinished(id, waitUntil)))
+        .compose(id -> driveAndAwait(id, waitUntil))
         .onSuccess(
             order -> {
               ctx.response().putHeader("Location", "/orders/" + order.id());
@@ -48,24 +55,35 @@ public final class OrderHandlers {
         .onFailure(ctx::fail);
   }
 
-  /** Drives the saga, but never makes the caller wait longer than the configured wait. */
-  private Future<Void> drive(UUID id) {
-    return engine.drive(id).timeout(settings.answerWait().toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Drives the saga here, then, if it is still undecided (parked for a retry, or leased elsewhere),
+   * waits until {@code waitUntil} for the outcome, decided by this process's worker or not at all.
+   */
+  private Future<StoredOrder> driveAndAwait(UUID id, long waitUntil) {
+    Future<Void> decided = outcomes.await(id, millisUntil(waitUntil));
+    return engine
+        .drive(id)
+        .timeout(millisUntil(waitUntil), TimeUnit.MILLISECONDS)
+        .transform(
+            driven -> {
+              if (driven.failed()) {
+                log.debug("order {}: saga not decided in this request: {}", id, driven.cause());
+              }
+              return find(id);
+            })
+        .compose(
+            order ->
+                order.finished() || millisUntil(waitUntil) <= 0
+                    ? Future.succeededFuture(order)
+                    : decided.compose(v -> find(id)));
   }
 
-  private Future<StoredOrder> awaitFinished(UUID id, long waitUntil) {
-    return store
-        .find(id)
-        .map(o -> o.orElseThrow(() -> Problem.notFound("Order " + id)))
-        .compose(
-            order -> {
-              if (order.finished() || System.nanoTime() >= waitUntil) {
-                return Future.succeededFuture(order);
-              }
-              Promise<StoredOrder> later = Promise.promise();
-              vertx.setTimer(50, t -> awaitFinished(id, waitUntil).onComplete(later));
-              return later.future();
-            });
+  private Future<StoredOrder> find(UUID id) {
+    return store.find(id).map(o -> o.orElseThrow(() -> Problem.notFound("Order " + id)));
+  }
+
+  private static long millisUntil(long nanoTime) {
+    return Math.max(0, TimeUnit.NANOSECONDS.toMillis(nanoTime - System.nanoTime()));
   }
 
   public void get(RoutingContext ctx) {

@@ -26,18 +26,21 @@ final class Saga {
   private final Replica customers;
   private final Duration customerBudget;
   private final SagaMetrics metrics;
+  private final SagaOutcomes outcomes;
 
   Saga(
       SagaStore store,
       Participants participants,
       Replica customers,
       Duration customerBudget,
-      SagaMetrics metrics) {
+      SagaMetrics metrics,
+      SagaOutcomes outcomes) {
     this.store = store;
     this.participants = participants;
     this.customers = customers;
     this.customerBudget = customerBudget;
     this.metrics = metrics;
+    this.outcomes = outcomes;
   }
 
   Future<Optional<SagaOrder>> step(SagaOrder order) {
@@ -134,7 +137,13 @@ final class Saga {
     JsonObject rejection = rejection(reason, detail);
     return store
         .compensate(order, rejection, OrderEvents.finished(order, "REJECTED", rejection))
-        .onSuccess(next -> next.ifPresent(o -> metrics.finished(o, "REJECTED", reason.code())));
+        .onSuccess(
+            next ->
+                next.ifPresent(
+                    o -> {
+                      metrics.finished(o, "REJECTED", reason.code());
+                      outcomes.decided(o.id());
+                    }));
   }
 
   /** Gives back the reservation and the hold (both releases are idempotent), then stops. */
@@ -166,6 +175,7 @@ final class Saga {
               if (done) {
                 metrics.finished(
                     order, status, rejection == null ? null : rejection.getString("reason"));
+                outcomes.decided(order.id());
               }
               return Optional.<SagaOrder>empty();
             });

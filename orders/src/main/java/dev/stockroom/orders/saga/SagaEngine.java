@@ -23,6 +23,7 @@ public final class SagaEngine {
       SagaSettings settings,
       Replica customers,
       ServiceTokens tokens,
+      SagaOutcomes outcomes,
       String owner) {
     this.store = new SagaStore(ctx.pool(), owner, settings.lease());
     WebClient client =
@@ -44,7 +45,8 @@ public final class SagaEngine {
             participants,
             customers,
             settings.customerBudget(),
-            new SagaMetrics(ctx.metrics().registry()));
+            new SagaMetrics(ctx.metrics().registry()),
+            outcomes);
   }
 
   /** Runs the saga of this order now if it is due and not leased elsewhere. */
