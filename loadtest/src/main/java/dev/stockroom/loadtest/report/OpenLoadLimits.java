@@ -70,7 +70,23 @@ final class OpenLoadLimits extends Section {
                     + ". An open model near the ceiling queues: once arrivals outpace"
                     + " service even briefly (a GC pause, a checkpoint, Gatling's own"
                     + " scheduling), latency grows until the backlog drains, which is what"
-                    + " the p99 measures."));
+                    + " the p99 measures.")
+            + shedding(target, g));
+  }
+
+  /** Beyond capacity without a crash: the excess was refused, the rest served. */
+  private String shedding(OpenRun target, LatencyStats g) {
+    if (Runs.crashedIn(r, Scenarios.REPORT_AT_TARGET) || g.errors() == 0) {
+      return "";
+    }
+    return " inventory stayed up: what it could not serve it refused at once with 503 and"
+        + " Retry-After (the "
+        + f0(g.errors())
+        + " failed requests; p50 of all requests "
+        + Fmt.ms(g.p50())
+        + "), and it served "
+        + f0((g.requests() - g.errors()) / Math.max(1, target.run().seconds()))
+        + " req/s meanwhile.";
   }
 
   /** The bare server's ceiling, when the target rate lies above it. */
@@ -123,7 +139,7 @@ final class OpenLoadLimits extends Section {
             + " hold credit at users, confirm and capture, each step a transaction and most an"
             + " HTTP call — so one order costs several database transactions in three"
             + " databases and a handful of HTTP round trips on the same 2 cores."
-            + (contention == null ? "" : cpuDuring(contention))
+            + (contention == null ? "" : cpuDuring(contention) + cpuPerOrder(o, contention))
             + (o.poolBusyErrors() > 0
                 ? " The first thing to give out was orders' capacity: "
                     + f0(o.poolBusyErrors())
@@ -133,6 +149,22 @@ final class OpenLoadLimits extends Section {
                 : "")
             + " Oversell is prevented by reserving under row locks with a guarded UPDATE"
             + " (inventory's `ReservationSql`); the accounting above checks the outcome.");
+  }
+
+  /** The whole machine's CPU per confirmed order: what 500 orders/s would need with this design. */
+  private static String cpuPerOrder(Results.Orders o, OpenRun c) {
+    Double machine = c.cpu().get(CpuWindow.MACHINE);
+    double perSecond = o.confirmedPerSecondInStock();
+    if (machine == null || perSecond <= 0) {
+      return "";
+    }
+    double ms = machine * 1000 / perSecond;
+    return " That is "
+        + Fmt.f1(ms)
+        + " ms of CPU per confirmed order across all the processes (the load generator included);"
+        + " 500 orders/s would need about "
+        + Fmt.f1(ms * 500 / 1000)
+        + " such cores.";
   }
 
   private static String cpuDuring(OpenRun c) {

@@ -129,6 +129,7 @@ class ReportWriterTest {
         .contains("| confirmed per second | **95** while stock lasted (first 7.5 s); 76 over")
         .contains("| rejection reasons | {out_of_stock=100, no_credit=3} |\n")
         .contains("; orders answered 12 requests with 503 at once (at capacity")
+        .containsPattern("That is [0-9.]+ ms of CPU per confirmed order across all the processes")
         .contains(
             "| service | heap cap | seeding | mixed load, Kafka stopped | order contention |"
                 + " open model: report at the target rate | peak | at the end | crashed"
