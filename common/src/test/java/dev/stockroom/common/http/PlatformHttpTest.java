@@ -169,6 +169,9 @@ class PlatformHttpTest {
     Reply none = http.post("/things", null, new JsonObject().put("name", "a").put("count", 1));
     assertProblem(none, 401);
     assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
+    Reply empty = http.get("/things/1", "");
+    assertThat(assertProblem(empty, 401).getString("detail")).contains("carries no token");
+    assertThat(empty.header("WWW-Authenticate")).startsWith("Bearer");
 
     JsonObject claims = TestTokens.claims("admin-1", "admin");
     assertProblem(
