@@ -73,6 +73,8 @@ public final class ServiceFleet {
     return fleet;
   }
 
+  private static final String SERVICE_ENV_PREFIX = "BENCH_SERVICE_";
+
   private static Map<String, String> serviceEnv(
       int port, String pgUri, Infra infra, Map<String, Integer> ports) {
     Map<String, String> env = new HashMap<>();
@@ -85,6 +87,15 @@ public final class ServiceFleet {
     env.put("INVENTORY_URL", "http://localhost:" + ports.get("inventory"));
     env.put("SHUTDOWN_GRACE", "PT0S");
     env.put("LOG_LEVEL", System.getenv().getOrDefault("LOG_LEVEL", "WARN"));
+    // Tuning without a rebuild: BENCH_SERVICE_PG_POOL_SIZE=16 reaches every service as
+    // PG_POOL_SIZE.
+    System.getenv()
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith(SERVICE_ENV_PREFIX)) {
+                env.put(name.substring(SERVICE_ENV_PREFIX.length()), value);
+              }
+            });
     return env;
   }
 
