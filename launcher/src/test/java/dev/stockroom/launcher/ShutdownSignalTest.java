@@ -2,6 +2,7 @@ package dev.stockroom.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stockroom.common.testing.Eventually;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -53,11 +54,12 @@ class ShutdownSignalTest {
       assertThat(output).anyMatch(l -> l.contains("stopping PostgreSQL … done"));
       assertThat(output).contains("Stopped.");
       // pg_ctl has waited for the shutdown; the process entry may linger until it is reaped.
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)) {
-        assertThat(System.nanoTime() < deadline).as("PostgreSQL stopped").isTrue();
-        Thread.sleep(100);
-      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
+                  .as("PostgreSQL stopped")
+                  .isFalse());
     } finally {
       launcher.destroyForcibly();
     }
@@ -80,14 +82,8 @@ class ShutdownSignalTest {
     }
   }
 
-  private static void awaitLine(List<String> output, String text, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (output.stream().noneMatch(l -> l.contains(text))) {
-      assertThat(System.nanoTime() < deadline)
-          .as("'" + text + "' within " + timeout + "; got:\n" + String.join("\n", output))
-          .isTrue();
-      Thread.sleep(100);
-    }
+  private static void awaitLine(List<String> output, String text, Duration timeout) {
+    Eventually.assertWithin(
+        timeout, () -> assertThat(output).as("output so far").anyMatch(l -> l.contains(text)));
   }
 }
