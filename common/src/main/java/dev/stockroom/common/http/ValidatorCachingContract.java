@@ -15,6 +15,7 @@ import io.vertx.openapi.contract.Path;
 import io.vertx.openapi.contract.SecurityRequirement;
 import io.vertx.openapi.contract.SecurityScheme;
 import io.vertx.openapi.contract.Server;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ import java.util.Map;
  * The contract as parsed, except that a parameter's schema validator is built once instead of on
  * every request: vertx-openapi 5.0 asks the schema repository for a new validator per parameter per
  * request, and building one walks the whole schema (6% of the low-stock report's CPU in a profile).
- * Validators are immutable once built, so one serves every event loop.
+ * Every parameter and request-body schema of the contract gets its validator once, up front;
+ * validators are immutable once built, so one map, read without locks, serves every event loop.
  */
 final class ValidatorCachingContract implements OpenAPIContract {
   private final OpenAPIContract contract;
@@ -32,7 +34,19 @@ final class ValidatorCachingContract implements OpenAPIContract {
 
   ValidatorCachingContract(OpenAPIContract contract) {
     this.contract = contract;
-    this.repository = new CachingRepository(contract.getSchemaRepository());
+    this.repository = new CachingRepository(contract.getSchemaRepository(), schemasOf(contract));
+  }
+
+  /** The schemas requests are validated against: each operation's parameters and bodies. */
+  private static List<JsonSchema> schemasOf(OpenAPIContract contract) {
+    List<JsonSchema> schemas = new ArrayList<>();
+    for (Operation operation : contract.operations()) {
+      operation.getParameters().forEach(p -> schemas.add(p.getSchema()));
+      if (operation.getRequestBody() != null) {
+        operation.getRequestBody().getContent().values().forEach(m -> schemas.add(m.getSchema()));
+      }
+    }
+    return schemas;
   }
 
   @Override
@@ -90,30 +104,24 @@ final class ValidatorCachingContract implements OpenAPIContract {
     return contract.securityScheme(name);
   }
 
-  /** Caches {@link #validator(JsonSchema)} by schema identity; everything else passes through. */
+  /**
+   * Answers {@link #validator(JsonSchema)} from the prebuilt validators; the rest passes through.
+   */
   private static final class CachingRepository implements SchemaRepository {
-    /** The contract's schemas are a fixed set; past this, something hands out fresh ones. */
-    private static final int MAX_CACHED = 4096;
-
     private final SchemaRepository repository;
-    private final Map<JsonSchema, Validator> validators =
-        Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<JsonSchema, Validator> validators;
 
-    CachingRepository(SchemaRepository repository) {
+    CachingRepository(SchemaRepository repository, List<JsonSchema> schemas) {
       this.repository = repository;
+      Map<JsonSchema, Validator> built = new IdentityHashMap<>();
+      schemas.forEach(schema -> built.put(schema, repository.validator(schema)));
+      this.validators = Collections.unmodifiableMap(built);
     }
 
     @Override
     public Validator validator(JsonSchema schema) {
-      Validator cached = validators.get(schema);
-      if (cached != null) {
-        return cached;
-      }
-      Validator built = repository.validator(schema);
-      if (validators.size() < MAX_CACHED) {
-        validators.put(schema, built);
-      }
-      return built;
+      Validator prebuilt = validators.get(schema);
+      return prebuilt != null ? prebuilt : repository.validator(schema);
     }
 
     @Override
