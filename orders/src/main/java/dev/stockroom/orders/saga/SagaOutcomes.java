@@ -59,11 +59,6 @@ public final class SagaOutcomes {
     }
   }
 
-  /** How many orders have requests waiting for them (for tests and a gauge). */
-  public int waitingOrders() {
-    return waiting.size();
-  }
-
   private void settle(UUID orderId, Promise<Void> decided) {
     waiting.computeIfPresent(
         orderId,
