@@ -1,5 +1,6 @@
 package dev.stockroom.loadtest;
 
+import dev.stockroom.loadtest.system.StatementStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,24 @@ public final class Results {
     }
   }
 
+  /**
+   * PostgreSQL's statements (all three databases) while an order run's load was on, and the orders
+   * placed and confirmed in that time.
+   */
+  public record DatabaseWork(
+      long ordersPlaced,
+      long ordersConfirmed,
+      double seconds,
+      List<StatementStats.Statement> statements) {
+    public double execMillis() {
+      return statements.stream().mapToDouble(StatementStats.Statement::execMillis).sum();
+    }
+
+    public long calls() {
+      return statements.stream().mapToLong(StatementStats.Statement::calls).sum();
+    }
+  }
+
   /** One service JVM's memory. */
   public record Memory(
       String service,
@@ -68,6 +87,7 @@ public final class Results {
   public Map<String, Double> lagCpu;
   public Orders orders;
   public Orders sellout;
+  public DatabaseWork orderStatements;
   public final List<Memory> memory = new ArrayList<>();
   public final Map<String, String> failures = new LinkedHashMap<>();
   public final List<String> notes = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +48,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @param fresh wipe {@code dataDir} first (ignored for a temporary directory)
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port, boolean fresh) {
+    return start(dataDir, port, fresh, Map.of());
+  }
+
+  /**
+   * Starts a server with extra {@code postgresql.conf} settings on top of zonky's (which include
+   * {@code synchronous_commit=off} and {@code max_connections=300}), e.g. {@code
+   * shared_preload_libraries}.
+   */
+  public static EmbeddedPostgresServer start(
+      Path dataDir, int port, boolean fresh, Map<String, String> settings) {
     try {
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30));
+      settings.forEach(builder::setServerConfig);
       if (port != 0) {
         builder.setPort(port);
       }

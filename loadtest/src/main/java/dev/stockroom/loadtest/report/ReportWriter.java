@@ -54,6 +54,7 @@ public final class ReportWriter {
             new OpenModelSection(report),
             new LagSection(report),
             new OrdersSection(report),
+            new OrderStatementsSection(report),
             new FaultsSection(report),
             new MemorySection(report),
             new PlotSection(report, plot),

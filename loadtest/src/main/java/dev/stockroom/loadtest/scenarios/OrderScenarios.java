@@ -6,6 +6,7 @@ import dev.stockroom.loadtest.system.RefusalCounter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Orders racing for the same stock: a few hot SKUs with plenty of it (contention), and the last
@@ -24,7 +25,15 @@ public record OrderScenarios(BenchContext ctx) {
     int hot = ctx.opts().i("hot");
     String label = String.format(Locale.ROOT, "OrderContention, %d hot SKUs, %.0f/s", hot, rate);
     int stock = ctx.results().seed.plan().hotStock();
-    ctx.results().orders = run("contention", label, HOT, stock, rate, ctx.opts().d("orderSeconds"));
+    ctx.results().orders =
+        run(
+            "contention",
+            label,
+            HOT,
+            stock,
+            rate,
+            ctx.opts().d("orderSeconds"),
+            work -> ctx.results().orderStatements = work);
   }
 
   /** The last units of a few SKUs: they sell out, exactly, and then orders are turned away. */
@@ -36,12 +45,19 @@ public record OrderScenarios(BenchContext ctx) {
         String.format(
             Locale.ROOT, "OrderContention, last %d units of %d SKUs, %.0f/s", stock, skus, rate);
     ctx.results().sellout =
-        run("sellout", label, LAST_UNITS, stock, rate, ctx.opts().d("selloutSeconds"));
+        run("sellout", label, LAST_UNITS, stock, rate, ctx.opts().d("selloutSeconds"), work -> {});
   }
 
   private Results.Orders run(
-      String key, String label, Skus skus, int perSku, double rate, double seconds) {
+      String key,
+      String label,
+      Skus skus,
+      int perSku,
+      double rate,
+      double seconds,
+      Consumer<Results.DatabaseWork> databaseWork) {
     long refusedAtStart = RefusalCounter.refused(ctx.urls().orders());
+    OrderDatabaseWork work = OrderDatabaseWork.begin(ctx);
     Results.OpenRun run =
         new OpenModelLoad(ctx)
             .run(
@@ -53,6 +69,7 @@ public record OrderScenarios(BenchContext ctx) {
                 Map.of(
                     "bench.skuFile", skus.file(), "bench.p99Ms", "2000", "bench.maxErrorPct", "0"),
                 List.of());
+    databaseWork.accept(work.end());
     long poolBusy = RefusalCounter.refused(ctx.urls().orders()) - refusedAtStart;
     OrderAccounting accounting =
         new OrderAccounting(

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,9 +27,14 @@ public final class Infra implements AutoCloseable {
   }
 
   public static Infra start() {
-    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0, true);
+    // pg_stat_statements (loaded in most managed PostgreSQL too) says which statements the time
+    // goes to; its cost is the same for every scenario, so the side-by-side ratios hold.
+    EmbeddedPostgresServer pg =
+        EmbeddedPostgresServer.start(
+            null, 0, true, Map.of("shared_preload_libraries", "pg_stat_statements"));
     try {
       DATABASES.forEach(pg::createDatabaseIfMissing);
+      new StatementStats(pg.uri("postgres")).install();
       return new Infra(pg, EmbeddedKafkaBroker.start(null, 0));
     } catch (RuntimeException e) {
       pg.close();
@@ -38,6 +44,11 @@ public final class Infra implements AutoCloseable {
 
   public String pgUri(String database) {
     return postgres.uri(database);
+  }
+
+  /** Per-statement counters of every service database. */
+  public StatementStats statements() {
+    return new StatementStats(postgres.uri("postgres"));
   }
 
   public EmbeddedKafkaBroker kafka() {

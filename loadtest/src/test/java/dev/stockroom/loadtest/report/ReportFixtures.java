@@ -17,6 +17,7 @@ import dev.stockroom.loadtest.Machine;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.SeedPlan;
 import dev.stockroom.loadtest.Seeder;
+import dev.stockroom.loadtest.system.StatementStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,20 @@ final class ReportFixtures {
     r.lagCpu = Map.of("whole machine", 1.62);
     r.orders = orders(false, false, 12, 640.5);
     r.sellout = orders(true, false, 0, 95.25);
+    r.orderStatements =
+        new Results.DatabaseWork(
+            1000,
+            950,
+            40,
+            List.of(
+                new StatementStats.Statement(
+                    "orders",
+                    "UPDATE orders SET step = $4\n  WHERE id = $1 AND a || b",
+                    4000,
+                    1200,
+                    4000),
+                new StatementStats.Statement("inventory", "COMMIT", 2000, 600, 0),
+                new StatementStats.Statement("users", "SELECT 1", 500, 200, 500)));
     r.memory.add(
         memory(
             "users", List.of(), false, Map.of("seeding", 300_000L, "order contention", 350_000L)));

@@ -54,6 +54,20 @@ class ReportWriterTest {
   }
 
   @Test
+  void statementsPerOrderFromPgStatStatements() {
+    String md = render(ReportFixtures.full(opts(), dir), null);
+
+    assertThat(md)
+        .contains("### Where PostgreSQL's time goes per order")
+        .contains("Each order cost **6.5 statements** and **2000 µs** of statement execution")
+        .contains("execution alone accounts for 0.05.")
+        .contains(
+            "| orders | `UPDATE orders SET step = $4 WHERE id = $1 AND a \\|\\| b` | 4.00 | 1200 µs"
+                + " | 60% |\n")
+        .contains("| | **all** | **6.5** | **2000 µs** | |\n");
+  }
+
+  @Test
   void summaryTargetsWithTheirVerdicts() {
     String md = render(ReportFixtures.full(opts(), dir), null);
 

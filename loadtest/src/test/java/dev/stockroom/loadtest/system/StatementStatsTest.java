@@ -1,0 +1,43 @@
+package dev.stockroom.loadtest.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.loadtest.Db;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatementStatsTest {
+  @Test
+  void countsTheServicesStatementsSinceTheLastReset() {
+    try (EmbeddedPostgresServer pg =
+        EmbeddedPostgresServer.start(
+            null, 0, true, Map.of("shared_preload_libraries", "pg_stat_statements"))) {
+      pg.createDatabaseIfMissing("users");
+      StatementStats stats = new StatementStats(pg.uri("postgres"));
+      stats.install();
+      Db users = new Db(pg.uri("users"));
+      users.lines(List.of("CREATE TABLE people (id int)"));
+      stats.reset();
+
+      for (int i = 0; i < 3; i++) {
+        users.query("SELECT count(*) FROM people WHERE id > ?", i);
+      }
+      new Db(pg.uri("postgres")).query("SELECT 42");
+
+      List<StatementStats.Statement> read = stats.read();
+      assertThat(read)
+          .filteredOn(s -> s.query().contains("FROM people"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.database()).isEqualTo("users");
+                assertThat(s.query()).isEqualTo("SELECT count(*) FROM people WHERE id > $1");
+                assertThat(s.calls()).isEqualTo(3);
+                assertThat(s.rows()).isEqualTo(3);
+              });
+      assertThat(read).noneMatch(s -> s.query().contains("42")).allMatch(s -> s.calls() > 0);
+    }
+  }
+}
