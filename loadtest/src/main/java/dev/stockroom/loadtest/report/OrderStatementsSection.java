@@ -45,13 +45,15 @@ final class OrderStatementsSection extends Section {
             + f1(w.calls() / placed)
             + " statements** and **"
             + us(execMs / placed)
-            + "** of statement execution. Execution is only part of PostgreSQL's CPU: parsing,"
-            + " binding, the wire protocol, commits and background writers come on top, which is"
-            + " why its processes used "
+            + "** of statement execution. Execution time is wall time inside PostgreSQL: it"
+            + " includes waiting for row locks (every order for a hot SKU queues on that item's"
+            + " row) and leaves out parsing, the wire protocol and background writers. So it is not CPU:"
+            + " PostgreSQL's processes used "
             + postgresCores()
-            + " cores during the measured part while execution alone accounts for "
+            + " cores during the measured part, while statements were executing (or waiting"
+            + " inside PostgreSQL) "
             + String.format(Locale.ROOT, "%.2f", execMs / 1000 / w.seconds())
-            + ".");
+            + " at a time on average.");
     md.line();
     md.head("llrrr", "database", "statement", "calls per order", "time per order", "share");
     List<Statement> top = w.statements().stream().limit(SHOWN).toList();

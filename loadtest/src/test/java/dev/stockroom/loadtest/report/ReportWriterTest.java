@@ -60,7 +60,7 @@ class ReportWriterTest {
     assertThat(md)
         .contains("### Where PostgreSQL's time goes per order")
         .contains("Each order cost **6.5 statements** and **2000 µs** of statement execution")
-        .contains("execution alone accounts for 0.05.")
+        .contains("inside PostgreSQL) 0.05 at a time on average.")
         .contains(
             "| orders | `UPDATE orders SET step = $4 WHERE id = $1 AND a \\|\\| b` | 4.00 | 1200 µs"
                 + " | 60% |\n")
