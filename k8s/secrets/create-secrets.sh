@@ -17,6 +17,8 @@
 #   USERS_PG_URI='postgresql://users:...@db.example.com:5432/users?sslmode=require' \
 #   INVENTORY_PG_URI=... ORDERS_PG_URI=... k8s/secrets/create-secrets.sh stockroom
 # To use an existing key pair: JWT_PRIVATE_KEY_FILE=key.pem JWT_PUBLIC_KEY_FILE=pub.pem.
+# For managed Kafka over SASL (k8s/overlays/managed), KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
+# also create stockroom-kafka (username, password), which every service reads.
 # Needs kubectl and openssl. The example shape of each Secret: secrets.example.yaml beside this.
 set -euo pipefail
 
@@ -72,7 +74,22 @@ jwt_secret() {
   kubectl -n "$NS" label secret stockroom-jwt app.kubernetes.io/part-of=stockroom
 }
 
+kafka_secret() {
+  if [[ -z "${KAFKA_SASL_USERNAME:-}" ]]; then
+    return
+  fi
+  if exists stockroom-kafka; then
+    echo "secret/stockroom-kafka exists, left as it is"
+    return
+  fi
+  kubectl -n "$NS" create secret generic stockroom-kafka --type=kubernetes.io/basic-auth \
+    --from-literal=username="$KAFKA_SASL_USERNAME" \
+    --from-literal=password="${KAFKA_SASL_PASSWORD:?KAFKA_SASL_PASSWORD goes with KAFKA_SASL_USERNAME}"
+  kubectl -n "$NS" label secret stockroom-kafka app.kubernetes.io/part-of=stockroom
+}
+
 jwt_secret
+kafka_secret
 db_secret stockroom-users-db users "${USERS_PG_URI:-}"
 db_secret stockroom-inventory-db inventory "${INVENTORY_PG_URI:-}"
 db_secret stockroom-orders-db orders "${ORDERS_PG_URI:-}"

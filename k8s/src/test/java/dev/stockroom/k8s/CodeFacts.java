@@ -58,7 +58,7 @@ final class CodeFacts {
       Pattern.compile("new\\s+ServiceSpec\\(\\s*\"(\\w+)\"\\s*,\\s*(\\d+)\\s*,");
   private static final Pattern ENV_CALL =
       Pattern.compile(
-          "\\benv(?:\\(\\))?\\s*\\.\\s*(string|duration|port|intInRange|uri|optional|required|hostPorts|oneOf)\\(");
+          "\\benv(?:\\(\\))?\\s*\\.\\s*(string|duration|port|intInRange|uri|optional|required|hostPorts|oneOf|pem)\\(");
   private static final Pattern HELPER_CALL =
       Pattern.compile("\\(\\s*env\\s*,\\s*\"([A-Z][A-Z0-9_]*)\"\\s*,");
   private static final Pattern LOGBACK_VAR = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-([^}]*)}");

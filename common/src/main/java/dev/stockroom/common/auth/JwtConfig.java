@@ -2,10 +2,7 @@ package dev.stockroom.common.auth;
 
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -25,9 +22,8 @@ public record JwtConfig(
   public static final String AUDIENCE = "stockroom";
 
   public static JwtConfig from(Env env, boolean devMode) {
-    Optional<String> publicKey = env.optional("JWT_PUBLIC_KEY").map(v -> pem("JWT_PUBLIC_KEY", v));
-    Optional<String> privateKey =
-        env.optional("JWT_PRIVATE_KEY").map(v -> pem("JWT_PRIVATE_KEY", v));
+    Optional<String> publicKey = env.pem("JWT_PUBLIC_KEY");
+    Optional<String> privateKey = env.pem("JWT_PRIVATE_KEY");
     if (publicKey.isPresent()) {
       return new JwtConfig("RS256", null, publicKey.get(), privateKey);
     }
@@ -57,21 +53,5 @@ public record JwtConfig(
 
   public boolean canMint() {
     return secret != null || privateKeyPem.isPresent();
-  }
-
-  /** Accepts the PEM text itself or a path to a PEM file (as Kubernetes mounts secrets). */
-  private static String pem(String name, String value) {
-    if (value.startsWith("-----BEGIN")) {
-      return value;
-    }
-    try {
-      String text = Files.readString(Path.of(value));
-      if (!text.startsWith("-----BEGIN")) {
-        throw new ConfigException(name + ": expected PEM text or a PEM file, got file " + value);
-      }
-      return text;
-    } catch (IOException e) {
-      throw new ConfigException(name + ": expected PEM text or a readable PEM file, got " + value);
-    }
   }
 }

@@ -1,7 +1,11 @@
 package dev.stockroom.common.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -138,6 +142,29 @@ public final class Env {
                   .map(c -> c.name().toLowerCase(Locale.ROOT))
                   .toList());
       throw invalid(name, "one of " + allowed, raw.get());
+    }
+  }
+
+  /**
+   * PEM text, or a path to a PEM file (as Kubernetes mounts secrets); empty when unset. Read once
+   * at start-up, before any event loop runs.
+   */
+  public Optional<String> pem(String name) {
+    return optional(name).map(value -> pemText(name, value));
+  }
+
+  private static String pemText(String name, String value) {
+    if (value.startsWith("-----BEGIN")) {
+      return value;
+    }
+    try {
+      String text = Files.readString(Path.of(value));
+      if (!text.startsWith("-----BEGIN")) {
+        throw new ConfigException(name + ": expected PEM text or a PEM file, got file " + value);
+      }
+      return text;
+    } catch (IOException | InvalidPathException e) {
+      throw new ConfigException(name + ": expected PEM text or a readable PEM file, got " + value);
     }
   }
 

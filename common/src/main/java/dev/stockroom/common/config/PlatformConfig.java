@@ -2,8 +2,10 @@ package dev.stockroom.common.config;
 
 import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.db.PlanCacheMode;
+import dev.stockroom.common.kafka.KafkaConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The settings every service shares, read from environment variables. Service-specific settings are
@@ -24,7 +26,8 @@ public record PlatformConfig(
     int pgWaitQueueSize,
     PlanCacheMode pgPlanCacheMode,
     Duration pgMaxLifetime,
-    String kafkaBootstrapServers,
+    Optional<String> pgSslCa,
+    KafkaConnection kafka,
     JwtConfig jwt,
     Duration shutdownGrace,
     Duration drainTimeout,
@@ -44,6 +47,7 @@ public record PlatformConfig(
       throw new ConfigException("LOG_FORMAT: expected text or json, got '" + logFormat + "'");
     }
     String defaultPg = dev ? "postgresql://postgres:postgres@localhost:5432/" + serviceName : null;
+    URI pgUri = env.uri("PG_URI", defaultPg, "postgresql", "postgres");
     return new PlatformConfig(
         serviceName,
         dev,
@@ -52,15 +56,28 @@ public record PlatformConfig(
             "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
         env.intInRange("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
         env.intInRange("HTTP_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
-        env.uri("PG_URI", defaultPg, "postgresql", "postgres"),
+        pgUri,
         env.intInRange("PG_POOL_SIZE", 8, 1, 200),
         env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000),
         env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaultPlanCacheMode),
         env.duration("PG_POOL_MAX_LIFETIME", Duration.ofMinutes(30)),
-        env.hostPorts("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+        pgSslCa(env, pgUri),
+        KafkaConnection.from(env),
         JwtConfig.from(env, dev),
         env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
         env);
+  }
+
+  /** A CA is only used to verify, so PG_URI must ask for TLS; otherwise it would be ignored. */
+  private static Optional<String> pgSslCa(Env env, URI pgUri) {
+    Optional<String> ca = env.pem("PG_SSL_CA");
+    String query = pgUri.getRawQuery() == null ? "" : pgUri.getRawQuery();
+    if (ca.isPresent() && !query.matches("(.*&)?sslmode=(require|verify-ca|verify-full)(&.*)?")) {
+      throw new ConfigException(
+          "PG_SSL_CA is set, but PG_URI does not ask for TLS: add sslmode=verify-full (or"
+              + " verify-ca, require) to it");
+    }
+    return ca;
   }
 }

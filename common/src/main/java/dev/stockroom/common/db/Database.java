@@ -7,10 +7,17 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -21,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
   private Database() {}
 
   public static Pool pool(Vertx vertx, PlatformConfig config) {
@@ -30,6 +40,7 @@ public final class Database {
             .setPreparedStatementCacheMaxSize(256)
             .setPipeliningLimit(256)
             .addProperty("plan_cache_mode", config.pgPlanCacheMode().setting());
+    PgTls.apply(connect, config.pgSslCa());
     PoolOptions pool =
         new PoolOptions()
             .setName(config.serviceName() + "-pg")
@@ -47,18 +58,32 @@ public final class Database {
   }
 
   /** Applies each set of migrations in order; blocking, so on a worker thread. */
-  public static Future<Void> migrate(Vertx vertx, URI pgUri, List<Migrations> sets) {
-    Future<Void> chain = Future.succeededFuture();
+  public static Future<Void> migrate(Vertx vertx, PlatformConfig config, List<Migrations> sets) {
+    Future<Jdbc> jdbc =
+        vertx.executeBlocking(() -> Jdbc.from(config.pgUri(), caFile(config.pgSslCa())));
+    Future<Void> chain = jdbc.mapEmpty();
     for (Migrations set : sets) {
-      chain = chain.compose(v -> migrate(vertx, pgUri, set).mapEmpty());
+      chain = chain.compose(v -> migrate(vertx, jdbc.result(), set).mapEmpty());
     }
     return chain;
   }
 
-  private static Future<MigrateResult> migrate(Vertx vertx, URI pgUri, Migrations set) {
+  /** JDBC reads the CA from a file only: PG_SSL_CA's text goes into one of this process's own. */
+  private static Optional<String> caFile(Optional<String> caPem) throws IOException {
+    if (caPem.isEmpty()) {
+      return Optional.empty();
+    }
+    Path file =
+        Files.createTempFile(
+            "stockroom-pg-ca-", ".crt", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    file.toFile().deleteOnExit();
+    Files.writeString(file, caPem.get());
+    return Optional.of(file.toString());
+  }
+
+  private static Future<MigrateResult> migrate(Vertx vertx, Jdbc jdbc, Migrations set) {
     return vertx.executeBlocking(
         () -> {
-          Jdbc jdbc = Jdbc.from(pgUri);
           MigrateResult result =
               Flyway.configure()
                   .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
@@ -82,7 +107,8 @@ public final class Database {
 
   /** The JDBC view of a {@code postgresql://user:pass@host:port/db} URI, for Flyway. */
   record Jdbc(String url, String user, String password) {
-    static Jdbc from(URI uri) {
+    /** With {@code caFile}, the PEM file of the CA that PG_SSL_CA names. */
+    static Jdbc from(URI uri, Optional<String> caFile) {
       // Without user info, the user and password travel as query parameters JDBC also reads.
       String user = null;
       String password = null;
@@ -92,7 +118,9 @@ public final class Database {
         password = parts.length > 1 ? decode(parts[1]) : "";
       }
       int port = uri.getPort() > 0 ? uri.getPort() : 5432;
-      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+      String raw = uri.getRawQuery() == null ? "" : uri.getRawQuery();
+      String tls = PgTls.jdbcParameters(raw, caFile);
+      String query = raw.isEmpty() && tls.isEmpty() ? "" : "?" + (raw + tls).replaceFirst("^&", "");
       String url = "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query;
       return new Jdbc(url, user, password);
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,17 +43,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+  /**
+   * The listener clients connect to: its security protocol (also its listener name), the broker
+   * settings it needs (keystore, SASL users) and what a client needs to connect (used by the
+   * broker's own readiness check).
+   */
+  public record ClientListener(
+      String protocol, Map<String, String> brokerSettings, Map<String, String> clientSettings) {
+    public static final ClientListener PLAINTEXT =
+        new ClientListener("PLAINTEXT", Map.of(), Map.of());
+  }
+
   private final Path logDir;
   private final boolean temporary;
+  private final ClientListener listener;
   private final int port;
   private final int controllerPort;
   private final String clusterId;
   private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(
-      Path logDir, boolean temporary, int port, int controllerPort, String clusterId) {
+      Path logDir,
+      boolean temporary,
+      ClientListener listener,
+      int port,
+      int controllerPort,
+      String clusterId) {
     this.logDir = logDir;
     this.temporary = temporary;
+    this.listener = listener;
     this.port = port;
     this.controllerPort = controllerPort;
     this.clusterId = clusterId;
@@ -66,6 +85,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param port the client port, {@code 0} for a free one (the controller always gets a free one)
    */
   public static EmbeddedKafkaBroker start(Path logDir, int port) {
+    return start(logDir, port, ClientListener.PLAINTEXT);
+  }
+
+  /** As {@link #start(Path, int)}, with clients connecting through {@code listener}. */
+  public static EmbeddedKafkaBroker start(Path logDir, int port, ClientListener listener) {
     try {
       boolean temporary = logDir == null;
       Path dir =
@@ -73,7 +97,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Files.createDirectories(dir);
       int[] ports = freePorts(port);
       EmbeddedKafkaBroker broker =
-          new EmbeddedKafkaBroker(dir, temporary, ports[0], ports[1], existingClusterId(dir));
+          new EmbeddedKafkaBroker(
+              dir, temporary, listener, ports[0], ports[1], existingClusterId(dir));
       try {
         broker.formatIfNeeded();
         broker.restart();
@@ -164,12 +189,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-    p.put(
-        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+    String name = listener.protocol();
+    p.put("listeners", name + "://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    p.put("advertised.listeners", name + "://localhost:" + port);
     p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", name);
+    p.put("listener.security.protocol.map", name + ":" + name + ",CONTROLLER:PLAINTEXT");
+    p.putAll(listener.brokerSettings());
     p.put("log.dirs", logDir.toString());
     // One node: every internal topic must fit on it. One partition each keeps startup fast.
     for (String topic :
@@ -212,8 +238,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitServing(long deadline) {
     Exception last = null;
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms", 5000))) {
+    Map<String, Object> client = new HashMap<>(listener.clientSettings());
+    client.put("bootstrap.servers", bootstrapServers());
+    client.put("request.timeout.ms", 5000);
+    try (Admin admin = Admin.create(client)) {
       while (System.nanoTime() < deadline) {
         try {
           if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {

@@ -1,6 +1,5 @@
 package dev.stockroom.common.kafka;
 
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -11,9 +10,8 @@ import java.util.Map;
 public final class KafkaSettings {
   private KafkaSettings() {}
 
-  public static Map<String, String> producer(String bootstrapServers, String clientId) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
+  public static Map<String, String> producer(KafkaConnection connection, String clientId) {
+    Map<String, String> config = connection.clientConfig();
     config.put("client.id", clientId);
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
@@ -27,9 +25,8 @@ public final class KafkaSettings {
   }
 
   public static Map<String, String> consumer(
-      String bootstrapServers, String groupId, String clientId) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
+      KafkaConnection connection, String groupId, String clientId) {
+    Map<String, String> config = connection.clientConfig();
     config.put("group.id", groupId);
     config.put("client.id", clientId);
     config.put("enable.auto.commit", "false");
@@ -42,9 +39,8 @@ public final class KafkaSettings {
     return config;
   }
 
-  public static Map<String, String> admin(String bootstrapServers) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
+  public static Map<String, String> admin(KafkaConnection connection) {
+    Map<String, String> config = connection.clientConfig();
     config.put("request.timeout.ms", "10000");
     config.put("default.api.timeout.ms", "20000");
     return config;

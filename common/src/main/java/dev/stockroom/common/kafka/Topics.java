@@ -24,11 +24,11 @@ public final class Topics {
 
   private Topics() {}
 
-  public static Future<Void> ensure(Vertx vertx, String bootstrapServers, List<TopicSpec> specs) {
+  public static Future<Void> ensure(Vertx vertx, KafkaConnection kafka, List<TopicSpec> specs) {
     if (specs.isEmpty()) {
       return Future.succeededFuture();
     }
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(bootstrapServers));
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(kafka));
     return admin
         .listTopics()
         .compose(

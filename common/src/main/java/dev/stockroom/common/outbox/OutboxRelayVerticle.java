@@ -59,8 +59,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Map<String, String> settings =
-        KafkaSettings.producer(
-            service.config().kafkaBootstrapServers(), service.config().serviceName() + "-relay");
+        KafkaSettings.producer(service.config().kafka(), service.config().serviceName() + "-relay");
     settings.put("max.block.ms", "10000");
     producer = KafkaProducer.create(vertx, settings);
     producer.exceptionHandler(e -> log.debug("relay producer: {}", e.toString()));

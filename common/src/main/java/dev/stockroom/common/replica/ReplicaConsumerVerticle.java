@@ -1,5 +1,6 @@
 package dev.stockroom.common.replica;
 
+import dev.stockroom.common.kafka.KafkaConnection;
 import dev.stockroom.common.kafka.KafkaSettings;
 import dev.stockroom.common.replica.ReplicaEvent.Poison;
 import dev.stockroom.common.replica.ReplicaEvent.Tombstone;
@@ -54,14 +55,13 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ReplicaSchema schema = store.schema();
-    String bootstrap = service.config().kafkaBootstrapServers();
+    KafkaConnection kafka = service.config().kafka();
     // One group per consuming service; overridable so tests (or a rebuild) can start a fresh one.
     String group = service.config().env().string("REPLICA_GROUP_ID", schema.consumerGroup());
-    consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(bootstrap, group, group));
+    consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(kafka, group, group));
     consumer.exceptionHandler(e -> log.warn("replica consumer: {}", e.toString()));
     deadLetters =
-        KafkaProducer.create(
-            vertx, KafkaSettings.producer(bootstrap, schema.consumerGroup() + "-dlq"));
+        KafkaProducer.create(vertx, KafkaSettings.producer(kafka, schema.consumerGroup() + "-dlq"));
     deadLetters.exceptionHandler(e -> log.debug("dead-letter producer: {}", e.toString()));
     metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx);
     return consumer.subscribe(schema.topic()).onSuccess(v -> vertx.runOnContext(x -> pollLoop()));

@@ -56,11 +56,8 @@ public final class ServiceRunner {
         .executeBlocking(() -> readResource(spec.contract()))
         .compose(
             contract ->
-                Database.migrate(vertx, config.pgUri(), spec.migrations())
-                    .compose(
-                        v ->
-                            Topics.ensure(
-                                vertx, config.kafkaBootstrapServers(), spec.topics().apply(config)))
+                Database.migrate(vertx, config, spec.migrations())
+                    .compose(v -> Topics.ensure(vertx, config.kafka(), spec.topics().apply(config)))
                     .map(
                         v ->
                             new ServiceContext(

@@ -32,7 +32,8 @@ class ConfigTest {
     PlatformConfig config = read(devEnv());
     assertThat(config.httpPort()).isEqualTo(8081);
     assertThat(config.bodyLimitBytes()).isEqualTo(64 * 1024);
-    assertThat(config.kafkaBootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(config.kafka().protocol()).isEqualTo("PLAINTEXT");
     assertThat(config.jwt().algorithm()).isEqualTo("HS256");
     assertThat(config.devMode()).isTrue();
   }

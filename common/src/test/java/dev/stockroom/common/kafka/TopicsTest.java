@@ -30,8 +30,12 @@ class TopicsTest {
   void idempotentWithPolicy() throws Exception {
     String bootstrap = TestInfra.kafka().bootstrapServers();
     TopicSpec spec = TopicSpec.compacted("topics-test.compacted", 3, (short) 1);
-    TestServices.await(Topics.ensure(vertx, bootstrap, List.of(spec)), Duration.ofSeconds(30));
-    TestServices.await(Topics.ensure(vertx, bootstrap, List.of(spec)), Duration.ofSeconds(30));
+    TestServices.await(
+        Topics.ensure(vertx, KafkaConnection.plaintext(bootstrap), List.of(spec)),
+        Duration.ofSeconds(30));
+    TestServices.await(
+        Topics.ensure(vertx, KafkaConnection.plaintext(bootstrap), List.of(spec)),
+        Duration.ofSeconds(30));
 
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
@@ -56,12 +60,15 @@ class TopicsTest {
     String bootstrap = TestInfra.kafka().bootstrapServers();
     String name = "topics-test.deleting";
     TestServices.await(
-        Topics.ensure(vertx, bootstrap, List.of(TopicSpec.deleting(name, 1, (short) 1, 60_000))),
+        Topics.ensure(
+            vertx,
+            KafkaConnection.plaintext(bootstrap),
+            List.of(TopicSpec.deleting(name, 1, (short) 1, 60_000))),
         Duration.ofSeconds(30));
     var result =
         Topics.ensure(
             vertx,
-            bootstrap,
+            KafkaConnection.plaintext(bootstrap),
             List.of(new TopicSpec(name, 1, (short) 1, Map.of("cleanup.policy", "compact"))));
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> TestServices.await(result, Duration.ofSeconds(30)))
