@@ -39,14 +39,22 @@ final class ReservationSql {
           + " FROM reservations r JOIN reservation_lines l USING (reservation_id)"
           + " WHERE r.reservation_id = $1";
 
+  /**
+   * One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies the
+   * partial index reservations_expiring's predicate lets the generic plan read this row through
+   * that index, which holds every live hold: each confirmation would scan them all.
+   */
   static final String CONFIRM =
       "UPDATE reservations SET status = 'CONFIRMED', updated_at = now()"
-          + " WHERE reservation_id = $1 AND status = 'HELD' AND expires_at > now()"
+          + " WHERE reservation_id = $1 AND status IS NOT DISTINCT FROM 'HELD'"
+          + " AND expires_at > now()"
           + " RETURNING reservation_id";
 
+  /** One row by its key; IS NOT DISTINCT FROM for the reason given at {@link #CONFIRM}. */
   static final String RELEASE =
       "UPDATE reservations SET status = 'RELEASED', updated_at = now()"
-          + " WHERE reservation_id = $1 AND status = 'HELD' RETURNING reservation_id";
+          + " WHERE reservation_id = $1 AND status IS NOT DISTINCT FROM 'HELD'"
+          + " RETURNING reservation_id";
 
   /** $1 batch size. SKIP LOCKED: a hold being confirmed or released right now is left alone. */
   static final String EXPIRE =

@@ -24,11 +24,17 @@ import org.slf4j.LoggerFactory;
 final class SagaStore {
   private static final Logger log = LoggerFactory.getLogger(SagaStore.class);
 
-  private static final String CLAIM_ONE =
+  /**
+   * IS DISTINCT FROM rather than {@code <>}: a WHERE clause that implies the partial index
+   * orders_due's predicate lets a generic plan (or stale statistics) read this one row through that
+   * index, which holds every saga in flight: one claim then costs a scan of the whole backlog.
+   */
+  static final String CLAIM_ONE =
       "UPDATE orders SET lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond'"
-          + " WHERE id = $1 AND step <> 'DONE' AND next_attempt_at <= now()"
+          + " WHERE id = $1 AND step IS DISTINCT FROM 'DONE' AND next_attempt_at <= now()"
           + " AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2) RETURNING "
           + SagaOrder.COLUMNS;
+
   private static final String CLAIM_DUE =
       "UPDATE orders SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'"
           + " WHERE id IN (SELECT id FROM orders WHERE step <> 'DONE' AND next_attempt_at <= now()"

@@ -31,14 +31,24 @@ public final class HoldStore {
   private static final String USER_EXISTS = "SELECT 1 FROM users WHERE id = $1";
   private static final String BY_ID =
       "SELECT " + Hold.COLUMNS + " FROM credit_holds WHERE hold_id = $1";
-  private static final String CAPTURE =
+
+  /**
+   * One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies the
+   * partial index credit_holds_expiring's predicate lets a plan read this row through that index,
+   * which holds every live hold: each capture would scan them all.
+   */
+  static final String CAPTURE =
       "UPDATE credit_holds SET status = 'CAPTURED', updated_at = now()"
-          + " WHERE hold_id = $1 AND status = 'HELD' AND expires_at > now() RETURNING "
+          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' AND expires_at > now()"
+          + " RETURNING "
           + Hold.COLUMNS;
-  private static final String RELEASE =
+
+  /** One row by its key; IS NOT DISTINCT FROM for the reason given at {@link #CAPTURE}. */
+  static final String RELEASE =
       "UPDATE credit_holds SET status = 'RELEASED', updated_at = now()"
-          + " WHERE hold_id = $1 AND status = 'HELD' RETURNING "
+          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' RETURNING "
           + Hold.COLUMNS;
+
   private static final String MOVE_TO_CAPTURED =
       "UPDATE users SET held_cents = held_cents - $2, captured_cents = captured_cents + $2"
           + " WHERE id = $1";

@@ -1,0 +1,59 @@
+package dev.stockroom.common.testing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.TreeSet;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The plan PostgreSQL runs a prepared statement with once it uses a generic plan (inventory always
+ * does; users and orders after five executions on a connection), as EXPLAIN shows it, without
+ * running it. Tests use it to show that a one-row statement stays on its primary key while the
+ * statistics are stale, e.g. taken when nothing was in flight.
+ */
+public final class GenericPlans {
+  private GenericPlans() {}
+
+  /** A fresh database with one service's Flyway migrations applied. */
+  public static String migratedDatabase(String prefix, String location) {
+    String uri = TestInfra.freshDatabase(prefix);
+    Flyway.configure()
+        .dataSource("jdbc:" + uri, null, null)
+        .locations("classpath:" + location)
+        .load()
+        .migrate();
+    return uri;
+  }
+
+  /** The indexes the generic plan of {@code sql} reads; {@code types} and {@code args} in SQL. */
+  public static Set<String> indexesRead(String pgUri, String sql, String types, String args) {
+    try (Connection c = TestDb.connect(pgUri);
+        Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      s.execute("PREPARE checked(" + types + ") AS " + sql);
+      try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE checked(" + args + ")")) {
+        rs.next();
+        Set<String> indexes = new TreeSet<>();
+        collect(new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan"), indexes);
+        return indexes;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not explain " + sql, e);
+    }
+  }
+
+  private static void collect(JsonObject node, Set<String> indexes) {
+    if (node.containsKey("Index Name")) {
+      indexes.add(node.getString("Index Name"));
+    }
+    JsonArray children = node.getJsonArray("Plans", new JsonArray());
+    for (int i = 0; i < children.size(); i++) {
+      collect(children.getJsonObject(i), indexes);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.stockroom.inventory.reservations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.GenericPlans;
+import dev.stockroom.common.testing.TestDb;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ReservationPlansTest {
+  @Test
+  @DisplayName(
+      "confirming or releasing one reservation reads its key, not every live hold, even on"
+          + " statistics taken when none was held")
+  void oneReservationByItsKey() {
+    String db = GenericPlans.migratedDatabase("reservation_plans", "db/migration/inventory");
+    TestDb.execute(db, reservations(20_000, "CONFIRMED", "now() - interval '1 minute'"));
+    TestDb.execute(db, "ANALYZE reservations");
+    TestDb.execute(db, reservations(5_000, "HELD", "now() + interval '10 minutes'"));
+
+    for (String sql : new String[] {ReservationSql.CONFIRM, ReservationSql.RELEASE}) {
+      assertThat(GenericPlans.indexesRead(db, sql, "text", "'r-1'"))
+          .as(sql)
+          .containsExactly("reservations_pkey");
+    }
+  }
+
+  private static String reservations(int count, String status, String expiresAt) {
+    return "INSERT INTO reservations (reservation_id, fingerprint, ttl_seconds, status, expires_at)"
+        + " SELECT gen_random_uuid()::text, 'f', 60, '"
+        + status
+        + "', "
+        + expiresAt
+        + " FROM generate_series(1, "
+        + count
+        + ")";
+  }
+}

@@ -1,0 +1,42 @@
+package dev.stockroom.orders.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.GenericPlans;
+import dev.stockroom.common.testing.TestDb;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class SagaPlansTest {
+  @Test
+  @DisplayName(
+      "claiming one saga reads its primary key, not the backlog, even on statistics taken when no"
+          + " saga was in flight")
+  void claimStaysOnThePrimaryKey() {
+    String db = GenericPlans.migratedDatabase("saga_plans", "db/migration/orders");
+    TestDb.execute(db, orders(20_000, "DONE", "now() - interval '1 minute'"));
+    TestDb.execute(db, "ANALYZE orders");
+    TestDb.execute(db, orders(5_000, "HOLD", "now() + interval '10 seconds'"));
+
+    assertThat(
+            GenericPlans.indexesRead(
+                db,
+                SagaStore.CLAIM_ONE,
+                "uuid, text, bigint",
+                "'00000000-0000-0000-0000-000000000001', 'me', 1000"))
+        .containsExactly("orders_pkey");
+  }
+
+  private static String orders(int count, String step, String leaseUntil) {
+    return "INSERT INTO orders (id, customer_id, status, shipping_address, placed_by,"
+        + " idempotency_key, step, lease_owner, lease_until, next_attempt_at)"
+        + " SELECT gen_random_uuid(), gen_random_uuid(), 'PENDING', '{}', 'test', gen_random_uuid(),"
+        + " '"
+        + step
+        + "', 'other', "
+        + leaseUntil
+        + ", now() - interval '1 second' FROM generate_series(1, "
+        + count
+        + ")";
+  }
+}

@@ -1,0 +1,47 @@
+package dev.stockroom.users.credit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.GenericPlans;
+import dev.stockroom.common.testing.TestDb;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class HoldPlansTest {
+  private static final String USER = "00000000-0000-0000-0000-000000000001";
+
+  @Test
+  @DisplayName(
+      "capturing or releasing one hold reads its key, not every live hold, even on statistics"
+          + " taken when none was held")
+  void oneHoldByItsKey() {
+    String db = GenericPlans.migratedDatabase("hold_plans", "db/migration/users");
+    TestDb.execute(
+        db,
+        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
+            + USER
+            + "', 'Ada', 'ada@example.com', 100)");
+    TestDb.execute(db, holds(20_000, "CAPTURED", "now() - interval '1 minute'"));
+    TestDb.execute(db, "ANALYZE credit_holds");
+    TestDb.execute(db, holds(5_000, "HELD", "now() + interval '10 minutes'"));
+
+    for (String sql : new String[] {HoldStore.CAPTURE, HoldStore.RELEASE}) {
+      assertThat(GenericPlans.indexesRead(db, sql, "text", "'h-1'"))
+          .as(sql)
+          .containsExactly("credit_holds_pkey");
+    }
+  }
+
+  private static String holds(int count, String status, String expiresAt) {
+    return "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status,"
+        + " expires_at) SELECT gen_random_uuid()::text, '"
+        + USER
+        + "', 1, 60, '"
+        + status
+        + "', "
+        + expiresAt
+        + " FROM generate_series(1, "
+        + count
+        + ")";
+  }
+}
