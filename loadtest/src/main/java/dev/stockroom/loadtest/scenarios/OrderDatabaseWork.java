@@ -29,12 +29,12 @@ final class OrderDatabaseWork {
   static OrderDatabaseWork begin(BenchContext ctx) {
     Map<String, Object> before = counts(ctx);
     StatementStats stats = ctx.infra().statements();
-    stats.reset();
+    stats.start();
     return new OrderDatabaseWork(ctx, stats, before);
   }
 
   Results.DatabaseWork end() {
-    var statements = stats.read();
+    var statements = stats.stop();
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     Map<String, Object> after = counts(ctx);
     return new Results.DatabaseWork(

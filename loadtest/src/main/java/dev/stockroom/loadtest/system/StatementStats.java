@@ -2,12 +2,15 @@ package dev.stockroom.loadtest.system;
 
 import dev.stockroom.loadtest.Db;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
  * What PostgreSQL spent its execution time on, statement by statement, in the services' databases
- * (pg_stat_statements, preloaded by {@link Infra}). Counters are server-wide, so a scenario resets
- * them before its load and reads them right after, before the harness queries anything itself.
+ * (pg_stat_statements, preloaded by {@link Infra}, tracking off once installed). A scenario turns
+ * tracking on for its load only, so every other measurement runs without the bookkeeping, and reads
+ * the counters right after, before the harness queries anything itself.
  */
 public final class StatementStats {
   /** One normalised statement ($1, $2 … for the parameters) and what it cost in one database. */
@@ -27,16 +30,44 @@ public final class StatementStats {
     this.db = new Db(postgresDatabaseUri);
   }
 
+  /** Creates the extension's view and turns tracking off until a scenario starts it. */
   void install() {
     db.lines(List.of("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"));
+    track("none");
   }
 
-  public void reset() {
+  /** Starts counting from zero. */
+  public void start() {
+    track("top");
     db.lines(List.of("SELECT pg_stat_statements_reset()"));
   }
 
-  /** Every statement since the last reset, the costliest first. */
-  public List<Statement> read() {
+  /** Stops counting and answers every statement since {@link #start()}, the costliest first. */
+  public List<Statement> stop() {
+    List<Statement> statements = read();
+    track("none");
+    return statements;
+  }
+
+  /**
+   * Sets pg_stat_statements.track server-wide. The reload reaches the postmaster in its own time:
+   * wait until a new session sees the value (open sessions take it at their next statement).
+   */
+  private void track(String value) {
+    db.lines(
+        List.of(
+            "ALTER SYSTEM SET pg_stat_statements.track = '" + value + "'",
+            "SELECT pg_reload_conf()"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!db.lines(List.of("SHOW pg_stat_statements.track")).equals(List.of(value))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("pg_stat_statements.track did not become " + value);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  private List<Statement> read() {
     return db.query(READ).stream()
         .map(
             row ->

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class StatementStatsTest {
   @Test
-  void countsTheServicesStatementsSinceTheLastReset() {
+  void countsTheServicesStatementsWhileStarted() {
     try (EmbeddedPostgresServer pg =
         EmbeddedPostgresServer.start(
             null, 0, true, Map.of("shared_preload_libraries", "pg_stat_statements"))) {
@@ -19,14 +19,16 @@ class StatementStatsTest {
       stats.install();
       Db users = new Db(pg.uri("users"));
       users.lines(List.of("CREATE TABLE people (id int)"));
-      stats.reset();
+      users.query("SELECT count(*) FROM people WHERE id < ?", 0); // not counted: tracking is off
+      stats.start();
 
       for (int i = 0; i < 3; i++) {
         users.query("SELECT count(*) FROM people WHERE id > ?", i);
       }
       new Db(pg.uri("postgres")).query("SELECT 42");
 
-      List<StatementStats.Statement> read = stats.read();
+      List<StatementStats.Statement> read = stats.stop();
+      users.query("SELECT count(*) FROM people WHERE id <> ?", 0); // not counted: stopped
       assertThat(read)
           .filteredOn(s -> s.query().contains("FROM people"))
           .singleElement()
@@ -38,6 +40,8 @@ class StatementStatsTest {
                 assertThat(s.rows()).isEqualTo(3);
               });
       assertThat(read).noneMatch(s -> s.query().contains("42")).allMatch(s -> s.calls() > 0);
+      assertThat(read).noneMatch(s -> s.query().contains("id <"));
+      assertThat(stats.stop()).noneMatch(s -> s.query().contains("id <>"));
     }
   }
 }
