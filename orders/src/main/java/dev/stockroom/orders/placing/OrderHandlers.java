@@ -46,7 +46,7 @@ public final class OrderHandlers {
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
         .place(request, Caller.subject(ctx), key, settings.deadline(), instance, settings.lease())
-        .compose(id -> driveAndAwait(id, waitUntil))
+        .compose(placed -> driveAndAwait(placed, waitUntil))
         .onSuccess(
             order -> {
               ctx.response().putHeader("Location", "/orders/" + order.id());
@@ -56,14 +56,15 @@ public final class OrderHandlers {
   }
 
   /**
-   * Drives the saga here, then, if it is still undecided (parked for a retry, or leased elsewhere),
-   * waits until {@code waitUntil} for the outcome, decided by this process's worker or not at all.
+   * Drives the saga here (a new order at once, one found again by its key once claimed), then, if
+   * it is still undecided (parked for a retry, or leased elsewhere), waits until {@code waitUntil}
+   * for the outcome, decided by this process's worker or not at all.
    */
-  private Future<StoredOrder> driveAndAwait(UUID id, long waitUntil) {
+  private Future<StoredOrder> driveAndAwait(OrderStore.Placed placed, long waitUntil) {
+    UUID id = placed.id();
     Future<Void> decided = outcomes.await(id, millisUntil(waitUntil));
-    return engine
-        .drive(id)
-        .timeout(millisUntil(waitUntil), TimeUnit.MILLISECONDS)
+    Future<Void> run = placed.leased().map(engine::run).orElseGet(() -> engine.drive(id));
+    return run.timeout(millisUntil(waitUntil), TimeUnit.MILLISECONDS)
         .transform(
             driven -> {
               if (driven.failed()) {

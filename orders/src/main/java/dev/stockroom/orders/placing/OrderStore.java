@@ -1,6 +1,7 @@
 package dev.stockroom.orders.placing;
 
 import dev.stockroom.common.http.Problem;
+import dev.stockroom.orders.saga.SagaOrder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,8 @@ public final class OrderStore {
           + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until)"
           + " VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'CUSTOMER',"
           + " now() + $8 * interval '1 millisecond', $9, now() + $10 * interval '1 millisecond')"
-          + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING id";
+          + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING "
+          + SagaOrder.COLUMNS;
   private static final String BY_KEY =
       "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM orders WHERE id = $1";
@@ -44,10 +46,16 @@ public final class OrderStore {
   }
 
   /**
+   * An order just recorded or found again by its key. A new one comes leased to this instance, as
+   * the saga sees it, so its saga runs at once without claiming it first.
+   */
+  public record Placed(UUID id, Optional<SagaOrder> leased) {}
+
+  /**
    * Records a new order, or finds the one this caller already placed with this key: the same
    * request gets the same order, a different request with the same key is refused.
    */
-  public Future<UUID> place(
+  public Future<Placed> place(
       OrderRequest request,
       String placedBy,
       String key,
@@ -70,7 +78,11 @@ public final class OrderStore {
                 .addLong(lease.toMillis()))
         .compose(
             rows ->
-                rows.size() == 1 ? Future.succeededFuture(id) : existing(request, placedBy, key));
+                rows.size() == 1
+                    ? Future.succeededFuture(
+                        new Placed(id, Optional.of(SagaOrder.from(rows.iterator().next()))))
+                    : existing(request, placedBy, key)
+                        .map(found -> new Placed(found, Optional.empty())));
   }
 
   private Future<UUID> existing(OrderRequest request, String placedBy, String key) {

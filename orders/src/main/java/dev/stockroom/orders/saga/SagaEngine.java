@@ -67,7 +67,8 @@ public final class SagaEngine {
             });
   }
 
-  private Future<Void> run(SagaOrder order) {
+  /** Runs a saga this instance already leases (the insert of a new order takes the lease). */
+  public Future<Void> run(SagaOrder order) {
     return saga.step(order).compose(next -> next.map(this::run).orElse(Future.succeededFuture()));
   }
 }

@@ -20,11 +20,11 @@ public record SagaOrder(
     String pendingReason,
     String pendingDetail) {
 
-  static final String COLUMNS =
+  public static final String COLUMNS =
       "id, customer_id, step, requested_lines, lines, total_cents, attempts, created_at,"
           + " deadline_at, pending_reason, pending_detail";
 
-  static SagaOrder from(Row row) {
+  public static SagaOrder from(Row row) {
     return new SagaOrder(
         row.getUUID("id"),
         row.getUUID("customer_id"),
