@@ -102,8 +102,9 @@ final class ClosedLoopLimits extends Section {
             + cores(base.cpu(), "PostgreSQL")
             + " cores."
             + (gain > 1.05
-                ? " inventory does not set it today (`common/src/main/java/dev/stockroom/common/db/"
-                    + "Database.java`), so it is the cheapest win left for the report."
+                ? " inventory runs with it (`PG_PLAN_CACHE_MODE`, whose default is"
+                    + " `force_generic_plan` for inventory alone), which is why the report is"
+                    + " compared with this baseline."
                 : "")
             + " A caveat measured while building this harness: a generic plan made before the"
             + " freshly seeded tables had statistics is a bad one (it reads and sorts every"

@@ -147,6 +147,10 @@ final class OpenLoadLimits extends Section {
                     + " pool of 8 connections with its wait queue full, or too many requests in"
                     + " flight), telling clients to back off instead of queueing."
                 : "")
+            + (r.orderStatements == null
+                ? ""
+                : " What each order asks of PostgreSQL, statement by statement, is under *Where"
+                    + " PostgreSQL's time goes per order*.")
             + " Oversell is prevented by reserving under row locks with a guarded UPDATE"
             + " (inventory's `ReservationSql`); the accounting above checks the outcome.");
   }

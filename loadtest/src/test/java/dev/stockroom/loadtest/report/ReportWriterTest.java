@@ -172,7 +172,8 @@ class ReportWriterTest {
             "Measurement limits:");
     assertThat(limits)
         .contains("per request the bare server spent 94 µs of CPU and inventory 144 µs")
-        .contains("so it is the cheapest win left for the report.")
+        .contains("which is why the report is compared with this baseline.")
+        .contains("is under *Where PostgreSQL's time goes per order*.")
         .endsWith("- wrk was patched to count stale responses\n\n");
   }
 
