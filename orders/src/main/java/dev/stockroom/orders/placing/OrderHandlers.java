@@ -46,7 +46,7 @@ public final class OrderHandlers {
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
         .place(request, Caller.subject(ctx), key, settings.deadline(), instance, settings.lease())
-        .compose(placed -> driveAndAwait(placed, waitUntil))
+        .compose(placed -> driveAndAwait(placed, waitUntil).recover(e -> answerRecorded(placed, e)))
         .onSuccess(
             order -> {
               ctx.response().putHeader("Location", "/orders/" + order.id());
@@ -77,6 +77,19 @@ public final class OrderHandlers {
                 order.finished() || millisUntil(waitUntil) <= 0
                     ? Future.succeededFuture(order)
                     : decided.compose(v -> find(id)));
+  }
+
+  /**
+   * The order is recorded and its saga goes on without this request (the worker resumes it), so the
+   * answer is 202 with the order as recorded, even when reading it back failed (a full pool under
+   * overload): a 503 would tell the client nothing happened while the order goes through.
+   */
+  private static Future<StoredOrder> answerRecorded(OrderStore.Placed placed, Throwable cause) {
+    if (placed.recorded().isEmpty()) {
+      return Future.failedFuture(cause);
+    }
+    log.debug("order {}: recorded; answering 202 without reading it back: {}", placed.id(), cause);
+    return Future.succeededFuture(placed.recorded().get());
   }
 
   private Future<StoredOrder> find(UUID id) {

@@ -22,8 +22,7 @@ public final class OrderStore {
           + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until)"
           + " VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'CUSTOMER',"
           + " now() + $8 * interval '1 millisecond', $9, now() + $10 * interval '1 millisecond')"
-          + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING "
-          + SagaOrder.COLUMNS;
+          + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING *";
   private static final String BY_KEY =
       "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM orders WHERE id = $1";
@@ -46,10 +45,10 @@ public final class OrderStore {
   }
 
   /**
-   * An order just recorded or found again by its key. A new one comes leased to this instance, as
-   * the saga sees it, so its saga runs at once without claiming it first.
+   * An order just recorded or found again by its key. A new one comes as recorded and leased to
+   * this instance, as the saga sees it, so its saga runs at once without claiming it first.
    */
-  public record Placed(UUID id, Optional<SagaOrder> leased) {}
+  public record Placed(UUID id, Optional<StoredOrder> recorded, Optional<SagaOrder> leased) {}
 
   /**
    * Records a new order, or finds the one this caller already placed with this key: the same
@@ -79,10 +78,14 @@ public final class OrderStore {
         .compose(
             rows ->
                 rows.size() == 1
-                    ? Future.succeededFuture(
-                        new Placed(id, Optional.of(SagaOrder.from(rows.iterator().next()))))
+                    ? Future.succeededFuture(recorded(rows.iterator().next()))
                     : existing(request, placedBy, key)
-                        .map(found -> new Placed(found, Optional.empty())));
+                        .map(found -> new Placed(found, Optional.empty(), Optional.empty())));
+  }
+
+  private static Placed recorded(Row row) {
+    return new Placed(
+        row.getUUID("id"), Optional.of(StoredOrder.from(row)), Optional.of(SagaOrder.from(row)));
   }
 
   private Future<UUID> existing(OrderRequest request, String placedBy, String key) {
