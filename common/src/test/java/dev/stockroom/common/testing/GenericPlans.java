@@ -30,6 +30,16 @@ public final class GenericPlans {
     return uri;
   }
 
+  /**
+   * Statistics that predate a backlog: the rows {@code analyzed} inserts are analyzed, the ones
+   * {@code unseen} inserts afterwards are not, as after a quiet start followed by load.
+   */
+  public static void staleStatistics(String pgUri, String table, String analyzed, String unseen) {
+    TestDb.execute(pgUri, analyzed);
+    TestDb.execute(pgUri, "ANALYZE " + table);
+    TestDb.execute(pgUri, unseen);
+  }
+
   /** The indexes the generic plan of {@code sql} reads; {@code types} and {@code args} in SQL. */
   public static Set<String> indexesRead(String pgUri, String sql, String types, String args) {
     try (Connection c = TestDb.connect(pgUri);

@@ -28,42 +28,18 @@ public record SelfSignedCertificate(
     Path certificate = dir.resolve("server.crt");
     Path key = dir.resolve("server.key");
     String password = "changeit";
+    List<String> keystoreArgs =
+        List.of("-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password);
     keytool(
-        "-genkeypair",
-        "-alias",
-        "server",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-validity",
-        "2",
-        "-dname",
-        "CN=localhost",
-        "-ext",
-        "SAN=" + subjectAlternativeNames,
-        "-keystore",
-        keystore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        password,
-        "-keypass",
-        password,
-        "-noprompt");
+        List.of("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048"),
+        List.of(
+            "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=" + subjectAlternativeNames),
+        keystoreArgs,
+        List.of("-keypass", password, "-noprompt"));
     keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "server",
-        "-keystore",
-        keystore.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        password,
-        "-file",
-        certificate.toString());
+        List.of("-exportcert", "-rfc", "-alias", "server"),
+        keystoreArgs,
+        List.of("-file", certificate.toString()));
     try (InputStream in = Files.newInputStream(keystore)) {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(in, password.toCharArray());
@@ -81,15 +57,18 @@ public record SelfSignedCertificate(
     return new SelfSignedCertificate(keystore, password, certificate, key);
   }
 
-  private static void keytool(String... args) {
+  @SafeVarargs
+  private static void keytool(List<String>... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
+    for (List<String> group : args) {
+      command.addAll(group);
+    }
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (process.waitFor() != 0) {
-        throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+        throw new IllegalStateException("keytool " + command.get(1) + " failed: " + output);
       }
     } catch (IOException e) {
       throw new IllegalStateException("keytool could not run", e);

@@ -3,7 +3,6 @@ package dev.stockroom.inventory.reservations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.GenericPlans;
-import dev.stockroom.common.testing.TestDb;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +13,11 @@ class ReservationPlansTest {
           + " statistics taken when none was held")
   void oneReservationByItsKey() {
     String db = GenericPlans.migratedDatabase("reservation_plans", "db/migration/inventory");
-    TestDb.execute(db, reservations(20_000, "CONFIRMED", "now() - interval '1 minute'"));
-    TestDb.execute(db, "ANALYZE reservations");
-    TestDb.execute(db, reservations(5_000, "HELD", "now() + interval '10 minutes'"));
+    GenericPlans.staleStatistics(
+        db,
+        "reservations",
+        reservations(20_000, "CONFIRMED", "now() - interval '1 minute'"),
+        reservations(5_000, "HELD", "now() + interval '10 minutes'"));
 
     for (String sql : new String[] {ReservationSql.CONFIRM, ReservationSql.RELEASE}) {
       assertThat(GenericPlans.indexesRead(db, sql, "text", "'r-1'"))

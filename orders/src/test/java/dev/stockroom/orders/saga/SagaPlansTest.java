@@ -3,7 +3,6 @@ package dev.stockroom.orders.saga;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.GenericPlans;
-import dev.stockroom.common.testing.TestDb;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +13,11 @@ class SagaPlansTest {
           + " saga was in flight")
   void claimStaysOnThePrimaryKey() {
     String db = GenericPlans.migratedDatabase("saga_plans", "db/migration/orders");
-    TestDb.execute(db, orders(20_000, "DONE", "now() - interval '1 minute'"));
-    TestDb.execute(db, "ANALYZE orders");
-    TestDb.execute(db, orders(5_000, "HOLD", "now() + interval '10 seconds'"));
+    GenericPlans.staleStatistics(
+        db,
+        "orders",
+        orders(20_000, "DONE", "now() - interval '1 minute'"),
+        orders(5_000, "HOLD", "now() + interval '10 seconds'"));
 
     assertThat(
             GenericPlans.indexesRead(

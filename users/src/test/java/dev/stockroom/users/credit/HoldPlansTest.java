@@ -21,9 +21,11 @@ class HoldPlansTest {
         "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
             + USER
             + "', 'Ada', 'ada@example.com', 100)");
-    TestDb.execute(db, holds(20_000, "CAPTURED", "now() - interval '1 minute'"));
-    TestDb.execute(db, "ANALYZE credit_holds");
-    TestDb.execute(db, holds(5_000, "HELD", "now() + interval '10 minutes'"));
+    GenericPlans.staleStatistics(
+        db,
+        "credit_holds",
+        holds(20_000, "CAPTURED", "now() - interval '1 minute'"),
+        holds(5_000, "HELD", "now() + interval '10 minutes'"));
 
     for (String sql : new String[] {HoldStore.CAPTURE, HoldStore.RELEASE}) {
       assertThat(GenericPlans.indexesRead(db, sql, "text", "'h-1'"))
