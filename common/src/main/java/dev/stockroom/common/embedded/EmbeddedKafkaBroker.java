@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +92,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       Path dir =
           temporary ? Files.createTempDirectory("stockroom-kafka-") : logDir.toAbsolutePath();
       Files.createDirectories(dir);
-      int[] ports = freePorts(port);
+      int[] ports = LocalPorts.freePair(port);
       EmbeddedKafkaBroker broker =
           new EmbeddedKafkaBroker(
               dir, temporary, listener, ports[0], ports[1], existingClusterId(dir));
@@ -260,7 +257,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void awaitPortsFree(long deadline) {
-    while (!(isFree(port) && isFree(controllerPort))) {
+    while (!(LocalPorts.isFree(port) && LocalPorts.isFree(controllerPort))) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "Port " + port + " or " + controllerPort + " still in use after " + DEADLINE);
@@ -273,34 +270,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
   }
 
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      // Same as Kafka's acceptor, so TIME_WAIT connections do not count as busy.
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getByName("localhost"), port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   private static void shutdown(KafkaRaftServer s) {
     try {
       s.shutdown();
       s.awaitShutdown();
     } catch (RuntimeException e) {
       LOG.warn("Error while shutting down embedded Kafka: {}", e.toString());
-    }
-  }
-
-  /** The client port (or a free one for 0) and a free controller port, all distinct. */
-  private static int[] freePorts(int port) throws IOException {
-    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("localhost"));
-        ServerSocket b = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
-      if (port == 0) {
-        return new int[] {a.getLocalPort(), b.getLocalPort()};
-      }
-      return new int[] {port, a.getLocalPort() != port ? a.getLocalPort() : b.getLocalPort()};
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.stockroom.common.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -38,6 +40,14 @@ public final class GenericPlans {
     TestDb.execute(pgUri, analyzed);
     TestDb.execute(pgUri, "ANALYZE " + table);
     TestDb.execute(pgUri, unseen);
+  }
+
+  /** Each statement's generic plan reads {@code primaryKey} and no other index. */
+  public static void assertReadsOnly(
+      String pgUri, String primaryKey, String types, String args, String... statements) {
+    for (String sql : statements) {
+      assertThat(indexesRead(pgUri, sql, types, args)).as(sql).containsExactly(primaryKey);
+    }
   }
 
   /** The indexes the generic plan of {@code sql} reads; {@code types} and {@code args} in SQL. */
