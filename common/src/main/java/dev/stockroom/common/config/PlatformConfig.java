@@ -1,6 +1,7 @@
 package dev.stockroom.common.config;
 
 import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.db.PgTls;
 import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.kafka.KafkaConnection;
 import java.net.URI;
@@ -72,8 +73,7 @@ public record PlatformConfig(
   /** A CA is only used to verify, so PG_URI must ask for TLS; otherwise it would be ignored. */
   private static Optional<String> pgSslCa(Env env, URI pgUri) {
     Optional<String> ca = env.pem("PG_SSL_CA");
-    String query = pgUri.getRawQuery() == null ? "" : pgUri.getRawQuery();
-    if (ca.isPresent() && !query.matches("(.*&)?sslmode=(require|verify-ca|verify-full)(&.*)?")) {
+    if (ca.isPresent() && !PgTls.asksForTls(pgUri)) {
       throw new ConfigException(
           "PG_SSL_CA is set, but PG_URI does not ask for TLS: add sslmode=verify-full (or"
               + " verify-ca, require) to it");

@@ -6,10 +6,12 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
+import java.net.URI;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -23,8 +25,15 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code verify-full}: and name the host in {@code PG_URI}.
  * </ul>
  */
-final class PgTls {
+public final class PgTls {
+  private static final Set<String> TLS_MODES = Set.of("require", "verify-ca", "verify-full");
+
   private PgTls() {}
+
+  /** Whether {@code PG_URI}'s sslmode makes the drivers use TLS (and so a CA can matter). */
+  public static boolean asksForTls(URI pgUri) {
+    return TLS_MODES.contains(parameter(pgUri.getRawQuery(), "sslmode").orElse(""));
+  }
 
   static void apply(PgConnectOptions connect, Optional<String> caPem) {
     SslMode mode = connect.getSslMode();
