@@ -40,6 +40,7 @@ final class InventoryApi {
         Map.entry("reserve", reservations::reserve),
         Map.entry("confirmReservation", reservations::confirm),
         Map.entry("releaseReservation", reservations::release),
+        Map.entry("returnReservation", reservations::giveBack),
         Map.entry("reconcileReplica", reconcile::reconcile));
   }
 }

@@ -36,6 +36,13 @@ public final class ReservationHandlers {
         .onFailure(ctx::fail);
   }
 
+  public void giveBack(RoutingContext ctx) {
+    store
+        .giveBack(ctx.pathParam("reservationId"))
+        .onSuccess(reservation -> Responses.ok(ctx, reservation.toJson()))
+        .onFailure(ctx::fail);
+  }
+
   public void release(RoutingContext ctx) {
     store
         .release(ctx.pathParam("reservationId"))

@@ -56,6 +56,12 @@ final class ReservationSql {
           + " WHERE reservation_id = $1 AND status IS NOT DISTINCT FROM 'HELD'"
           + " RETURNING reservation_id";
 
+  /** One row by its key: a sold reservation gives its stock back. */
+  static final String RETURN =
+      "UPDATE reservations SET status = 'RETURNED', updated_at = now()"
+          + " WHERE reservation_id = $1 AND status IS NOT DISTINCT FROM 'CONFIRMED'"
+          + " RETURNING reservation_id";
+
   /** $1 batch size. SKIP LOCKED: a hold being confirmed or released right now is left alone. */
   static final String EXPIRE =
       "UPDATE reservations SET status = 'EXPIRED', updated_at = now() WHERE reservation_id IN ("
@@ -82,6 +88,10 @@ final class ReservationSql {
       "UPDATE items i SET quantity = i.quantity - t.quantity, reserved = i.reserved - t.quantity,"
           + " updated_at = now()"
           + LINES_BY_SKU;
+
+  /** $1 reservation ids: their sold stock is back on the shelf. */
+  static final String RESTOCK =
+      "UPDATE items i SET quantity = i.quantity + t.quantity, updated_at = now()" + LINES_BY_SKU;
 
   static final String BY_STATE =
       "SELECT status, count(*) AS reservations FROM reservations GROUP BY status";

@@ -8,6 +8,8 @@ import static dev.stockroom.inventory.reservations.ReservationSql.GIVE_BACK;
 import static dev.stockroom.inventory.reservations.ReservationSql.LOCK_ITEMS;
 import static dev.stockroom.inventory.reservations.ReservationSql.LOCK_ITEMS_OF;
 import static dev.stockroom.inventory.reservations.ReservationSql.RELEASE;
+import static dev.stockroom.inventory.reservations.ReservationSql.RESTOCK;
+import static dev.stockroom.inventory.reservations.ReservationSql.RETURN;
 import static dev.stockroom.inventory.reservations.ReservationSql.SELL;
 import static dev.stockroom.inventory.reservations.ReservationSql.TAKE;
 
@@ -111,6 +113,21 @@ public final class ReservationStore {
             released -> released ? Future.succeededFuture() : refuseIfConfirmed(reservationId));
   }
 
+  /**
+   * Undoes whatever the reservation took: a live one is released, a sold one's stock is put back.
+   * Answers the reservation as it ended; idempotent.
+   */
+  public Future<Reservation> giveBack(String reservationId) {
+    return transition(reservationId, RELEASE, GIVE_BACK)
+        .compose(
+            released ->
+                released
+                    ? Future.succeededFuture(true)
+                    : transition(reservationId, RETURN, RESTOCK))
+        .compose(v -> find(reservationId))
+        .map(found -> found.orElseThrow(() -> Problem.notFound("Reservation " + reservationId)));
+  }
+
   /** Expires up to {@code batch} overdue holds and gives their stock back; answers how many. */
   public Future<Integer> expire(int batch) {
     return pool.withTransaction(
@@ -194,7 +211,7 @@ public final class ReservationStore {
   public ExpirySweeperVerticle.Sweep expirySweep() {
     return new ExpirySweeperVerticle.Sweep(
         "reservations",
-        List.of("HELD", "CONFIRMED", "RELEASED", "EXPIRED"),
+        List.of("HELD", "CONFIRMED", "RELEASED", "EXPIRED", "RETURNED"),
         this::expire,
         ReservationSql.BY_STATE);
   }

@@ -90,4 +90,8 @@ final class ReservationTestSupport implements AutoCloseable {
   Reply release(String id) {
     return http.delete("/reservations/" + id, SERVICE);
   }
+
+  Reply giveBack(String id) {
+    return http.post("/reservations/" + id + "/return", SERVICE, "");
+  }
 }

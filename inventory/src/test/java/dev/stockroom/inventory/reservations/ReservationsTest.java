@@ -54,6 +54,10 @@ class ReservationsTest {
     return inventory.release(id);
   }
 
+  private Reply giveBack(String id) {
+    return inventory.giveBack(id);
+  }
+
   @Test
   @DisplayName("a multi-SKU reservation with one short SKU takes nothing and lists the shortfall")
   void allOrNothing() {
@@ -162,6 +166,31 @@ class ReservationsTest {
   }
 
   @Test
+  @DisplayName(
+      "return undoes a reservation: sold stock goes back once, a live one is released, unknown is 404")
+  void returnUndoes() {
+    String sku = item("undo", 700, 5);
+    assertThat(reserve(request("undo-sold", 600, sku, 2)).status()).isEqualTo(201);
+    assertThat(confirm("undo-sold").status()).isEqualTo(200);
+    assertThat(stock(sku).getInteger("quantity")).isEqualTo(3);
+
+    Reply returned = giveBack("undo-sold");
+    assertThat(returned.status()).as(returned.toString()).isEqualTo(200);
+    assertThat(returned.json().getString("status")).isEqualTo("RETURNED");
+    assertThat(giveBack("undo-sold").json().getString("status")).isEqualTo("RETURNED");
+    assertThat(stock(sku).getInteger("quantity")).as("put back once").isEqualTo(5);
+    assertThat(confirm("undo-sold").status()).as("returned stock is not sold again").isEqualTo(409);
+
+    assertThat(reserve(request("undo-held", 600, sku, 4)).status()).isEqualTo(201);
+    assertThat(giveBack("undo-held").json().getString("status")).isEqualTo("RELEASED");
+    JsonObject item = stock(sku);
+    assertThat(item.getInteger("quantity")).isEqualTo(5);
+    assertThat(item.getInteger("reserved")).isZero();
+
+    assertThat(giveBack("never-made").status()).isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("an expired reservation is released by the sweeper and can no longer be confirmed")
   void expiry() {
     String sku = item("expire", 100, 3);
@@ -214,7 +243,7 @@ class ReservationsTest {
   }
 
   @Test
-  @DisplayName("only services may reserve, confirm or release")
+  @DisplayName("only services may reserve, confirm, release or return")
   void servicesOnly() {
     String sku = item("guard", 100, 5);
     assertThat(inventory.http.post("/reservations", ADMIN, request("guard-1", 60, sku, 1)).status())
@@ -223,6 +252,8 @@ class ReservationsTest {
     assertThat(inventory.http.post("/reservations/guard-2/confirm", ADMIN, "").status())
         .isEqualTo(403);
     assertThat(inventory.http.delete("/reservations/guard-2", ADMIN).status()).isEqualTo(403);
+    assertThat(inventory.http.post("/reservations/guard-2/return", ADMIN, "").status())
+        .isEqualTo(403);
     assertThat(inventory.http.post("/reservations", null, request("guard-3", 60, sku, 1)).status())
         .isEqualTo(401);
     assertThat(stock(sku).getInteger("reserved")).isEqualTo(1);
