@@ -256,11 +256,11 @@ class UsersApiTest {
     replies.put("bad limit", http.get("/users?limit=0", ADMIN));
     replies.put("bad after", http.get("/users?after=xyz", ADMIN));
     replies.put(
-        "zero hold",
+        "negative hold",
         http.post(
             "/users/" + id + "/credit-holds",
             SERVICE,
-            new JsonObject().put("holdId", "h-bad").put("amountCents", 0).put("ttlSeconds", 60)));
+            new JsonObject().put("holdId", "h-bad").put("amountCents", -1).put("ttlSeconds", 60)));
     replies.put(
         "huge ttl",
         http.post(
