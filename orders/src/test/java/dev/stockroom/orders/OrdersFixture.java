@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.FaultyHttpProxy;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
@@ -16,7 +17,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** The three real services side by side, each with its own database, as in production. */
+/**
+ * The three real services side by side, each with its own database, as in production. orders
+ * reaches inventory and users through proxies that can delay, drop or refuse answers on command.
+ */
 final class OrdersFixture implements AutoCloseable {
   static final String ADMIN = TestTokens.admin();
 
@@ -29,19 +33,25 @@ final class OrdersFixture implements AutoCloseable {
   final TestHttp usersHttp;
   final TestHttp inventoryHttp;
   final TestHttp ordersHttp;
+  final FaultyHttpProxy toInventory;
+  final FaultyHttpProxy toUsers;
 
   OrdersFixture(Map<String, String> ordersOverrides) {
     usersEnv.put("USERS_TOPIC_PARTITIONS", "3");
     usersEnv.put("WATERMARK_INTERVAL", "PT0.2S");
     usersEnv.put("OUTBOX_POLL_INTERVAL", "PT0.2S");
+    usersEnv.put("CREDIT_HOLD_SWEEP_INTERVAL", "PT0.2S");
+    inventoryEnv.put("RESERVATION_SWEEP_INTERVAL", "PT0.2S");
     users = startUsers();
     usersHttp = new TestHttp(users.port());
     inventoryEnv.put("USERS_URL", url(users));
     inventoryEnv.put("REPLICA_GROUP_ID", "inventory-" + UUID.randomUUID());
     inventory = startInventory();
     inventoryHttp = new TestHttp(inventory.port());
-    ordersEnv.put("USERS_URL", url(users));
-    ordersEnv.put("INVENTORY_URL", url(inventory));
+    toUsers = FaultyHttpProxy.to(users.port());
+    toInventory = FaultyHttpProxy.to(inventory.port());
+    ordersEnv.put("USERS_URL", toUsers.url());
+    ordersEnv.put("INVENTORY_URL", toInventory.url());
     ordersEnv.put("REPLICA_GROUP_ID", "orders-" + UUID.randomUUID());
     ordersEnv.put("ORDER_SAGA_POLL_INTERVAL", "PT0.1S");
     ordersEnv.put("ORDER_CALL_TIMEOUT", "PT1S");
@@ -61,6 +71,16 @@ final class OrdersFixture implements AutoCloseable {
 
   RunningService startOrders() {
     return TestServices.start(e -> OrdersService.start(new Env(e)), ordersEnv);
+  }
+
+  /** Stops orders in order (verticles, then the pool), whatever its sagas are doing. */
+  void stopOrders() {
+    TestServices.stop(orders);
+  }
+
+  /** orders again, on the same port and database: it resumes the sagas it left. */
+  void restartOrders() {
+    orders = startOrders();
   }
 
   private static String url(RunningService service) {
@@ -140,6 +160,8 @@ final class OrdersFixture implements AutoCloseable {
     TestServices.stop(orders);
     TestServices.stop(inventory);
     TestServices.stop(users);
+    toInventory.close();
+    toUsers.close();
   }
 
   static Map<String, String> overrides(String... pairs) {

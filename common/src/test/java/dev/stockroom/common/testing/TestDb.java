@@ -26,6 +26,17 @@ public final class TestDb {
     }
   }
 
+  /** The first column of the first row as text, or null when there is no row. */
+  public static String text(String pgUri, String sql) {
+    try (Connection c = connect(pgUri);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   public static int execute(String pgUri, String sql) {
     try (Connection c = connect(pgUri);
         Statement s = c.createStatement()) {

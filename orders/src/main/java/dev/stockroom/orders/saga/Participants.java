@@ -68,6 +68,7 @@ final class Participants {
             });
   }
 
+  /** A 409 or 404 means the reservation was released or expired: its stock was never sold. */
   Future<Outcome> confirmReservation(SagaOrder order) {
     return call(
         HttpMethod.POST,
@@ -76,24 +77,43 @@ final class Participants {
         status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
   }
 
+  /** A 409 means the hold ended (expired, released); a 404 that the customer was erased. */
   Future<Outcome> capture(SagaOrder order) {
     return call(
         HttpMethod.POST,
         usersUrl + "/credit-holds/" + order.holdId() + "/capture",
         null,
-        status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
+        status ->
+            switch (status) {
+              case 409 -> Rejection.DEPENDENCY_UNAVAILABLE;
+              case 404 -> Rejection.UNKNOWN_CUSTOMER;
+              default -> null;
+            });
   }
 
-  Future<Outcome> releaseReservation(SagaOrder order) {
-    return call(
-        HttpMethod.DELETE,
-        inventoryUrl + "/reservations/" + order.reservationId(),
-        null,
-        s -> null);
+  /**
+   * Compensation: inventory undoes the reservation whatever became of it (a live one is released,
+   * sold stock is put back), then the credit hold is released. Both are idempotent; an id either
+   * side never saw (404) has nothing to give back.
+   */
+  Future<Outcome> giveBack(SagaOrder order) {
+    return undo(
+            HttpMethod.POST, inventoryUrl + "/reservations/" + order.reservationId() + "/return")
+        .compose(
+            returned ->
+                returned instanceof Outcome.Ok
+                    ? undo(HttpMethod.DELETE, usersUrl + "/credit-holds/" + order.holdId())
+                    : Future.succeededFuture(returned));
   }
 
-  Future<Outcome> releaseHold(SagaOrder order) {
-    return call(HttpMethod.DELETE, usersUrl + "/credit-holds/" + order.holdId(), null, s -> null);
+  /** An undo of something the participant does not know (404) has nothing left to do. */
+  private Future<Outcome> undo(HttpMethod method, String url) {
+    return call(method, url, null, status -> null)
+        .map(
+            outcome ->
+                outcome instanceof Outcome.Refused r && r.status() == 404
+                    ? new Outcome.Ok(new JsonObject())
+                    : outcome);
   }
 
   private Future<Outcome> call(
@@ -123,12 +143,12 @@ final class Participants {
     Rejection refusal = status >= 400 && status < 500 ? refusals.apply(status) : null;
     String detail = detail(response);
     if (refusal != null) {
-      return new Outcome.Refused(refusal, detail);
+      return new Outcome.Refused(refusal, detail, status);
     }
     if (status >= 400 && status < 500 && status != 408 && status != 429) {
       // A 4xx nobody expects is a bug on one side; retrying will not fix it.
       return new Outcome.Refused(
-          Rejection.DEPENDENCY_UNAVAILABLE, "unexpected " + status + ": " + detail);
+          Rejection.DEPENDENCY_UNAVAILABLE, "unexpected " + status + ": " + detail, status);
     }
     return new Outcome.Transient(status + ": " + detail);
   }

@@ -4,6 +4,7 @@ import dev.stockroom.common.outbox.OutboxEvent;
 import dev.stockroom.common.replica.Freshness;
 import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.replica.ReplicaEntry;
+import dev.stockroom.orders.saga.SagaTransitions.Decision;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One step of an order saga: call the participant the step needs, then persist where the saga goes
- * next. The answer is the order after the step, or empty when the saga is parked (waiting to retry)
- * or finished.
+ * One step of an order saga: call the participant the step needs, let {@link SagaTransitions}
+ * decide, then persist where the saga goes next. The answer is the order after the step, or empty
+ * when the saga is parked (waiting to retry) or finished.
  */
 final class Saga {
   private static final Logger log = LoggerFactory.getLogger(Saga.class);
@@ -44,91 +45,98 @@ final class Saga {
   }
 
   Future<Optional<SagaOrder>> step(SagaOrder order) {
+    if (order.step() == Step.DONE) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return call(order)
+        .compose(
+            outcome ->
+                apply(
+                    order,
+                    outcome,
+                    SagaTransitions.next(order.step(), outcome, order.pastDeadline())));
+  }
+
+  /** The step's one call to a participant (or the customer lookup), as an outcome. */
+  private Future<Outcome> call(SagaOrder order) {
     return switch (order.step()) {
-      case CUSTOMER -> snapshotCustomer(order);
-      case RESERVE -> participants.reserve(order).compose(o -> afterReserve(order, o));
-      case HOLD -> participants.hold(order).compose(o -> then(order, o, Step.CONFIRM, true));
-      case CONFIRM ->
-          participants.confirmReservation(order).compose(o -> then(order, o, Step.CAPTURE, true));
-      case CAPTURE -> participants.capture(order).compose(o -> afterCapture(order, o));
-      case COMPENSATE -> compensate(order);
-      case DONE -> Future.succeededFuture(Optional.empty());
+      case CUSTOMER -> customer(order);
+      case RESERVE -> participants.reserve(order);
+      case HOLD -> participants.hold(order);
+      case CONFIRM -> participants.confirmReservation(order);
+      case CAPTURE -> participants.capture(order);
+      case COMPENSATE -> participants.giveBack(order);
+      case DONE -> throw new IllegalStateException("order " + order.id() + " is done");
     };
   }
 
-  private Future<Optional<SagaOrder>> snapshotCustomer(SagaOrder order) {
+  private Future<Outcome> customer(SagaOrder order) {
     return customers
         .lookup(List.of(order.customerId()), customerBudget)
-        .compose(
+        .map(
             entries -> {
               ReplicaEntry entry = entries.get(order.customerId());
-              if (entry.data() == null && entry.freshness().source().equals(Freshness.NONE)) {
-                return retry(
-                    order, "the customer's data is not known here and users is unreachable");
+              if (entry.data() != null) {
+                return new Outcome.Ok(entry.toJson());
               }
-              if (entry.data() == null) {
-                return reject(order, Rejection.UNKNOWN_CUSTOMER, "no such customer");
-              }
-              return store.advance(order, Step.RESERVE, entry.toJson(), null, null);
+              return entry.freshness().source().equals(Freshness.NONE)
+                  ? new Outcome.Transient(
+                      "the customer's data is not known here and users is unreachable")
+                  : new Outcome.Refused(Rejection.UNKNOWN_CUSTOMER, "no such customer");
             });
   }
 
-  private Future<Optional<SagaOrder>> afterReserve(SagaOrder order, Outcome outcome) {
-    if (outcome instanceof Outcome.Ok ok) {
-      JsonArray reserved = ok.body().getJsonArray("lines");
-      JsonArray lines = new JsonArray();
-      long total = 0;
-      for (Object l : reserved) {
-        JsonObject line = (JsonObject) l;
-        lines.add(
-            new JsonObject()
-                .put("sku", line.getString("sku"))
-                .put("name", line.getString("name"))
-                .put("unitPriceCents", line.getLong("unitPriceCents"))
-                .put("quantity", line.getInteger("quantity")));
-        total += line.getLong("unitPriceCents") * line.getInteger("quantity");
-      }
-      return store.advance(order, Step.HOLD, null, lines, total);
+  private Future<Optional<SagaOrder>> apply(SagaOrder order, Outcome outcome, Decision decision) {
+    if (decision instanceof Decision.Advance advance) {
+      return advance(order, ((Outcome.Ok) outcome).body(), advance.next());
     }
-    return then(order, outcome, Step.HOLD, true);
-  }
-
-  private Future<Optional<SagaOrder>> afterCapture(SagaOrder order, Outcome outcome) {
-    if (outcome instanceof Outcome.Ok) {
+    if (decision instanceof Decision.Retry retry) {
+      if (order.step() == Step.COMPENSATE && outcome instanceof Outcome.Refused) {
+        log.error("order {}: a participant refuses to give back: {}", order.id(), retry.detail());
+      }
+      return retry(order, retry.detail());
+    }
+    if (decision instanceof Decision.Reject reject) {
+      String detail = afterThePivot(order.step()) + reject.detail();
+      return reject.compensate()
+          ? startCompensation(order, reject.reason(), detail)
+          : finish(order, "REJECTED", rejection(reject.reason(), detail));
+    }
+    if (decision instanceof Decision.Confirm) {
       return finish(order, "CONFIRMED", null);
     }
-    if (outcome instanceof Outcome.Refused refused) {
-      // The stock is already sold; there is nothing to give back, only to report.
-      log.error(
-          "order {}: credit could not be captured after the stock was sold: {}",
-          order.id(),
-          refused.detail());
-      return finish(
-          order,
-          "REJECTED",
-          rejection(
-              Rejection.DEPENDENCY_UNAVAILABLE,
-              "credit hold lost after the stock was sold; needs review"));
-    }
-    // Past the point of no return: keep trying, the hold outlives the saga deadline.
-    return retry(order, ((Outcome.Transient) outcome).detail());
+    return store.compensated(order).map(Optional.<SagaOrder>empty());
   }
 
-  /** The common shape: done goes to {@code next}; refused or past the deadline compensates. */
-  private Future<Optional<SagaOrder>> then(
-      SagaOrder order, Outcome outcome, Step next, boolean deadlineApplies) {
-    if (outcome instanceof Outcome.Ok) {
+  private static String afterThePivot(Step step) {
+    return switch (step) {
+      case CONFIRM -> "the reservation could not be confirmed: ";
+      case CAPTURE -> "the credit could not be captured, the stock is given back: ";
+      default -> "";
+    };
+  }
+
+  /** Persists the next step with what this one learnt (the customer, the reserved lines). */
+  private Future<Optional<SagaOrder>> advance(SagaOrder order, JsonObject body, Step next) {
+    if (order.step() == Step.CUSTOMER) {
+      return store.advance(order, next, body, null, null);
+    }
+    if (order.step() != Step.RESERVE) {
       return store.advance(order, next, null, null, null);
     }
-    if (outcome instanceof Outcome.Refused refused) {
-      return startCompensation(order, refused.reason(), refused.detail());
+    JsonArray lines = new JsonArray();
+    long total = 0;
+    for (Object l : body.getJsonArray("lines")) {
+      JsonObject line = (JsonObject) l;
+      lines.add(
+          new JsonObject()
+              .put("sku", line.getString("sku"))
+              .put("name", line.getString("name"))
+              .put("unitPriceCents", line.getLong("unitPriceCents"))
+              .put("quantity", line.getInteger("quantity")));
+      total += line.getLong("unitPriceCents") * line.getInteger("quantity");
     }
-    String detail = ((Outcome.Transient) outcome).detail();
-    if (deadlineApplies && order.pastDeadline()) {
-      return startCompensation(
-          order, Rejection.DEPENDENCY_UNAVAILABLE, "deadline passed: " + detail);
-    }
-    return retry(order, detail);
+    return store.advance(order, next, null, lines, total);
   }
 
   private Future<Optional<SagaOrder>> startCompensation(
@@ -144,26 +152,6 @@ final class Saga {
                       metrics.finished(o, "REJECTED", reason.code());
                       outcomes.decided(o.id());
                     }));
-  }
-
-  /** Gives back the reservation and the hold (both releases are idempotent), then stops. */
-  private Future<Optional<SagaOrder>> compensate(SagaOrder order) {
-    return participants
-        .releaseReservation(order)
-        .compose(
-            r ->
-                r instanceof Outcome.Transient
-                    ? Future.succeededFuture(r)
-                    : participants.releaseHold(order))
-        .compose(
-            outcome ->
-                outcome instanceof Outcome.Transient t
-                    ? retry(order, "compensation: " + t.detail())
-                    : store.compensated(order).map(Optional.<SagaOrder>empty()));
-  }
-
-  private Future<Optional<SagaOrder>> reject(SagaOrder order, Rejection reason, String detail) {
-    return finish(order, "REJECTED", rejection(reason, detail));
   }
 
   private Future<Optional<SagaOrder>> finish(SagaOrder order, String status, JsonObject rejection) {

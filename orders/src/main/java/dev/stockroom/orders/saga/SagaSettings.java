@@ -1,5 +1,6 @@
 package dev.stockroom.orders.saga;
 
+import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import java.net.URI;
 import java.time.Duration;
@@ -23,16 +24,28 @@ public record SagaSettings(
     Duration customerBudget) {
 
   public static SagaSettings from(Env env) {
-    return new SagaSettings(
-        url(env, "INVENTORY_URL", "http://localhost:8082"),
-        url(env, "USERS_URL", "http://localhost:8081"),
-        env.duration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
-        env.duration("ORDER_WAIT", Duration.ofSeconds(2)),
-        env.duration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
-        env.duration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
-        env.duration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
-        env.duration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
-        env.duration("ORDER_CUSTOMER_MAX_STALENESS", Duration.ofMinutes(5)));
+    SagaSettings settings =
+        new SagaSettings(
+            url(env, "INVENTORY_URL", "http://localhost:8082"),
+            url(env, "USERS_URL", "http://localhost:8081"),
+            env.duration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
+            env.duration("ORDER_WAIT", Duration.ofSeconds(2)),
+            env.duration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
+            env.duration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
+            env.duration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
+            env.duration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
+            env.duration("ORDER_CUSTOMER_MAX_STALENESS", Duration.ofMinutes(5)));
+    // Reservations and holds must outlive every step before the pivot, or a slow saga would
+    // confirm stock whose payment had already lapsed.
+    if (settings.commitmentTtl().compareTo(settings.deadline()) <= 0) {
+      throw new ConfigException(
+          "ORDER_COMMITMENT_TTL ("
+              + settings.commitmentTtl()
+              + ") must be longer than ORDER_SAGA_DEADLINE ("
+              + settings.deadline()
+              + ")");
+    }
+    return settings;
   }
 
   private static String url(Env env, String name, String fallback) {
