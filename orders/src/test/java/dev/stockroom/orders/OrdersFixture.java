@@ -37,6 +37,14 @@ final class OrdersFixture implements AutoCloseable {
   final FaultyHttpProxy toUsers;
 
   OrdersFixture(Map<String, String> ordersOverrides) {
+    this(Map.of(), ordersOverrides);
+  }
+
+  /** With {@code everyService} in each service's environment (e.g. a broker of the test's own). */
+  OrdersFixture(Map<String, String> everyService, Map<String, String> ordersOverrides) {
+    usersEnv.putAll(everyService);
+    inventoryEnv.putAll(everyService);
+    ordersEnv.putAll(everyService);
     usersEnv.put("USERS_TOPIC_PARTITIONS", "3");
     usersEnv.put("WATERMARK_INTERVAL", "PT0.2S");
     usersEnv.put("OUTBOX_POLL_INTERVAL", "PT0.2S");

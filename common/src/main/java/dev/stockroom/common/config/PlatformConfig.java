@@ -14,6 +14,7 @@ import java.util.Optional;
  *
  * @param serviceName users, inventory or orders; used for logs, metrics and Kafka client ids
  * @param devMode {@code STOCKROOM_ENV=dev}: allows the well-known dev JWT secret
+ * @param startupTimeout how long a start waits for PostgreSQL before giving up
  */
 public record PlatformConfig(
     String serviceName,
@@ -32,6 +33,7 @@ public record PlatformConfig(
     JwtConfig jwt,
     Duration shutdownGrace,
     Duration drainTimeout,
+    Duration startupTimeout,
     Env env) {
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
@@ -67,6 +69,7 @@ public record PlatformConfig(
         JwtConfig.from(env, dev),
         env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
+        env.duration("STARTUP_TIMEOUT", Duration.ofMinutes(3)),
         env);
   }
 

@@ -1,7 +1,9 @@
 package dev.stockroom.common.db;
 
 import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.service.StartupException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +58,60 @@ public final class Database {
             .setMaxLifetime((int) config.pgMaxLifetime().toSeconds())
             .setMaxLifetimeUnit(TimeUnit.SECONDS);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /**
+   * Waits until the database answers, trying again at most a second apart (so a service is ready
+   * within seconds of the database coming up) and warning every few seconds, for up to {@code
+   * STARTUP_TIMEOUT}. A database that is still down at start is a wait, not a crash loop.
+   */
+  public static Future<Void> awaitReachable(Vertx vertx, Pool pool, PlatformConfig config) {
+    String where = config.pgUri().getHost() + ":" + config.pgUri().getPort();
+    long deadline = System.nanoTime() + config.startupTimeout().toNanos();
+    Promise<Void> reachable = Promise.promise();
+    tryReaching(vertx, pool, where, deadline, config.startupTimeout(), 0, reachable);
+    return reachable.future();
+  }
+
+  private static void tryReaching(
+      Vertx vertx,
+      Pool pool,
+      String where,
+      long deadline,
+      Duration timeout,
+      int failures,
+      Promise<Void> reachable) {
+    pool.query("SELECT 1")
+        .execute()
+        .onSuccess(
+            rows -> {
+              if (failures > 0) {
+                log.info("PostgreSQL at {} answers after {} failed attempts", where, failures);
+              }
+              reachable.complete();
+            })
+        .onFailure(
+            e -> {
+              if (System.nanoTime() > deadline) {
+                reachable.fail(
+                    new StartupException(
+                        "PostgreSQL at "
+                            + where
+                            + " did not answer within STARTUP_TIMEOUT ("
+                            + timeout
+                            + "): "
+                            + e.getMessage()));
+                return;
+              }
+              if (failures % 5 == 0) {
+                log.warn("waiting for PostgreSQL at {}: {}", where, e.toString());
+              }
+              long delay = Math.min(1000, 100L << Math.min(failures, 4));
+              vertx.setTimer(
+                  delay,
+                  id ->
+                      tryReaching(vertx, pool, where, deadline, timeout, failures + 1, reachable));
+            });
   }
 
   /** Applies each set of migrations in order; blocking, so on a worker thread. */

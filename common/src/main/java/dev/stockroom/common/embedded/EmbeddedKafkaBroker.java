@@ -192,7 +192,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", name);
     p.put("listener.security.protocol.map", name + ":" + name + ",CONTROLLER:PLAINTEXT");
-    p.putAll(listener.brokerSettings());
     p.put("log.dirs", logDir.toString());
     // One node: every internal topic must fit on it. One partition each keeps startup fast.
     for (String topic :
@@ -209,6 +208,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // Controlled shutdown fences the broker in the metadata log; without it a restarted broker is
     // refused as a duplicate registration until the old session times out (~9 s).
     p.put("controlled.shutdown.enable", "true");
+    // Last: a listener's settings (or a test's, e.g. auto-creation on) win over the defaults.
+    p.putAll(listener.brokerSettings());
     return p;
   }
 

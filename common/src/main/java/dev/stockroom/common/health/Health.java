@@ -5,8 +5,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Liveness says only that the process answers (it never checks dependencies, so a database outage
@@ -18,10 +21,20 @@ public final class Health {
   private final Duration checkTimeout;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
+  private final Map<String, Supplier<String>> checks = new ConcurrentSkipListMap<>();
 
   public Health(Pool pool, Duration checkTimeout) {
     this.pool = pool;
     this.checkTimeout = checkTimeout;
+  }
+
+  /**
+   * Adds a dependency to the readiness body. Informational: only the database decides readiness,
+   * since a service serves its API without Kafka (its writes wait in the outbox, its copies are
+   * read through the owner or flagged stale). The supplier must answer at once, from memory.
+   */
+  public void addCheck(String name, Supplier<String> state) {
+    checks.put(name, state);
   }
 
   public void markStarted() {
@@ -61,10 +74,10 @@ public final class Health {
         .mapEmpty();
   }
 
-  private static JsonObject checks(String status, String database) {
-    return new JsonObject()
-        .put("status", status)
-        .put("checks", new JsonObject().put("database", database));
+  private JsonObject checks(String status, String database) {
+    JsonObject all = new JsonObject().put("database", database);
+    checks.forEach((name, state) -> all.put(name, state.get()));
+    return new JsonObject().put("status", status).put("checks", all);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

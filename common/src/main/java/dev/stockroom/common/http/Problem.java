@@ -59,6 +59,16 @@ public final class Problem extends RuntimeException {
         .with("retryAfterSeconds", 1);
   }
 
+  /** The database cannot be reached right now: nothing was done, the request may be retried. */
+  public static Problem databaseUnavailable() {
+    return typed(
+            503,
+            "database-unavailable",
+            "Database unavailable",
+            "The service's database cannot be reached right now; retry shortly")
+        .with("retryAfterSeconds", 1);
+  }
+
   public static Problem notFound(String what) {
     return of(404, what + " was not found");
   }

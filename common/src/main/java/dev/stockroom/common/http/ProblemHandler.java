@@ -1,5 +1,6 @@
 package dev.stockroom.common.http;
 
+import dev.stockroom.common.db.DatabaseUnavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -81,6 +82,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ConnectionPoolTooBusyException || isPoolWaitTimeout(failure)) {
       // The database pool's bounded wait queue is full: back-pressure, not a bug.
       return Problem.overloaded();
+    }
+    if (DatabaseUnavailable.is(failure)) {
+      return Problem.databaseUnavailable();
     }
     if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
       return Problem.badRequest("/", "The request body is not valid: " + failure.getMessage());

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * Client settings every service uses. Producers are idempotent with acks=all (a retried send never
  * duplicates or reorders); consumers never auto-commit: offsets are committed by the code, after
- * the database transaction that applied the records.
+ * the database transaction that applied the records, and never create a topic by asking for it.
+ * (Producers have no such setting: whatever publishes waits for {@link TopicSetup#ready()}.)
  */
 public final class KafkaSettings {
   private KafkaSettings() {}
@@ -33,6 +34,9 @@ public final class KafkaSettings {
     // A new group reads the (compacted) topic from the start: it is the full snapshot.
     config.put("auto.offset.reset", "earliest");
     config.put("isolation.level", "read_committed");
+    // Only the owner creates its topic, with its settings: a consumer that subscribes first must
+    // not make the broker create it with defaults (a deleting users.v1 would lose the snapshot).
+    config.put("allow.auto.create.topics", "false");
     config.put("max.poll.records", "500");
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     config.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");

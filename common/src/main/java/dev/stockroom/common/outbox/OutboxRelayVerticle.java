@@ -81,6 +81,17 @@ public final class OutboxRelayVerticle extends VerticleBase {
         .description("Age of the oldest unpublished outbox record")
         .register(registry);
 
+    service
+        .health()
+        .addCheck(
+            "outbox",
+            () ->
+                (leadership.isLeader() ? "publishing" : "standby")
+                    + ", backlog "
+                    + backlog.get()
+                    + ", oldest "
+                    + oldestMillis.get() / 1000.0
+                    + " s");
     vertx.setPeriodic(config.leaderRetry().toMillis(), id -> leadership.attempt());
     vertx.setPeriodic(config.pollInterval().toMillis(), id -> kick());
     vertx.setPeriodic(
@@ -91,11 +102,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
         });
     vertx.setPeriodic(Math.max(1000, config.retention().toMillis() / 10), id -> purge());
     vertx.setPeriodic(5000, id -> measureBacklog());
+    // Nothing is published before the topics exist: the broker might create them with defaults.
+    service.topics().ready().onSuccess(v -> context.runOnContext(x -> kick()));
     return leadership.attempt().onSuccess(v -> measureBacklog());
   }
 
   private void kick() {
-    if (!leadership.isLeader() || System.nanoTime() < retryAfterNanos) {
+    if (!leadership.isLeader()
+        || !service.topics().ready().succeeded()
+        || System.nanoTime() < retryAfterNanos) {
       return;
     }
     if (running) {
@@ -164,6 +179,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return leadership.stop().eventually(() -> producer.close());
+    return leadership.stop().eventually(() -> producer.close(2000));
   }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
         KafkaProducer.create(vertx, KafkaSettings.producer(kafka, schema.consumerGroup() + "-dlq"));
     deadLetters.exceptionHandler(e -> log.debug("dead-letter producer: {}", e.toString()));
     metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx);
+    service.health().addCheck("replica " + schema.table(), metrics::state);
     return consumer.subscribe(schema.topic()).onSuccess(v -> vertx.runOnContext(x -> pollLoop()));
   }
 
@@ -138,6 +140,11 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
 
   private Future<Void> deadLetter(
       List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
+    boolean anyPoison = events.stream().anyMatch(e -> e instanceof Poison);
+    if (anyPoison && !service.topics().ready().succeeded()) {
+      // The dead-letter topic is not created yet; the batch is retried after a backoff.
+      return Future.failedFuture("the dead-letter topic is not set up yet");
+    }
     List<Future<?>> sends = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       if (events.get(i) instanceof Poison poison) {
@@ -182,6 +189,11 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     metrics.close();
-    return inFlight.transform(ignored -> consumer.close()).eventually(() -> deadLetters.close());
+    // Bounded: a poll can sit in a rebalance, and the client's own close waits up to 30 s to
+    // leave its group. The committed offsets are safe either way; the group notices the loss.
+    return inFlight
+        .timeout(2, TimeUnit.SECONDS)
+        .transform(ignored -> consumer.close().timeout(3, TimeUnit.SECONDS))
+        .eventually(() -> deadLetters.close(1000));
   }
 }

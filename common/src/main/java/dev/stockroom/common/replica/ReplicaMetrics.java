@@ -58,6 +58,15 @@ final class ReplicaMetrics {
                                         .set(Duration.between(w, Instant.now()).toMillis()))));
   }
 
+  /** For the readiness body: the stalest partition's freshness bound, from memory. */
+  String state() {
+    return boundMillis.isEmpty()
+        ? "no watermark applied yet"
+        : "freshness bound "
+            + boundMillis.values().stream().mapToLong(AtomicLong::get).max().orElse(0) / 1000.0
+            + " s";
+  }
+
   private AtomicLong bound(String table, int partition) {
     return boundMillis.computeIfAbsent(
         partition,

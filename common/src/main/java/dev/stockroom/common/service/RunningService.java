@@ -2,6 +2,7 @@ package dev.stockroom.common.service;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A started service and its orderly stop: readiness turns 503 at once, requests keep being served
  * for the shutdown grace (so load balancers notice), then verticles are undeployed newest first
- * (the HTTP API drains its in-flight requests), then the pool and Vert.x close.
+ * (the HTTP API drains its in-flight requests), then the pool and Vert.x close, all within {@link
+ * #bound()}.
  */
 public final class RunningService {
   private static final Logger log = LoggerFactory.getLogger(RunningService.class);
@@ -49,7 +51,11 @@ public final class RunningService {
   private Future<Void> doStop() {
     log.info("{} stopping: readiness is now 503", name);
     ctx.health().beginDraining();
+    ctx.topics().stop();
     long graceMs = ctx.config().shutdownGrace().toMillis();
+    // Every step shares one deadline: a close that hangs (a consumer leaving its group in the
+    // middle of a rebalance, a broker that is away) cannot keep the process from ending.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound().toMillis() - 2000);
     Future<Void> grace =
         graceMs > 0
             ? ctx.vertx().timer(graceMs, TimeUnit.MILLISECONDS).mapEmpty()
@@ -59,24 +65,22 @@ public final class RunningService {
       undeployed =
           undeployed.compose(
               v ->
-                  ctx.vertx()
-                      .undeploy(id)
+                  within(deadline, ctx.vertx().undeploy(id))
                       .recover(
                           e -> {
-                            log.warn("{}: undeploying {} failed", name, id, e);
+                            log.warn("{}: undeploying {} failed: {}", name, id, e.toString());
                             return Future.succeededFuture();
                           }));
     }
     Promise<Void> stopped = Promise.promise();
     undeployed
-        .compose(v -> ctx.pool().close())
+        .compose(v -> within(deadline, ctx.pool().close()))
         .onComplete(
             (v, failure) -> {
               if (failure != null) {
                 log.warn("{}: closing the pool failed: {}", name, failure.toString());
               }
-              ctx.vertx()
-                  .close()
+              within(System.nanoTime() + TimeUnit.SECONDS.toNanos(2), ctx.vertx().close())
                   .onComplete(
                       (x, closeFailure) -> {
                         log.info("{} stopped", name);
@@ -84,5 +88,18 @@ public final class RunningService {
                       });
             });
     return stopped.future();
+  }
+
+  /**
+   * The longest a stop takes: the grace, the HTTP drain, and a few seconds for everything else. The
+   * process ends by then whatever is still closing.
+   */
+  public Duration bound() {
+    return ctx.config().shutdownGrace().plus(ctx.config().drainTimeout()).plusSeconds(5);
+  }
+
+  private static <T> Future<T> within(long deadlineNanos, Future<T> step) {
+    long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    return step.timeout(left, TimeUnit.MILLISECONDS);
   }
 }

@@ -4,6 +4,7 @@ import dev.stockroom.common.auth.Jwt;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.health.Health;
 import dev.stockroom.common.http.HttpApi;
+import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -26,6 +27,7 @@ public final class ServiceContext {
   private final Metrics metrics;
   private final Jwt jwt;
   private final Health health;
+  private final TopicSetup topics;
   private final String contractText;
   private final String contractPath;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
@@ -37,6 +39,7 @@ public final class ServiceContext {
       Metrics metrics,
       Jwt jwt,
       Health health,
+      TopicSetup topics,
       String contractPath,
       String contractText) {
     this.config = config;
@@ -45,6 +48,7 @@ public final class ServiceContext {
     this.metrics = metrics;
     this.jwt = jwt;
     this.health = health;
+    this.topics = topics;
     this.contractPath = contractPath;
     this.contractText = contractText;
   }
@@ -71,6 +75,11 @@ public final class ServiceContext {
 
   public Health health() {
     return health;
+  }
+
+  /** The service's topics, set up in the background; what publishes waits for them. */
+  public TopicSetup topics() {
+    return topics;
   }
 
   /** The platform pieces for {@link HttpApi#router}. */

@@ -6,7 +6,7 @@ import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.db.Database;
 import dev.stockroom.common.health.Health;
-import dev.stockroom.common.kafka.Topics;
+import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,19 +56,25 @@ public final class ServiceRunner {
         .executeBlocking(() -> readResource(spec.contract()))
         .compose(
             contract ->
-                Database.migrate(vertx, config, spec.migrations())
-                    .compose(v -> Topics.ensure(vertx, config.kafka(), spec.topics().apply(config)))
+                Database.awaitReachable(vertx, pool, config)
+                    .compose(v -> Database.migrate(vertx, config, spec.migrations()))
                     .map(
-                        v ->
-                            new ServiceContext(
-                                config,
-                                vertx,
-                                pool,
-                                metrics,
-                                jwt,
-                                health,
-                                spec.contract(),
-                                contract)))
+                        v -> {
+                          // Kafka is not awaited: the service serves while the broker is away.
+                          TopicSetup topics =
+                              TopicSetup.start(vertx, config.kafka(), spec.topics().apply(config));
+                          health.addCheck("kafka", topics::state);
+                          return new ServiceContext(
+                              config,
+                              vertx,
+                              pool,
+                              metrics,
+                              jwt,
+                              health,
+                              topics,
+                              spec.contract(),
+                              contract);
+                        }))
         .compose(ctx -> module.apply(ctx).map(v -> ctx))
         .onSuccess(
             ctx -> {
@@ -114,20 +120,25 @@ public final class ServiceRunner {
       System.err.println(spec.name() + ": configuration error: " + e.getMessage());
       System.exit(2);
     }
-    awaitQuietly(started, Duration.ofMinutes(5));
+    // Every wait of a start is bounded (STARTUP_TIMEOUT for the database; Kafka is not awaited).
+    awaitQuietly(started, Duration.ofDays(1));
     if (running[0] == null) {
-      log.error("{} failed to start", spec.name(), failure[0]);
+      if (failure[0] instanceof StartupException e) {
+        System.err.println(spec.name() + ": " + e.getMessage());
+      } else {
+        log.error("{} failed to start", spec.name(), failure[0]);
+      }
       System.exit(1);
     }
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stopAndWait(running[0]), spec.name() + "-shutdown"));
   }
 
-  /** Blocks the calling (non-Vert.x) thread until the service has stopped. */
+  /** Blocks the calling (non-Vert.x) thread until the service has stopped, at most its bound. */
   public static void stopAndWait(RunningService service) {
     CountDownLatch stopped = new CountDownLatch(1);
     service.stop().onComplete((v, e) -> stopped.countDown());
-    awaitQuietly(stopped, Duration.ofSeconds(60));
+    awaitQuietly(stopped, service.bound());
   }
 
   private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

@@ -23,8 +23,13 @@ public final class TestTopics implements AutoCloseable {
   private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
   public TestTopics(String topic) {
+    this(topic, TestInfra.kafka().bootstrapServers());
+  }
+
+  /** Reads {@code topic} on the broker at {@code bootstrapServers} (a test's own broker). */
+  public TestTopics(String topic, String bootstrapServers) {
     Properties props = new Properties();
-    props.put("bootstrap.servers", TestInfra.kafka().bootstrapServers());
+    props.put("bootstrap.servers", bootstrapServers);
     props.put("client.id", "test-reader-" + UUID.randomUUID());
     props.put("enable.auto.commit", "false");
     props.put("isolation.level", "read_committed");

@@ -1,0 +1,33 @@
+package dev.stockroom.common.db;
+
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * Failures that mean "PostgreSQL cannot be reached right now" (a restart, a failover, the network)
+ * rather than a bug: the request did nothing and may be retried, so it is answered 503.
+ */
+public final class DatabaseUnavailable {
+  private DatabaseUnavailable() {}
+
+  public static boolean is(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ClosedConnectionException
+          || t instanceof ConnectException
+          || t instanceof ClosedChannelException) {
+        return true;
+      }
+      if (t instanceof PgException pg && isConnectionState(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Class 08 (connection exception) and 57P01-03 (admin/crash shutdown, cannot connect now). */
+  private static boolean isConnectionState(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.matches("57P0[123]"));
+  }
+}

@@ -1,0 +1,116 @@
+package dev.stockroom.common.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy in front of a real server (PostgreSQL, a Kafka broker) that can go down on command:
+ * {@link #refuse()} cuts every open connection and refuses new ones, as a server that restarts or a
+ * network that partitions does; {@link #accept()} lets clients in again. {@link #delay} holds each
+ * chunk of bytes coming back from the server for a while, as a slow link does.
+ *
+ * <p>Blocking construction and close: call from test threads, never from an event loop.
+ */
+public final class FaultyTcpProxy implements AutoCloseable {
+  private final Vertx vertx = Vertx.vertx();
+  private final NetClient client = vertx.createNetClient();
+  private final NetServer server;
+  private final int targetPort;
+  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong delayMillis = new AtomicLong();
+  private final AtomicInteger refused = new AtomicInteger();
+  private volatile boolean refusing;
+
+  private FaultyTcpProxy(int listenPort, int targetPort) {
+    this.targetPort = targetPort;
+    this.server =
+        TestServices.await(
+            vertx.createNetServer().connectHandler(this::connect).listen(listenPort),
+            Duration.ofSeconds(5));
+  }
+
+  /** A proxy on a free port of localhost, forwarding to {@code targetPort} on localhost. */
+  public static FaultyTcpProxy to(int targetPort) {
+    return new FaultyTcpProxy(0, targetPort);
+  }
+
+  /** A proxy on {@code listenPort}: for a server that must advertise the proxy's address. */
+  public static FaultyTcpProxy on(int listenPort, int targetPort) {
+    return new FaultyTcpProxy(listenPort, targetPort);
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Cuts every open connection; new ones are closed as soon as they arrive. */
+  public void refuse() {
+    refusing = true;
+    open.forEach(NetSocket::close);
+  }
+
+  /** How many connections were refused so far: a client's attempts while the server was down. */
+  public int refused() {
+    return refused.get();
+  }
+
+  public void accept() {
+    refusing = false;
+  }
+
+  /** Bytes from the server reach the client {@code delay} late (zero: at once). */
+  public void delay(Duration delay) {
+    delayMillis.set(delay.toMillis());
+  }
+
+  @Override
+  public void close() {
+    TestServices.await(vertx.close(), Duration.ofSeconds(10));
+  }
+
+  private void connect(NetSocket downstream) {
+    if (refusing) {
+      refused.incrementAndGet();
+      downstream.close();
+      return;
+    }
+    downstream.pause();
+    client
+        .connect(targetPort, "localhost")
+        .onFailure(e -> downstream.close())
+        .onSuccess(
+            upstream -> {
+              open.add(downstream);
+              open.add(upstream);
+              downstream.handler(upstream::write);
+              upstream.handler(bytes -> toClient(downstream, bytes));
+              downstream.closeHandler(v -> closeBoth(downstream, upstream));
+              upstream.closeHandler(v -> closeBoth(downstream, upstream));
+              downstream.resume();
+            });
+  }
+
+  private void toClient(NetSocket downstream, Buffer bytes) {
+    long delay = delayMillis.get();
+    if (delay == 0) {
+      downstream.write(bytes);
+    } else {
+      vertx.setTimer(delay, id -> downstream.write(bytes));
+    }
+  }
+
+  private void closeBoth(NetSocket a, NetSocket b) {
+    open.remove(a);
+    open.remove(b);
+    a.close();
+    b.close();
+  }
+}
