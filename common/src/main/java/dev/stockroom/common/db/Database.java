@@ -36,14 +36,24 @@ public final class Database {
 
   private Database() {}
 
+  /**
+   * How every connection of the service reaches PostgreSQL — the pool's and the relay's lock and
+   * LISTEN session alike — with PG_URI's sslmode and PG_SSL_CA applied. (Flyway's JDBC URL is
+   * derived from the same settings by {@link Jdbc#from}.)
+   */
+  public static PgConnectOptions connectOptions(PlatformConfig config) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.pgUri().toString());
+    PgTls.apply(connect, config.pgSslCa());
+    return connect;
+  }
+
   public static Pool pool(Vertx vertx, PlatformConfig config) {
     PgConnectOptions connect =
-        PgConnectOptions.fromUri(config.pgUri().toString())
+        connectOptions(config)
             .setCachePreparedStatements(true)
             .setPreparedStatementCacheMaxSize(256)
             .setPipeliningLimit(256)
             .addProperty("plan_cache_mode", config.pgPlanCacheMode().setting());
-    PgTls.apply(connect, config.pgSslCa());
     PoolOptions pool =
         new PoolOptions()
             .setName(config.serviceName() + "-pg")

@@ -56,6 +56,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final ClientListener listener;
   private final int port;
   private final int controllerPort;
+  private final int advertisedPort;
+  private final int internalPort;
   private final String clusterId;
   private KafkaRaftServer server;
 
@@ -65,12 +67,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       ClientListener listener,
       int port,
       int controllerPort,
+      int advertisedPort,
+      int internalPort,
       String clusterId) {
     this.logDir = logDir;
     this.temporary = temporary;
     this.listener = listener;
     this.port = port;
     this.controllerPort = controllerPort;
+    this.advertisedPort = advertisedPort;
+    this.internalPort = internalPort;
     this.clusterId = clusterId;
   }
 
@@ -87,15 +93,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** As {@link #start(Path, int)}, with clients connecting through {@code listener}. */
   public static EmbeddedKafkaBroker start(Path logDir, int port, ClientListener listener) {
+    return start(logDir, port, listener, 0);
+  }
+
+  /**
+   * A plaintext broker on {@code port} that tells clients to connect to {@code advertisedPort}
+   * instead: a proxy in front of it sees every client's traffic. Its own inter-broker traffic
+   * (transaction verification, say) uses a listener of its own that no proxy slows.
+   */
+  public static EmbeddedKafkaBroker startBehind(int port, int advertisedPort) {
+    return start(null, port, ClientListener.PLAINTEXT, advertisedPort);
+  }
+
+  private static EmbeddedKafkaBroker start(
+      Path logDir, int port, ClientListener listener, int advertisedPort) {
     try {
       boolean temporary = logDir == null;
       Path dir =
           temporary ? Files.createTempDirectory("stockroom-kafka-") : logDir.toAbsolutePath();
       Files.createDirectories(dir);
       int[] ports = LocalPorts.freePair(port);
+      int internal = advertisedPort == 0 ? 0 : LocalPorts.freePair(0)[0];
       EmbeddedKafkaBroker broker =
           new EmbeddedKafkaBroker(
-              dir, temporary, listener, ports[0], ports[1], existingClusterId(dir));
+              dir,
+              temporary,
+              listener,
+              ports[0],
+              ports[1],
+              advertisedPort,
+              internal,
+              existingClusterId(dir));
       try {
         broker.formatIfNeeded();
         broker.restart();
@@ -192,6 +220,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", name);
     p.put("listener.security.protocol.map", name + ":" + name + ",CONTROLLER:PLAINTEXT");
+    if (advertisedPort != 0) {
+      String internal = "INTERNAL://localhost:" + internalPort;
+      p.put("listeners", p.get("listeners") + "," + internal);
+      p.put("advertised.listeners", name + "://localhost:" + advertisedPort + "," + internal);
+      p.put("inter.broker.listener.name", "INTERNAL");
+      p.put(
+          "listener.security.protocol.map",
+          p.get("listener.security.protocol.map") + ",INTERNAL:PLAINTEXT");
+    }
     p.put("log.dirs", logDir.toString());
     // One node: every internal topic must fit on it. One partition each keeps startup fast.
     for (String topic :
@@ -258,7 +295,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void awaitPortsFree(long deadline) {
-    while (!(LocalPorts.isFree(port) && LocalPorts.isFree(controllerPort))) {
+    while (!(LocalPorts.isFree(port)
+        && LocalPorts.isFree(controllerPort)
+        && (internalPort == 0 || LocalPorts.isFree(internalPort)))) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             "Port " + port + " or " + controllerPort + " still in use after " + DEADLINE);

@@ -1,12 +1,12 @@
 package dev.stockroom.common.outbox;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.common.PartitionInfo;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,15 +14,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * One relay cycle: read unpublished outbox rows in id order, publish them (the idempotent producer
- * keeps their order per partition), wait for every acknowledgement, then mark them published.
+ * One relay cycle: read unpublished outbox rows in id order, publish them in ONE Kafka transaction
+ * (the producer keeps their order per partition), then mark them published on the relay's lock
+ * session. A relay that lost its lock is fenced by its successor's transactional producer (same
+ * {@code transactional.id}): its open transaction is aborted and anything it still sends is
+ * refused, so nothing it read can land after the successor's records (read_committed consumers
+ * never see aborted ones). The mark runs on the lock session, so a leader whose session is gone
+ * cannot mark rows either; its successor publishes them again (consumers are idempotent).
  *
  * <p>The watermark argument: {@code asOf} is read from the database clock in a statement that runs
  * BEFORE the statement that reads the rows, so every transaction that committed before {@code asOf}
  * is visible to that read. If the read drained the backlog, all of them are now published (this
- * cycle or an earlier one), and the watermark may say so.
+ * cycle or an earlier one), and the watermark may say so, in the same transaction.
  */
 final class OutboxPublisher {
   private static final String NOW = "SELECT statement_timestamp() AS now";
@@ -34,6 +40,7 @@ final class OutboxPublisher {
 
   private final Pool pool;
   private final KafkaProducer<String, byte[]> producer;
+  private final Supplier<Future<SqlClient>> lockSession;
   private final OutboxRelayConfig config;
   private final Set<String> watermarkTopics;
   private final Timer publishLatency;
@@ -41,18 +48,16 @@ final class OutboxPublisher {
   OutboxPublisher(
       Pool pool,
       KafkaProducer<String, byte[]> producer,
+      Supplier<Future<SqlClient>> lockSession,
       OutboxRelayConfig config,
       Set<String> watermarkTopics,
-      MeterRegistry registry) {
+      Timer publishLatency) {
     this.pool = pool;
     this.producer = producer;
+    this.lockSession = lockSession;
     this.config = config;
     this.watermarkTopics = new TreeSet<>(watermarkTopics);
-    this.publishLatency =
-        Timer.builder("outbox_publish_latency")
-            .description("Time from the outbox write to the broker's acknowledgement")
-            .publishPercentiles(0.5, 0.99)
-            .register(registry);
+    this.publishLatency = publishLatency;
   }
 
   /** Publishes one batch; the result says whether a full batch was read (more may be waiting). */
@@ -61,14 +66,32 @@ final class OutboxPublisher {
     return asOf.compose(
         t ->
             unpublished()
-                .compose(rows -> publish(rows).map(v -> rows.size()))
                 .compose(
-                    count -> {
-                      boolean drained = count < config.batchSize();
-                      Future<Void> watermarks =
-                          drained && t != null ? publishWatermarks(t) : Future.succeededFuture();
-                      return watermarks.map(v -> !drained);
+                    rows -> {
+                      boolean drained = rows.size() < config.batchSize();
+                      boolean watermark = drained && t != null;
+                      if (rows.isEmpty() && !watermark) {
+                        return Future.succeededFuture(false);
+                      }
+                      return inTransaction(
+                              () ->
+                                  publish(rows)
+                                      .compose(
+                                          v ->
+                                              watermark
+                                                  ? publishWatermarks(t)
+                                                  : Future.succeededFuture()))
+                          .compose(v -> markPublished(rows))
+                          .map(!drained);
                     }));
+  }
+
+  private Future<Void> inTransaction(Supplier<Future<Void>> sends) {
+    return producer
+        .beginTransaction()
+        .compose(v -> sends.get())
+        .compose(v -> producer.commitTransaction())
+        .recover(e -> producer.abortTransaction().transform(x -> Future.failedFuture(e)));
   }
 
   private Future<Instant> databaseNow() {
@@ -91,20 +114,23 @@ final class OutboxPublisher {
   }
 
   private Future<Void> publish(List<OutboxRow> rows) {
+    List<Future<?>> sends = new ArrayList<>(rows.size());
+    for (OutboxRow row : rows) {
+      sends.add(producer.send(CloudEventRecords.of(config.source(), row)));
+    }
+    return Future.all(sends).mapEmpty();
+  }
+
+  private Future<Void> markPublished(List<OutboxRow> rows) {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Future<?>> sends = new ArrayList<>(rows.size());
-    for (OutboxRow row : rows) {
-      sends.add(
-          producer
-              .send(CloudEventRecords.of(config.source(), row))
-              .onSuccess(
-                  m -> publishLatency.record(Duration.between(row.createdAt(), Instant.now()))));
-    }
+    Instant now = Instant.now();
+    rows.forEach(row -> publishLatency.record(Duration.between(row.createdAt(), now)));
     Long[] ids = rows.stream().map(OutboxRow::id).toArray(Long[]::new);
-    return Future.all(sends)
-        .compose(v -> pool.preparedQuery(MARK_PUBLISHED).execute(Tuple.of((Object) ids)))
+    return lockSession
+        .get()
+        .compose(session -> session.preparedQuery(MARK_PUBLISHED).execute(Tuple.of((Object) ids)))
         .mapEmpty();
   }
 

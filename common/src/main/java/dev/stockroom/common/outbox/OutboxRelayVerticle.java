@@ -1,33 +1,35 @@
 package dev.stockroom.common.outbox;
 
+import dev.stockroom.common.db.Database;
 import dev.stockroom.common.kafka.KafkaSettings;
 import dev.stockroom.common.service.ServiceContext;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the outbox to Kafka. Every instance of the service runs one; only the holder of the
- * database's relay lock publishes, the others stand by and take over when it goes away. Cycles run
- * one at a time, woken by NOTIFY, by polling, and by the watermark timer. While Kafka is down the
- * cycles fail and back off; writes keep committing to the outbox, and the backlog goes out when the
- * broker returns.
+ * database's relay lock publishes, the others stand by and take over when it goes away. Each
+ * leadership term has its own transactional producer, whose {@code initTransactions} fences the
+ * previous leader's (same {@code transactional.id}). Cycles run one at a time, woken by NOTIFY, by
+ * polling, and by the watermark timer. While Kafka is down the cycles fail and back off; writes
+ * keep committing to the outbox, and the backlog goes out when the broker returns.
  */
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
-  private static final String PURGE =
-      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at <"
-          + " clock_timestamp() - make_interval(secs => $1) LIMIT 10000)";
   private static final String BACKLOG =
       "SELECT count(*) AS backlog, coalesce(extract(epoch FROM clock_timestamp() -"
           + " min(created_at)), 0) AS oldest FROM outbox WHERE published_at IS NULL";
@@ -37,9 +39,12 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final Set<String> watermarkTopics;
   private final AtomicLong backlog = new AtomicLong();
   private final AtomicLong oldestMillis = new AtomicLong();
+  private Map<String, String> producerSettings;
+  private Timer publishLatency;
+  private RelayLeadership leadership;
   private KafkaProducer<String, byte[]> producer;
   private OutboxPublisher publisher;
-  private RelayLeadership leadership;
+  private boolean initialized;
   private boolean running;
   private boolean again;
   private boolean watermarkDue = true;
@@ -58,18 +63,26 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Map<String, String> settings =
-        KafkaSettings.producer(service.config().kafka(), service.config().serviceName() + "-relay");
-    settings.put("max.block.ms", "10000");
-    producer = KafkaProducer.create(vertx, settings);
-    producer.exceptionHandler(e -> log.debug("relay producer: {}", e.toString()));
+    producerSettings = transactionalProducer(service);
     MeterRegistry registry = service.metrics().registry();
-    publisher = new OutboxPublisher(service.pool(), producer, config, watermarkTopics, registry);
+    publishLatency =
+        Timer.builder("outbox_publish_latency")
+            .description("Time from the outbox write to the broker's acknowledgement")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    Counter leadershipFailures =
+        Counter.builder("outbox_relay_leadership_failures_total")
+            .description("Attempts to take or keep the relay lock that failed (not: lock held)")
+            .register(registry);
+    // A session that does not answer within this is given up, and publishing stops with it.
+    Duration pingTimeout = Duration.ofSeconds(2);
     leadership =
         new RelayLeadership(
             vertx,
-            PgConnectOptions.fromUri(service.config().pgUri().toString()),
-            leader -> kick(),
+            Database.connectOptions(service.config()),
+            pingTimeout,
+            leadershipFailures,
+            this::leadershipChanged,
             this::kick);
     Gauge.builder("outbox_relay_leader", () -> leadership.isLeader() ? 1 : 0)
         .description("1 while this instance is the active outbox relay")
@@ -80,18 +93,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     Gauge.builder("outbox_oldest_unpublished_seconds", oldestMillis, v -> v.get() / 1000.0)
         .description("Age of the oldest unpublished outbox record")
         .register(registry);
+    service.health().addCheck("outbox", this::state);
 
-    service
-        .health()
-        .addCheck(
-            "outbox",
-            () ->
-                (leadership.isLeader() ? "publishing" : "standby")
-                    + ", backlog "
-                    + backlog.get()
-                    + ", oldest "
-                    + oldestMillis.get() / 1000.0
-                    + " s");
     vertx.setPeriodic(config.leaderRetry().toMillis(), id -> leadership.attempt());
     vertx.setPeriodic(config.pollInterval().toMillis(), id -> kick());
     vertx.setPeriodic(
@@ -100,15 +103,51 @@ public final class OutboxRelayVerticle extends VerticleBase {
           watermarkDue = true;
           kick();
         });
-    vertx.setPeriodic(Math.max(1000, config.retention().toMillis() / 10), id -> purge());
+    long purgeEvery = Math.min(60_000, config.retention().toMillis() / 10);
+    vertx.setPeriodic(Math.max(1000, purgeEvery), id -> purge());
     vertx.setPeriodic(5000, id -> measureBacklog());
     // Nothing is published before the topics exist: the broker might create them with defaults.
     service.topics().ready().onSuccess(v -> context.runOnContext(x -> kick()));
     return leadership.attempt().onSuccess(v -> measureBacklog());
   }
 
+  /**
+   * One {@code transactional.id} per service and database: every instance of a deployment shares it
+   * (so a new leader fences the old), separate deployments (or test systems) do not.
+   */
+  private static Map<String, String> transactionalProducer(ServiceContext service) {
+    String name = service.config().serviceName();
+    Map<String, String> settings =
+        KafkaSettings.producer(service.config().kafka(), name + "-relay");
+    String database = service.config().pgUri().getPath().replaceFirst("^/", "");
+    settings.put("transactional.id", name + "-outbox-" + database);
+    // An abandoned transaction holds back read_committed consumers until it is aborted.
+    settings.put("transaction.timeout.ms", "10000");
+    settings.put("max.block.ms", "10000");
+    return settings;
+  }
+
+  private void leadershipChanged(boolean leader) {
+    if (leader) {
+      producer = KafkaProducer.create(vertx, producerSettings);
+      producer.exceptionHandler(e -> log.debug("relay producer: {}", e.toString()));
+      publisher =
+          new OutboxPublisher(
+              service.pool(),
+              producer,
+              leadership::session,
+              config,
+              watermarkTopics,
+              publishLatency);
+      initialized = false;
+      kick();
+    } else {
+      closeProducer();
+    }
+  }
+
   private void kick() {
-    if (!leadership.isLeader()
+    if (publisher == null
         || !service.topics().ready().succeeded()
         || System.nanoTime() < retryAfterNanos) {
       return;
@@ -120,13 +159,18 @@ public final class OutboxRelayVerticle extends VerticleBase {
     running = true;
     boolean watermark = watermarkDue;
     watermarkDue = false;
-    publisher
-        .cycle(watermark)
+    OutboxPublisher current = publisher;
+    initialized(producer)
+        .compose(v -> current.cycle(watermark))
         .onComplete(
             (more, failure) -> {
               running = false;
               if (failure != null) {
                 watermarkDue |= watermark;
+                if (fenced(failure)) {
+                  log.warn("another relay took over (this producer was fenced); standing by");
+                  leadership.resign();
+                }
                 backOff(failure);
                 return;
               }
@@ -137,6 +181,23 @@ public final class OutboxRelayVerticle extends VerticleBase {
                 kick();
               }
             });
+  }
+
+  /** initTransactions once per term: it aborts whatever the previous leader left open. */
+  private Future<Void> initialized(KafkaProducer<String, byte[]> termProducer) {
+    if (initialized) {
+      return Future.succeededFuture();
+    }
+    return termProducer.initTransactions().onSuccess(v -> initialized = termProducer == producer);
+  }
+
+  private static boolean fenced(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void backOff(Throwable failure) {
@@ -151,15 +212,31 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
   }
 
+  private void closeProducer() {
+    KafkaProducer<String, byte[]> p = producer;
+    producer = null;
+    publisher = null;
+    initialized = false;
+    if (p != null) {
+      p.close(500).onFailure(e -> log.debug("closing the relay producer: {}", e.toString()));
+    }
+  }
+
+  private String state() {
+    return (leadership.isLeader() ? "publishing" : "standby")
+        + ", backlog "
+        + backlog.get()
+        + ", oldest "
+        + oldestMillis.get() / 1000.0
+        + " s";
+  }
+
   private void purge() {
     if (!leadership.isLeader()) {
       return;
     }
-    service
-        .pool()
-        .preparedQuery(PURGE)
-        .execute(Tuple.of((double) config.retention().toSeconds()))
-        .onSuccess(rows -> log.debug("purged {} published outbox records", rows.rowCount()))
+    OutboxPurge.purge(service.pool(), config.retention())
+        .onSuccess(n -> log.debug("purged {} published outbox records", n))
         .onFailure(e -> log.warn("outbox purge failed: {}", e.toString()));
   }
 
@@ -179,6 +256,12 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return leadership.stop().eventually(() -> producer.close(2000));
+    return leadership
+        .stop()
+        .eventually(
+            () -> {
+              closeProducer();
+              return Future.succeededFuture();
+            });
   }
 }

@@ -1,10 +1,14 @@
 package dev.stockroom.common.outbox;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,26 +17,45 @@ import org.slf4j.LoggerFactory;
  * Exactly one active relay per database: the one holding a session-level advisory lock on its own
  * connection. If that process dies, PostgreSQL ends the session, the lock is released, and a
  * standby takes it on its next attempt. The same connection LISTENs for outbox notifications.
+ *
+ * <p>The leader pings its session with a timeout shorter than a standby's retry interval: when the
+ * session cannot be confirmed it steps down (and stops publishing) at once. What it published in
+ * the meantime cannot land after a successor's records: Kafka's transactional fencing sees to that
+ * ({@link OutboxRelayVerticle}), and the outbox rows are marked published on this session, so a
+ * leader whose session is gone cannot claim them.
  */
 final class RelayLeadership {
   private static final Logger log = LoggerFactory.getLogger(RelayLeadership.class);
+  private static final int FAILURES_BEFORE_WARNING = 3;
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /** A fixed key: one relay per database, whatever the service. */
   static final long LOCK_KEY = 0x5354_4f43_4b52_4f4dL; // "STOCKROM"
 
   private final Vertx vertx;
   private final PgConnectOptions options;
+  private final Duration pingTimeout;
   private final Consumer<Boolean> onChange;
   private final Runnable onNotification;
+  private final Counter failuresCounter;
   private PgConnection connection;
   private boolean leader;
   private boolean attempting;
   private boolean stopped;
+  private int failures;
+  private long lastWarningNanos;
 
   RelayLeadership(
-      Vertx vertx, PgConnectOptions options, Consumer<Boolean> onChange, Runnable onNotification) {
+      Vertx vertx,
+      PgConnectOptions options,
+      Duration pingTimeout,
+      Counter failuresCounter,
+      Consumer<Boolean> onChange,
+      Runnable onNotification) {
     this.vertx = vertx;
     this.options = options;
+    this.pingTimeout = pingTimeout;
+    this.failuresCounter = failuresCounter;
     this.onChange = onChange;
     this.onNotification = onNotification;
   }
@@ -41,7 +64,15 @@ final class RelayLeadership {
     return leader;
   }
 
-  /** Tries to become the leader, or (as leader) checks the lock's connection is still alive. */
+  /** The session holding the lock: statements that must prove leadership run on it. */
+  Future<SqlClient> session() {
+    PgConnection c = connection;
+    return leader && c != null
+        ? Future.succeededFuture(c)
+        : Future.failedFuture("this instance no longer holds the outbox relay lock");
+  }
+
+  /** Tries to become the leader, or (as leader) checks the lock's session is still alive. */
   Future<Void> attempt() {
     if (stopped || attempting) {
       return Future.succeededFuture();
@@ -49,12 +80,36 @@ final class RelayLeadership {
     attempting = true;
     Future<Void> step = leader ? ping() : acquire();
     return step.onComplete((v, e) -> attempting = false)
+        .onSuccess(v -> failures = 0)
         .recover(
             e -> {
-              log.debug("relay leadership attempt failed: {}", e.toString());
+              failed(e);
               demote();
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * Gives the lock up (e.g. after being fenced by another leader); a later attempt may retake it.
+   */
+  void resign() {
+    demote();
+  }
+
+  private void failed(Throwable e) {
+    failures++;
+    failuresCounter.increment();
+    long now = System.nanoTime();
+    if (failures >= FAILURES_BEFORE_WARNING && now - lastWarningNanos > WARN_EVERY_NANOS) {
+      lastWarningNanos = now;
+      log.warn(
+          "cannot hold the outbox relay lock ({} attempts in a row failed), nothing is published"
+              + " from this instance: {}",
+          failures,
+          e.toString());
+    } else {
+      log.debug("relay leadership attempt failed: {}", e.toString());
+    }
   }
 
   private Future<Void> acquire() {
@@ -99,7 +154,11 @@ final class RelayLeadership {
   private Future<Void> ping() {
     return connection == null
         ? Future.failedFuture("lock connection lost")
-        : connection.query("SELECT 1").execute().mapEmpty();
+        : connection
+            .query("SELECT 1")
+            .execute()
+            .timeout(pingTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .mapEmpty();
   }
 
   private void demote() {

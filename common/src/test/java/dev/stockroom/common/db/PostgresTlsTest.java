@@ -7,9 +7,15 @@ import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.PlatformTestService;
 import dev.stockroom.common.testing.SelfSignedCertificate;
+import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.common.testing.TestTopics;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -100,6 +107,41 @@ class PostgresTlsTest {
   @DisplayName("verify-full with PG_SSL_CA: both drivers connect over TLS")
   void verifyFullWithTheCa() {
     assertThat(migrateAndAskForTls(config("localhost", "verify-full", true))).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "a service on verify-full publishes its outbox: the relay's lock session uses the same TLS")
+  void relayOverVerifyFull() {
+    postgres.createDatabaseIfMissing("tls_relay");
+    Map<String, String> env = TestServices.env("tls_unused");
+    env.put(
+        "PG_URI",
+        "postgresql://localhost:%d/tls_relay?user=postgres&password=postgres&sslmode=verify-full"
+            .formatted(postgres.port()));
+    env.put("PG_SSL_CA", certificate.certificatePem().toString());
+    env.put("OUTBOX_POLL_INTERVAL", "PT0.2S");
+    env.put("OUTBOX_LEADER_RETRY", "PT0.3S");
+    RunningService service = TestServices.start(PlatformTestService::start, env);
+    try {
+      String name = "tls-" + UUID.randomUUID();
+      TestHttp.Reply created =
+          new TestHttp(service.port())
+              .post(
+                  "/things",
+                  TestTokens.admin(),
+                  new JsonObject().put("name", name).put("count", 1));
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      try (TestTopics topic = new TestTopics(PlatformTestService.TOPIC)) {
+        topic.readUntil(
+            WAIT,
+            records ->
+                records.stream()
+                    .anyMatch(r -> r.value() != null && new String(r.value()).contains(name)));
+      }
+    } finally {
+      TestServices.stop(service);
+    }
   }
 
   @Test

@@ -27,6 +27,10 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong delayMillis = new AtomicLong();
   private final AtomicInteger refused = new AtomicInteger();
+  private final Set<NetSocket> clients = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> slowClients = ConcurrentHashMap.newKeySet();
+  private final AtomicLong slowRequestMillis = new AtomicLong();
+  private final AtomicInteger held = new AtomicInteger();
   private volatile boolean refusing;
 
   private FaultyTcpProxy(int listenPort, int targetPort) {
@@ -71,6 +75,21 @@ public final class FaultyTcpProxy implements AutoCloseable {
     delayMillis.set(delay.toMillis());
   }
 
+  /**
+   * Bytes that clients send on the connections open right now reach the server {@code delay} late;
+   * connections opened later are not slowed. A client that is the only one connected at this moment
+   * (a leader's producer, say) gets a slow link while a newcomer does not.
+   */
+  public void slowDownOpenConnections(Duration delay) {
+    slowRequestMillis.set(delay.toMillis());
+    slowClients.addAll(clients);
+  }
+
+  /** Chunks of client bytes held back by {@link #slowDownOpenConnections} and not yet sent on. */
+  public int held() {
+    return held.get();
+  }
+
   @Override
   public void close() {
     TestServices.await(vertx.close(), Duration.ofSeconds(10));
@@ -90,12 +109,27 @@ public final class FaultyTcpProxy implements AutoCloseable {
             upstream -> {
               open.add(downstream);
               open.add(upstream);
-              downstream.handler(upstream::write);
+              clients.add(downstream);
+              downstream.handler(bytes -> toServer(downstream, upstream, bytes));
               upstream.handler(bytes -> toClient(downstream, bytes));
               downstream.closeHandler(v -> closeBoth(downstream, upstream));
               upstream.closeHandler(v -> closeBoth(downstream, upstream));
               downstream.resume();
             });
+  }
+
+  private void toServer(NetSocket downstream, NetSocket upstream, Buffer bytes) {
+    if (!slowClients.contains(downstream)) {
+      upstream.write(bytes);
+      return;
+    }
+    held.incrementAndGet();
+    vertx.setTimer(
+        slowRequestMillis.get(),
+        id -> {
+          upstream.write(bytes);
+          held.decrementAndGet();
+        });
   }
 
   private void toClient(NetSocket downstream, Buffer bytes) {
@@ -110,6 +144,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private void closeBoth(NetSocket a, NetSocket b) {
     open.remove(a);
     open.remove(b);
+    clients.remove(a);
     a.close();
     b.close();
   }

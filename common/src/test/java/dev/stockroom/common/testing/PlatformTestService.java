@@ -8,6 +8,9 @@ import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
+import dev.stockroom.common.outbox.OutboxEvent;
+import dev.stockroom.common.outbox.OutboxRelayConfig;
+import dev.stockroom.common.outbox.OutboxRelayVerticle;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.common.service.ServiceRunner;
@@ -19,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A minimal service on the real platform, to test the platform without any domain. */
 public final class PlatformTestService {
@@ -39,7 +43,9 @@ public final class PlatformTestService {
   }
 
   private static Future<?> deploy(ServiceContext ctx) {
-    return ctx.deploy(() -> new HttpApiVerticle(ctx, () -> routes(ctx)));
+    OutboxRelayConfig relay = OutboxRelayConfig.from(ctx.config().env(), SPEC.name());
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
+        .compose(id -> ctx.deploy(() -> new HttpApiVerticle(ctx, () -> routes(ctx))));
   }
 
   private static Map<String, Handler<RoutingContext>> routes(ServiceContext ctx) {
@@ -48,14 +54,25 @@ public final class PlatformTestService {
         rc -> {
           JsonObject body = rc.body().asJsonObject();
           ctx.pool()
-              .preparedQuery("INSERT INTO things (name, count) VALUES ($1, $2) RETURNING id")
-              .execute(Tuple.of(body.getString("name"), body.getInteger("count")))
-              .onSuccess(
-                  rows ->
-                      Responses.created(
-                          rc,
-                          "/things/" + rows.iterator().next().getInteger("id"),
-                          body.copy().put("id", rows.iterator().next().getInteger("id"))))
+              .withTransaction(
+                  tx ->
+                      tx.preparedQuery(
+                              "INSERT INTO things (name, count) VALUES ($1, $2) RETURNING id")
+                          .execute(Tuple.of(body.getString("name"), body.getInteger("count")))
+                          .map(
+                              rows ->
+                                  body.copy().put("id", rows.iterator().next().getInteger("id")))
+                          .compose(
+                              thing ->
+                                  Outbox.append(
+                                          tx,
+                                          new OutboxEvent(
+                                              TOPIC,
+                                              thing.getInteger("id").toString(),
+                                              "platformtest.thing.created",
+                                              thing))
+                                      .map(thing)))
+              .onSuccess(thing -> Responses.created(rc, "/things/" + thing.getInteger("id"), thing))
               .onFailure(rc::fail);
         },
         "getThing",
