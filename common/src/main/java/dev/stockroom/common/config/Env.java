@@ -64,6 +64,9 @@ public final class Env {
     return value;
   }
 
+  /** Longer durations overflow the arithmetic they meet (timers in ms, now minus a budget). */
+  private static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
   public Duration duration(String name, Duration defaultValue) {
     Optional<String> raw = optional(name);
     if (raw.isEmpty()) {
@@ -71,8 +74,9 @@ public final class Env {
     }
     try {
       Duration value = Duration.parse(raw.get());
-      if (value.isNegative()) {
-        throw invalid(name, "a non-negative ISO-8601 duration such as PT15M", raw.get());
+      if (value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+        throw invalid(
+            name, "an ISO-8601 duration from PT0S to 100 years, such as PT15M", raw.get());
       }
       return value;
     } catch (DateTimeParseException e) {

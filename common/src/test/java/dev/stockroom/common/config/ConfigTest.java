@@ -100,6 +100,10 @@ class ConfigTest {
     Map<String, String> env = devEnv();
     env.put("SHUTDOWN_GRACE", "PT0.5S");
     assertThat(read(env).shutdownGrace()).isEqualTo(Duration.ofMillis(500));
+    env.put("SHUTDOWN_GRACE", "PT9223372036854775807S");
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("SHUTDOWN_GRACE: expected an ISO-8601 duration from PT0S to 100");
   }
 
   @Test

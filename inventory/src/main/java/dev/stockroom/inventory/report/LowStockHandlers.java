@@ -95,6 +95,8 @@ public final class LowStockHandlers {
     return new JsonObject().put("items", items).put("next", next);
   }
 
+  private static final Duration MAX_BUDGET = Duration.ofDays(36_500);
+
   private Duration budget(String value) {
     if (value == null) {
       return defaultBudget;
@@ -103,6 +105,11 @@ public final class LowStockHandlers {
       Duration budget = Duration.parse(value);
       if (budget.isNegative()) {
         throw Problem.badRequest("query maxStaleness", "maxStaleness must not be negative");
+      }
+      // Beyond this, "now minus the budget" would leave the range of timestamps.
+      if (budget.compareTo(MAX_BUDGET) > 0) {
+        throw Problem.badRequest(
+            "query maxStaleness", "maxStaleness must be at most " + MAX_BUDGET + " (100 years)");
       }
       return budget;
     } catch (DateTimeParseException e) {

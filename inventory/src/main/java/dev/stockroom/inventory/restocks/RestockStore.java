@@ -6,14 +6,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** All SQL about restocks: stock goes up and the audit entry is written in one transaction. */
 final class RestockStore {
+  /** The largest quantity the column holds; a restock past it is refused, not overflowed. */
+  static final int MAX_QUANTITY = Integer.MAX_VALUE;
+
   private static final String ADD_STOCK =
       "UPDATE items SET quantity = quantity + $2, last_stocked_at = now(), last_stocked_by = $3,"
-          + " updated_at = now() WHERE sku = $1 RETURNING sku, name, price_cents, quantity, reserved,"
+          + " updated_at = now() WHERE sku = $1 AND quantity <= "
+          + MAX_QUANTITY
+          + " - $2 RETURNING sku, name, price_cents, quantity, reserved,"
           + " low_stock_threshold, last_stocked_at, last_stocked_by";
   private static final String AUDIT =
       "INSERT INTO restocks (sku, quantity, stocked_by, stocker_name) VALUES ($1, $2, $3, $4)"
@@ -39,7 +45,7 @@ final class RestockStore {
                 .compose(
                     item -> {
                       if (item == null) {
-                        return Future.failedFuture(Problem.notFound("Item " + sku));
+                        return refusal(tx, sku, quantity);
                       }
                       return tx.preparedQuery(AUDIT)
                           .execute(Tuple.of(sku, quantity, stocker, stockerName))
@@ -61,6 +67,28 @@ final class RestockStore {
                                                   .toString()))
                                       .put("item", ItemJson.of(item)));
                     }));
+  }
+
+  /** No row changed: the item is unknown (404), or the restock would pass the maximum (409). */
+  private static Future<JsonObject> refusal(SqlConnection tx, String sku, int quantity) {
+    return tx.preparedQuery(ITEM_EXISTS)
+        .execute(Tuple.of(sku))
+        .compose(
+            exists ->
+                Future.failedFuture(
+                    exists.size() == 0
+                        ? Problem.notFound("Item " + sku)
+                        : Problem.typed(
+                            409,
+                            "quantity-limit",
+                            "Quantity limit",
+                            "Restocking "
+                                + quantity
+                                + " would take item "
+                                + sku
+                                + " past the largest quantity it can hold ("
+                                + MAX_QUANTITY
+                                + ")")));
   }
 
   Future<JsonArray> history(String sku, int limit) {

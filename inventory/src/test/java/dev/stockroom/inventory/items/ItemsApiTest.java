@@ -154,6 +154,9 @@ class ItemsApiTest {
     bad.put("huge limit", http.get("/items/low-stock?limit=1000", stocker));
     bad.put("bad maxStaleness", http.get("/items/low-stock?maxStaleness=P1Z", stocker));
     bad.put("bad cursor", http.get("/items/low-stock?after=bm9wZQ", stocker));
+    bad.put(
+        "maxStaleness past any timestamp",
+        http.get("/items/low-stock?maxStaleness=PT9223372036854775807S", stocker));
     bad.forEach(
         (what, reply) -> {
           assertThat(reply.status()).as(what + ": " + reply).isEqualTo(400);
@@ -177,6 +180,21 @@ class ItemsApiTest {
                     TestTokens.forRoles(UUID.randomUUID().toString(), "customer"))
                 .status())
         .isEqualTo(403);
+    // Stock up near the column's limit, then past it: refused with a problem, nothing half-done.
+    for (int i = 0; i < 2; i++) {
+      Reply upward =
+          http.post(
+              "/items/SAFE-1/restocks", stocker, new JsonObject().put("quantity", 1_000_000_000));
+      assertThat(upward.status()).as(upward.toString()).isEqualTo(201);
+    }
+    Reply pastTheTop =
+        http.post(
+            "/items/SAFE-1/restocks", stocker, new JsonObject().put("quantity", 1_000_000_000));
+    assertThat(pastTheTop.status()).as(pastTheTop.toString()).isEqualTo(409);
+    assertThat(pastTheTop.json().getString("type")).endsWith("/quantity-limit");
+    assertThat(http.get("/items/SAFE-1", ADMIN).json().getInteger("quantity"))
+        .isEqualTo(2_000_000_001);
+    restocks += 2;
     assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM items")).isEqualTo(items);
     assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM restocks"))
         .isEqualTo(restocks);

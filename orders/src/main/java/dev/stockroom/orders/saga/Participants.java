@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  * and has a timeout; answers are classified as done, refused (compensate) or transient (retry).
  */
 final class Participants {
+  /** users' largest credit limit (and hold): no customer can pay a larger total. */
+  static final long MAX_CREDIT_CENTS = 100_000_000_000L;
+
   private final WebClient client;
   private final String inventoryUrl;
   private final String usersUrl;
@@ -51,6 +54,14 @@ final class Participants {
   }
 
   Future<Outcome> hold(SagaOrder order) {
+    if (order.totalCents() > MAX_CREDIT_CENTS) {
+      return Future.succeededFuture(
+          new Outcome.Refused(
+              Rejection.INSUFFICIENT_CREDIT,
+              "the total exceeds the largest credit limit users allows ("
+                  + MAX_CREDIT_CENTS
+                  + ")"));
+    }
     JsonObject body =
         new JsonObject()
             .put("holdId", order.holdId())
