@@ -95,6 +95,9 @@ class OrderSagaTest {
     assertRejected(system.place(bob, "k-oos", order(bob, "REJ-1", 3)), "out_of_stock");
     assertRejected(system.place(bob, "k-credit", order(bob, "REJ-1", 2)), "insufficient_credit");
     assertRejected(system.place(bob, "k-sku", order(bob, "NO-SUCH-SKU", 1)), "unknown_sku");
+    // A total beyond any credit limit users allows (it would not even accept the hold).
+    system.item("REJ-GOLD", 1_000, 100_000_000_000L);
+    assertRejected(system.place(bob, "k-gold", order(bob, "REJ-GOLD", 500)), "insufficient_credit");
     String ghost = UUID.randomUUID().toString();
     Reply unknown =
         system.ordersHttp.send(
@@ -113,6 +116,7 @@ class OrderSagaTest {
         () -> {
           assertThat(system.itemState("REJ-1").getInteger("quantity")).isEqualTo(2);
           assertThat(system.itemState("REJ-1").getInteger("reserved")).isZero();
+          assertThat(system.itemState("REJ-GOLD").getInteger("reserved")).isZero();
           assertThat(system.availableCredit(bob)).isEqualTo(1_000);
         });
   }
