@@ -58,6 +58,7 @@ public final class InventoryService {
     ServiceTokens tokens = ServiceTokens.of(ctx);
     ReplicaStore store = new ReplicaStore(ctx.pool(), USERS);
     Duration sweep = env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5));
+    Duration retention = env.duration("COMMITMENT_RETENTION", Duration.ofDays(7));
     return Replicas.deploySync(ctx, store, replica, tokens)
         .compose(
             v ->
@@ -67,6 +68,7 @@ public final class InventoryService {
                             ctx.pool(),
                             ctx.metrics().registry(),
                             sweep,
+                            retention,
                             new ReservationStore(ctx.pool()).expirySweep())))
         .compose(
             id ->

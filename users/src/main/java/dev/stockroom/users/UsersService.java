@@ -51,6 +51,7 @@ public final class UsersService {
     Env env = ctx.config().env();
     OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
     Duration sweep = env.duration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5));
+    Duration retention = env.duration("COMMITMENT_RETENTION", Duration.ofDays(7));
     return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
         .compose(
             id ->
@@ -60,6 +61,7 @@ public final class UsersService {
                             ctx.pool(),
                             ctx.metrics().registry(),
                             sweep,
+                            retention,
                             new HoldStore(ctx.pool()).expirySweep())))
         .compose(
             id ->

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
@@ -30,11 +31,13 @@ import org.junit.jupiter.api.TestInstance;
 class CreditHoldsTest {
   private RunningService service;
   private TestHttp http;
+  private String pgUri;
 
   @BeforeAll
   void start() {
     Map<String, String> env = UsersTestSupport.env();
     env.put("PG_POOL_SIZE", "8");
+    pgUri = env.get("PG_URI");
     service = UsersTestSupport.start(env);
     http = new TestHttp(service.port());
   }
@@ -122,6 +125,33 @@ class CreditHoldsTest {
     Reply late = http.post("/credit-holds/exp-1/capture", SERVICE, "");
     assertThat(late.status()).isEqualTo(409);
     assertThat(late.json().getString("detail")).contains("EXPIRED");
+  }
+
+  @Test
+  @DisplayName(
+      "settled holds past COMMITMENT_RETENTION are deleted; live ones and the credit stay as they are")
+  void settledArePurged() {
+    String user = UsersTestSupport.register(http, "Archived", 5_000).getString("id");
+    assertThat(hold(user, "old-captured", 1_000, 600).status()).isEqualTo(201);
+    assertThat(http.post("/credit-holds/old-captured/capture", SERVICE, "").status())
+        .isEqualTo(200);
+    assertThat(hold(user, "old-live", 500, 600).status()).isEqualTo(201);
+    // A week and a day ago, as far as the retention (default P7D) can tell.
+    TestDb.execute(
+        pgUri,
+        "UPDATE credit_holds SET updated_at = now() - interval '8 days'"
+            + " WHERE hold_id IN ('old-captured', 'old-live')");
+
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(
+                    TestDb.count(
+                        pgUri, "SELECT count(*) FROM credit_holds WHERE hold_id = 'old-captured'"))
+                .isZero());
+    assertThat(TestDb.text(pgUri, "SELECT status FROM credit_holds WHERE hold_id = 'old-live'"))
+        .isEqualTo("HELD");
+    assertThat(available(user)).isEqualTo(3_500);
   }
 
   @Test

@@ -6,11 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -18,36 +14,52 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives back commitments whose time is up (credit holds, reservations), so what an abandoned or
- * failed saga took comes back, and measures the commitments by state. One sweep at a time; batch
- * after batch while batches come back full. Safe with several instances when {@code expire} locks
- * its rows with SKIP LOCKED.
+ * failed saga took comes back; deletes settled ones once they are older than the retention, so the
+ * table holds what is live plus a bounded history; and measures the live ones. Every statement is
+ * bounded by an index over what it reads (live holds, or settled rows past the retention), never by
+ * the table's size. One sweep at a time; batch after batch while batches come back full. Safe with
+ * several instances when {@code expire} locks its rows with SKIP LOCKED.
  */
 public final class ExpirySweeperVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ExpirySweeperVerticle.class);
   private static final int BATCH = 500;
 
   /**
+   * Deletes up to {@code batch} settled commitments older than {@code retention}; answers how many.
+   */
+  @FunctionalInterface
+  public interface Purge {
+    Future<Integer> purge(Duration retention, int batch);
+  }
+
+  /**
    * What to sweep.
    *
-   * @param name the metric names: {@code <name>_expired_total} and {@code <name>{state}}
+   * @param name the metric names: {@code <name>_expired_total}, {@code <name>_purged_total} and
+   *     {@code <name>{state="HELD"}}
    * @param expire expires up to the given number and answers how many it expired
-   * @param byStateSql answers (state, count) rows
+   * @param liveCountSql answers one row: how many are live (HELD)
+   * @param purge deletes settled ones past the retention
    */
   public record Sweep(
-      String name, List<String> states, IntFunction<Future<Integer>> expire, String byStateSql) {}
+      String name, IntFunction<Future<Integer>> expire, String liveCountSql, Purge purge) {}
 
   private final Pool pool;
   private final MeterRegistry registry;
   private final Duration interval;
+  private final Duration retention;
   private final Sweep sweep;
-  private final Map<String, AtomicLong> byState = new ConcurrentHashMap<>();
+  private final AtomicLong live = new AtomicLong();
   private Counter expired;
+  private Counter purged;
   private boolean sweeping;
 
-  public ExpirySweeperVerticle(Pool pool, MeterRegistry registry, Duration interval, Sweep sweep) {
+  public ExpirySweeperVerticle(
+      Pool pool, MeterRegistry registry, Duration interval, Duration retention, Sweep sweep) {
     this.pool = pool;
     this.registry = registry;
     this.interval = interval;
+    this.retention = retention;
     this.sweep = sweep;
   }
 
@@ -57,19 +69,16 @@ public final class ExpirySweeperVerticle extends VerticleBase {
         Counter.builder(sweep.name() + "_expired_total")
             .description("Commitments released by the sweeper after their deadline")
             .register(registry);
-    sweep.states().forEach(this::gauge);
+    purged =
+        Counter.builder(sweep.name() + "_purged_total")
+            .description("Settled commitments deleted after the retention")
+            .register(registry);
+    Gauge.builder(sweep.name(), live, AtomicLong::get)
+        .description("Live (HELD) commitments")
+        .tag("state", "HELD")
+        .register(registry);
     vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> run());
     return Future.succeededFuture();
-  }
-
-  private AtomicLong gauge(String state) {
-    return byState.computeIfAbsent(
-        state,
-        s -> {
-          AtomicLong value = new AtomicLong();
-          Gauge.builder(sweep.name(), value, AtomicLong::get).tag("state", s).register(registry);
-          return value;
-        });
   }
 
   private void run() {
@@ -78,34 +87,29 @@ public final class ExpirySweeperVerticle extends VerticleBase {
       return;
     }
     sweeping = true;
-    expireAll(0)
+    repeat(sweep.expire(), expired, 0)
         .onSuccess(
             count -> {
               if (count > 0) {
                 log.info("released {} expired {}", count, sweep.name().replace('_', ' '));
               }
             })
-        .compose(count -> pool.query(sweep.byStateSql()).execute())
-        .onSuccess(
-            rows -> {
-              byState.values().forEach(v -> v.set(0));
-              for (Row row : rows) {
-                gauge(row.getString(0)).set(row.getLong(1));
-              }
-            })
+        .compose(v -> repeat(batch -> sweep.purge().purge(retention, batch), purged, 0))
+        .compose(v -> pool.query(sweep.liveCountSql()).execute())
+        .onSuccess(rows -> live.set(rows.iterator().next().getLong(0)))
         .onFailure(e -> log.warn("{} sweep failed: {}", sweep.name(), e.toString()))
         .onComplete((v, e) -> sweeping = false);
   }
 
-  private Future<Integer> expireAll(int sofar) {
-    return sweep
-        .expire()
-        .apply(BATCH)
+  /** Runs {@code step} batch after batch while batches come back full. */
+  private static Future<Integer> repeat(
+      IntFunction<Future<Integer>> step, Counter counter, int sofar) {
+    return step.apply(BATCH)
         .compose(
             count -> {
-              expired.increment(count);
+              counter.increment(count);
               return count == BATCH
-                  ? expireAll(sofar + count)
+                  ? repeat(step, counter, sofar + count)
                   : Future.succeededFuture(sofar + count);
             });
   }

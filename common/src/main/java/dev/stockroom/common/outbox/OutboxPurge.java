@@ -12,9 +12,9 @@ import java.time.Duration;
  */
 final class OutboxPurge {
   static final int BATCH = 10_000;
-  private static final String PURGE =
-      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at <"
-          + " clock_timestamp() - make_interval(secs => $1) LIMIT $2)";
+  static final String PURGE =
+      "DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox WHERE published_at <"
+          + " clock_timestamp() - make_interval(secs => $1) ORDER BY published_at LIMIT $2))";
 
   private OutboxPurge() {}
 

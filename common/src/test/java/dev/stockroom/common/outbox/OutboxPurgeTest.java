@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.db.Database;
+import dev.stockroom.common.testing.GenericPlans;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestServices;
 import io.vertx.core.Vertx;
@@ -55,5 +56,21 @@ class OutboxPurgeTest {
     } finally {
       TestServices.await(vertx.close(), WAIT);
     }
+  }
+
+  @Test
+  @DisplayName("a purge with nothing to delete reads the published index, not the table")
+  void bounded() {
+    String db = GenericPlans.migratedDatabase("outbox_purge_plans", "db/outbox");
+    GenericPlans.staleStatistics(
+        db,
+        "outbox",
+        "INSERT INTO outbox (topic, event_key, event_type, event_id, payload, published_at)"
+            + " SELECT 't', i::text, 'x', gen_random_uuid(), '{}', now()"
+            + " FROM generate_series(1, 50000) i",
+        "INSERT INTO outbox (topic, event_key, event_type, event_id, payload)"
+            + " SELECT 't', i::text, 'x', gen_random_uuid(), '{}' FROM generate_series(1, 500) i");
+    GenericPlans.assertBoundedBy(
+        db, "outbox_published", OutboxPurge.PURGE, "float8, int", "86400, 10000");
   }
 }

@@ -50,30 +50,52 @@ public final class GenericPlans {
     }
   }
 
+  /**
+   * The generic plan of {@code sql} reads {@code index} and scans no table from end to end: what it
+   * costs follows what the index holds (live rows, rows due), not the size of the table.
+   */
+  public static void assertBoundedBy(
+      String pgUri, String index, String sql, String types, String args) {
+    Set<String> read = plan(pgUri, sql, types, args);
+    assertThat(read).as(sql).contains(index).noneMatch(node -> node.startsWith("Seq Scan"));
+  }
+
   /** The indexes the generic plan of {@code sql} reads; {@code types} and {@code args} in SQL. */
   public static Set<String> indexesRead(String pgUri, String sql, String types, String args) {
+    Set<String> read = new TreeSet<>(plan(pgUri, sql, types, args));
+    read.removeIf(node -> node.startsWith("Seq Scan"));
+    return read;
+  }
+
+  /** Index names, and "Seq Scan on <table>" for each table read from end to end. */
+  private static Set<String> plan(String pgUri, String sql, String types, String args) {
+    String parameters = types.isEmpty() ? "" : "(" + types + ")";
+    String arguments = args.isEmpty() ? "" : "(" + args + ")";
     try (Connection c = TestDb.connect(pgUri);
         Statement s = c.createStatement()) {
       s.execute("SET plan_cache_mode = force_generic_plan");
-      s.execute("PREPARE checked(" + types + ") AS " + sql);
-      try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE checked(" + args + ")")) {
+      s.execute("PREPARE checked" + parameters + " AS " + sql);
+      try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE checked" + arguments)) {
         rs.next();
-        Set<String> indexes = new TreeSet<>();
-        collect(new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan"), indexes);
-        return indexes;
+        Set<String> nodes = new TreeSet<>();
+        collect(new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan"), nodes);
+        return nodes;
       }
     } catch (SQLException e) {
       throw new IllegalStateException("could not explain " + sql, e);
     }
   }
 
-  private static void collect(JsonObject node, Set<String> indexes) {
+  private static void collect(JsonObject node, Set<String> nodes) {
     if (node.containsKey("Index Name")) {
-      indexes.add(node.getString("Index Name"));
+      nodes.add(node.getString("Index Name"));
+    }
+    if ("Seq Scan".equals(node.getString("Node Type"))) {
+      nodes.add("Seq Scan on " + node.getString("Relation Name"));
     }
     JsonArray children = node.getJsonArray("Plans", new JsonArray());
     for (int i = 0; i < children.size(); i++) {
-      collect(children.getJsonObject(i), indexes);
+      collect(children.getJsonObject(i), nodes);
     }
   }
 }

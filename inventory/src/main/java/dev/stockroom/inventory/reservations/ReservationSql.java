@@ -93,8 +93,18 @@ final class ReservationSql {
   static final String RESTOCK =
       "UPDATE items i SET quantity = i.quantity + t.quantity, updated_at = now()" + LINES_BY_SKU;
 
-  static final String BY_STATE =
-      "SELECT status, count(*) AS reservations FROM reservations GROUP BY status";
+  /** Live holds only: reads the partial index reservations_expiring, not the table. */
+  static final String LIVE = "SELECT count(*) AS held FROM reservations WHERE status = 'HELD'";
+
+  /**
+   * $1 retention in seconds, $2 batch size: settled reservations past the retention, oldest first
+   * through reservations_settled (their lines go with them). {@code = ANY(ARRAY(...))} rather than
+   * {@code IN (...)}: the planner joined IN's ids with a scan of the whole table.
+   */
+  static final String PURGE =
+      "DELETE FROM reservations WHERE reservation_id = ANY(ARRAY(SELECT reservation_id FROM"
+          + " reservations WHERE status <> 'HELD' AND updated_at < now() - make_interval(secs => $1)"
+          + " ORDER BY updated_at LIMIT $2))";
 
   private ReservationSql() {}
 }

@@ -211,8 +211,11 @@ public final class ReservationStore {
   public ExpirySweeperVerticle.Sweep expirySweep() {
     return new ExpirySweeperVerticle.Sweep(
         "reservations",
-        List.of("HELD", "CONFIRMED", "RELEASED", "EXPIRED", "RETURNED"),
         this::expire,
-        ReservationSql.BY_STATE);
+        ReservationSql.LIVE,
+        (retention, batch) ->
+            pool.preparedQuery(ReservationSql.PURGE)
+                .execute(Tuple.of((double) retention.toSeconds(), batch))
+                .map(rows -> rows.rowCount()));
   }
 }

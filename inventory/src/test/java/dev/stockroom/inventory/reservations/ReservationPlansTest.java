@@ -21,6 +21,24 @@ class ReservationPlansTest {
         db, "reservations_pkey", "text", "'r-1'", ReservationSql.CONFIRM, ReservationSql.RELEASE);
   }
 
+  @Test
+  @DisplayName(
+      "the sweeper's statements read only live or settled-and-old reservations, whatever the"
+          + " table holds")
+  void sweeperIsBounded() {
+    String db = GenericPlans.migratedDatabase("reservation_sweep_plans", "db/migration/inventory");
+    GenericPlans.staleStatistics(
+        db,
+        "reservations",
+        reservations(50_000, "CONFIRMED", "now() - interval '1 minute'"),
+        reservations(500, "HELD", "now() + interval '10 minutes'"));
+
+    GenericPlans.assertBoundedBy(db, "reservations_expiring", ReservationSql.EXPIRE, "int", "500");
+    GenericPlans.assertBoundedBy(db, "reservations_expiring", ReservationSql.LIVE, "", "");
+    GenericPlans.assertBoundedBy(
+        db, "reservations_settled", ReservationSql.PURGE, "float8, int", "604800, 500");
+  }
+
   private static String reservations(int count, String status, String expiresAt) {
     return "INSERT INTO reservations (reservation_id, fingerprint, ttl_seconds, status, expires_at)"
         + " SELECT gen_random_uuid()::text, 'f', 60, '"

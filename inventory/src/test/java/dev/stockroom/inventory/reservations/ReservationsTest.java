@@ -208,7 +208,38 @@ class ReservationsTest {
         () ->
             assertThat(inventory.http.get("/metrics", null).body())
                 .containsPattern("reservations_expired_total\\{[^}]*\\} [1-9]")
-                .containsPattern("reservations\\{[^}]*state=\"EXPIRED\"[^}]*\\} [1-9]"));
+                .containsPattern("reservations\\{[^}]*state=\"HELD\"[^}]*\\} "));
+  }
+
+  @Test
+  @DisplayName(
+      "settled reservations past COMMITMENT_RETENTION are deleted with their lines; live ones stay")
+  void settledArePurged() {
+    String sku = item("purge", 100, 10);
+    assertThat(reserve(request("purge-sold", 600, sku, 1)).status()).isEqualTo(201);
+    assertThat(confirm("purge-sold").status()).isEqualTo(200);
+    assertThat(reserve(request("purge-live", 600, sku, 1)).status()).isEqualTo(201);
+    // A week and a day ago, as far as the retention (default P7D) can tell.
+    TestDb.execute(
+        inventory.pgUri,
+        "UPDATE reservations SET updated_at = now() - interval '8 days'"
+            + " WHERE reservation_id IN ('purge-sold', 'purge-live')");
+
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(
+                    TestDb.count(
+                        inventory.pgUri,
+                        "SELECT count(*) FROM reservation_lines WHERE reservation_id = 'purge-sold'"))
+                .isZero());
+    assertThat(
+            TestDb.text(
+                inventory.pgUri,
+                "SELECT status FROM reservations WHERE reservation_id = 'purge-live'"))
+        .as("a live reservation is never purged")
+        .isEqualTo("HELD");
+    assertThat(stock(sku).getInteger("quantity")).isEqualTo(9);
   }
 
   @Test

@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,8 +63,18 @@ public final class HoldStore {
           + " adjusted AS (UPDATE users u SET held_cents = u.held_cents - t.amount FROM totals t"
           + "  WHERE u.id = t.user_id RETURNING 1)"
           + " SELECT count(*) AS expired FROM expired";
-  static final String BY_STATE =
-      "SELECT status, count(*) AS holds FROM credit_holds GROUP BY status";
+
+  /** Live holds only: reads the partial index credit_holds_expiring, not the table. */
+  static final String LIVE = "SELECT count(*) AS held FROM credit_holds WHERE status = 'HELD'";
+
+  /**
+   * $1 retention in seconds, $2 batch size: settled holds past the retention, oldest first. {@code
+   * = ANY(ARRAY(...))}, not {@code IN}: see the reservations' purge.
+   */
+  static final String PURGE =
+      "DELETE FROM credit_holds WHERE hold_id = ANY(ARRAY(SELECT hold_id FROM credit_holds"
+          + " WHERE status <> 'HELD' AND updated_at < now() - make_interval(secs => $1)"
+          + " ORDER BY updated_at LIMIT $2))";
 
   private final Pool pool;
 
@@ -223,11 +232,14 @@ public final class HoldStore {
   public ExpirySweeperVerticle.Sweep expirySweep() {
     return new ExpirySweeperVerticle.Sweep(
         "credit_holds",
-        List.of("HELD", "CAPTURED", "RELEASED", "EXPIRED"),
         batch ->
             pool.preparedQuery(EXPIRE)
                 .execute(Tuple.of(batch))
                 .map(rows -> rows.iterator().next().getLong("expired").intValue()),
-        BY_STATE);
+        LIVE,
+        (retention, batch) ->
+            pool.preparedQuery(PURGE)
+                .execute(Tuple.of((double) retention.toSeconds(), batch))
+                .map(rows -> rows.rowCount()));
   }
 }

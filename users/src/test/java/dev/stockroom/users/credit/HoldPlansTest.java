@@ -29,6 +29,27 @@ class HoldPlansTest {
         db, "credit_holds_pkey", "text", "'h-1'", HoldStore.CAPTURE, HoldStore.RELEASE);
   }
 
+  @Test
+  @DisplayName(
+      "the sweeper's statements read only live or settled-and-old holds, whatever the table holds")
+  void sweeperIsBounded() {
+    String db = GenericPlans.migratedDatabase("hold_sweep_plans", "db/migration/users");
+    TestDb.execute(
+        db,
+        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
+            + USER
+            + "', 'Ada', 'ada@example.com', 100)");
+    GenericPlans.staleStatistics(
+        db,
+        "credit_holds",
+        holds(50_000, "CAPTURED", "now() - interval '1 minute'"),
+        holds(500, "HELD", "now() + interval '10 minutes'"));
+
+    GenericPlans.assertBoundedBy(db, "credit_holds_expiring", HoldStore.LIVE, "", "");
+    GenericPlans.assertBoundedBy(
+        db, "credit_holds_settled", HoldStore.PURGE, "float8, int", "604800, 500");
+  }
+
   private static String holds(int count, String status, String expiresAt) {
     return "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status,"
         + " expires_at) SELECT gen_random_uuid()::text, '"
