@@ -9,6 +9,8 @@ import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,41 @@ class OrderResilienceTest {
       assertThat(system.itemState("LATE-1").getInteger("quantity")).isEqualTo(3);
       assertThat(system.itemState("LATE-1").getInteger("reserved")).isZero();
       assertThat(system.availableCredit(ivy)).isEqualTo(5_000);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "inventory answering 503: its breaker opens for the whole process, the saga takes that as"
+          + " transient, and every order confirms once inventory answers again")
+  void breakerOpensAndCloses() {
+    try (OrdersFixture system =
+        new OrdersFixture(
+            OrdersFixture.overrides(
+                "ORDER_WAIT", "PT0.1S", "BREAKER_RESET", "PT1S", "HTTP_INSTANCES", "2"))) {
+      String kim = system.customer("Kim Breaker", 50_000);
+      system.item("BREAK-1", 20, 100);
+      system.toInventory.on(io.vertx.core.http.HttpMethod.POST, "/reservations").answer(503);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ids.add(system.place(kim, "k-break-" + i, order(kim, "BREAK-1", 1)).json().getString("id"));
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(system.ordersHttp.get("/metrics", null).body())
+                  .containsPattern(
+                      "circuit_breaker_state\\{[^}]*downstream=\"inventory\"[^}]*\\} 2\\.0")
+                  .containsPattern(
+                      "downstream_calls_total\\{[^}]*downstream=\"inventory\",outcome=\"open\""));
+
+      system.toInventory.clear();
+      for (String id : ids) {
+        Eventually.assertWithin(
+            Duration.ofSeconds(25),
+            () -> assertThat(system.read(id).getString("status")).isEqualTo("CONFIRMED"));
+      }
+      assertThat(system.itemState("BREAK-1").getInteger("quantity")).isEqualTo(12);
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param serviceName users, inventory or orders; used for logs, metrics and Kafka client ids
  * @param devMode {@code STOCKROOM_ENV=dev}: allows the well-known dev JWT secret
  * @param startupTimeout how long a start waits for PostgreSQL before giving up
+ * @param breakerReset how long a downstream's open circuit breaker waits before trying again
  */
 public record PlatformConfig(
     String serviceName,
@@ -34,6 +35,7 @@ public record PlatformConfig(
     Duration shutdownGrace,
     Duration drainTimeout,
     Duration startupTimeout,
+    Duration breakerReset,
     Env env) {
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
@@ -70,6 +72,7 @@ public record PlatformConfig(
         env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
         env.duration("STARTUP_TIMEOUT", Duration.ofMinutes(3)),
+        env.duration("BREAKER_RESET", Duration.ofSeconds(5)),
         env);
   }
 

@@ -1,13 +1,9 @@
 package dev.stockroom.common.replica;
 
-import io.micrometer.core.instrument.Gauge;
+import dev.stockroom.common.http.Downstreams;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpResponseExpectation;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -21,23 +17,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The fallback to the owner: ONE batched {@code GET /users?ids=} per read for all its misses,
- * concurrent misses for the same id joined onto the call already in flight, through a circuit
- * breaker with a short timeout and a bulkhead that bounds concurrent calls. Confined to one event
- * loop (one per verticle instance), so its maps need no locks.
+ * concurrent misses for the same id joined onto the call already in flight, through the owner's
+ * circuit breaker (one per process, {@link Downstreams}) with a short timeout and a bulkhead that
+ * bounds concurrent calls. Confined to one event loop (one per verticle instance), so its maps need
+ * no locks.
  */
 public final class OwnerClient {
-  private static final Logger log = LoggerFactory.getLogger(OwnerClient.class);
   private static final int MAX_IDS_PER_CALL = 200;
 
   private final WebClient client;
   private final String baseUrl;
   private final Supplier<String> token;
-  private final CircuitBreaker breaker;
+  private final Downstreams downstreams;
   private final int maxConcurrent;
   private final ReplicaSettings settings;
   private final FallbackMetrics metrics;
@@ -45,33 +39,18 @@ public final class OwnerClient {
   private int active;
 
   public OwnerClient(
-      Vertx vertx,
       WebClient client,
       ReplicaSettings settings,
       Supplier<String> token,
+      Downstreams downstreams,
       MeterRegistry registry) {
     this.client = client;
     this.baseUrl = settings.ownerUrl();
     this.token = token;
     this.settings = settings;
+    this.downstreams = downstreams;
     this.maxConcurrent = settings.fallbackConcurrency();
     this.metrics = new FallbackMetrics(registry);
-    String name = "owner-fallback-" + Integer.toHexString(System.identityHashCode(this));
-    this.breaker =
-        CircuitBreaker.create(
-                name,
-                vertx,
-                new CircuitBreakerOptions()
-                    .setMaxFailures(5)
-                    .setTimeout(settings.fallbackTimeout().toMillis())
-                    .setResetTimeout(settings.breakerReset().toMillis()))
-            .openHandler(
-                v -> log.warn("circuit to {} is open: serving local copies flagged stale", baseUrl))
-            .closeHandler(v -> log.info("circuit to {} is closed again", baseUrl));
-    Gauge.builder("replica_fallback_breaker_state", breaker, b -> stateValue(b.state()))
-        .description("0 closed, 1 half-open, 2 open")
-        .tag("breaker", name)
-        .register(registry);
   }
 
   /** The owner's current state of each id; a null value means the owner does not have it. */
@@ -112,14 +91,16 @@ public final class OwnerClient {
     }
     active++;
     String query = ids.stream().map(UUID::toString).collect(Collectors.joining(","));
-    return breaker
-        .<Map<UUID, JsonObject>>execute(
+    // The HTTP timeout is the only one: the slot is given back when the call has really ended.
+    return downstreams
+        .<Map<UUID, JsonObject>>call(
+            settings.owner(),
             () ->
                 client
                     .getAbs(baseUrl + "/users")
                     .addQueryParam("ids", query)
                     .bearerTokenAuthentication(token.get())
-                    .timeout(settings.fallbackTimeout().toMillis() * 4)
+                    .timeout(settings.fallbackTimeout().toMillis())
                     .send()
                     .expecting(HttpResponseExpectation.SC_OK)
                     .map(OwnerClient::byId))
@@ -164,13 +145,5 @@ public final class OwnerClient {
             });
     body.getJsonArray("missing").forEach(id -> result.put(UUID.fromString((String) id), null));
     return result;
-  }
-
-  private static int stateValue(CircuitBreakerState state) {
-    return switch (state) {
-      case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
-    };
   }
 }

@@ -8,25 +8,28 @@ import java.time.Duration;
  * Replica tuning from environment variables.
  *
  * @param ttl the default freshness budget of a read ({@code REPLICA_TTL})
+ * @param owner the owner's name as a downstream (its circuit breaker), e.g. {@code users}
  * @param ownerUrl the owner's base URL (e.g. {@code USERS_URL})
+ * @param fallbackTimeout the timeout of one batched call to the owner
  */
 public record ReplicaSettings(
     Duration ttl,
+    String owner,
     String ownerUrl,
     Duration fallbackTimeout,
     int fallbackConcurrency,
-    Duration breakerReset,
     Duration reconcileInterval) {
 
   public static ReplicaSettings from(Env env, String ownerUrlVariable, String defaultOwnerUrl) {
     URI owner = env.uri(ownerUrlVariable, defaultOwnerUrl, "http", "https");
     String url = owner.toString().replaceAll("/+$", "");
+    String name = ownerUrlVariable.replaceFirst("_URL$", "").toLowerCase(java.util.Locale.ROOT);
     return new ReplicaSettings(
         env.duration("REPLICA_TTL", Duration.ofMinutes(15)),
+        name,
         url,
         env.duration("REPLICA_FALLBACK_TIMEOUT", Duration.ofMillis(250)),
         env.intInRange("REPLICA_FALLBACK_CONCURRENCY", 16, 1, 1024),
-        env.duration("REPLICA_BREAKER_RESET", Duration.ofSeconds(5)),
         env.duration("REPLICA_RECONCILE_INTERVAL", Duration.ofHours(1)));
   }
 }

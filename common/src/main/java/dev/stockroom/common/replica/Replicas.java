@@ -50,13 +50,13 @@ public final class Replicas {
   private static OwnerClient ownerClient(
       ServiceContext ctx, ReplicaSettings settings, ServiceTokens tokens) {
     return new OwnerClient(
-        ctx.vertx(),
         WebClient.create(
             ctx.vertx(),
             new WebClientOptions().setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(32)),
         settings,
         tokens,
+        ctx.downstreams(),
         ctx.metrics().registry());
   }
 }

@@ -3,6 +3,7 @@ package dev.stockroom.common.service;
 import dev.stockroom.common.auth.Jwt;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.health.Health;
+import dev.stockroom.common.http.Downstreams;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
@@ -28,6 +29,7 @@ public final class ServiceContext {
   private final Jwt jwt;
   private final Health health;
   private final TopicSetup topics;
+  private final Downstreams downstreams;
   private final String contractText;
   private final String contractPath;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
@@ -49,6 +51,7 @@ public final class ServiceContext {
     this.jwt = jwt;
     this.health = health;
     this.topics = topics;
+    this.downstreams = new Downstreams(vertx, metrics.registry(), config.breakerReset());
     this.contractPath = contractPath;
     this.contractText = contractText;
   }
@@ -80,6 +83,11 @@ public final class ServiceContext {
   /** The service's topics, set up in the background; what publishes waits for them. */
   public TopicSetup topics() {
     return topics;
+  }
+
+  /** The circuit breakers of this process, one per downstream service. */
+  public Downstreams downstreams() {
+    return downstreams;
   }
 
   /** The platform pieces for {@link HttpApi#router}. */

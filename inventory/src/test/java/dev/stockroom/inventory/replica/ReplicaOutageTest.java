@@ -8,6 +8,10 @@ import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -109,6 +113,39 @@ class ReplicaOutageTest {
       } finally {
         TestInfra.kafka().restart();
       }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "one circuit breaker per downstream per process: two HTTP instances open it together after"
+          + " five failures in all")
+  void oneBreakerPerProcess() throws Exception {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of("HTTP_INSTANCES", "2"))) {
+      seed(system);
+      TestServices.stop(system.users);
+      for (int i = 0; i < 12; i++) {
+        // A new client each time: a new connection, which Vert.x hands to the instances in turn.
+        HttpClient fresh = HttpClient.newHttpClient();
+        HttpResponse<String> report =
+            fresh.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://localhost:"
+                                + system.inventory.port()
+                                + "/items/low-stock?below=1000&maxStaleness=PT0S"))
+                    .header("Authorization", "Bearer " + stocker)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+      }
+      String metrics = system.inventoryHttp.get("/metrics", null).body();
+      assertThat(metrics)
+          .containsPattern("circuit_breaker_state\\{[^}]*downstream=\"users\"[^}]*\\} 2\\.0")
+          .containsPattern(
+              "downstream_calls_total\\{[^}]*downstream=\"users\",outcome=\"failure\"[^}]*\\} 5\\.0")
+          .containsPattern(
+              "downstream_calls_total\\{[^}]*downstream=\"users\",outcome=\"open\"[^}]*\\} 7\\.0");
     }
   }
 

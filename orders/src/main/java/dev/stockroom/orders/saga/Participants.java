@@ -1,5 +1,6 @@
 package dev.stockroom.orders.saga;
 
+import dev.stockroom.common.http.Downstreams;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -15,10 +16,14 @@ import java.util.function.Supplier;
  * and has a timeout; answers are classified as done, refused (compensate) or transient (retry).
  */
 final class Participants {
+  static final String INVENTORY = "inventory";
+  static final String USERS = "users";
+
   /** users' largest credit limit (and hold): no customer can pay a larger total. */
   static final long MAX_CREDIT_CENTS = 100_000_000_000L;
 
   private final WebClient client;
+  private final Downstreams downstreams;
   private final String inventoryUrl;
   private final String usersUrl;
   private final Supplier<String> token;
@@ -27,12 +32,14 @@ final class Participants {
 
   Participants(
       WebClient client,
+      Downstreams downstreams,
       String inventoryUrl,
       String usersUrl,
       Supplier<String> token,
       Duration timeout,
       Duration commitmentTtl) {
     this.client = client;
+    this.downstreams = downstreams;
     this.inventoryUrl = inventoryUrl;
     this.usersUrl = usersUrl;
     this.token = token;
@@ -43,6 +50,7 @@ final class Participants {
   Future<Outcome> reserve(SagaOrder order) {
     return call(
         HttpMethod.POST,
+        INVENTORY,
         inventoryUrl + "/reservations",
         order.reservationRequest(ttlSeconds),
         status ->
@@ -69,6 +77,7 @@ final class Participants {
             .put("ttlSeconds", ttlSeconds);
     return call(
         HttpMethod.POST,
+        USERS,
         usersUrl + "/users/" + order.customerId() + "/credit-holds",
         body,
         status ->
@@ -83,6 +92,7 @@ final class Participants {
   Future<Outcome> confirmReservation(SagaOrder order) {
     return call(
         HttpMethod.POST,
+        INVENTORY,
         inventoryUrl + "/reservations/" + order.reservationId() + "/confirm",
         null,
         status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
@@ -92,6 +102,7 @@ final class Participants {
   Future<Outcome> capture(SagaOrder order) {
     return call(
         HttpMethod.POST,
+        USERS,
         usersUrl + "/credit-holds/" + order.holdId() + "/capture",
         null,
         status ->
@@ -109,17 +120,19 @@ final class Participants {
    */
   Future<Outcome> giveBack(SagaOrder order) {
     return undo(
-            HttpMethod.POST, inventoryUrl + "/reservations/" + order.reservationId() + "/return")
+            HttpMethod.POST,
+            INVENTORY,
+            inventoryUrl + "/reservations/" + order.reservationId() + "/return")
         .compose(
             returned ->
                 returned instanceof Outcome.Ok
-                    ? undo(HttpMethod.DELETE, usersUrl + "/credit-holds/" + order.holdId())
+                    ? undo(HttpMethod.DELETE, USERS, usersUrl + "/credit-holds/" + order.holdId())
                     : Future.succeededFuture(returned));
   }
 
   /** An undo of something the participant does not know (404) has nothing left to do. */
-  private Future<Outcome> undo(HttpMethod method, String url) {
-    return call(method, url, null, status -> null)
+  private Future<Outcome> undo(HttpMethod method, String downstream, String url) {
+    return call(method, downstream, url, null, status -> null)
         .map(
             outcome ->
                 outcome instanceof Outcome.Refused r && r.status() == 404
@@ -127,8 +140,24 @@ final class Participants {
                     : outcome);
   }
 
+  /**
+   * One call through the downstream's circuit breaker (shared by the process). Transport failures,
+   * timeouts and 5xx count towards opening it; an open breaker, like they, is transient for the
+   * saga. Answers below 500 are the participant's word and are classified, not counted.
+   */
   private Future<Outcome> call(
-      HttpMethod method, String url, JsonObject body, Function<Integer, Rejection> refusals) {
+      HttpMethod method,
+      String downstream,
+      String url,
+      JsonObject body,
+      Function<Integer, Rejection> refusals) {
+    return downstreams
+        .call(downstream, () -> send(method, url, body))
+        .map(r -> classify(r, refusals))
+        .otherwise(e -> new Outcome.Transient(method + " " + url + ": " + e.getMessage()));
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String url, JsonObject body) {
     var request =
         client
             .requestAbs(method, url)
@@ -136,9 +165,11 @@ final class Participants {
             .timeout(timeout.toMillis());
     Future<HttpResponse<Buffer>> response =
         body == null ? request.send() : request.sendJsonObject(body);
-    return response
-        .map(r -> classify(r, refusals))
-        .otherwise(e -> new Outcome.Transient(method + " " + url + ": " + e.getMessage()));
+    return response.compose(
+        r ->
+            r.statusCode() >= 500
+                ? Future.failedFuture(r.statusCode() + ": " + detail(r))
+                : Future.succeededFuture(r));
   }
 
   private static Outcome classify(

@@ -34,6 +34,7 @@ public final class SagaEngine {
     Participants participants =
         new Participants(
             client,
+            ctx.downstreams(),
             settings.inventoryUrl(),
             settings.usersUrl(),
             tokens,
