@@ -65,6 +65,8 @@ final class OrdersFixture implements AutoCloseable {
     ordersEnv.put("ORDER_CALL_TIMEOUT", "PT1S");
     ordersEnv.put("PG_POOL_SIZE", "8");
     ordersEnv.putAll(ordersOverrides);
+    // Picked only now: the proxies above took ports of their own, maybe the one picked before.
+    ordersEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
     orders = startOrders();
     ordersHttp = new TestHttp(orders.port());
   }

@@ -107,10 +107,15 @@ public final class HttpApi {
     return router;
   }
 
-  /** While draining, keep-alive clients are told to reconnect (to an instance that stays). */
+  /**
+   * While draining, keep-alive clients are told to reconnect (to an instance that stays) and the
+   * connection closes after this answer: once its last request is answered nothing is left on it
+   * that the final shutdown could cut.
+   */
   private static void closeWhenDraining(RoutingContext ctx, Health health) {
     if (health.isDraining()) {
       ctx.response().putHeader("Connection", "close");
+      ctx.addEndHandler(written -> ctx.request().connection().close());
     }
     ctx.next();
   }

@@ -123,6 +123,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
     settings.put("transactional.id", name + "-outbox-" + database);
     // An abandoned transaction holds back read_committed consumers until it is aborted.
     settings.put("transaction.timeout.ms", "10000");
+    // A transaction begun while the previous one's markers are still being written is refused
+    // (CONCURRENT_TRANSACTIONS) and retried: retry soon, the wait is milliseconds.
+    settings.put("retry.backoff.ms", "10");
+    settings.put("retry.backoff.max.ms", "200");
     settings.put("max.block.ms", "10000");
     return settings;
   }

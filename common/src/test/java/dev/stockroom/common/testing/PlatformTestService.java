@@ -38,6 +38,11 @@ public final class PlatformTestService {
 
   private PlatformTestService() {}
 
+  /** As a process of its own, configured by the environment (tests that send it signals). */
+  public static void main(String[] args) {
+    ServiceRunner.main(SPEC, PlatformTestService::deploy);
+  }
+
   public static Future<RunningService> start(Map<String, String> env) {
     return ServiceRunner.start(SPEC, new Env(env), PlatformTestService::deploy);
   }

@@ -7,6 +7,7 @@ import dev.stockroom.common.config.Env;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.inventory.InventoryService;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +52,57 @@ class ReplicaRebalanceTest {
                     .isEqualTo(ids.size()));
       } finally {
         TestServices.stop(second);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "an instance stopped while its group rebalances (another one just restarted) ends within"
+          + " its bound")
+  void stopDuringRebalance() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      Map<String, String> secondEnv = new HashMap<>(system.inventoryEnv);
+      secondEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
+      RunningService second =
+          TestServices.start(e -> InventoryService.start(new Env(e)), secondEnv);
+      for (int i = 0; i < 10; i++) {
+        system.registerUser("Rebalanced " + i);
+      }
+      String pg = system.inventoryEnv.get("PG_URI");
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          pg, "SELECT count(*) FROM user_replica WHERE name LIKE 'Rebalanced %'"))
+                  .isEqualTo(10));
+      // The first instance leaves and comes back: the group rebalances twice.
+      TestServices.stop(system.inventory);
+      system.inventory =
+          TestServices.start(e -> InventoryService.start(new Env(e)), system.inventoryEnv);
+
+      long start = System.nanoTime();
+      TestServices.stop(second);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(took).as("stop took").isLessThan(second.bound());
+    }
+  }
+
+  @Test
+  @DisplayName("an instance stopped while the broker is away ends within its bound")
+  void stopWithoutBroker() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      system.registerUser("Broker Gone");
+      TestInfra.kafka().stop();
+      try {
+        long start = System.nanoTime();
+        TestServices.stop(system.inventory);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).as("stop took").isLessThan(system.inventory.bound());
+      } finally {
+        TestInfra.kafka().restart();
       }
     }
   }
