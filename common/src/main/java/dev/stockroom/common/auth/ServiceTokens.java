@@ -2,10 +2,17 @@ package dev.stockroom.common.auth;
 
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.service.ServiceContext;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bearer token a service sends when it calls another: {@code SERVICE_TOKEN} if given (for
@@ -13,7 +20,10 @@ import java.util.function.Supplier;
  * with this service's own key and renewed well before it expires.
  */
 public final class ServiceTokens implements Supplier<String> {
+  private static final Logger log = LoggerFactory.getLogger(ServiceTokens.class);
   private static final Duration TTL = Duration.ofHours(1);
+  private static final Duration WARN_AT_START = Duration.ofDays(7);
+  private static final Duration WARN_DAILY = Duration.ofDays(1);
 
   private final Jwt jwt;
   private final String subject;
@@ -34,7 +44,55 @@ public final class ServiceTokens implements Supplier<String> {
           "SERVICE_TOKEN is required to call other services when this service has no signing key"
               + " (JWT_SECRET or JWT_PRIVATE_KEY)");
     }
+    if (fixed != null) {
+      expiryOf(fixed).ifPresent(expiry -> watch(ctx, expiry));
+    }
     return new ServiceTokens(ctx.jwt(), ctx.config().serviceName(), fixed);
+  }
+
+  /**
+   * A fixed token's expiry: refused at start once past, warned about from a day before (and once at
+   * start when it is less than a week away), and published as {@code service_token_expiry_seconds}
+   * so an alert can fire well before calls start failing with 401.
+   */
+  private static void watch(ServiceContext ctx, Instant expiry) {
+    if (!expiry.isAfter(Instant.now())) {
+      throw new ConfigException(
+          "SERVICE_TOKEN expired at "
+              + expiry
+              + ": give a fresh one, or remove it so that the service mints its own");
+    }
+    Gauge.builder(
+            "service_token_expiry_seconds",
+            () -> Duration.between(Instant.now(), expiry).toSeconds())
+        .description("Seconds until the fixed SERVICE_TOKEN expires")
+        .register(ctx.metrics().registry());
+    warnIfClose(expiry, WARN_AT_START);
+    ctx.vertx().setPeriodic(Duration.ofHours(1).toMillis(), id -> warnIfClose(expiry, WARN_DAILY));
+  }
+
+  private static void warnIfClose(Instant expiry, Duration within) {
+    Duration left = Duration.between(Instant.now(), expiry);
+    if (left.compareTo(within) < 0) {
+      log.warn(
+          "SERVICE_TOKEN expires at {} (in {}): calls to other services will then be refused",
+          expiry,
+          left.isNegative() ? Duration.ZERO : left.withNanos(0));
+    }
+  }
+
+  /** The {@code exp} claim of a JWT, if it has one; a token that is no JWT is refused. */
+  static Optional<Instant> expiryOf(String token) {
+    String[] parts = token.split("\\.");
+    try {
+      JsonObject claims =
+          new JsonObject(
+              new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      Long exp = claims.getLong("exp");
+      return exp == null ? Optional.empty() : Optional.of(Instant.ofEpochSecond(exp));
+    } catch (RuntimeException e) {
+      throw new ConfigException("SERVICE_TOKEN is not a JWT (header.payload.signature)");
+    }
   }
 
   @Override

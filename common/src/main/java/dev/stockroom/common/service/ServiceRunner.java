@@ -125,6 +125,10 @@ public final class ServiceRunner {
     if (running[0] == null) {
       if (failure[0] instanceof StartupException e) {
         System.err.println(spec.name() + ": " + e.getMessage());
+      } else if (failure[0] instanceof ConfigException e) {
+        // A setting read while deploying (the rest were read before anything started).
+        System.err.println(spec.name() + ": configuration error: " + e.getMessage());
+        System.exit(2);
       } else {
         log.error("{} failed to start", spec.name(), failure[0]);
       }
