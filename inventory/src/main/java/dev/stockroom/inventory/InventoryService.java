@@ -6,6 +6,7 @@ import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
+import dev.stockroom.common.replica.ReplicaProgress;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.replica.ReplicaStore;
@@ -56,10 +57,11 @@ public final class InventoryService {
     Env env = ctx.config().env();
     ReplicaSettings replica = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
     ServiceTokens tokens = ServiceTokens.of(ctx);
+    ReplicaProgress progress = new ReplicaProgress(ctx, USERS);
     ReplicaStore store = new ReplicaStore(ctx.pool(), USERS);
     Duration sweep = env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5));
     Duration retention = env.duration("COMMITMENT_RETENTION", Duration.ofDays(7));
-    return Replicas.deploySync(ctx, store, replica, tokens)
+    return Replicas.deploySync(ctx, store, replica, tokens, progress)
         .compose(
             v ->
                 ctx.deploy(
@@ -79,7 +81,7 @@ public final class InventoryService {
                             () ->
                                 new InventoryApi(
                                         ctx,
-                                        Replicas.reader(ctx, store, replica, tokens),
+                                        Replicas.reader(ctx, store, replica, tokens, progress),
                                         replica.ttl())
                                     .routes()),
                     new DeploymentOptions().setInstances(ctx.config().httpInstances())));

@@ -62,6 +62,29 @@ final class Banner {
             + w.inventoryUrl()
             + "/items/low-stock?below=10'"
             + auth.formatted("STOCKER"));
+    session
+        .demo()
+        .ifPresent(
+            demo -> {
+              lines.add("");
+              lines.add(
+                  "Read your own write: rename the stocker at users, pass the token it answers"
+                      + " to the report:");
+              lines.add(
+                  "  TOKEN=$(curl -s -o /dev/null -D - -X PATCH "
+                      + w.usersUrl()
+                      + "/users/"
+                      + demo.stockerId()
+                      + auth.formatted("ADMIN")
+                      + " -H 'Content-Type: application/json' -d '{\"name\":\"Linus Renamed\"}'"
+                      + " | tr -d '\\r' | sed -n 's/^[Ss]tockroom-[Cc]onsistency: //p')");
+              lines.add(
+                  "  curl -s '"
+                      + w.inventoryUrl()
+                      + "/items/low-stock?below=10'"
+                      + auth.formatted("STOCKER")
+                      + " -H \"Stockroom-Consistency: $TOKEN\"");
+            });
     lines.add("");
     lines.add("Ctrl-C stops everything.");
     return lines;

@@ -8,6 +8,7 @@ import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
 import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.outbox.OutboxRelayVerticle;
+import dev.stockroom.common.replica.ReplicaProgress;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.replica.ReplicaStore;
@@ -74,6 +75,7 @@ public final class OrdersService {
     SagaSettings saga = SagaSettings.from(env);
     ReplicaSettings replica = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
     ServiceTokens tokens = ServiceTokens.of(ctx);
+    ReplicaProgress progress = new ReplicaProgress(ctx, CUSTOMERS);
     ReplicaStore customers = new ReplicaStore(ctx.pool(), CUSTOMERS);
     OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
     // Saga leases name their holder: one name per verticle instance of this process.
@@ -82,7 +84,7 @@ public final class OrdersService {
     Supplier<String> leaseOwner = () -> process + "-" + instances.incrementAndGet();
     SagaOutcomes outcomes = new SagaOutcomes(ctx.vertx());
     return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
-        .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens))
+        .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens, progress))
         .compose(
             v ->
                 ctx.deploy(
@@ -92,7 +94,7 @@ public final class OrdersService {
                                 new SagaEngine(
                                     ctx,
                                     saga,
-                                    Replicas.reader(ctx, customers, replica, tokens),
+                                    Replicas.reader(ctx, customers, replica, tokens, progress),
                                     tokens,
                                     outcomes,
                                     leaseOwner.get()),
@@ -109,7 +111,7 @@ public final class OrdersService {
                                   new SagaEngine(
                                       ctx,
                                       saga,
-                                      Replicas.reader(ctx, customers, replica, tokens),
+                                      Replicas.reader(ctx, customers, replica, tokens, progress),
                                       tokens,
                                       outcomes,
                                       owner);

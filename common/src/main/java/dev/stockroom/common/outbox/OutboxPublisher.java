@@ -60,8 +60,14 @@ final class OutboxPublisher {
     this.publishLatency = publishLatency;
   }
 
-  /** Publishes one batch; the result says whether a full batch was read (more may be waiting). */
-  Future<Boolean> cycle(boolean watermarkDue) {
+  /**
+   * What a cycle did: {@code more} when it read a full batch (more may be waiting), {@code
+   * published} when it sent any outbox record.
+   */
+  record Cycle(boolean more, boolean published) {}
+
+  /** Publishes one batch. */
+  Future<Cycle> cycle(boolean watermarkDue) {
     Future<Instant> asOf = watermarkDue ? databaseNow() : Future.succeededFuture(null);
     return asOf.compose(
         t ->
@@ -71,7 +77,7 @@ final class OutboxPublisher {
                       boolean drained = rows.size() < config.batchSize();
                       boolean watermark = drained && t != null;
                       if (rows.isEmpty() && !watermark) {
-                        return Future.succeededFuture(false);
+                        return Future.succeededFuture(new Cycle(false, false));
                       }
                       return inTransaction(
                               () ->
@@ -82,7 +88,7 @@ final class OutboxPublisher {
                                                   ? publishWatermarks(t)
                                                   : Future.succeededFuture()))
                           .compose(v -> markPublished(rows))
-                          .map(!drained);
+                          .map(new Cycle(!drained, !rows.isEmpty()));
                     }));
   }
 

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
+  private static final long FOLLOW_UP_MS = 20;
   private static final String BACKLOG =
       "SELECT count(*) AS backlog, coalesce(extract(epoch FROM clock_timestamp() -"
           + " min(created_at)), 0) AS oldest FROM outbox WHERE published_at IS NULL";
@@ -48,6 +49,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private boolean running;
   private boolean again;
   private boolean watermarkDue = true;
+  private boolean followUp;
   private int failures;
   private long retryAfterNanos;
 
@@ -167,7 +169,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     initialized(producer)
         .compose(v -> current.cycle(watermark))
         .onComplete(
-            (more, failure) -> {
+            (cycle, failure) -> {
               running = false;
               if (failure != null) {
                 watermarkDue |= watermark;
@@ -180,11 +182,33 @@ public final class OutboxRelayVerticle extends VerticleBase {
               }
               failures = 0;
               retryAfterNanos = 0;
-              if (more || again) {
+              if (cycle.published()) {
+                watermarkSoon();
+              }
+              if (cycle.more() || again) {
                 again = false;
                 kick();
               }
             });
+  }
+
+  /**
+   * A watermark shortly after changes went out: it is then later than the consistency tokens their
+   * writers were handed after commit, so a read with such a token finds the replica caught up
+   * within milliseconds instead of at the next periodic watermark.
+   */
+  private void watermarkSoon() {
+    if (followUp) {
+      return;
+    }
+    followUp = true;
+    vertx.setTimer(
+        FOLLOW_UP_MS,
+        id -> {
+          followUp = false;
+          watermarkDue = true;
+          kick();
+        });
   }
 
   /** initTransactions once per term: it aborts whatever the previous leader left open. */

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class OwnerClient {
   private final int maxConcurrent;
   private final ReplicaSettings settings;
   private final FallbackMetrics metrics;
-  private final Map<UUID, Future<JsonObject>> inFlight = new HashMap<>();
+  private final Map<UUID, Future<OwnerAnswer>> inFlight = new HashMap<>();
   private int active;
 
   public OwnerClient(
@@ -53,12 +54,12 @@ public final class OwnerClient {
     this.metrics = new FallbackMetrics(registry);
   }
 
-  /** The owner's current state of each id; a null value means the owner does not have it. */
-  public Future<Map<UUID, JsonObject>> fetch(Collection<UUID> ids) {
-    Map<UUID, Future<JsonObject>> waits = new HashMap<>();
+  /** The owner's current state of each id, and as of when. */
+  public Future<Map<UUID, OwnerAnswer>> fetch(Collection<UUID> ids) {
+    Map<UUID, Future<OwnerAnswer>> waits = new HashMap<>();
     List<UUID> toAsk = new ArrayList<>();
     for (UUID id : ids) {
-      Future<JsonObject> pending = inFlight.get(id);
+      Future<OwnerAnswer> pending = inFlight.get(id);
       if (pending != null) {
         waits.put(id, pending);
       } else {
@@ -67,9 +68,9 @@ public final class OwnerClient {
     }
     for (int from = 0; from < toAsk.size(); from += MAX_IDS_PER_CALL) {
       List<UUID> chunk = toAsk.subList(from, Math.min(toAsk.size(), from + MAX_IDS_PER_CALL));
-      Future<Map<UUID, JsonObject>> call = call(List.copyOf(chunk));
+      Future<Map<UUID, OwnerAnswer>> call = call(List.copyOf(chunk));
       for (UUID id : chunk) {
-        Future<JsonObject> one = call.map(found -> found.get(id));
+        Future<OwnerAnswer> one = call.map(found -> found.get(id));
         inFlight.put(id, one);
         waits.put(id, one);
       }
@@ -78,13 +79,13 @@ public final class OwnerClient {
     return Future.all(new ArrayList<>(waits.values()))
         .map(
             all -> {
-              Map<UUID, JsonObject> result = new HashMap<>();
+              Map<UUID, OwnerAnswer> result = new HashMap<>();
               waits.forEach((id, f) -> result.put(id, f.result()));
               return result;
             });
   }
 
-  private Future<Map<UUID, JsonObject>> call(List<UUID> ids) {
+  private Future<Map<UUID, OwnerAnswer>> call(List<UUID> ids) {
     if (active >= maxConcurrent) {
       metrics.outcome("rejected");
       return Future.failedFuture("bulkhead full: " + active + " fallback calls in flight");
@@ -93,7 +94,7 @@ public final class OwnerClient {
     String query = ids.stream().map(UUID::toString).collect(Collectors.joining(","));
     // The HTTP timeout is the only one: the slot is given back when the call has really ended.
     return downstreams
-        .<Map<UUID, JsonObject>>call(
+        .<Map<UUID, OwnerAnswer>>call(
             settings.owner(),
             () ->
                 client
@@ -134,16 +135,20 @@ public final class OwnerClient {
         .map(HttpResponse::bodyAsJsonObject);
   }
 
-  private static Map<UUID, JsonObject> byId(HttpResponse<?> response) {
+  private static Map<UUID, OwnerAnswer> byId(HttpResponse<?> response) {
     JsonObject body = response.bodyAsJsonObject();
-    Map<UUID, JsonObject> result = new HashMap<>();
+    // The owner says as of when (its clock); an owner that does not is taken as of now.
+    String asOfText = body.getString("asOf");
+    Instant asOf = asOfText == null ? Instant.now() : Instant.parse(asOfText);
+    Map<UUID, OwnerAnswer> result = new HashMap<>();
     body.getJsonArray("users")
         .forEach(
             u -> {
               JsonObject user = (JsonObject) u;
-              result.put(UUID.fromString(user.getString("id")), user);
+              result.put(UUID.fromString(user.getString("id")), new OwnerAnswer(user, asOf));
             });
-    body.getJsonArray("missing").forEach(id -> result.put(UUID.fromString((String) id), null));
+    body.getJsonArray("missing")
+        .forEach(id -> result.put(UUID.fromString((String) id), new OwnerAnswer(null, asOf)));
     return result;
   }
 }

@@ -9,26 +9,34 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one read API over copied data: per id, the copied fields and how fresh they are. Rows known
- * current within the budget are served locally; all the others of the read go to the owner in one
- * batched call and are written back; if the owner cannot answer, local rows are served flagged
- * stale and unknown ids as the id alone. The owner being down never fails a read.
+ * current within the budget (and, when the read carries a consistency token, at or past it) are
+ * served locally; rows behind the token are waited for a little while the consumer catches up; all
+ * the others of the read go to the owner in one batched call and are written back; if the owner
+ * cannot answer, local rows are served flagged stale and unknown ids as the id alone. The owner
+ * being down never fails a read.
  */
 public final class Replica {
   private static final Logger log = LoggerFactory.getLogger(Replica.class);
 
   private final ReplicaStore store;
   private final OwnerClient owner;
+  private final ReplicaProgress progress;
   private final List<String> fields;
 
-  public Replica(ReplicaStore store, OwnerClient owner) {
+  /**
+   * @param progress wakes reads waiting for a token; {@code null}: such reads go to the owner
+   */
+  public Replica(ReplicaStore store, OwnerClient owner, ReplicaProgress progress) {
     this.store = store;
     this.owner = owner;
+    this.progress = progress;
     this.fields = store.schema().fields();
   }
 
@@ -37,7 +45,12 @@ public final class Replica {
   }
 
   public Future<Map<UUID, ReplicaEntry>> lookup(Collection<UUID> ids, Duration budget) {
-    return store.read(ids).compose(local -> resolve(ids, local, budget));
+    return lookup(ids, budget, Optional.empty());
+  }
+
+  public Future<Map<UUID, ReplicaEntry>> lookup(
+      Collection<UUID> ids, Duration budget, Optional<ReadYourWrites> after) {
+    return store.read(ids).compose(local -> resolve(ids, local, budget, after));
   }
 
   /**
@@ -46,41 +59,109 @@ public final class Replica {
    */
   public Future<Map<UUID, ReplicaEntry>> resolve(
       Collection<UUID> ids, Map<UUID, LocalRow> local, Duration budget) {
+    return resolve(ids, local, budget, Optional.empty());
+  }
+
+  public Future<Map<UUID, ReplicaEntry>> resolve(
+      Collection<UUID> ids,
+      Map<UUID, LocalRow> local,
+      Duration budget,
+      Optional<ReadYourWrites> after) {
     Instant now = Instant.now();
     Map<UUID, ReplicaEntry> answer = new HashMap<>();
+    List<UUID> behind = new ArrayList<>();
     List<UUID> misses = new ArrayList<>();
     for (UUID id : ids) {
       LocalRow row = local.get(id);
-      if (row != null && Freshness.within(row.asOf(), budget, now)) {
-        answer.put(
-            id,
-            new ReplicaEntry(id, row.data(), new Freshness(Freshness.REPLICA, row.asOf(), false)));
-      } else {
+      if (row == null || !Freshness.within(row.asOf(), budget, now)) {
         misses.add(id);
+      } else if (after.isPresent() && !after.get().token().satisfiedBy(row.asOf())) {
+        behind.add(id);
+      } else {
+        answer.put(id, fromReplica(row));
       }
     }
-    if (misses.isEmpty()) {
+    if (behind.isEmpty() && misses.isEmpty()) {
+      return Future.succeededFuture(answer);
+    }
+    Map<UUID, LocalRow> latest = new HashMap<>(local);
+    Future<List<UUID>> stillBehind =
+        behind.isEmpty()
+            ? Future.succeededFuture(behind)
+            : catchUp(behind, after.get(), latest, answer, System.nanoTime());
+    return stillBehind.compose(
+        late -> {
+          List<UUID> toOwner = new ArrayList<>(misses);
+          toOwner.addAll(late);
+          return fromOwner(toOwner, latest, answer);
+        });
+  }
+
+  /**
+   * Waits, up to the read's bound, for the rows behind the token: each time a batch is applied
+   * anywhere, looks at them again. Answers the ids still behind when the wait ends.
+   */
+  private Future<List<UUID>> catchUp(
+      List<UUID> behind,
+      ReadYourWrites after,
+      Map<UUID, LocalRow> latest,
+      Map<UUID, ReplicaEntry> answer,
+      long startNanos) {
+    long left = after.maxWait().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
+    Optional<Future<Void>> woken = progress == null ? Optional.empty() : progress.next(left);
+    if (woken.isEmpty()) {
+      return Future.succeededFuture(behind);
+    }
+    return woken
+        .get()
+        .compose(v -> store.read(behind))
+        .compose(
+            rows -> {
+              List<UUID> still = new ArrayList<>();
+              for (UUID id : behind) {
+                LocalRow row = rows.get(id);
+                if (row != null) {
+                  latest.put(id, row);
+                }
+                if (row != null && after.token().satisfiedBy(row.asOf())) {
+                  answer.put(id, fromReplica(row));
+                } else {
+                  still.add(id);
+                }
+              }
+              return still.isEmpty()
+                  ? Future.succeededFuture(still)
+                  : catchUp(still, after, latest, answer, startNanos);
+            });
+  }
+
+  private Future<Map<UUID, ReplicaEntry>> fromOwner(
+      List<UUID> ids, Map<UUID, LocalRow> local, Map<UUID, ReplicaEntry> answer) {
+    if (ids.isEmpty()) {
       return Future.succeededFuture(answer);
     }
     return owner
-        .fetch(misses)
-        .compose(
-            fetched -> store.writeFetched(fetched).recover(e -> writeBackFailed(e)).map(fetched))
-        .map(fetched -> fromOwner(fetched, answer))
-        .recover(failure -> Future.succeededFuture(stale(misses, local, answer, failure)));
+        .fetch(ids)
+        .compose(fetched -> store.writeFetched(fetched).recover(this::writeBackFailed).map(fetched))
+        .map(fetched -> owned(fetched, answer))
+        .recover(failure -> Future.succeededFuture(stale(ids, local, answer, failure)));
   }
 
-  private Map<UUID, ReplicaEntry> fromOwner(
-      Map<UUID, JsonObject> fetched, Map<UUID, ReplicaEntry> answer) {
-    Instant now = Instant.now();
+  private static ReplicaEntry fromReplica(LocalRow row) {
+    return new ReplicaEntry(
+        row.id(), row.data(), new Freshness(Freshness.REPLICA, row.asOf(), false));
+  }
+
+  private Map<UUID, ReplicaEntry> owned(
+      Map<UUID, OwnerAnswer> fetched, Map<UUID, ReplicaEntry> answer) {
     fetched.forEach(
-        (id, user) ->
+        (id, found) ->
             answer.put(
                 id,
                 new ReplicaEntry(
                     id,
-                    user == null ? null : pick(user),
-                    new Freshness(Freshness.OWNER, now, false))));
+                    found.user() == null ? null : pick(found.user()),
+                    new Freshness(Freshness.OWNER, found.asOf(), false))));
     return answer;
   }
 

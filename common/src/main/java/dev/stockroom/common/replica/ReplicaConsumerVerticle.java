@@ -118,7 +118,8 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     Map<Integer, Instant> watermarks = new HashMap<>();
     for (ReplicaEvent event : events) {
       if (event instanceof Upsert u) {
-        upserts.add(store.tuple(u.id(), u.data(), u.version(), u.deleted(), u.partition()));
+        upserts.add(
+            store.tuple(u.id(), u.data(), u.version(), u.deleted(), u.time(), u.partition()));
       } else if (event instanceof Tombstone t) {
         tombstones.add(Tuple.of(t.id()));
       } else if (event instanceof Watermark w) {
@@ -135,7 +136,9 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     for (Map.Entry<Integer, Instant> w : watermarks.entrySet()) {
       chain = chain.compose(v -> store.applyWatermark(tx, w.getKey(), w.getValue()));
     }
-    return chain.mapEmpty();
+    // Delivered at commit to every instance's ReplicaProgress: reads waiting for a token look
+    // again.
+    return chain.compose(v -> ReplicaProgress.notify(tx, store.schema())).mapEmpty();
   }
 
   private Future<Void> deadLetter(

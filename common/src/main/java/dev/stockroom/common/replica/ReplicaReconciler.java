@@ -67,7 +67,9 @@ public final class ReplicaReconciler {
                 JsonObject user = (JsonObject) u;
                 UUID id = UUID.fromString(user.getString("id"));
                 ids.add(id);
-                rows.add(store.tuple(id, user, user.getLong("version"), false, null));
+                // As of the pass's start: conservative, the owner answered after it.
+                rows.add(
+                    store.tuple(id, user, user.getLong("version"), false, start.toInstant(), null));
               }
               counts.put("checked", counts.getInteger("checked") + users.size());
               Future<Void> repaired =

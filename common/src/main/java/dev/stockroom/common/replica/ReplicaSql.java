@@ -9,10 +9,17 @@ import java.util.stream.IntStream;
  * input) and always executed as prepared statements with parameters.
  */
 final class ReplicaSql {
-  /** Applying an event: only a strictly newer version (or a repair of the same one) is written. */
+  /**
+   * Applying an event: only a strictly newer version (or a repair of the same one) is written. Its
+   * synced_at is the event's time on the owner's clock, like the watermarks: a row is known current
+   * as of when the owner wrote it, not as of when it arrived here (a later change may be in
+   * flight).
+   */
   final String upsertEvent;
 
-  /** Writing back what the owner answered just now: it is current now, so synced_at moves on. */
+  /**
+   * Writing back what the owner answered: current as of the owner's read, so synced_at moves on.
+   */
   final String upsertFetched;
 
   final String tombstone;
@@ -44,8 +51,10 @@ final class ReplicaSql {
             + (n + 2)
             + ", $"
             + (n + 3)
-            + ", clock_timestamp(), $"
+            + ", $"
             + (n + 4)
+            + ", $"
+            + (n + 5)
             + ") ON CONFLICT (id) DO UPDATE SET "
             + sets
             + ", version = EXCLUDED.version, deleted = EXCLUDED.deleted, synced_at ="

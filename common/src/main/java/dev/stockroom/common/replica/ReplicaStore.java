@@ -90,12 +90,19 @@ public final class ReplicaStore {
       String id, String deleted, String version, String asOf, List<String> fields) {}
 
   /** Writes back what the owner answered; missing ids are left to events and reconciliation. */
-  Future<Void> writeFetched(Map<UUID, JsonObject> fetched) {
+  Future<Void> writeFetched(Map<UUID, OwnerAnswer> fetched) {
     List<Tuple> rows = new ArrayList<>();
     fetched.forEach(
-        (id, user) -> {
-          if (user != null) {
-            rows.add(tuple(id, user, user.getLong("version"), false, null));
+        (id, answer) -> {
+          if (answer.user() != null) {
+            rows.add(
+                tuple(
+                    id,
+                    answer.user(),
+                    answer.user().getLong("version"),
+                    false,
+                    answer.asOf(),
+                    null));
           }
         });
     return rows.isEmpty()
@@ -103,12 +110,23 @@ public final class ReplicaStore {
         : pool.preparedQuery(sql.upsertFetched).executeBatch(rows).mapEmpty();
   }
 
-  Tuple tuple(UUID id, JsonObject data, long version, boolean deleted, Integer partition) {
+  /** The upserts' parameters; {@code syncedAt} is the owner's time the data is current as of. */
+  Tuple tuple(
+      UUID id,
+      JsonObject data,
+      long version,
+      boolean deleted,
+      Instant syncedAt,
+      Integer partition) {
     Tuple tuple = Tuple.tuple().addUUID(id);
     for (String field : schema.fields()) {
       tuple.addString(deleted || data == null ? null : data.getString(field));
     }
-    return tuple.addLong(version).addBoolean(deleted).addInteger(partition);
+    return tuple
+        .addLong(version)
+        .addBoolean(deleted)
+        .addOffsetDateTime(OffsetDateTime.ofInstant(syncedAt, ZoneOffset.UTC))
+        .addInteger(partition);
   }
 
   Future<Void> applyWatermark(SqlClient tx, int partition, Instant watermark) {

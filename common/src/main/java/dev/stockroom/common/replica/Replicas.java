@@ -14,10 +14,19 @@ import java.time.Duration;
 public final class Replicas {
   private Replicas() {}
 
-  /** The consumer that applies the owner's events and the periodic reconciliation. */
+  /**
+   * The consumer that applies the owner's events, the periodic reconciliation, and {@code progress}
+   * (created once per process with {@code new ReplicaProgress(ctx, schema)}), which wakes the reads
+   * that wait for a consistency token.
+   */
   public static Future<Void> deploySync(
-      ServiceContext ctx, ReplicaStore store, ReplicaSettings settings, ServiceTokens tokens) {
-    return ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store))
+      ServiceContext ctx,
+      ReplicaStore store,
+      ReplicaSettings settings,
+      ServiceTokens tokens,
+      ReplicaProgress progress) {
+    return ctx.deploy(() -> progress)
+        .compose(id -> ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store)))
         .compose(
             id ->
                 ctx.deploy(
@@ -34,8 +43,12 @@ public final class Replicas {
 
   /** A read API for one verticle instance: call it on that instance's event loop. */
   public static Replica reader(
-      ServiceContext ctx, ReplicaStore store, ReplicaSettings settings, ServiceTokens tokens) {
-    return new Replica(store, ownerClient(ctx, settings, tokens));
+      ServiceContext ctx,
+      ReplicaStore store,
+      ReplicaSettings settings,
+      ServiceTokens tokens,
+      ReplicaProgress progress) {
+    return new Replica(store, ownerClient(ctx, settings, tokens), progress);
   }
 
   /** The dead-letter topic the consuming service owns for this replica. */

@@ -3,7 +3,10 @@ package dev.stockroom.inventory.report;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.ConsistencyRequest;
+import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.replica.LocalRow;
+import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.replica.ReplicaEntry;
 import dev.stockroom.inventory.items.Item;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,6 +51,11 @@ public final class LowStockHandlers {
     Cursor after = Cursor.decode(stringParam(query, "after"));
     String stocker = stringParam(query, "stocker");
     Duration budget = budget(stringParam(query, "maxStaleness"));
+    Optional<ReadYourWrites> consistent =
+        ConsistencyRequest.from(
+            ctx.request().getHeader(ConsistencyToken.HEADER),
+            stringParam(query, "consistentWith"),
+            stringParam(query, "consistencyWait"));
     pool.preparedQuery(LowStockQuery.SQL)
         .execute(
             Tuple.of(
@@ -56,13 +65,13 @@ public final class LowStockHandlers {
                 stocker == null ? null : LowStockQuery.prefixPattern(stocker),
                 limit,
                 users.store().schema().topic()))
-        .compose(rows -> withStockers(rows, budget, limit))
+        .compose(rows -> withStockers(rows, budget, consistent, limit))
         .onSuccess(page -> Responses.ok(ctx, page))
         .onFailure(ctx::fail);
   }
 
   private io.vertx.core.Future<JsonObject> withStockers(
-      RowSet<Row> rows, Duration budget, int limit) {
+      RowSet<Row> rows, Duration budget, Optional<ReadYourWrites> consistent, int limit) {
     List<Row> page = new ArrayList<>();
     rows.forEach(page::add);
     Set<UUID> stockers = new LinkedHashSet<>();
@@ -76,7 +85,15 @@ public final class LowStockHandlers {
         }
       }
     }
-    return users.resolve(stockers, local, budget).map(entries -> render(page, entries, limit));
+    return users
+        .resolve(stockers, local, budget, consistent)
+        .map(
+            entries -> {
+              JsonObject answer = render(page, entries, limit);
+              consistent.ifPresent(
+                  c -> answer.put("consistency", ConsistencyRequest.answer(c, entries.values())));
+              return answer;
+            });
   }
 
   private static JsonObject render(List<Row> page, Map<UUID, ReplicaEntry> stockers, int limit) {

@@ -4,13 +4,17 @@ import dev.stockroom.common.http.Caller;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.ConsistencyRequest;
+import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.orders.saga.SagaEngine;
 import dev.stockroom.orders.saga.SagaOutcomes;
 import dev.stockroom.orders.saga.SagaSettings;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,9 +47,20 @@ public final class OrderHandlers {
     OrderRequest request = OrderRequest.from(ctx.body().asJsonObject());
     Caller.requireSelfOr(ctx, request.customerId().toString(), "admin");
     String key = HttpApi.validated(ctx).getHeaders().get("Idempotency-Key").getString();
+    // Read your own writes: the customer is snapshotted at or past the caller's token.
+    Optional<Instant> consistentWith =
+        ConsistencyRequest.from(ctx.request().getHeader(ConsistencyToken.HEADER), null, null)
+            .map(c -> c.token().at());
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
-        .place(request, Caller.subject(ctx), key, settings.deadline(), instance, settings.lease())
+        .place(
+            request,
+            Caller.subject(ctx),
+            key,
+            settings.deadline(),
+            instance,
+            settings.lease(),
+            consistentWith)
         .compose(placed -> driveAndAwait(placed, waitUntil).recover(e -> answerRecorded(placed, e)))
         .onSuccess(
             order -> {

@@ -9,6 +9,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -19,9 +22,10 @@ public final class OrderStore {
           + " rejection, created_at, updated_at";
   private static final String PLACE =
       "INSERT INTO orders (id, customer_id, status, requested_lines, shipping_address, placed_by,"
-          + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until)"
-          + " VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'CUSTOMER',"
-          + " now() + $8 * interval '1 millisecond', $9, now() + $10 * interval '1 millisecond')"
+          + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until,"
+          + " consistent_with) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'CUSTOMER',"
+          + " now() + $8 * interval '1 millisecond', $9, now() + $10 * interval '1 millisecond',"
+          + " $11)"
           + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING *";
   private static final String BY_KEY =
       "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
@@ -60,7 +64,8 @@ public final class OrderStore {
       String key,
       Duration deadline,
       String leaseOwner,
-      Duration lease) {
+      Duration lease,
+      Optional<Instant> consistentWith) {
     UUID id = UUID.randomUUID();
     return pool.preparedQuery(PLACE)
         .execute(
@@ -74,7 +79,11 @@ public final class OrderStore {
                 .addString(request.fingerprint())
                 .addLong(deadline.toMillis())
                 .addString(leaseOwner)
-                .addLong(lease.toMillis()))
+                .addLong(lease.toMillis())
+                .addOffsetDateTime(
+                    consistentWith
+                        .map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
+                        .orElse(null)))
         .compose(
             rows ->
                 rows.size() == 1

@@ -1,7 +1,10 @@
 package dev.stockroom.orders.saga;
 
 import dev.stockroom.common.outbox.OutboxEvent;
+import dev.stockroom.common.replica.ConsistencyRequest;
+import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.replica.Freshness;
+import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.replica.ReplicaEntry;
 import dev.stockroom.orders.saga.SagaTransitions.Decision;
@@ -71,8 +74,13 @@ final class Saga {
   }
 
   private Future<Outcome> customer(SagaOrder order) {
+    Optional<ReadYourWrites> after =
+        Optional.ofNullable(order.consistentWith())
+            .map(
+                at ->
+                    new ReadYourWrites(new ConsistencyToken(at), ConsistencyRequest.DEFAULT_WAIT));
     return customers
-        .lookup(List.of(order.customerId()), customerBudget)
+        .lookup(List.of(order.customerId()), customerBudget, after)
         .map(
             entries -> {
               ReplicaEntry entry = entries.get(order.customerId());

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 
 /** An order as the saga sees it: what was asked for, where the saga is, what it has so far. */
@@ -18,11 +20,12 @@ public record SagaOrder(
     Instant createdAt,
     Instant deadlineAt,
     String pendingReason,
-    String pendingDetail) {
+    String pendingDetail,
+    Instant consistentWith) {
 
   public static final String COLUMNS =
       "id, customer_id, step, requested_lines, lines, total_cents, attempts, created_at,"
-          + " deadline_at, pending_reason, pending_detail";
+          + " deadline_at, pending_reason, pending_detail, consistent_with";
 
   public static SagaOrder from(Row row) {
     return new SagaOrder(
@@ -36,7 +39,10 @@ public record SagaOrder(
         row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("deadline_at").toInstant(),
         row.getString("pending_reason"),
-        row.getString("pending_detail"));
+        row.getString("pending_detail"),
+        Optional.ofNullable(row.getOffsetDateTime("consistent_with"))
+            .map(OffsetDateTime::toInstant)
+            .orElse(null));
   }
 
   /** Derived from the order, so a repeated call is the same call. */

@@ -4,6 +4,8 @@ import dev.stockroom.common.http.Caller;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.ConsistencyToken;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -29,6 +31,7 @@ public final class PeopleHandlers {
   public void create(RoutingContext ctx) {
     store
         .create(UserWrite.registration(ctx.body().asJsonObject()))
+        .compose(user -> withToken(ctx, user))
         .onSuccess(user -> Responses.created(ctx, "/users/" + user.id(), withEtag(ctx, user)))
         .onFailure(ctx::fail);
   }
@@ -76,7 +79,8 @@ public final class PeopleHandlers {
     store
         .findAll(List.copyOf(wanted))
         .onSuccess(
-            users -> {
+            answer -> {
+              List<User> users = answer.users();
               Map<UUID, User> found =
                   users.stream().collect(Collectors.toMap(User::id, Function.identity()));
               List<String> missing =
@@ -85,7 +89,8 @@ public final class PeopleHandlers {
                   ctx,
                   new JsonObject()
                       .put("users", json(users))
-                      .put("missing", new JsonArray(missing)));
+                      .put("missing", new JsonArray(missing))
+                      .put("asOf", answer.readAt().toString()));
             })
         .onFailure(ctx::fail);
   }
@@ -95,13 +100,35 @@ public final class PeopleHandlers {
     Caller.requireSelfOr(ctx, id.toString(), "admin");
     store
         .change(id, UserWrite.change(ctx.body().asJsonObject()), ifMatch(HttpApi.validated(ctx)))
+        .compose(user -> withToken(ctx, user))
         .onSuccess(user -> Responses.ok(ctx, withEtag(ctx, user)))
         .onFailure(ctx::fail);
   }
 
   public void delete(RoutingContext ctx) {
     UUID id = UUID.fromString(ctx.pathParam("id"));
-    store.delete(id).onSuccess(deleted -> Responses.noContent(ctx)).onFailure(ctx::fail);
+    store
+        .delete(id)
+        .compose(deleted -> withToken(ctx, deleted))
+        .onSuccess(deleted -> Responses.noContent(ctx))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * The write has committed: the database clock read now is a point after it in commit order,
+   * handed to the writer as {@value ConsistencyToken#HEADER}. A replica that has applied a
+   * watermark at or past it has applied the write. Should the clock not answer, the write stands
+   * and goes without a token.
+   */
+  private <T> Future<T> withToken(RoutingContext ctx, T result) {
+    return store
+        .now()
+        .map(
+            at -> {
+              ctx.response().putHeader(ConsistencyToken.HEADER, new ConsistencyToken(at).encode());
+              return result;
+            })
+        .otherwise(result);
   }
 
   /** {@code If-Match: "7"} (weak or bare forms accepted): the version the caller last saw. */

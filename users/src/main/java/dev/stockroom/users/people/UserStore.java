@@ -30,7 +30,12 @@ public final class UserStore {
           + COLUMNS;
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
   private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE";
-  private static final String BY_IDS = "SELECT " + COLUMNS + " FROM users WHERE id = ANY($1)";
+
+  /** With the time of the read: the replicas' fallback writes the answer back as of it. */
+  private static final String BY_IDS =
+      "SELECT " + COLUMNS + ", statement_timestamp() AS read_at FROM users WHERE id = ANY($1)";
+
+  private static final String NOW = "SELECT statement_timestamp() AS now";
   private static final String FIRST_PAGE = "SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT $1";
   private static final String PAGE_AFTER =
       "SELECT " + COLUMNS + " FROM users WHERE id > $1 ORDER BY id LIMIT $2";
@@ -69,10 +74,30 @@ public final class UserStore {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(id)).map(UserStore::first);
   }
 
-  public Future<List<User>> findAll(List<UUID> ids) {
+  /** The users found and the database time they were read at. */
+  public record Found(List<User> users, Instant readAt) {}
+
+  public Future<Found> findAll(List<UUID> ids) {
     return pool.preparedQuery(BY_IDS)
         .execute(Tuple.of((Object) ids.toArray(UUID[]::new)))
-        .map(UserStore::all);
+        .compose(
+            rows ->
+                rows.size() > 0
+                    ? Future.succeededFuture(
+                        new Found(
+                            all(rows),
+                            rows.iterator().next().getOffsetDateTime("read_at").toInstant()))
+                    : now().map(at -> new Found(List.of(), at)));
+  }
+
+  /**
+   * The database clock now. Read after a write has committed, it is a point in commit order after
+   * that write: the consistency token handed to the writer.
+   */
+  public Future<Instant> now() {
+    return pool.query(NOW)
+        .execute()
+        .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant());
   }
 
   public Future<List<User>> page(UUID after, int limit) {

@@ -1,0 +1,118 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.db.Database;
+import dev.stockroom.common.service.ServiceContext;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes the reads that wait for the local copy to reach a consistency token. The replica consumer
+ * of whichever instance owns a partition notifies at the commit of every batch it applies ({@code
+ * pg_notify}); each instance LISTENs on one session of its own and wakes its waiting reads, which
+ * then look at their rows once more. A read waits on one timer, never polls; how many may wait at
+ * once is bounded, and beyond that a read goes to the owner at once.
+ */
+public final class ReplicaProgress extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaProgress.class);
+  private static final int MAX_WAITING = 1024;
+
+  private final PgConnectOptions options;
+  private final String channel;
+  private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
+  private volatile PgConnection session;
+  private volatile boolean stopped;
+
+  private record Waiter(Context context, Promise<Void> woken) {}
+
+  /** Deploy it (once per process); reads may wait as soon as its session is up. */
+  public ReplicaProgress(ServiceContext ctx, ReplicaSchema schema) {
+    this.options = Database.connectOptions(ctx.config());
+    this.channel = channel(schema);
+  }
+
+  @Override
+  public Future<?> start() {
+    listen();
+    return Future.succeededFuture();
+  }
+
+  /** In the consumer's apply transaction: delivered to every listener when it commits. */
+  static Future<Void> notify(SqlClient tx, ReplicaSchema schema) {
+    return tx.preparedQuery("SELECT pg_notify($1, '')")
+        .execute(Tuple.of(channel(schema)))
+        .mapEmpty();
+  }
+
+  private static String channel(ReplicaSchema schema) {
+    // A table name from configuration, never from input: safe as an identifier.
+    return "replica_progress_" + schema.table();
+  }
+
+  /**
+   * Completes at the next batch applied by any instance, or after {@code timeoutMillis}; empty when
+   * the read cannot wait here (too many waiting, or not listening right now).
+   */
+  Optional<Future<Void>> next(long timeoutMillis) {
+    if (session == null || waiting.size() >= MAX_WAITING || timeoutMillis <= 0) {
+      return Optional.empty();
+    }
+    Context context = vertx.getOrCreateContext();
+    Waiter waiter = new Waiter(context, Promise.promise());
+    waiting.add(waiter);
+    long timer = vertx.setTimer(timeoutMillis, id -> wake(waiter));
+    return Optional.of(waiter.woken().future().onComplete(v -> vertx.cancelTimer(timer)));
+  }
+
+  private void wake(Waiter waiter) {
+    if (waiting.remove(waiter)) {
+      waiter.context().runOnContext(v -> waiter.woken().tryComplete());
+    }
+  }
+
+  private void listen() {
+    if (stopped) {
+      return;
+    }
+    PgConnection.connect(vertx, options)
+        .compose(c -> c.query("LISTEN " + channel).execute().map(c))
+        .onSuccess(
+            c -> {
+              c.notificationHandler(n -> waiting.forEach(this::wake));
+              c.closeHandler(
+                  v -> {
+                    session = null;
+                    if (!stopped) {
+                      vertx.setTimer(1000, id -> listen());
+                    }
+                  });
+              session = c;
+            })
+        .onFailure(
+            e -> {
+              log.debug("cannot listen for replica progress yet: {}", e.toString());
+              if (!stopped) {
+                vertx.setTimer(1000, id -> listen());
+              }
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    waiting.forEach(this::wake);
+    PgConnection c = session;
+    session = null;
+    return c == null ? Future.succeededFuture() : c.close();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.stockroom.inventory.replica;
+
+import static dev.stockroom.inventory.replica.ReplicaFixture.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.replica.ConsistencyToken;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestInfra;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Reading your own writes across services")
+class ReadYourWritesTest {
+  private final String stocker = TestTokens.forRoles("reporter", "stocker");
+
+  private Reply report(ReplicaFixture system, String token, String query) {
+    return system.inventoryHttp.send(
+        system
+            .inventoryHttp
+            .request("/items/low-stock?below=1000&limit=200" + query, stocker)
+            .header(ConsistencyToken.HEADER, token)
+            .GET()
+            .build());
+  }
+
+  private static JsonObject stockerOf(Reply report, String sku) {
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    return report.array("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(i -> i.getString("sku").equals(sku))
+        .findFirst()
+        .orElseThrow()
+        .getJsonObject("lastStockedBy");
+  }
+
+  /** Renames the person at users; answers the consistency token the write handed out. */
+  private static String rename(ReplicaFixture system, String id, String name) {
+    Reply patched =
+        system.usersHttp.patch("/users/" + id, ADMIN, new JsonObject().put("name", name), Map.of());
+    assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+    String token = patched.header(ConsistencyToken.HEADER);
+    assertThat(token).as("the write hands out a token").isNotBlank();
+    return token;
+  }
+
+  /** Until the report, read with the default budget, shows the name from the replica. */
+  private void awaitName(ReplicaFixture system, String sku, String token, String name) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () -> {
+          JsonObject by = stockerOf(report(system, token, "&consistencyWait=PT1S"), sku);
+          assertThat(by.getString("name")).isEqualTo(name);
+          assertThat(by.getJsonObject("freshness").getString("source")).isEqualTo("replica");
+        });
+  }
+
+  private static String seed(ReplicaFixture system, String sku, String name) {
+    String id = system.registerUser(name).getString("id");
+    system.createItem(sku, 0);
+    assertThat(system.restock(sku, id, 1).status()).isEqualTo(201);
+    return id;
+  }
+
+  @Test
+  @DisplayName(
+      "with the pipeline running, a read with the writer's token waits and sees the new name from"
+          + " the replica")
+  void waitsForTheReplica() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      String id = seed(system, "RYW-1", "Nora Before");
+      awaitName(system, "RYW-1", rename(system, id, "Nora Warmup"), "Nora Warmup");
+      long ownerCalls = system.ownerListCalls();
+
+      String token = rename(system, id, "Nora After");
+      Reply read = report(system, token, "&consistencyWait=PT5S");
+
+      JsonObject by = stockerOf(read, "RYW-1");
+      assertThat(by.getString("name")).isEqualTo("Nora After");
+      assertThat(by.getJsonObject("freshness").getString("source")).isEqualTo("replica");
+      assertThat(read.json().getJsonObject("consistency"))
+          .isEqualTo(new JsonObject().put("token", token).put("satisfied", true));
+      assertThat(system.ownerListCalls())
+          .as("answered by waiting, not by users")
+          .isEqualTo(ownerCalls);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "with Kafka stopped, the token's read goes to users; with users down too it is flagged"
+          + " stale, never silently older")
+  void fallsBackWhenThePipelineStalls() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      String id = seed(system, "RYW-2", "Omar Before");
+      awaitName(system, "RYW-2", rename(system, id, "Omar Synced"), "Omar Synced");
+      TestInfra.kafka().stop();
+      try {
+        String token = rename(system, id, "Omar After");
+        Reply read = report(system, token, "");
+        JsonObject by = stockerOf(read, "RYW-2");
+        assertThat(by.getString("name")).isEqualTo("Omar After");
+        assertThat(by.getJsonObject("freshness").getString("source")).isEqualTo("owner");
+        assertThat(read.json().getJsonObject("consistency").getBoolean("satisfied")).isTrue();
+
+        String later = rename(system, id, "Omar Unseen");
+        TestServices.stop(system.users);
+        Reply stale = report(system, later, "&consistencyWait=PT0.1S");
+        JsonObject old = stockerOf(stale, "RYW-2");
+        assertThat(old.getString("name")).isEqualTo("Omar After");
+        assertThat(old.getJsonObject("freshness").getBoolean("stale")).isTrue();
+        assertThat(stale.json().getJsonObject("consistency").getBoolean("satisfied")).isFalse();
+      } finally {
+        TestInfra.kafka().restart();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "an old token costs nothing; one from the future or not a token at all is a 400 problem")
+  void oldFutureAndForged() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      String id = seed(system, "RYW-3", "Pia Settled");
+      String old = rename(system, id, "Pia Renamed");
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      report(system, old, "&consistencyWait=PT0S")
+                          .json()
+                          .getJsonObject("consistency")
+                          .getBoolean("satisfied"))
+                  .isTrue());
+      long ownerCalls = system.ownerListCalls();
+      Reply again = report(system, old, "");
+      assertThat(stockerOf(again, "RYW-3").getJsonObject("freshness").getString("source"))
+          .isEqualTo("replica");
+      assertThat(system.ownerListCalls()).isEqualTo(ownerCalls);
+
+      String future = new ConsistencyToken(Instant.now().plus(Duration.ofHours(1))).encode();
+      for (String bad : new String[] {future, "not-a-token", "YzE6eHl6"}) {
+        Reply refused = report(system, bad, "");
+        assertThat(refused.status()).as(bad + ": " + refused).isEqualTo(400);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+      }
+      Reply byQuery =
+          system.inventoryHttp.get("/items/low-stock?below=1000&consistentWith=" + future, stocker);
+      assertThat(byQuery.status()).isEqualTo(400);
+      Reply badWait = report(system, old, "&consistencyWait=PT1M");
+      assertThat(badWait.status()).isEqualTo(400);
+    }
+  }
+}

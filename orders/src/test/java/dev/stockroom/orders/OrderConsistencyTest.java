@@ -1,0 +1,83 @@
+package dev.stockroom.orders;
+
+import static dev.stockroom.orders.OrdersFixture.ADMIN;
+import static dev.stockroom.orders.OrdersFixture.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.replica.ConsistencyToken;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestInfra;
+import dev.stockroom.common.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Orders that read the customer's own write")
+class OrderConsistencyTest {
+
+  @Test
+  @DisplayName(
+      "renamed at users just before ordering: with the token the order keeps the new name, without"
+          + " it the copy's")
+  void snapshotAtOrPastTheToken() {
+    try (OrdersFixture system = new OrdersFixture(Map.of())) {
+      String quinn = system.customer("Quinn Before", 5_000);
+      system.item("RYW-ORDER", 5, 100);
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          system.ordersEnv.get("PG_URI"),
+                          "SELECT count(*) FROM customer_replica WHERE id = '" + quinn + "'"))
+                  .isEqualTo(1));
+      // Without Kafka orders' copy cannot move: only the token can tell it is behind.
+      TestInfra.kafka().stop();
+      try {
+        Reply renamed =
+            system.usersHttp.patch(
+                "/users/" + quinn, ADMIN, new JsonObject().put("name", "Quinn After"), Map.of());
+        String token = renamed.header(ConsistencyToken.HEADER);
+
+        // Without first: the owner's answer to the read with the token is written back.
+        Reply without = place(system, quinn, "k-ryw-1", null);
+        Reply withToken = place(system, quinn, "k-ryw-2", token);
+
+        assertThat(withToken.status()).as(withToken.toString()).isEqualTo(201);
+        assertThat(withToken.json().getJsonObject("customer").getString("name"))
+            .isEqualTo("Quinn After");
+        assertThat(
+                withToken
+                    .json()
+                    .getJsonObject("customer")
+                    .getJsonObject("freshness")
+                    .getString("source"))
+            .isEqualTo("owner");
+        assertThat(without.json().getJsonObject("customer").getString("name"))
+            .as("within its budget the copy is used as it is")
+            .isEqualTo("Quinn Before");
+      } finally {
+        TestInfra.kafka().restart();
+      }
+    }
+  }
+
+  private static Reply place(OrdersFixture system, String customer, String key, String token) {
+    HttpRequest.Builder request =
+        system
+            .ordersHttp
+            .request("/orders", TestTokens.forRoles(customer, "customer"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(order(customer, "RYW-ORDER", 1).encode()));
+    if (token != null) {
+      request.header(ConsistencyToken.HEADER, token);
+    }
+    return system.ordersHttp.send(request.build());
+  }
+}
