@@ -38,6 +38,8 @@ public final class BenchOptions {
     values.put("compareSeconds", quick ? "10" : "30");
     values.put("lagRate", "500");
     values.put("lagSeconds", quick ? "15" : "60");
+    values.put("rywChains", "4");
+    values.put("rywSeconds", quick ? "10" : "30");
     values.put("lagP99Ms", "200");
     values.put("orderRate", "600");
     values.put("orderSeconds", quick ? "15" : "30");

@@ -140,6 +140,11 @@ public final class BenchmarkRunner {
     run(ctx, "explain", "EXPLAIN of the report query", new ReportQueryPlans(ctx)::run);
     run(ctx, "compare", "open model: replica vs owner at the same rate", open::compare);
     run(ctx, "lag", "replication lag probe", new LagScenario(ctx)::run);
+    run(
+        ctx,
+        "ryw",
+        "reads after writes with a consistency token",
+        new LagScenario(ctx)::readYourWrites);
     run(ctx, "kafka", "mixed load, Kafka stopped", faults::mixedWithKafkaStopped);
     run(ctx, "users", "report load, users killed", faults::reportWithUsersKilled);
     run(ctx, "sellout", "orders: selling out the last units", orders::sellout);

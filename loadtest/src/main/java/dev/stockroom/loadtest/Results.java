@@ -84,6 +84,7 @@ public final class Results {
   public final Map<String, List<String>> explain = new LinkedHashMap<>();
   public final Map<String, OpenRun> open = new LinkedHashMap<>();
   public LagProbe.Result lag;
+  public ReadYourWritesProbe.Result readYourWrites;
   public Map<String, Double> lagCpu;
   public Orders orders;
   public Orders sellout;

@@ -53,6 +53,7 @@ public final class ReportWriter {
             new ClosedLoopSection(report),
             new OpenModelSection(report),
             new LagSection(report),
+            new ReadYourWritesSection(report),
             new OrdersSection(report),
             new OrderStatementsSection(report),
             new FaultsSection(report),

@@ -14,6 +14,7 @@ import static dev.stockroom.loadtest.report.MeasurementFixtures.stats;
 import dev.stockroom.loadtest.BenchOptions;
 import dev.stockroom.loadtest.LagProbe;
 import dev.stockroom.loadtest.Machine;
+import dev.stockroom.loadtest.ReadYourWritesProbe;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.SeedPlan;
 import dev.stockroom.loadtest.Seeder;
@@ -124,6 +125,18 @@ final class ReportFixtures {
             7000,
             8.57);
     r.lagCpu = Map.of("whole machine", 1.62);
+    r.readYourWrites =
+        new ReadYourWritesProbe.Result(
+            1200,
+            1150,
+            50,
+            0,
+            0,
+            0,
+            0,
+            stats("with the token", 1200, 0, 30, 9.5),
+            stats("without a token", 1200, 0, 30, 6.1),
+            stats("maxStaleness=PT0S", 1200, 0, 30, 12.4));
     r.orders = orders(false, false, 12, 640.5);
     r.sellout = orders(true, false, 0, 95.25);
     r.orderStatements =

@@ -42,6 +42,7 @@ class ReportWriterTest {
             "## Closed loop: bare baseline vs the report (wrk)",
             "## Open model (Gatling, constant arrival rate)",
             "## Replication lag: how long until a user change shows in inventory's report",
+            "## Read your own writes: the report right after a rename, with the writer's token",
             "## Orders under contention",
             "## Faults under load",
             "## Memory",
@@ -178,10 +179,22 @@ class ReportWriterTest {
   }
 
   @Test
+  void readsWithATokenSayWhereTheyWereAnsweredFrom() {
+    String md = render(ReportFixtures.full(opts(), dir), "plot.png");
+    String section =
+        md.substring(md.indexOf("## Read your own writes"), md.indexOf("## Orders under"));
+
+    assertThat(section)
+        .contains("| 1,200 | 1,150 (96%) | 50 (4%) | 0 | 0 | 0 | 0 |")
+        .contains("| with the token |")
+        .contains("| maxStaleness=PT0S |");
+  }
+
+  @Test
   void whatWasNotMeasuredSaysSo() {
     String md = render(ReportFixtures.empty(opts()), null);
 
-    assertThat(md.split("Not measured\\.", -1)).hasSize(6);
+    assertThat(md.split("Not measured\\.", -1)).hasSize(7);
     assertThat(md)
         .contains("| replica ≥ 80% of the bare baseline | not measured | – |\n")
         .contains("| users killed during the read load | not measured | – |\n")
