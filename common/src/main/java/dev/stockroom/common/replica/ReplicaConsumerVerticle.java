@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
 
   private final ServiceContext service;
   private final ReplicaStore store;
+  private final ReplicaTrust trust;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
   private ReplicaMetrics metrics;
@@ -48,9 +50,11 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   /** The poll-apply-commit in progress: stop waits for it, the consumer is not thread-safe. */
   private Future<Void> inFlight = Future.succeededFuture();
 
-  public ReplicaConsumerVerticle(ServiceContext service, ReplicaStore store) {
+  public ReplicaConsumerVerticle(
+      ServiceContext service, ReplicaStore store, ReplicaSettings settings) {
     this.service = service;
     this.store = store;
+    this.trust = new ReplicaTrust(settings.maxClockSkew(), settings.maxVersionJump());
   }
 
   @Override
@@ -102,14 +106,38 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     for (int i = 0; i < records.size(); i++) {
       batch.add(records.recordAt(i));
     }
-    List<ReplicaEvent> events =
+    List<ReplicaEvent> parsed =
         batch.stream().map(r -> ReplicaEvent.parse(r, store.schema())).toList();
+    return screen(parsed)
+        .compose(events -> applyAndCommit(batch, events))
+        .recover(failure -> seekBack(batch).transform(x -> Future.failedFuture(failure)));
+  }
+
+  /** The batch as it will be applied: see {@link ReplicaTrust}. */
+  private Future<List<ReplicaEvent>> screen(List<ReplicaEvent> events) {
+    List<UUID> ids =
+        events.stream()
+            .filter(Upsert.class::isInstance)
+            .map(e -> ((Upsert) e).id())
+            .distinct()
+            .toList();
+    Future<Map<UUID, Long>> stored =
+        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.versions(ids);
+    return stored.map(
+        versions -> {
+          ReplicaTrust.Screened screened = trust.screen(events, versions, Instant.now());
+          metrics.screened(screened);
+          return screened.events();
+        });
+  }
+
+  private Future<Void> applyAndCommit(
+      List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
     return deadLetter(batch, events)
         .compose(v -> store.pool().withTransaction(tx -> apply(tx, events)))
         .compose(v -> consumer.commit(nextOffsets(batch)))
         .<Void>mapEmpty()
-        .onSuccess(v -> metrics.applied(events))
-        .recover(failure -> seekBack(batch).transform(x -> Future.failedFuture(failure)));
+        .onSuccess(v -> metrics.applied(events));
   }
 
   private Future<Void> apply(io.vertx.sqlclient.SqlConnection tx, List<ReplicaEvent> events) {

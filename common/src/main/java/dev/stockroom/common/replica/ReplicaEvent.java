@@ -25,6 +25,9 @@ sealed interface ReplicaEvent {
   /** A record this consumer cannot apply; it goes to the dead-letter topic with the reason. */
   record Poison(String reason) implements ReplicaEvent {}
 
+  /** A record not believed (a watermark from the future): ignored and counted, never applied. */
+  record Rejected(String reason) implements ReplicaEvent {}
+
   static ReplicaEvent parse(KafkaConsumerRecord<String, byte[]> record, ReplicaSchema schema) {
     if (record.value() == null) {
       UUID id = uuid(record.key());

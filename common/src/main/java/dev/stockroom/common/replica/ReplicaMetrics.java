@@ -14,15 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the sync path reports: events applied and dead-lettered, apply lag (owner's write to applied
  * here) and, per partition, the freshness bound (how far behind the newest watermark is).
  */
 final class ReplicaMetrics {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaMetrics.class);
   private final MeterRegistry registry;
   private final Counter applied;
   private final Counter deadLettered;
+  private final Counter futureWatermarks;
+  private final Counter futureTimes;
+  private final Counter versionJumps;
   private final Timer lag;
   private final Map<Integer, AtomicLong> boundMillis = new ConcurrentHashMap<>();
   private final Vertx vertx;
@@ -38,6 +44,9 @@ final class ReplicaMetrics {
         Counter.builder("replica_events_dead_lettered_total")
             .tag("replica", table)
             .register(registry);
+    futureWatermarks = untrusted(table, "watermark-from-the-future");
+    futureTimes = untrusted(table, "time-from-the-future");
+    versionJumps = untrusted(table, "version-jump");
     lag =
         Timer.builder("replica_apply_lag")
             .description("From the owner's change to its application in the local copy")
@@ -56,6 +65,27 @@ final class ReplicaMetrics {
                                 (p, w) ->
                                     bound(table, p)
                                         .set(Duration.between(w, Instant.now()).toMillis()))));
+  }
+
+  private Counter untrusted(String table, String reason) {
+    return Counter.builder("replica_untrusted_events_total")
+        .description(
+            "Events not taken at their word: watermarks from the future ignored, event times from"
+                + " the future clamped, version jumps dead-lettered")
+        .tag("replica", table)
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  void screened(ReplicaTrust.Screened screened) {
+    futureWatermarks.increment(screened.ignoredWatermarks());
+    futureTimes.increment(screened.clampedTimes());
+    versionJumps.increment(screened.versionJumps());
+    for (ReplicaEvent event : screened.events()) {
+      if (event instanceof ReplicaEvent.Rejected rejected) {
+        log.warn("ignored: {}", rejected.reason());
+      }
+    }
   }
 
   /** For the readiness body: the stalest partition's freshness bound, from memory. */

@@ -11,6 +11,10 @@ import java.time.Duration;
  * @param owner the owner's name as a downstream (its circuit breaker), e.g. {@code users}
  * @param ownerUrl the owner's base URL (e.g. {@code USERS_URL})
  * @param fallbackTimeout the timeout of one batched call to the owner
+ * @param maxClockSkew how far past this clock an event's time or watermark may lie and still be
+ *     believed ({@code REPLICA_MAX_CLOCK_SKEW})
+ * @param maxVersionJump how far past the stored version an event may jump and still be applied
+ *     ({@code REPLICA_MAX_VERSION_JUMP}); beyond, it is parked in the dead-letter topic
  */
 public record ReplicaSettings(
     Duration ttl,
@@ -18,7 +22,9 @@ public record ReplicaSettings(
     String ownerUrl,
     Duration fallbackTimeout,
     int fallbackConcurrency,
-    Duration reconcileInterval) {
+    Duration reconcileInterval,
+    Duration maxClockSkew,
+    int maxVersionJump) {
 
   public static ReplicaSettings from(Env env, String ownerUrlVariable, String defaultOwnerUrl) {
     URI owner = env.uri(ownerUrlVariable, defaultOwnerUrl, "http", "https");
@@ -30,6 +36,8 @@ public record ReplicaSettings(
         url,
         env.duration("REPLICA_FALLBACK_TIMEOUT", Duration.ofMillis(250)),
         env.intInRange("REPLICA_FALLBACK_CONCURRENCY", 16, 1, 1024),
-        env.duration("REPLICA_RECONCILE_INTERVAL", Duration.ofHours(1)));
+        env.duration("REPLICA_RECONCILE_INTERVAL", Duration.ofHours(1)),
+        env.duration("REPLICA_MAX_CLOCK_SKEW", Duration.ofSeconds(5)),
+        env.intInRange("REPLICA_MAX_VERSION_JUMP", 1_000_000, 1, Integer.MAX_VALUE));
   }
 }

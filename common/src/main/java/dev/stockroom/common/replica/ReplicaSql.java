@@ -26,6 +26,7 @@ final class ReplicaSql {
   final String lookup;
   final String watermark;
   final String watermarks;
+  final String versions;
   final String markReconciled;
   final String removeUnreconciled;
 
@@ -90,6 +91,7 @@ final class ReplicaSql {
             + " ON CONFLICT (topic, partition) DO UPDATE SET watermark ="
             + " greatest(replica_watermarks.watermark, EXCLUDED.watermark), updated_at = now()";
     watermarks = "SELECT partition, watermark FROM replica_watermarks WHERE topic = $1";
+    versions = "SELECT id, version FROM " + t + " WHERE id = ANY($1)";
     markReconciled = "UPDATE " + t + " SET reconciled_at = $2 WHERE id = ANY($1)";
     removeUnreconciled =
         "DELETE FROM "

@@ -54,6 +54,18 @@ public final class ReplicaStore {
             });
   }
 
+  /** The stored version of each of these ids that has a row. */
+  Future<Map<UUID, Long>> versions(Collection<UUID> ids) {
+    return pool.preparedQuery(sql.versions)
+        .execute(Tuple.of((Object) ids.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              Map<UUID, Long> result = new HashMap<>();
+              rows.forEach(row -> result.put(row.getUUID("id"), row.getLong("version")));
+              return result;
+            });
+  }
+
   /**
    * A local row from a query that selected the replica's columns, optionally prefixed (the
    * low-stock report selects them as {@code s_name}, {@code s_version}, ...).

@@ -26,7 +26,7 @@ public final class Replicas {
       ServiceTokens tokens,
       ReplicaProgress progress) {
     return ctx.deploy(() -> progress)
-        .compose(id -> ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store)))
+        .compose(id -> ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store, settings)))
         .compose(
             id ->
                 ctx.deploy(

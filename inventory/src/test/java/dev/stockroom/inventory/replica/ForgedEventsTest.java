@@ -1,0 +1,215 @@
+package dev.stockroom.inventory.replica;
+
+import static dev.stockroom.inventory.replica.ReplicaFixture.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.outbox.CloudEventRecords;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestInfra;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.common.testing.TestTopics;
+import dev.stockroom.inventory.InventoryService;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records any pod with write access to users.v1 could produce. The replica must neither be frozen
+ * "fresh" by a date from the future nor stuck behind a forged version.
+ */
+@DisplayName("Forged records on the owner's topic")
+class ForgedEventsTest {
+  private static final String FAR_FUTURE = "2999-01-01T00:00:00Z";
+  private final String stocker = TestTokens.forRoles("reporter", "stocker");
+
+  private JsonObject row(ReplicaFixture system, String sku, String query) {
+    TestHttp.Reply report =
+        system.inventoryHttp.get("/items/low-stock?below=1000&limit=200" + query, stocker);
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    return report.array("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(i -> i.getString("sku").equals(sku))
+        .findFirst()
+        .orElseThrow()
+        .getJsonObject("lastStockedBy");
+  }
+
+  private String stockedItem(ReplicaFixture system, String sku, String name) {
+    String id = system.registerUser(name).getString("id");
+    system.createItem(sku, 0);
+    assertThat(system.restock(sku, id, 1).status()).isEqualTo(201);
+    Eventually.assertWithin(
+        Duration.ofSeconds(5),
+        () -> {
+          JsonObject by = row(system, sku, "");
+          assertThat(by.getString("name")).isEqualTo(name);
+          assertThat(by.getJsonObject("freshness").getString("source")).isEqualTo("replica");
+        });
+    return id;
+  }
+
+  @Test
+  @DisplayName(
+      "a watermark dated 2999 is ignored and counted: with users down, rows still turn stale")
+  void watermarkFromTheFuture() throws Exception {
+    try (ReplicaFixture system =
+        new ReplicaFixture(Map.of("REPLICA_FALLBACK_TIMEOUT", "PT0.25S"))) {
+      stockedItem(system, "FORGED-W", "Watermark Victim");
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        for (int partition = 0; partition < 3; partition++) {
+          producer.send(watermark(partition, FAR_FUTURE)).get();
+        }
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(untrusted(system, "watermark-from-the-future")).isGreaterThanOrEqualTo(3));
+
+      TestServices.stop(system.users);
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () -> {
+            JsonObject freshness =
+                row(system, "FORGED-W", "&maxStaleness=PT1S").getJsonObject("freshness");
+            assertThat(Instant.parse(freshness.getString("asOf"))).isBefore(Instant.now());
+            assertThat(freshness.getBoolean("stale")).isTrue();
+          });
+    }
+  }
+
+  @Test
+  @DisplayName("an event time from 2999 is applied with this clock's time, never as fresh forever")
+  void eventTimeFromTheFuture() throws Exception {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      String id = stockedItem(system, "FORGED-T", "Time Victim");
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        producer.send(update(id, 2, "Time Traveller", FAR_FUTURE)).get();
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(row(system, "FORGED-T", "").getString("name"))
+                  .isEqualTo("Time Traveller"));
+      Instant asOf =
+          Instant.parse(row(system, "FORGED-T", "").getJsonObject("freshness").getString("asOf"));
+      assertThat(asOf).isBefore(Instant.now().plusSeconds(5));
+      assertThat(untrusted(system, "time-from-the-future")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a version far past the stored one is parked in the dead-letter topic; genuine renames still apply")
+  void versionJump() throws Exception {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      String id = stockedItem(system, "FORGED-V", "Version Victim");
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        producer
+            .send(update(id, 9_000_000_000_000_000_000L, "Forged Name", Instant.now().toString()))
+            .get();
+      }
+      TestHttp.Reply renamed =
+          system.usersHttp.patch(
+              "/users/" + id, ADMIN, new JsonObject().put("name", "Genuine Rename"), Map.of());
+      assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(row(system, "FORGED-V", "").getString("name"))
+                  .isEqualTo("Genuine Rename"));
+      assertThat(untrusted(system, "version-jump")).isEqualTo(1);
+      try (TestTopics dlq = new TestTopics(InventoryService.USERS.dlqTopic())) {
+        var parked =
+            dlq.readUntil(
+                Duration.ofSeconds(10),
+                rs ->
+                    rs.stream()
+                        .anyMatch(
+                            r ->
+                                id.equals(r.key())
+                                    && TestTopics.header(r, "dlq_reason").contains("jumps")));
+        assertThat(parked.stream().filter(r -> id.equals(r.key())))
+            .anySatisfy(
+                r ->
+                    assertThat(TestTopics.header(r, "dlq_reason"))
+                        .isEqualTo(
+                            "version 9000000000000000000 jumps more than 1000000 past the stored"
+                                + " version 1"));
+      }
+    }
+  }
+
+  /**
+   * The counter {@code replica_untrusted_events_total} for one reason, from inventory's metrics.
+   */
+  private static long untrusted(ReplicaFixture system, String reason) {
+    String metrics = system.inventoryHttp.get("/metrics", null).body();
+    Matcher m =
+        Pattern.compile("(?m)^replica_untrusted_events_total\\{([^}]*)} ([0-9.E]+)$")
+            .matcher(metrics);
+    while (m.find()) {
+      if (m.group(1).contains("reason=\"" + reason + "\"")) {
+        return (long) Double.parseDouble(m.group(2));
+      }
+    }
+    return -1;
+  }
+
+  private static KafkaProducer<String, byte[]> producer() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", TestInfra.kafka().bootstrapServers());
+    return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private static ProducerRecord<String, byte[]> watermark(int partition, String at) {
+    JsonObject data = new JsonObject().put("watermark", at).put("partition", partition);
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(
+            "users.v1",
+            partition,
+            CloudEventRecords.WATERMARK_KEY_PREFIX + partition,
+            data.encode().getBytes(StandardCharsets.UTF_8));
+    return cloudEvent(record, CloudEventRecords.WATERMARK_TYPE, at);
+  }
+
+  private static ProducerRecord<String, byte[]> update(
+      String id, long version, String name, String time) {
+    JsonObject data =
+        new JsonObject()
+            .put("id", id)
+            .put("name", name)
+            .put("email", "forged@example.com")
+            .put("phone", "+1 555 0100")
+            .put("version", version);
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>("users.v1", id, data.encode().getBytes(StandardCharsets.UTF_8));
+    return cloudEvent(record, "stockroom.user.updated", time);
+  }
+
+  private static ProducerRecord<String, byte[]> cloudEvent(
+      ProducerRecord<String, byte[]> record, String type, String time) {
+    record
+        .headers()
+        .add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
+        .add("ce_type", type.getBytes(StandardCharsets.UTF_8))
+        .add("ce_id", UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8))
+        .add("ce_source", "/forged".getBytes(StandardCharsets.UTF_8))
+        .add("ce_time", time.getBytes(StandardCharsets.UTF_8));
+    return record;
+  }
+}
