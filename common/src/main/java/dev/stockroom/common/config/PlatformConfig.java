@@ -24,6 +24,7 @@ public record PlatformConfig(
     int httpInstances,
     long bodyLimitBytes,
     int maxInFlight,
+    Duration requestReadTimeout,
     URI pgUri,
     int pgPoolSize,
     int pgWaitQueueSize,
@@ -53,6 +54,11 @@ public record PlatformConfig(
     }
     String defaultPg = dev ? "postgresql://postgres:postgres@localhost:5432/" + serviceName : null;
     URI pgUri = env.uri("PG_URI", defaultPg, "postgresql", "postgres");
+    Duration readTimeout = env.duration("HTTP_REQUEST_READ_TIMEOUT", Duration.ofSeconds(10));
+    if (readTimeout.isZero()) {
+      throw new ConfigException(
+          "HTTP_REQUEST_READ_TIMEOUT: expected a positive ISO-8601 duration, got PT0S");
+    }
     return new PlatformConfig(
         serviceName,
         dev,
@@ -61,6 +67,7 @@ public record PlatformConfig(
             "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
         env.intInRange("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
         env.intInRange("HTTP_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
+        readTimeout,
         pgUri,
         env.intInRange("PG_POOL_SIZE", 8, 1, 200),
         env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000),

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 public final class HttpApi {
   private static final List<Integer> ERROR_CODES =
-      List.of(400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 500, 501, 503);
+      List.of(400, 401, 403, 404, 405, 406, 408, 409, 412, 413, 415, 422, 500, 501, 503);
 
   private HttpApi() {}
 
@@ -38,6 +38,7 @@ public final class HttpApi {
       io.vertx.ext.auth.jwt.JWTAuth auth,
       long bodyLimitBytes,
       int maxInFlight,
+      java.time.Duration requestReadTimeout,
       Health health,
       Handler<RoutingContext> metricsHandler) {}
 
@@ -61,11 +62,15 @@ public final class HttpApi {
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
     builder
         .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler(new RequestReadTimeout(platform.vertx(), platform.requestReadTimeout()))
+        .rootHandler(new EarlyAuthentication(platform.auth()))
         .rootHandler(new Admission(platform.maxInFlight()))
         .rootHandler((PlatformHandler) ctx -> closeWhenDraining(ctx, platform.health()))
         .rootHandler((PlatformHandler) HttpApi::requireJsonBody)
         .rootHandler(BodyHandler.create(false).setBodyLimit(platform.bodyLimitBytes()));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(platform.auth()));
+    Authorization.requireRolesDeclared(
+        builder.getRoutes().stream().map(OpenAPIRoute::getOperation).toList());
 
     List<String> missing =
         builder.getRoutes().stream()

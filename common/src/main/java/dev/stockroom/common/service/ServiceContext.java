@@ -99,6 +99,7 @@ public final class ServiceContext {
         jwt,
         config.bodyLimitBytes(),
         config.maxInFlight(),
+        config.requestReadTimeout(),
         health,
         metrics.scrapeHandler());
   }

@@ -1,0 +1,65 @@
+package dev.stockroom.common.http;
+
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.impl.UserContextInternal;
+
+/**
+ * Authenticates from the headers before a request is admitted or its body read. Otherwise anyone
+ * who can open connections holds every admission slot with slowly sent bodies, and authenticated
+ * clients get 503. A request without a valid bearer token is answered 401 at once; if its body has
+ * not arrived, it is never read and the connection is closed. The platform's own routes (health,
+ * metrics, the contract) stay open. The user is set on the context, so the contract's JWT handler
+ * does not verify the token a second time.
+ */
+final class EarlyAuthentication implements PlatformHandler {
+  private final JWTAuth auth;
+
+  EarlyAuthentication(JWTAuth auth) {
+    this.auth = auth;
+  }
+
+  static boolean isPlatformRoute(String path) {
+    return path.startsWith("/health/") || path.equals("/metrics") || path.equals("/openapi.yaml");
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (isPlatformRoute(ctx.request().path())) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String token =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : "";
+    if (token.isEmpty()) {
+      refuse(
+          ctx,
+          header == null
+              ? "the request has no Authorization header"
+              : "the header carries no token");
+      return;
+    }
+    auth.authenticate(new TokenCredentials(token))
+        .onSuccess(
+            user -> {
+              ((UserContextInternal) ctx.userContext()).setUser(user);
+              ctx.next();
+            })
+        .onFailure(e -> refuse(ctx, "the token is not valid: " + e.getMessage()));
+  }
+
+  private static void refuse(RoutingContext ctx, String reason) {
+    if (!ctx.request().isEnded()) {
+      ClosingConnections.afterAnswer(ctx);
+    }
+    ProblemHandler.send(
+        ctx,
+        Problem.of(
+            401, "A valid bearer token is required (Authorization: Bearer <JWT>): " + reason));
+  }
+}

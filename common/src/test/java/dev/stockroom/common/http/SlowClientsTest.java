@@ -1,0 +1,102 @@
+package dev.stockroom.common.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.PlatformTestService;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Clients that send slowly, or not at all, must not take the service from everyone else. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Slow and unauthenticated clients")
+class SlowClientsTest {
+  private static final int SLOTS = 8;
+  private RunningService service;
+  private TestHttp http;
+  private Map<String, String> env;
+  private final String admin = TestTokens.admin();
+
+  @BeforeAll
+  void start() {
+    env = TestServices.env("slow_clients");
+    env.put("HTTP_INSTANCES", "1");
+    env.put("HTTP_MAX_IN_FLIGHT", Integer.toString(SLOTS));
+    env.put("HTTP_REQUEST_READ_TIMEOUT", "PT1S");
+    service = TestServices.start(PlatformTestService::start, env);
+    http = new TestHttp(service.port());
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(service);
+  }
+
+  @Test
+  @DisplayName(
+      "unauthenticated bodies trickling on 8x the admission slots get 401 at once, and an authenticated client is served")
+  void unauthenticatedTricklers() throws Exception {
+    List<Socket> attackers = new ArrayList<>();
+    try {
+      for (int i = 0; i < SLOTS * 8; i++) {
+        attackers.add(startBody(null, 1000));
+      }
+      for (int i = 0; i < 10; i++) {
+        TestHttp.Reply reply = http.get("/things/999999", admin);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+      }
+      String refused = readUntilClosed(attackers.get(0));
+      assertThat(refused).startsWith("HTTP/1.1 401 ").contains("\"status\":401");
+    } finally {
+      for (Socket s : attackers) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("an authenticated body that does not arrive within the read timeout is a 408")
+  void slowAuthenticatedBody() throws Exception {
+    long before = TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM things");
+    long start = System.nanoTime();
+    try (Socket slow = startBody(admin, 100)) {
+      String answer = readUntilClosed(slow);
+      assertThat(answer).startsWith("HTTP/1.1 408 ").contains("HTTP_REQUEST_READ_TIMEOUT");
+    }
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM things")).isEqualTo(before);
+  }
+
+  /** A POST whose headers promise {@code length} bytes of which only the first is sent. */
+  private Socket startBody(String token, int length) throws IOException {
+    Socket socket = new Socket("localhost", service.port());
+    socket.setSoTimeout(5000);
+    String request =
+        "POST /things HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + "Content-Length: "
+            + length
+            + "\r\n\r\n{";
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return socket;
+  }
+
+  /** What the server sent until it closed the connection (a read timeout fails the test). */
+  private static String readUntilClosed(Socket socket) throws IOException {
+    return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+}
