@@ -229,6 +229,25 @@ class OrderSagaTest {
     assertThat(system.place(fay, "k-bad-5", order(fay, "X", 1).put("customerId", "nope")).status())
         .isEqualTo(400);
     assertThat(system.ordersHttp.get("/orders/not-a-uuid", ADMIN).status()).isEqualTo(400);
+    String other = UUID.randomUUID().toString();
+    String twoCustomers =
+        order(fay, "X", 1).encode().replaceFirst("\\{", "{\"customerId\": \"" + other + "\", ");
+    Reply duplicate =
+        system.ordersHttp.send(
+            system
+                .ordersHttp
+                .request("/orders", TestTokens.forRoles(fay, "customer"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k-bad-6")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(twoCustomers))
+                .build());
+    assertThat(duplicate.status())
+        .as("two customerIds: refused, not placed for either")
+        .isEqualTo(400);
+    Reply notAPerson =
+        system.ordersHttp.get("/orders", TestTokens.forRoles("batch-job", "customer"));
+    assertThat(notAPerson.status()).as(notAPerson.toString()).isEqualTo(403);
+    assertThat(notAPerson.body()).doesNotContain("UUID");
     assertThat(system.ordersHttp.get("/orders/" + UUID.randomUUID(), ADMIN).status())
         .isEqualTo(404);
     assertThat(TestDb.count(system.ordersEnv.get("PG_URI"), "SELECT count(*) FROM orders"))

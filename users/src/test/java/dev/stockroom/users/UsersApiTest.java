@@ -113,6 +113,26 @@ class UsersApiTest {
   }
 
   @Test
+  @DisplayName("names are stored NFC-normalised: a decomposed é is the same name as a composed one")
+  void unicodeNormalisation() {
+    Reply decomposed =
+        http.post(
+            "/users",
+            ADMIN,
+            new JsonObject()
+                .put("name", "Jose\u0301 Nun\u0303ez")
+                .put("email", "jose." + UUID.randomUUID() + "@example.com"));
+    assertThat(decomposed.status()).as(decomposed.toString()).isEqualTo(201);
+    assertThat(decomposed.json().getString("name")).isEqualTo("Jos\u00e9 Nu\u00f1ez");
+
+    String id = decomposed.json().getString("id");
+    Reply renamed =
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "Zoe\u0308"), Map.of());
+    assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+    assertThat(http.get("/users/" + id, ADMIN).json().getString("name")).isEqualTo("Zo\u00eb");
+  }
+
+  @Test
   @DisplayName("an email already taken, in any letter case, is 409 and nothing is written")
   void duplicateEmail() {
     JsonObject first = UsersTestSupport.register(http, "Alan Turing", 0);

@@ -7,6 +7,7 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.contract.Operation;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -18,6 +19,28 @@ import java.util.Set;
  */
 final class Authorization {
   private Authorization() {}
+
+  /**
+   * Fails closed: an operation that does not say who may call it would be open to every
+   * authenticated caller, so the service refuses to start instead.
+   */
+  static void requireRolesDeclared(Collection<Operation> operations) {
+    List<String> undeclared =
+        operations.stream()
+            .filter(
+                op ->
+                    !(op.getExtensions().get("x-roles") instanceof JsonArray roles)
+                        || roles.isEmpty())
+            .map(Operation::getOperationId)
+            .sorted()
+            .toList();
+    if (!undeclared.isEmpty()) {
+      throw new IllegalStateException(
+          "operations without x-roles (the roles that may call them): "
+              + undeclared
+              + "; every operation in the contract must declare them");
+    }
+  }
 
   static Future<Void> check(RoutingContext ctx, Operation operation) {
     Object declared = operation.getExtensions().get("x-roles");

@@ -2,7 +2,9 @@ package dev.stockroom.common.http;
 
 import dev.stockroom.common.auth.Jwt;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /** Who is calling: the token's subject and roles, and the "privileged role or self" rule. */
 public final class Caller {
@@ -10,6 +12,16 @@ public final class Caller {
 
   public static String subject(RoutingContext ctx) {
     return ctx.user() == null ? null : ctx.user().subject();
+  }
+
+  /** The token's subject as a person's id; empty when it is none (a service, an operator). */
+  public static Optional<UUID> personId(RoutingContext ctx) {
+    String subject = subject(ctx);
+    try {
+      return subject == null ? Optional.empty() : Optional.of(UUID.fromString(subject));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   public static Set<String> roles(RoutingContext ctx) {

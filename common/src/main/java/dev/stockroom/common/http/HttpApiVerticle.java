@@ -41,6 +41,7 @@ public final class HttpApiVerticle extends VerticleBase {
                             .setCompressionSupported(true)
                             .setIdleTimeout(120)
                             .setMaxInitialLineLength(8192))
+                    .invalidRequestHandler(InvalidRequests::answer)
                     .requestHandler(router)
                     .listen(service.config().httpPort()))
         .onSuccess(s -> server = s);

@@ -86,8 +86,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (DatabaseUnavailable.is(failure)) {
       return Problem.databaseUnavailable();
     }
-    if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
-      return Problem.badRequest("/", "The request body is not valid: " + failure.getMessage());
+    // Only a body that is not JSON is the client's fault here; bad parameters and bodies are the
+    // contract's to refuse. Any other IllegalArgumentException (a UUID.fromString, an enum's
+    // valueOf on stored data) is a bug: a 500 that echoes nothing.
+    if (failure instanceof DecodeException) {
+      return Problem.badRequest("/", "The request body is not valid JSON: " + failure.getMessage());
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
@@ -120,7 +123,10 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return status == 400 && header != null && header.trim().equalsIgnoreCase("bearer");
   }
 
-  /** The database pool gave no connection within its connection timeout: overload as well. */
+  /**
+   * The database pool gave no connection within its connection timeout: overload as well. Vert.x
+   * 5.0 (SqlConnectionPool) raises it as a plain VertxException whose message is all there is.
+   */
   private static boolean isPoolWaitTimeout(Throwable failure) {
     return failure instanceof VertxException
         && "Timeout waiting for connection".equals(failure.getMessage());

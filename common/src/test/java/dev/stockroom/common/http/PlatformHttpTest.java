@@ -106,6 +106,52 @@ class PlatformHttpTest {
   }
 
   @Test
+  @DisplayName(
+      "a body with a duplicate key is a 400 problem naming the key, and nothing is written")
+  void duplicateKeys() {
+    long before = countThings();
+    Reply reply =
+        http.send(
+            "POST",
+            "/things",
+            admin,
+            "application/json",
+            "{\"name\": \"first\", \"count\": 1, \"name\": \"second\"}");
+    assertProblem(reply, 400);
+    assertThat(countThings()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName(
+      "what the HTTP codec refuses (URI too long, headers too large, no HTTP) is a problem too")
+  void codecErrors() throws Exception {
+    String longUri = "GET /things/" + "1".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    String bigHeader =
+        "GET /things/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\n\r\n";
+    for (Map.Entry<String, Integer> request :
+        Map.of(longUri, 414, bigHeader, 431, "HELLO\r\n\r\n", 400).entrySet()) {
+      String answer = rawExchange(request.getKey());
+      assertThat(answer)
+          .as(answer)
+          .containsPattern("^HTTP/1\\.[01] " + request.getValue() + " ")
+          .containsIgnoringCase("content-type: " + Problem.CONTENT_TYPE)
+          .contains("\"status\":" + request.getValue())
+          .doesNotContain("1111111111")
+          .doesNotContain("bbbbbbbbbb");
+    }
+  }
+
+  /** Writes raw bytes and reads until the server closes the connection. */
+  private String rawExchange(String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("localhost", service.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   @DisplayName("a body that is not JSON is a 415 problem")
   void wrongContentType() {
     assertProblem(http.send("POST", "/things", admin, "text/plain", "name=x"), 415);
@@ -242,6 +288,12 @@ class PlatformHttpTest {
     Problem problem = ProblemHandler.toProblem(new NullPointerException("password=hunter2"), 500);
     assertThat(problem.status()).isEqualTo(500);
     assertThat(problem.toJson("/x", "r-1").encode()).doesNotContain("hunter2").contains("r-1");
+    Problem bug =
+        ProblemHandler.toProblem(new IllegalArgumentException("Invalid UUID string: hunter2"), -1);
+    assertThat(bug.status())
+        .as("an IllegalArgumentException is a bug, not bad input")
+        .isEqualTo(500);
+    assertThat(bug.toJson("/x", "r-2").encode()).doesNotContain("hunter2").doesNotContain("UUID");
   }
 
   @Test

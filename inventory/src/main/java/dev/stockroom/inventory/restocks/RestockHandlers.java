@@ -51,14 +51,13 @@ public final class RestockHandlers {
   }
 
   private static UUID stockerOf(RoutingContext ctx) {
-    try {
-      return UUID.fromString(Caller.subject(ctx));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw Problem.typed(
-          422,
-          "stocker-not-a-person",
-          "Stocker is not a person",
-          "Restocks are recorded against a person: the token's sub must be a user id");
-    }
+    return Caller.personId(ctx)
+        .orElseThrow(
+            () ->
+                Problem.typed(
+                    422,
+                    "stocker-not-a-person",
+                    "Stocker is not a person",
+                    "Restocks are recorded against a person: the token's sub must be a user id"));
   }
 }

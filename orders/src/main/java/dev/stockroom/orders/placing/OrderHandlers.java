@@ -132,7 +132,14 @@ public final class OrderHandlers {
     Map<String, RequestParameter> query = HttpApi.validated(ctx).getQuery();
     UUID customer = uuid(query.get("customerId"));
     if (!Caller.roles(ctx).contains("admin")) {
-      UUID self = UUID.fromString(Caller.subject(ctx));
+      UUID self =
+          Caller.personId(ctx)
+              .orElseThrow(
+                  () ->
+                      Problem.of(
+                          403,
+                          "Only admins or customers may list orders: this token's sub is not a"
+                              + " person's id"));
       if (customer != null && !customer.equals(self)) {
         throw Problem.of(403, "Customers can list only their own orders");
       }

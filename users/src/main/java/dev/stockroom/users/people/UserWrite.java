@@ -1,6 +1,7 @@
 package dev.stockroom.users.people;
 
 import io.vertx.core.json.JsonObject;
+import java.text.Normalizer;
 
 /**
  * A validated registration or change. For a change, absent fields keep their value; {@code phone}
@@ -11,8 +12,8 @@ public record UserWrite(
 
   static UserWrite registration(JsonObject body) {
     return new UserWrite(
-        body.getString("name").strip(),
-        body.getString("email").strip(),
+        text(body.getString("name")),
+        text(body.getString("email")),
         true,
         body.getString("phone"),
         body.getLong("creditLimitCents", 0L));
@@ -20,11 +21,19 @@ public record UserWrite(
 
   static UserWrite change(JsonObject body) {
     return new UserWrite(
-        body.containsKey("name") ? body.getString("name").strip() : null,
-        body.containsKey("email") ? body.getString("email").strip() : null,
+        body.containsKey("name") ? text(body.getString("name")) : null,
+        body.containsKey("email") ? text(body.getString("email")) : null,
         body.containsKey("phone"),
         body.getString("phone"),
         0L);
+  }
+
+  /**
+   * One spelling per text: "é" typed as one code point or as "e" and a combining accent is the same
+   * name, and the same email for the (case-insensitive) uniqueness check.
+   */
+  private static String text(String value) {
+    return Normalizer.normalize(value.strip(), Normalizer.Form.NFC);
   }
 
   /** The user as it would be after this change (credit untouched). */
