@@ -47,7 +47,9 @@ class ShutdownSignalTest {
 
       signal("HUP", launcher.pid());
 
-      assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("launcher exited").isTrue();
+      assertThat(launcher.waitFor(60, TimeUnit.SECONDS))
+          .as("launcher exited; its output:%n%s", String.join("\n", output))
+          .isTrue();
       reader.join(5_000);
       assertThat(launcher.exitValue()).as(String.join("\n", output)).isZero();
       assertThat(output).anyMatch(l -> l.contains("stopping Kafka … done"));
