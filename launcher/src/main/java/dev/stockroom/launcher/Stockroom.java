@@ -76,6 +76,11 @@ public final class Stockroom {
   static String mint(Command.Token token, Env env) {
     boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "dev"));
     JwtConfig config = JwtConfig.from(env, dev);
+    if (config.jwksUrl().isPresent()) {
+      throw new ConfigException(
+          "JWT_JWKS_URL: with an identity provider's keys, tokens come from the provider; unset it"
+              + " and give JWT_SECRET or JWT_PRIVATE_KEY to mint here");
+    }
     if (!config.canMint()) {
       throw new ConfigException(
           "JWT_PRIVATE_KEY is required to mint RS256 tokens (JWT_PUBLIC_KEY alone only verifies)");

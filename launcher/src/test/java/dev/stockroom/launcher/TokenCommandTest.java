@@ -85,7 +85,10 @@ class TokenCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(stdout()).isEmpty();
     assertThat(stderr().trim().lines()).hasSize(1);
-    assertThat(stderr()).startsWith("stockroom: configuration error: JWT_PUBLIC_KEY");
+    assertThat(stderr())
+        .startsWith("stockroom: configuration error: ")
+        .contains("JWT_PUBLIC_KEY")
+        .contains("JWT_SECRET");
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
@@ -22,22 +23,31 @@ import java.util.Set;
 public final class Jwt implements JWTAuth {
   public static final Set<String> KNOWN_ROLES = Set.of("admin", "stocker", "customer", "service");
 
+  /** Where the roles found at {@code JWT_ROLES_CLAIM} are kept on the authenticated user. */
+  private static final String ROLES_ATTRIBUTE = "stockroom.roles";
+
   private final JWTAuth delegate;
+  private final JwksKeys jwks;
   private final JwtConfig config;
 
-  private Jwt(JWTAuth delegate, JwtConfig config) {
+  private Jwt(JWTAuth delegate, JwksKeys jwks, JwtConfig config) {
     this.delegate = delegate;
+    this.jwks = jwks;
     this.config = config;
   }
 
   public static Jwt create(Vertx vertx, JwtConfig config) {
-    JWTAuthOptions options =
-        new JWTAuthOptions()
-            .setJWTOptions(
-                new JWTOptions()
-                    .setIssuer(JwtConfig.ISSUER)
-                    .setAudience(List.of(JwtConfig.AUDIENCE))
-                    .setLeeway(5));
+    JWTOptions verification =
+        new JWTOptions()
+            .setIssuer(config.issuer())
+            .setAudience(List.of(config.audience()))
+            .setLeeway(5);
+    if (config.jwksUrl().isPresent()) {
+      JwksKeys keys = new JwksKeys(vertx, config.jwksUrl().get(), verification);
+      keys.refetch(true);
+      return new Jwt(null, keys, config);
+    }
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(verification);
     if ("HS256".equals(config.algorithm())) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret()));
     } else {
@@ -50,56 +60,89 @@ public final class Jwt implements JWTAuth {
                   options.addPubSecKey(
                       new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(pem)));
     }
-    return new Jwt(JWTAuth.create(vertx, options), config);
+    return new Jwt(JWTAuth.create(vertx, options), null, config);
   }
 
   @Override
   public Future<User> authenticate(Credentials credentials) {
-    return delegate.authenticate(credentials).compose(Jwt::requireStockroomClaims);
+    Future<User> verified =
+        jwks != null && credentials instanceof TokenCredentials token
+            ? jwks.authenticate(token)
+            : delegate == null
+                ? Future.failedFuture("Invalid JWT: expected a bearer token")
+                : delegate.authenticate(credentials);
+    return verified.compose(this::requireStockroomClaims);
   }
 
-  private static Future<User> requireStockroomClaims(User user) {
+  private Future<User> requireStockroomClaims(User user) {
     if (!user.attributes().containsKey("exp")) {
       return Future.failedFuture("Invalid JWT: the exp claim is required");
     }
     if (user.subject() == null || user.subject().isBlank()) {
       return Future.failedFuture("Invalid JWT: the sub claim is required");
     }
-    if (!(user.principal().getValue("roles") instanceof JsonArray)) {
-      return Future.failedFuture("Invalid JWT: the roles claim must be an array");
+    Object roles = claimAt(user.principal(), config.rolesClaim());
+    if (!(roles instanceof JsonArray array)) {
+      return Future.failedFuture(
+          "Invalid JWT: the roles claim (" + config.rolesClaim() + ") must be an array");
     }
+    user.attributes().put(ROLES_ATTRIBUTE, array.copy());
     return Future.succeededFuture(user);
   }
 
   /** Mints a token; needs the HS256 secret or the RS256 private key. */
   public String mint(String subject, List<String> roles, Duration ttl) {
-    if (!config.canMint()) {
-      throw new IllegalStateException("minting RS256 tokens needs JWT_PRIVATE_KEY");
+    if (!config.canMint() || delegate == null) {
+      throw new IllegalStateException(
+          "minting tokens needs JWT_SECRET or JWT_PRIVATE_KEY; with JWT_JWKS_URL the identity"
+              + " provider issues them");
     }
     JsonObject claims = new JsonObject().put("roles", new JsonArray(List.copyOf(roles)));
     return delegate.generateToken(
         claims,
         new JWTOptions()
             .setAlgorithm(config.algorithm())
-            .setIssuer(JwtConfig.ISSUER)
-            .setAudience(List.of(JwtConfig.AUDIENCE))
+            .setIssuer(config.issuer())
+            .setAudience(List.of(config.audience()))
             .setSubject(subject)
             .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttl.toSeconds())));
   }
 
   @Override
   public String generateToken(JsonObject claims, JWTOptions options) {
-    return delegate.generateToken(claims, options);
+    return minter().generateToken(claims, options);
   }
 
   @Override
   public String generateToken(JsonObject claims) {
-    return delegate.generateToken(claims);
+    return minter().generateToken(claims);
   }
 
-  /** The roles claim of an authenticated user (empty when absent). */
+  private JWTAuth minter() {
+    if (delegate == null) {
+      throw new IllegalStateException("with JWT_JWKS_URL the identity provider issues tokens");
+    }
+    return delegate;
+  }
+
+  /** The value at a dotted path of claims ({@code realm_access.roles}), or null. */
+  private static Object claimAt(JsonObject claims, String path) {
+    Object value = claims;
+    for (String part : path.split("\\.")) {
+      if (!(value instanceof JsonObject object)) {
+        return null;
+      }
+      value = object.getValue(part);
+    }
+    return value;
+  }
+
+  /** The roles of an authenticated user, from the configured claim (empty when absent). */
   public static Set<String> roles(User user) {
-    JsonArray roles = user.principal().getJsonArray("roles", new JsonArray());
+    JsonArray roles = user.attributes().getJsonArray(ROLES_ATTRIBUTE);
+    if (roles == null) {
+      roles = user.principal().getJsonArray("roles", new JsonArray());
+    }
     return Set.copyOf(roles.stream().map(String::valueOf).toList());
   }
 }

@@ -2,18 +2,32 @@ package dev.stockroom.common.auth;
 
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
  * How tokens are verified (and, for operators, minted): HS256 with a shared secret in dev, RS256
- * with a PEM key pair in production. Outside dev mode the well-known dev secret and "no key" both
- * stop the start.
+ * with a PEM key pair, or the keys an identity provider publishes as a JWKS ({@code JWT_JWKS_URL},
+ * e.g. Keycloak's {@code .../protocol/openid-connect/certs}). Outside dev mode the well-known dev
+ * secret and "no key" both stop the start.
  *
  * @param privateKeyPem only needed to mint RS256 tokens (the launcher's {@code token} command)
+ * @param jwksUrl where the provider publishes its keys; set, it is the only key source
+ * @param issuer the {@code iss} every token must carry ({@code JWT_ISSUER})
+ * @param audience one of the token's {@code aud} values ({@code JWT_AUDIENCE})
+ * @param rolesClaim where the roles array is, as a dotted path ({@code JWT_ROLES_CLAIM}, e.g.
+ *     {@code realm_access.roles} for Keycloak)
  */
 public record JwtConfig(
-    String algorithm, String secret, String publicKeyPem, Optional<String> privateKeyPem) {
+    String algorithm,
+    String secret,
+    String publicKeyPem,
+    Optional<String> privateKeyPem,
+    Optional<URI> jwksUrl,
+    String issuer,
+    String audience,
+    String rolesClaim) {
 
   /** The secret every dev setup shares; never accepted outside {@code STOCKROOM_ENV=dev}. */
   public static final String DEV_SECRET = "stockroom-dev-secret-not-for-production-0123456789";
@@ -22,19 +36,50 @@ public record JwtConfig(
   public static final String AUDIENCE = "stockroom";
 
   public static JwtConfig from(Env env, boolean devMode) {
+    String issuer = env.string("JWT_ISSUER", ISSUER);
+    String audience = env.string("JWT_AUDIENCE", AUDIENCE);
+    String rolesClaim = env.string("JWT_ROLES_CLAIM", "roles");
+    if (!rolesClaim.matches("[A-Za-z0-9_:-]+(\\.[A-Za-z0-9_:-]+)*")) {
+      throw new ConfigException(
+          "JWT_ROLES_CLAIM: expected a claim name or a dotted path such as realm_access.roles, got '"
+              + rolesClaim
+              + "'");
+    }
+    if (env.optional("JWT_JWKS_URL").isPresent()) {
+      URI jwks = env.uri("JWT_JWKS_URL", null, "https", "http");
+      return new JwtConfig(
+          "JWKS", null, null, Optional.empty(), Optional.of(jwks), issuer, audience, rolesClaim);
+    }
     Optional<String> publicKey = env.pem("JWT_PUBLIC_KEY");
     Optional<String> privateKey = env.pem("JWT_PRIVATE_KEY");
     if (publicKey.isPresent()) {
-      return new JwtConfig("RS256", null, publicKey.get(), privateKey);
+      return new JwtConfig(
+          "RS256",
+          null,
+          publicKey.get(),
+          privateKey,
+          Optional.empty(),
+          issuer,
+          audience,
+          rolesClaim);
     }
     Optional<String> secret = env.optional("JWT_SECRET");
     if (secret.isEmpty()) {
       if (devMode) {
-        return hs256(DEV_SECRET);
+        return new JwtConfig(
+            "HS256",
+            DEV_SECRET,
+            null,
+            Optional.empty(),
+            Optional.empty(),
+            issuer,
+            audience,
+            rolesClaim);
       }
       throw new ConfigException(
-          "JWT_PUBLIC_KEY (RS256, PEM) or JWT_SECRET (HS256, at least 32 bytes) is required"
-              + " outside dev mode (STOCKROOM_ENV is not 'dev')");
+          "JWT_JWKS_URL (an identity provider's keys), JWT_PUBLIC_KEY (RS256, PEM) or"
+              + " JWT_SECRET (HS256, at least 32 bytes) is required outside dev mode"
+              + " (STOCKROOM_ENV is not 'dev')");
     }
     if (!devMode && DEV_SECRET.equals(secret.get())) {
       throw new ConfigException(
@@ -44,11 +89,20 @@ public record JwtConfig(
     if (secret.get().getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("JWT_SECRET: expected at least 32 bytes, got fewer");
     }
-    return hs256(secret.get());
+    return new JwtConfig(
+        "HS256",
+        secret.get(),
+        null,
+        Optional.empty(),
+        Optional.empty(),
+        issuer,
+        audience,
+        rolesClaim);
   }
 
   public static JwtConfig hs256(String secret) {
-    return new JwtConfig("HS256", secret, null, Optional.empty());
+    return new JwtConfig(
+        "HS256", secret, null, Optional.empty(), Optional.empty(), ISSUER, AUDIENCE, "roles");
   }
 
   public boolean canMint() {

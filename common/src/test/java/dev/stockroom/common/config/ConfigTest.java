@@ -92,6 +92,21 @@ class ConfigTest {
     env.put("JWT_SECRET", "a-production-secret-of-at-least-32-bytes");
     assertThat(read(env).jwt().algorithm()).isEqualTo("HS256");
     assertThat(read(env).devMode()).isFalse();
+
+    env.remove("JWT_SECRET");
+    env.put("JWT_JWKS_URL", "https://idp.example/realms/stockroom/protocol/openid-connect/certs");
+    env.put("JWT_ROLES_CLAIM", "realm_access.roles");
+    assertThat(read(env).jwt().algorithm()).isEqualTo("JWKS");
+    assertThat(read(env).jwt().canMint()).isFalse();
+    env.put("JWT_ROLES_CLAIM", "realm_access..roles");
+    assertThatThrownBy(() -> read(env)).hasMessageStartingWith("JWT_ROLES_CLAIM: expected");
+    env.put("JWT_ROLES_CLAIM", "roles");
+    env.put("JWT_JWKS_URL", "ftp://idp.example/certs");
+    assertThatThrownBy(() -> read(env)).hasMessageStartingWith("JWT_JWKS_URL");
+    env.put("HTTP_REQUEST_READ_TIMEOUT", "PT0S");
+    env.put("JWT_JWKS_URL", "https://idp.example/certs");
+    assertThatThrownBy(() -> read(env))
+        .hasMessageStartingWith("HTTP_REQUEST_READ_TIMEOUT: expected a positive");
   }
 
   @Test

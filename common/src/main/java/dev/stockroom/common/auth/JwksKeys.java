@@ -1,0 +1,139 @@
+package dev.stockroom.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An identity provider's signing keys, fetched from its JWKS URL and verified with vertx-auth-jwt.
+ * A token whose {@code kid} is not among the cached keys makes them be fetched again (at most once
+ * per {@link #MIN_REFETCH}; concurrent requests join the fetch in flight), so a key rotation at the
+ * provider needs no restart; they are also refreshed every {@link #REFRESH}. Shared by every event
+ * loop of the process.
+ */
+final class JwksKeys {
+  private static final Logger log = LoggerFactory.getLogger(JwksKeys.class);
+  static final Duration MIN_REFETCH = Duration.ofSeconds(5);
+  static final Duration REFRESH = Duration.ofMinutes(10);
+
+  private final Vertx vertx;
+  private final WebClient client;
+  private final URI url;
+  private final JWTOptions verification;
+  private volatile JWTAuth verifier;
+  private volatile Set<String> kids = Set.of();
+  private long lastFetchNanos;
+  private Future<Void> fetching;
+
+  JwksKeys(Vertx vertx, URI url, JWTOptions verification) {
+    this.vertx = vertx;
+    this.client = WebClient.create(vertx);
+    this.url = url;
+    this.verification = verification;
+    vertx.setPeriodic(REFRESH.toMillis(), id -> refetch(true));
+  }
+
+  Future<User> authenticate(TokenCredentials credentials) {
+    String kid = kidOf(credentials.getToken());
+    if (verifier == null || (kid != null && !kids.contains(kid))) {
+      return refetch(false).transform(fetched -> verify(credentials));
+    }
+    return verify(credentials);
+  }
+
+  private Future<User> verify(TokenCredentials credentials) {
+    JWTAuth current = verifier;
+    return current == null
+        ? Future.failedFuture("the identity provider's keys (" + url + ") are not available")
+        : current.authenticate(credentials);
+  }
+
+  /** Fetches the keys unless that happened moments ago; joins a fetch in flight. */
+  synchronized Future<Void> refetch(boolean always) {
+    if (fetching != null) {
+      return fetching;
+    }
+    long now = System.nanoTime();
+    if (!always && verifier != null && now - lastFetchNanos < MIN_REFETCH.toNanos()) {
+      return Future.succeededFuture();
+    }
+    lastFetchNanos = now;
+    Future<Void> fetch =
+        fetch()
+            .onFailure(e -> log.warn("fetching the JWKS from {} failed: {}", url, e.getMessage()));
+    fetching = fetch;
+    fetch.onComplete(x -> done());
+    return fetch;
+  }
+
+  private synchronized void done() {
+    fetching = null;
+  }
+
+  private Future<Void> fetch() {
+    return client
+        .getAbs(url.toString())
+        .timeout(5000)
+        .send()
+        .compose(
+            response ->
+                response.statusCode() == 200
+                    ? Future.succeededFuture(response.bodyAsJsonObject())
+                    : Future.failedFuture("answered " + response.statusCode()))
+        .map(
+            jwks -> {
+              JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(verification);
+              Set<String> loaded = new HashSet<>();
+              for (Object key : jwks.getJsonArray("keys")) {
+                JsonObject jwk = (JsonObject) key;
+                // Providers publish encryption keys next to signing keys: only the latter verify.
+                if ("enc".equals(jwk.getString("use"))) {
+                  continue;
+                }
+                try {
+                  options.addJwk(jwk);
+                } catch (RuntimeException e) {
+                  log.debug("skipping a JWK vertx-auth-jwt cannot use: {}", e.toString());
+                  continue;
+                }
+                if (jwk.getString("kid") != null) {
+                  loaded.add(jwk.getString("kid"));
+                }
+              }
+              verifier = JWTAuth.create(vertx, options);
+              kids = Set.copyOf(loaded);
+              log.info("loaded {} signing key(s) from {}: {}", loaded.size(), url, loaded);
+              return null;
+            });
+  }
+
+  /** The {@code kid} of a compact JWS's header, or null if there is none (or it is not a JWS). */
+  static String kidOf(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      String header =
+          new String(
+              Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+      return new JsonObject(header).getString("kid");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package dev.stockroom.common.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.PlatformTestService;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Tokens from an identity provider: a local JWKS endpoint (as Keycloak serves one), Keycloak-shaped
+ * tokens (roles under {@code realm_access.roles}, the provider's issuer and audience), and a key
+ * rotation while the service runs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Tokens from an identity provider's JWKS")
+class JwksTest {
+  private static final String ISSUER = "https://idp.example/realms/stockroom";
+  private static final String AUDIENCE = "stockroom-api";
+  private final Vertx vertx = Vertx.vertx();
+  private final List<JsonObject> published = new CopyOnWriteArrayList<>();
+  private final KeyPair first = rsa();
+  private final KeyPair second = rsa();
+  private RunningService service;
+  private TestHttp http;
+
+  @BeforeAll
+  void start() {
+    published.add(jwk(first, "key-1"));
+    HttpServer jwks =
+        TestServices.await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req ->
+                        req.response()
+                            .putHeader("Content-Type", "application/json")
+                            .end(new JsonObject().put("keys", new JsonArray(published)).encode()))
+                .listen(0),
+            Duration.ofSeconds(5));
+    Map<String, String> env = TestServices.env("jwks");
+    env.remove("JWT_SECRET");
+    env.put("JWT_JWKS_URL", "http://localhost:" + jwks.actualPort() + "/certs");
+    env.put("JWT_ISSUER", ISSUER);
+    env.put("JWT_AUDIENCE", AUDIENCE);
+    env.put("JWT_ROLES_CLAIM", "realm_access.roles");
+    service = TestServices.start(PlatformTestService::start, env);
+    http = new TestHttp(service.port());
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(service);
+    vertx.close();
+  }
+
+  @Test
+  @DisplayName("a Keycloak-shaped token is accepted, with the roles at realm_access.roles")
+  void keycloakShaped() {
+    TestHttp.Reply reply = http.get("/things/999999", token(first, "key-1", claims("admin")));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+    TestHttp.Reply wrongRole =
+        http.get("/things/999999", token(first, "key-1", claims("customer")));
+    assertThat(wrongRole.status()).as(wrongRole.toString()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("the wrong issuer or audience, or roles not at the configured path, are 401")
+  void claimsChecked() {
+    assertThat(
+            http.get("/things/1", token(first, "key-1", claims("admin").put("iss", "mallory")))
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            http.get("/things/1", token(first, "key-1", claims("admin").put("aud", "elsewhere")))
+                .status())
+        .isEqualTo(401);
+    JsonObject topLevelRoles = claims("admin");
+    topLevelRoles.remove("realm_access");
+    topLevelRoles.put("roles", new JsonArray().add("admin"));
+    assertThat(http.get("/things/1", token(first, "key-1", topLevelRoles)).status()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName(
+      "after a key rotation at the provider, tokens signed with the new key are accepted without a restart; a key it never published is not")
+  void rotation() {
+    KeyPair stranger = rsa();
+    assertThat(http.get("/things/999999", token(stranger, "key-x", claims("admin"))).status())
+        .isEqualTo(401);
+
+    // Providers publish the next key beside the current one before they sign with it.
+    published.add(jwk(second, "key-2"));
+    String rotated = token(second, "key-2", claims("admin"));
+    // The stranger's kid fetched the keys just now: refetches are at most every 5 s.
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () -> assertThat(http.get("/things/999999", rotated).status()).isEqualTo(404));
+    assertThat(http.get("/things/999999", token(first, "key-1", claims("admin"))).status())
+        .isEqualTo(404);
+  }
+
+  private static JsonObject claims(String role) {
+    long now = Instant.now().getEpochSecond();
+    return new JsonObject()
+        .put("iss", ISSUER)
+        .put("aud", new JsonArray().add(AUDIENCE).add("account"))
+        .put("sub", "f0e2c9a4-6b7f-4d6e-9a51-2d5c1f1b7e10")
+        .put("iat", now)
+        .put("exp", now + 300)
+        .put("preferred_username", "ada")
+        .put("realm_access", new JsonObject().put("roles", new JsonArray().add(role)));
+  }
+
+  private static KeyPair rsa() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonObject jwk(KeyPair pair, String kid) {
+    RSAPublicKey key = (RSAPublicKey) pair.getPublic();
+    return new JsonObject()
+        .put("kty", "RSA")
+        .put("kid", kid)
+        .put("use", "sig")
+        .put("alg", "RS256")
+        .put("n", base64(key.getModulus()))
+        .put("e", base64(key.getPublicExponent()));
+  }
+
+  private static String base64(BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    if (bytes[0] == 0) {
+      bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+    }
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** A compact RS256 JWS, signed as an identity provider does. */
+  private static String token(KeyPair pair, String kid, JsonObject claims) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String header =
+        b64.encodeToString(
+            new JsonObject()
+                .put("alg", "RS256")
+                .put("typ", "JWT")
+                .put("kid", kid)
+                .encode()
+                .getBytes(StandardCharsets.UTF_8));
+    String payload = b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
+    try {
+      Signature rs256 = Signature.getInstance("SHA256withRSA");
+      rs256.initSign(pair.getPrivate());
+      rs256.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+      return header + "." + payload + "." + b64.encodeToString(rs256.sign());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
