@@ -3,6 +3,7 @@ package dev.stockroom.launcher;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs an orderly stop on Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) and blocks the
@@ -30,7 +31,15 @@ final class Shutdown {
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::stopOnce, "stockroom-shutdown"));
     for (String name : new String[] {"INT", "TERM", "HUP"}) {
       try {
-        Signal.handle(new Signal(name), signal -> shutdown.stopOnce());
+        SignalHandler previous = Signal.handle(new Signal(name), signal -> shutdown.stopOnce());
+        if (previous == SignalHandler.SIG_IGN) {
+          // The JVM keeps a signal ignored that its parent ignored (nohup does so for HUP).
+          progress.plain(
+              "(SIG"
+                  + name
+                  + " is ignored in this process, e.g. started under nohup: it will not stop"
+                  + " Stockroom; Ctrl-C or SIGTERM will)");
+        }
       } catch (IllegalArgumentException e) {
         // Signal unavailable here (e.g. the JVM runs with -Xrs): the shutdown hook still works.
       }
