@@ -19,6 +19,7 @@ import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.service.ServiceSpec;
 import dev.stockroom.orders.placing.OrderHandlers;
 import dev.stockroom.orders.placing.OrderStore;
+import dev.stockroom.orders.saga.SagaBacklogVerticle;
 import dev.stockroom.orders.saga.SagaEngine;
 import dev.stockroom.orders.saga.SagaOutcomes;
 import dev.stockroom.orders.saga.SagaSettings;
@@ -85,6 +86,12 @@ public final class OrdersService {
     SagaOutcomes outcomes = new SagaOutcomes(ctx.vertx());
     return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
         .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens, progress))
+        .compose(
+            v ->
+                ctx.deploy(
+                    () ->
+                        new SagaBacklogVerticle(
+                            ctx.pool(), ctx.metrics().registry(), Duration.ofSeconds(5))))
         .compose(
             v ->
                 ctx.deploy(

@@ -42,6 +42,28 @@ class OrderSagaTest {
 
   @Test
   @DisplayName(
+      "metrics aggregate across pods: latency as histogram buckets, sagas in flight and the oldest one's age")
+  void metrics() {
+    String bo = system.customer("Bo Metrics", 10_000);
+    system.item("METRIC-1", 5, 100);
+    assertThat(system.place(bo, "k-metrics", order(bo, "METRIC-1", 1)).status()).isEqualTo(201);
+
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () -> {
+          String metrics = system.ordersHttp.get("/metrics", null).body();
+          assertThat(metrics)
+              .contains("vertx_http_server_response_time_seconds_bucket{")
+              .contains("vertx_http_client_response_time_seconds_bucket{")
+              .contains("orders_saga_duration_seconds_bucket{")
+              .doesNotContain("quantile=\"")
+              .containsPattern("(?m)^orders_sagas_in_flight\\{[^}]*} [0-9.]+$")
+              .containsPattern("(?m)^orders_saga_oldest_seconds\\{[^}]*} [0-9.E-]+$");
+        });
+  }
+
+  @Test
+  @DisplayName(
       "the happy path confirms, sells the stock, captures the credit and snapshots names and prices")
   void happyPath() {
     String ada = system.customer("Ada Buyer", 10_000);

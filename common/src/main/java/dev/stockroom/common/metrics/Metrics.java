@@ -43,7 +43,10 @@ public final class Metrics {
             .setRegistryName(registryName)
             // The matched route (e.g. /users/:id), not the raw path: bounded label values.
             .addLabels(Label.HTTP_ROUTE)
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+            .setPrometheusOptions(
+                // Histogram buckets, not percentiles computed in the pod: histogram_quantile()
+                // can then aggregate HTTP latency across pods.
+                new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
     return builder.with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 

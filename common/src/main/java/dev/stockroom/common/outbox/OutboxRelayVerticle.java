@@ -70,7 +70,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     publishLatency =
         Timer.builder("outbox_publish_latency")
             .description("Time from the outbox write to the broker's acknowledgement")
-            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
             .register(registry);
     Counter leadershipFailures =
         Counter.builder("outbox_relay_leadership_failures_total")

@@ -51,7 +51,7 @@ final class ReplicaMetrics {
         Timer.builder("replica_apply_lag")
             .description("From the owner's change to its application in the local copy")
             .tag("replica", table)
-            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
             .register(registry);
     timer =
         vertx.setPeriodic(

@@ -16,7 +16,7 @@ final class SagaMetrics {
     this.duration =
         Timer.builder("orders_saga_duration")
             .description("From the order being placed to CONFIRMED or REJECTED")
-            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
             .register(registry);
   }
 

@@ -25,6 +25,19 @@ class SagaPlansTest {
         SagaStore.CLAIM_ONE);
   }
 
+  @Test
+  @DisplayName("counting the sagas in flight reads the unfinished ones' index, not every order")
+  void backlogStaysOnThePartialIndex() {
+    String db = GenericPlans.migratedDatabase("saga_backlog_plans", "db/migration/orders");
+    GenericPlans.staleStatistics(
+        db,
+        "orders",
+        orders(20_000, "DONE", "now() - interval '1 minute'"),
+        orders(50, "HOLD", "now() + interval '10 seconds'"));
+
+    GenericPlans.assertBoundedBy(db, "orders_due", SagaBacklogVerticle.IN_FLIGHT, "", "");
+  }
+
   private static String orders(int count, String step, String leaseUntil) {
     return "INSERT INTO orders (id, customer_id, status, shipping_address, placed_by,"
         + " idempotency_key, step, lease_owner, lease_until, next_attempt_at)"
