@@ -32,13 +32,12 @@ final class Shutdown {
     for (String name : new String[] {"INT", "TERM", "HUP"}) {
       try {
         SignalHandler previous = Signal.handle(new Signal(name), signal -> shutdown.stopOnce());
-        if (previous == SignalHandler.SIG_IGN) {
-          // The JVM keeps a signal ignored that its parent ignored (nohup does so for HUP).
+        // The JVM keeps a signal ignored that its parent ignored: nohup does so for HUP (a shell
+        // does it for INT in background jobs, where that is expected and not worth a word).
+        if (name.equals("HUP") && previous == SignalHandler.SIG_IGN) {
           progress.plain(
-              "(SIG"
-                  + name
-                  + " is ignored in this process, e.g. started under nohup: it will not stop"
-                  + " Stockroom; Ctrl-C or SIGTERM will)");
+              "(SIGHUP is ignored in this process, e.g. started under nohup: closing the terminal"
+                  + " will not stop Stockroom; Ctrl-C or SIGTERM will)");
         }
       } catch (IllegalArgumentException e) {
         // Signal unavailable here (e.g. the JVM runs with -Xrs): the shutdown hook still works.
