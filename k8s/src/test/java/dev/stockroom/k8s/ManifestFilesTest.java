@@ -22,7 +22,10 @@ import org.junit.jupiter.api.TestFactory;
 class ManifestFilesTest {
   /** Files applied on their own, not through a kustomization. */
   private static final Set<String> STAND_ALONE =
-      Set.of("secrets/secrets.example.yaml", "monitoring/podmonitor.yaml");
+      Set.of(
+          "secrets/secrets.example.yaml",
+          "monitoring/podmonitor.yaml",
+          "monitoring/prometheusrule.yaml");
 
   private static boolean isKustomization(Path file) {
     return file.getFileName().toString().equals("kustomization.yaml");

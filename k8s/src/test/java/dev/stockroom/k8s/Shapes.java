@@ -310,6 +310,29 @@ final class Shapes {
                   "podMetricsEndpoints",
                   listOf(obj(req("port", str()), req("path", str()), opt("interval", str()))))));
 
+  static final Shape PROMETHEUS_RULE =
+      resource(
+          "monitoring.coreos.com/v1",
+          "PrometheusRule",
+          METADATA,
+          obj(
+              req(
+                  "groups",
+                  listOf(
+                      obj(
+                          req("name", str()),
+                          opt("interval", str()),
+                          req(
+                              "rules",
+                              listOf(
+                                  obj(
+                                      opt("alert", str()),
+                                      opt("record", str()),
+                                      req("expr", str()),
+                                      opt("for", str()),
+                                      opt("labels", STRINGS),
+                                      opt("annotations", STRINGS)))))))));
+
   static final Shape KUSTOMIZATION =
       obj(
           req("apiVersion", oneOf("kustomize.config.k8s.io/v1beta1")),
@@ -329,7 +352,8 @@ final class Shapes {
           "KafkaTopic", KAFKA_TOPIC,
           "Cluster", CNPG_CLUSTER,
           "Database", CNPG_DATABASE,
-          "PodMonitor", POD_MONITOR);
+          "PodMonitor", POD_MONITOR,
+          "PrometheusRule", PROMETHEUS_RULE);
 
   static List<String> check(Shape shape, JsonNode node, boolean partial) {
     List<String> errors = new ArrayList<>();

@@ -1,0 +1,147 @@
+package dev.stockroom.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alerts in k8s/monitoring/prometheusrule.yaml, checked by a real Prometheus rule engine:
+ * promtool's unit tests (src/test/resources/promtool/alerts-test.yaml), a firing and a silent case
+ * for every alert, and every metric an alert reads exists in the services' code.
+ */
+@DisplayName("Alerting rules")
+class AlertRulesTest {
+  private static final Path RULE = K8sTree.K8S.resolve("monitoring/prometheusrule.yaml");
+  private static final Path TESTS =
+      K8sTree.K8S.resolve("src/test/resources/promtool/alerts-test.yaml");
+  private static final Pattern METRIC =
+      Pattern.compile("\\b([a-z][a-z0-9_]*)\\s*(?=[{)]|\\s*[<>=!]|\\[)");
+  private static final Set<String> FUNCTIONS =
+      Set.of("max", "sum", "increase", "rate", "histogram_quantile", "by", "le");
+
+  @TempDir Path work;
+
+  private static JsonNode spec() {
+    return K8sTree.docs(RULE).get(0).node().path("spec");
+  }
+
+  private static List<JsonNode> alerts() {
+    List<JsonNode> alerts = new ArrayList<>();
+    spec()
+        .path("groups")
+        .forEach(
+            g ->
+                g.path("rules")
+                    .forEach(
+                        r -> {
+                          if (r.has("alert")) {
+                            alerts.add(r);
+                          }
+                        }));
+    return alerts;
+  }
+
+  @Test
+  @DisplayName("promtool's unit tests pass against the rules as the PrometheusRule ships them")
+  void promtoolUnitTests() throws Exception {
+    Path promtool =
+        promtool()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "promtool is needed for the alert tests: apt-get install prometheus"
+                            + " (.ci/run installs it when missing)"));
+    new YAMLMapper().writeValue(work.resolve("rules.yaml").toFile(), spec());
+    Files.copy(TESTS, work.resolve("alerts-test.yaml"));
+
+    Process run =
+        new ProcessBuilder(promtool.toString(), "test", "rules", "alerts-test.yaml")
+            .directory(work.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.exitValue()).as(output).isZero();
+  }
+
+  @Test
+  @DisplayName("every alert has a case where it fires and one where it stays silent")
+  void everyAlertTested() {
+    JsonNode tests = K8sTree.docs(TESTS).get(0).node().path("tests");
+    Set<String> firing = new TreeSet<>();
+    Set<String> silent = new TreeSet<>();
+    tests.forEach(
+        t ->
+            t.path("alert_rule_test")
+                .forEach(
+                    c ->
+                        (c.path("exp_alerts").isEmpty() ? silent : firing)
+                            .add(c.path("alertname").asText())));
+    Set<String> names =
+        new TreeSet<>(alerts().stream().map(a -> a.path("alert").asText()).toList());
+    assertThat(names).isNotEmpty();
+    assertThat(firing).as("alerts with a firing case").containsAll(names);
+    assertThat(silent).as("alerts with a silent case").containsAll(names);
+  }
+
+  @Test
+  @DisplayName("every metric an alert reads is one the services publish")
+  void metricsExist() throws Exception {
+    StringBuilder code = new StringBuilder();
+    try (Stream<Path> files = Files.walk(K8sTree.REPO)) {
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(p -> p.toString().contains(File.separator + "src" + File.separator + "main"))
+              .toList()) {
+        code.append(Files.readString(f));
+      }
+    }
+    Set<String> checked = new TreeSet<>();
+    Set<String> missing = new TreeSet<>();
+    for (JsonNode alert : alerts()) {
+      // Label lists are not metrics.
+      String expr = alert.path("expr").asText().replaceAll("\\b(by|without)\\s*\\([^)]*\\)", "");
+      Matcher m = METRIC.matcher(expr);
+      while (m.find()) {
+        String metric = m.group(1);
+        if (FUNCTIONS.contains(metric) || metric.startsWith("vertx_")) {
+          continue; // PromQL, or Vert.x's own HTTP meters
+        }
+        checked.add(metric);
+        if (!code.toString().contains("\"" + metric + "\"")) {
+          missing.add(alert.path("alert").asText() + ": " + metric);
+        }
+      }
+    }
+    assertThat(checked).contains("outbox_relay_leader", "replica_freshness_bound_seconds");
+    assertThat(missing).as("metrics no service registers under that name").isEmpty();
+  }
+
+  private static Optional<Path> promtool() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, "promtool");
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}
