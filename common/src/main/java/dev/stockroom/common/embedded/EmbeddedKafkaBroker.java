@@ -39,7 +39,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(20);
 
   /**
    * The listener clients connect to: its security protocol (also its listener name), the broker
@@ -311,32 +310,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
   }
 
-  /**
-   * Bounded: a combined broker and controller can wait on itself while stopping (seen once in CI as
-   * a launcher that did not exit within a minute of SIGHUP). Past the limit the stop goes on
-   * without it; its threads end with the process.
-   */
   private static void shutdown(KafkaRaftServer s) {
-    Thread stopping =
-        new Thread(
-            () -> {
-              try {
-                s.shutdown();
-                s.awaitShutdown();
-              } catch (RuntimeException e) {
-                LOG.warn("Error while shutting down embedded Kafka: {}", e.toString());
-              }
-            },
-            "embedded-kafka-shutdown");
-    stopping.setDaemon(true);
-    stopping.start();
     try {
-      stopping.join(SHUTDOWN_LIMIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (stopping.isAlive()) {
-      LOG.warn("embedded Kafka did not stop within {}; going on without it", SHUTDOWN_LIMIT);
+      s.shutdown();
+      s.awaitShutdown();
+    } catch (RuntimeException e) {
+      LOG.warn("Error while shutting down embedded Kafka: {}", e.toString());
     }
   }
 
