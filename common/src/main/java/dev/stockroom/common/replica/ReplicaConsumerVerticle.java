@@ -68,7 +68,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     deadLetters =
         KafkaProducer.create(vertx, KafkaSettings.producer(kafka, schema.consumerGroup() + "-dlq"));
     deadLetters.exceptionHandler(e -> log.debug("dead-letter producer: {}", e.toString()));
-    metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx);
+    metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx, consumer.unwrap());
     service.health().addCheck("replica " + schema.table(), metrics::state);
     return consumer.subscribe(schema.topic()).onSuccess(v -> vertx.runOnContext(x -> pollLoop()));
   }

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +34,16 @@ final class ReplicaMetrics {
   private final Counter versionJumps;
   private final Timer lag;
   private final Map<Integer, AtomicLong> boundMillis = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> lagRecords = new ConcurrentHashMap<>();
+  private final Consumer<?, ?> kafkaConsumer;
   private final Vertx vertx;
   private final long timer;
 
-  ReplicaMetrics(MeterRegistry registry, ReplicaStore store, Vertx vertx) {
+  ReplicaMetrics(
+      MeterRegistry registry, ReplicaStore store, Vertx vertx, Consumer<?, ?> kafkaConsumer) {
     this.registry = registry;
     this.vertx = vertx;
+    this.kafkaConsumer = kafkaConsumer;
     String table = store.schema().table();
     applied =
         Counter.builder("replica_events_applied_total").tag("replica", table).register(registry);
@@ -56,15 +63,49 @@ final class ReplicaMetrics {
     timer =
         vertx.setPeriodic(
             1000,
-            id ->
-                store
-                    .watermarks()
-                    .onSuccess(
-                        marks ->
-                            marks.forEach(
-                                (p, w) ->
-                                    bound(table, p)
-                                        .set(Duration.between(w, Instant.now()).toMillis()))));
+            id -> {
+              measureLag(table);
+              store
+                  .watermarks()
+                  .onSuccess(
+                      marks ->
+                          marks.forEach(
+                              (p, w) ->
+                                  bound(table, p)
+                                      .set(Duration.between(w, Instant.now()).toMillis())));
+            });
+  }
+
+  /**
+   * Records the consumer still has to read, per partition: the Kafka client's own {@code
+   * records-lag} (its metrics map is safe to read from any thread). Unknown until a partition's
+   * first fetch.
+   */
+  private void measureLag(String table) {
+    for (Map.Entry<MetricName, ? extends Metric> m : kafkaConsumer.metrics().entrySet()) {
+      MetricName name = m.getKey();
+      String partition = name.tags().get("partition");
+      if (!name.name().equals("records-lag")
+          || !name.group().equals("consumer-fetch-manager-metrics")
+          || partition == null
+          || !(m.getValue().metricValue() instanceof Double lag)
+          || lag.isNaN()) {
+        continue;
+      }
+      lagRecords
+          .computeIfAbsent(
+              partition,
+              p -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder("replica_consumer_lag_records", value, AtomicLong::get)
+                    .description("Records of the owner's topic this replica has not read yet")
+                    .tag("replica", table)
+                    .tag("partition", p)
+                    .register(registry);
+                return value;
+              })
+          .set(lag.longValue());
+    }
   }
 
   private Counter untrusted(String table, String reason) {

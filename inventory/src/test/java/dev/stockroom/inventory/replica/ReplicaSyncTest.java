@@ -80,6 +80,13 @@ class ReplicaSyncTest {
     assertThat(audit.getJsonObject("stockedBy").getString("name"))
         .as("the audit keeps the name as it was")
         .isEqualTo("Linus Stocker");
+    Eventually.assertWithin(
+        Duration.ofSeconds(5),
+        () ->
+            assertThat(system.inventoryHttp.get("/metrics", null).body())
+                .as("the consumer's lag per partition, caught up")
+                .containsPattern(
+                    "(?m)^replica_consumer_lag_records\\{[^}]*partition=\"[0-9]+\"[^}]*} 0\\.0$"));
   }
 
   @Test
