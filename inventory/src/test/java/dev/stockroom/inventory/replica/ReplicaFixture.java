@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.users.UsersService;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -39,6 +41,24 @@ final class ReplicaFixture implements AutoCloseable {
     inventoryEnv.putAll(inventoryOverrides);
     inventory = TestServices.start(e -> InventoryService.start(new Env(e)), inventoryEnv);
     inventoryHttp = new TestHttp(inventory.port());
+    awaitPipeline();
+  }
+
+  /**
+   * Until a watermark has gone users → Kafka → inventory. The services start without waiting for
+   * the broker; right after a test restarted the shared broker, its coordinators can take seconds
+   * to answer, which is recovery time, not the propagation a test measures.
+   */
+  private void awaitPipeline() {
+    Eventually.assertWithin(
+        Duration.ofSeconds(60),
+        () -> {
+          JsonObject owner = usersHttp.get("/health/ready", null).json().getJsonObject("checks");
+          JsonObject copy = inventoryHttp.get("/health/ready", null).json().getJsonObject("checks");
+          assertThat(owner.getString("kafka")).isEqualTo("up");
+          assertThat(owner.getString("outbox")).startsWith("publishing");
+          assertThat(copy.getString("replica user_replica")).startsWith("freshness bound");
+        });
   }
 
   JsonObject registerUser(String name) {
