@@ -25,7 +25,8 @@ class ManifestFilesTest {
       Set.of(
           "secrets/secrets.example.yaml",
           "monitoring/podmonitor.yaml",
-          "monitoring/prometheusrule.yaml");
+          "monitoring/prometheusrule.yaml",
+          "monitoring/dashboard.yaml");
 
   private static boolean isKustomization(Path file) {
     return file.getFileName().toString().equals("kustomization.yaml");

@@ -1,0 +1,62 @@
+package dev.stockroom.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The Grafana dashboard ConfigMap: valid JSON, for the sidecar, reading published metrics. */
+@DisplayName("The Grafana dashboard")
+class DashboardTest {
+  private static final Path FILE = K8sTree.K8S.resolve("monitoring/dashboard.yaml");
+
+  private static JsonObject dashboard() {
+    var configMap = K8sTree.docs(FILE).get(0).node();
+    assertThat(configMap.path("metadata").path("labels").path("grafana_dashboard").asText())
+        .as("the label Grafana's sidecar looks for")
+        .isEqualTo("1");
+    return new JsonObject(configMap.path("data").path("stockroom.json").asText());
+  }
+
+  private static void exprs(Object node, List<String> found) {
+    if (node instanceof JsonObject o) {
+      if (o.getValue("expr") instanceof String expr) {
+        found.add(expr);
+      }
+      o.forEach(e -> exprs(e.getValue(), found));
+    } else if (node instanceof JsonArray a) {
+      a.forEach(v -> exprs(v, found));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a row per service and one for the pipeline, and every metric a panel reads is published")
+  void panelsReadPublishedMetrics() {
+    JsonObject dashboard = dashboard();
+    List<String> rows = new ArrayList<>();
+    dashboard.getJsonArray("panels").stream()
+        .map(JsonObject.class::cast)
+        .filter(p -> p.getString("type").equals("row"))
+        .forEach(p -> rows.add(p.getString("title")));
+    assertThat(rows)
+        .startsWith("users", "inventory", "orders")
+        .anyMatch(r -> r.startsWith("pipeline"));
+
+    List<String> queries = new ArrayList<>();
+    exprs(dashboard, queries);
+    Set<String> read = new TreeSet<>();
+    queries.forEach(q -> read.addAll(PromQl.metrics(q)));
+    assertThat(read).contains("replica_apply_lag_seconds_bucket", "replica_consumer_lag_records");
+    assertThat(PromQl.unpublished(read))
+        .as("metrics no service registers under that name")
+        .isEmpty();
+  }
+}
