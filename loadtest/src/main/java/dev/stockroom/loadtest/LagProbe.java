@@ -46,12 +46,7 @@ public final class LagProbe {
   public LagProbe(Api api, Urls urls, Tokens tokens, List<String> probes) {
     this.api = api;
     this.usersUrl = urls.users();
-    this.pollUrl =
-        urls.inventory()
-            + "/items/low-stock?below=5&limit=200&after="
-            + SeedPlan.probeCursor()
-            + "&stocker="
-            + SeedPlan.PROBE_NAME_PREFIX;
+    this.pollUrl = SeedPlan.probePage(urls.inventory());
     this.admin = tokens.bearer("loadtest-lag-probe", "admin");
     this.probes = List.copyOf(probes);
     for (int i = 0; i < probes.size(); i++) {

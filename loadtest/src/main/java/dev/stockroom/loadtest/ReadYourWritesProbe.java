@@ -42,12 +42,7 @@ public final class ReadYourWritesProbe {
   public ReadYourWritesProbe(Api api, Urls urls, Tokens tokens, List<String> probes) {
     this.api = api;
     this.usersUrl = urls.users();
-    this.pollUrl =
-        urls.inventory()
-            + "/items/low-stock?below=5&limit=200&after="
-            + SeedPlan.probeCursor()
-            + "&stocker="
-            + SeedPlan.PROBE_NAME_PREFIX;
+    this.pollUrl = SeedPlan.probePage(urls.inventory());
     this.admin = tokens.bearer("loadtest-read-your-writes", "admin");
     this.probes = List.copyOf(probes);
   }

@@ -129,6 +129,15 @@ public record SeedPlan(
         .encodeToString((PROBE_QUANTITY + ":" + PROBE_SKU_PREFIX).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The report page that shows every probe person (as the stocker of a probe item). */
+  public static String probePage(String inventoryUrl) {
+    return inventoryUrl
+        + "/items/low-stock?below=5&limit=200&after="
+        + probeCursor()
+        + "&stocker="
+        + PROBE_NAME_PREFIX;
+  }
+
   /** Hot stock so that the contention run sells out near its end: 90% of the expected demand. */
   public static int hotStockFor(double ordersPerSecond, double seconds, int hot) {
     return (int) Math.max(1, Math.floor(0.9 * ordersPerSecond * seconds / hot));

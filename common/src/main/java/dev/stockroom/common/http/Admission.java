@@ -19,8 +19,7 @@ final class Admission implements PlatformHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String path = ctx.request().path();
-    if (path.startsWith("/health/") || path.equals("/metrics")) {
+    if (PlatformRoutes.isProbe(ctx.request().path())) {
       ctx.next();
       return;
     }

@@ -21,13 +21,9 @@ final class EarlyAuthentication implements PlatformHandler {
     this.auth = auth;
   }
 
-  static boolean isPlatformRoute(String path) {
-    return path.startsWith("/health/") || path.equals("/metrics") || path.equals("/openapi.yaml");
-  }
-
   @Override
   public void handle(RoutingContext ctx) {
-    if (isPlatformRoute(ctx.request().path())) {
+    if (PlatformRoutes.isPublic(ctx.request().path())) {
       ctx.next();
       return;
     }

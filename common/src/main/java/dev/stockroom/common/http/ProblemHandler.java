@@ -30,13 +30,8 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Problem problem =
-        bearerWithoutToken(ctx)
-            ? Problem.of(
-                401,
-                "A valid bearer token is required (Authorization: Bearer <JWT>): the header"
-                    + " carries no token")
-            : toProblem(ctx.failure(), ctx.statusCode());
+    // A request without a token never gets here: EarlyAuthentication answers it first.
+    Problem problem = toProblem(ctx.failure(), ctx.statusCode());
     if (problem.status() == 503) {
       OVERLOAD.refused(
           ctx.failure() == null ? "status 503" : String.valueOf(ctx.failure().getMessage()));
@@ -110,17 +105,6 @@ public final class ProblemHandler implements Handler<RoutingContext> {
               ? Problem.of(status, Problem.reason(status))
               : Problem.of(500, "Internal error; quote the requestId when reporting it");
     };
-  }
-
-  /**
-   * {@code Authorization: Bearer} with nothing after it: the JWT handler calls that a malformed
-   * request (400), but to the client it is a missing token, so 401 with the usual challenge.
-   */
-  private static boolean bearerWithoutToken(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    int status =
-        ctx.failure() instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
-    return status == 400 && header != null && header.trim().equalsIgnoreCase("bearer");
   }
 
   /**

@@ -37,15 +37,8 @@ class ForgedEventsTest {
   private final String stocker = TestTokens.forRoles("reporter", "stocker");
 
   private JsonObject row(ReplicaFixture system, String sku, String query) {
-    TestHttp.Reply report =
-        system.inventoryHttp.get("/items/low-stock?below=1000&limit=200" + query, stocker);
-    assertThat(report.status()).as(report.toString()).isEqualTo(200);
-    return report.array("items").stream()
-        .map(JsonObject.class::cast)
-        .filter(i -> i.getString("sku").equals(sku))
-        .findFirst()
-        .orElseThrow()
-        .getJsonObject("lastStockedBy");
+    return ReplicaFixture.stockerOf(
+        system.inventoryHttp.get("/items/low-stock?below=1000&limit=200" + query, stocker), sku);
   }
 
   private String stockedItem(ReplicaFixture system, String sku, String name) {

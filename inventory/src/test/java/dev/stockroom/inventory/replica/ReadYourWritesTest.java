@@ -1,6 +1,7 @@
 package dev.stockroom.inventory.replica;
 
 import static dev.stockroom.inventory.replica.ReplicaFixture.ADMIN;
+import static dev.stockroom.inventory.replica.ReplicaFixture.stockerOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.replica.ConsistencyToken;
@@ -28,16 +29,6 @@ class ReadYourWritesTest {
             .header(ConsistencyToken.HEADER, token)
             .GET()
             .build());
-  }
-
-  private static JsonObject stockerOf(Reply report, String sku) {
-    assertThat(report.status()).as(report.toString()).isEqualTo(200);
-    return report.array("items").stream()
-        .map(JsonObject.class::cast)
-        .filter(i -> i.getString("sku").equals(sku))
-        .findFirst()
-        .orElseThrow()
-        .getJsonObject("lastStockedBy");
   }
 
   /** Renames the person at users; answers the consistency token the write handed out. */

@@ -97,6 +97,17 @@ final class ReplicaFixture implements AutoCloseable {
         new JsonObject().put("quantity", quantity));
   }
 
+  /** The {@code lastStockedBy} of one item in a low-stock report answer. */
+  static JsonObject stockerOf(TestHttp.Reply report, String sku) {
+    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    return report.array("items").stream()
+        .map(JsonObject.class::cast)
+        .filter(i -> i.getString("sku").equals(sku))
+        .findFirst()
+        .orElseThrow()
+        .getJsonObject("lastStockedBy");
+  }
+
   /** GET /users calls the users service has answered (the batched fallback and paging). */
   long ownerListCalls() {
     String metrics = usersHttp.get("/metrics", null).body();
