@@ -12,7 +12,9 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,23 +31,48 @@ public final class Jwt implements JWTAuth {
   private final JWTAuth delegate;
   private final JwksKeys jwks;
   private final JwtConfig config;
+  private final Map<String, JWTAuth> serviceVerifiers;
+  private final JWTAuth serviceSigner;
 
-  private Jwt(JWTAuth delegate, JwksKeys jwks, JwtConfig config) {
+  private Jwt(JWTAuth delegate, JwksKeys jwks, JwtConfig config, Vertx vertx) {
     this.delegate = delegate;
     this.jwks = jwks;
     this.config = config;
+    JWTOptions verification = verification(config);
+    Map<String, JWTAuth> verifiers = new HashMap<>();
+    config
+        .serviceKeys()
+        .verifying()
+        .forEach(
+            (kid, pem) -> verifiers.put(kid, JWTAuth.create(vertx, rs256(verification, kid, pem))));
+    this.serviceVerifiers = Map.copyOf(verifiers);
+    this.serviceSigner =
+        config
+            .serviceKeys()
+            .signing()
+            .map(s -> JWTAuth.create(vertx, rs256(verification, s.kid(), s.privateKeyPem())))
+            .orElse(null);
+  }
+
+  private static JWTOptions verification(JwtConfig config) {
+    return new JWTOptions()
+        .setIssuer(config.issuer())
+        .setAudience(List.of(config.audience()))
+        .setLeeway(5);
+  }
+
+  private static JWTAuthOptions rs256(JWTOptions verification, String kid, String pem) {
+    return new JWTAuthOptions()
+        .setJWTOptions(verification)
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setId(kid).setBuffer(pem));
   }
 
   public static Jwt create(Vertx vertx, JwtConfig config) {
-    JWTOptions verification =
-        new JWTOptions()
-            .setIssuer(config.issuer())
-            .setAudience(List.of(config.audience()))
-            .setLeeway(5);
+    JWTOptions verification = verification(config);
     if (config.jwksUrl().isPresent()) {
       JwksKeys keys = new JwksKeys(vertx, config.jwksUrl().get(), verification);
       keys.refetch(true);
-      return new Jwt(null, keys, config);
+      return new Jwt(null, keys, config, vertx);
     }
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(verification);
     if ("HS256".equals(config.algorithm())) {
@@ -60,11 +87,23 @@ public final class Jwt implements JWTAuth {
                   options.addPubSecKey(
                       new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(pem)));
     }
-    return new Jwt(JWTAuth.create(vertx, options), null, config);
+    return new Jwt(JWTAuth.create(vertx, options), null, config, vertx);
   }
 
   @Override
   public Future<User> authenticate(Credentials credentials) {
+    // A service key verifies alone, and only a service token of its own: never fall through to
+    // the issuer's keys, and never grant more than the service role.
+    if (!serviceVerifiers.isEmpty() && credentials instanceof TokenCredentials token) {
+      String kid = JwksKeys.kidOf(token.getToken());
+      JWTAuth serviceKey = kid == null ? null : serviceVerifiers.get(kid);
+      if (serviceKey != null) {
+        return serviceKey
+            .authenticate(token)
+            .compose(this::requireStockroomClaims)
+            .compose(user -> serviceOnly(user, kid));
+      }
+    }
     Future<User> verified =
         jwks != null && credentials instanceof TokenCredentials token
             ? jwks.authenticate(token)
@@ -88,6 +127,40 @@ public final class Jwt implements JWTAuth {
     }
     user.attributes().put(ROLES_ATTRIBUTE, array.copy());
     return Future.succeededFuture(user);
+  }
+
+  private static Future<User> serviceOnly(User user, String kid) {
+    if (!roles(user).equals(Set.of("service")) || !kid.equals(user.subject())) {
+      return Future.failedFuture(
+          "Invalid JWT: key '"
+              + kid
+              + "' signs only service tokens with sub '"
+              + kid
+              + "' and the single role service");
+    }
+    return Future.succeededFuture(user);
+  }
+
+  /** Whether this service has a key of its own for its service tokens (SERVICE_SIGNING_KEY). */
+  public boolean hasServiceKey() {
+    return serviceSigner != null;
+  }
+
+  /** A {@code service} token signed with this service's own key; {@code sub} is its kid. */
+  public String mintServiceToken(Duration ttl) {
+    if (serviceSigner == null) {
+      throw new IllegalStateException("no SERVICE_SIGNING_KEY");
+    }
+    ServiceKeys.Signing signing = config.serviceKeys().signing().orElseThrow();
+    return serviceSigner.generateToken(
+        new JsonObject().put("roles", new JsonArray().add("service")),
+        new JWTOptions()
+            .setAlgorithm("RS256")
+            .setHeader(new JsonObject().put("kid", signing.kid()))
+            .setIssuer(config.issuer())
+            .setAudience(List.of(config.audience()))
+            .setSubject(signing.kid())
+            .setExpiresInSeconds((int) Math.min(Integer.MAX_VALUE, ttl.toSeconds())));
   }
 
   /** Mints a token; needs the HS256 secret or the RS256 private key. */

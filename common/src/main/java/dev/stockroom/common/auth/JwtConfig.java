@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param audience one of the token's {@code aud} values ({@code JWT_AUDIENCE})
  * @param rolesClaim where the roles array is, as a dotted path ({@code JWT_ROLES_CLAIM}, e.g.
  *     {@code realm_access.roles} for Keycloak)
+ * @param serviceKeys keys that sign nothing but {@code service} tokens ({@link ServiceKeys})
  */
 public record JwtConfig(
     String algorithm,
@@ -27,7 +28,8 @@ public record JwtConfig(
     Optional<URI> jwksUrl,
     String issuer,
     String audience,
-    String rolesClaim) {
+    String rolesClaim,
+    ServiceKeys serviceKeys) {
 
   /** The secret every dev setup shares; never accepted outside {@code STOCKROOM_ENV=dev}. */
   public static final String DEV_SECRET = "stockroom-dev-secret-not-for-production-0123456789";
@@ -36,6 +38,10 @@ public record JwtConfig(
   public static final String AUDIENCE = "stockroom";
 
   public static JwtConfig from(Env env, boolean devMode) {
+    return keySource(env, devMode).withServiceKeys(ServiceKeys.from(env));
+  }
+
+  private static JwtConfig keySource(Env env, boolean devMode) {
     String issuer = env.string("JWT_ISSUER", ISSUER);
     String audience = env.string("JWT_AUDIENCE", AUDIENCE);
     String rolesClaim = env.string("JWT_ROLES_CLAIM", "roles");
@@ -48,7 +54,15 @@ public record JwtConfig(
     if (env.optional("JWT_JWKS_URL").isPresent()) {
       URI jwks = env.uri("JWT_JWKS_URL", null, "https", "http");
       return new JwtConfig(
-          "JWKS", null, null, Optional.empty(), Optional.of(jwks), issuer, audience, rolesClaim);
+          "JWKS",
+          null,
+          null,
+          Optional.empty(),
+          Optional.of(jwks),
+          issuer,
+          audience,
+          rolesClaim,
+          ServiceKeys.NONE);
     }
     Optional<String> publicKey = env.pem("JWT_PUBLIC_KEY");
     Optional<String> privateKey = env.pem("JWT_PRIVATE_KEY");
@@ -61,7 +75,8 @@ public record JwtConfig(
           Optional.empty(),
           issuer,
           audience,
-          rolesClaim);
+          rolesClaim,
+          ServiceKeys.NONE);
     }
     Optional<String> secret = env.optional("JWT_SECRET");
     if (secret.isEmpty()) {
@@ -74,7 +89,8 @@ public record JwtConfig(
             Optional.empty(),
             issuer,
             audience,
-            rolesClaim);
+            rolesClaim,
+            ServiceKeys.NONE);
       }
       throw new ConfigException(
           "JWT_JWKS_URL (an identity provider's keys), JWT_PUBLIC_KEY (RS256, PEM) or"
@@ -97,12 +113,34 @@ public record JwtConfig(
         Optional.empty(),
         issuer,
         audience,
-        rolesClaim);
+        rolesClaim,
+        ServiceKeys.NONE);
   }
 
   public static JwtConfig hs256(String secret) {
     return new JwtConfig(
-        "HS256", secret, null, Optional.empty(), Optional.empty(), ISSUER, AUDIENCE, "roles");
+        "HS256",
+        secret,
+        null,
+        Optional.empty(),
+        Optional.empty(),
+        ISSUER,
+        AUDIENCE,
+        "roles",
+        ServiceKeys.NONE);
+  }
+
+  public JwtConfig withServiceKeys(ServiceKeys keys) {
+    return new JwtConfig(
+        algorithm,
+        secret,
+        publicKeyPem,
+        privateKeyPem,
+        jwksUrl,
+        issuer,
+        audience,
+        rolesClaim,
+        keys);
   }
 
   public boolean canMint() {

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bearer token a service sends when it calls another: {@code SERVICE_TOKEN} if given (for
- * deployments whose signing key lives elsewhere), otherwise a {@code service}-role token minted
- * with this service's own key and renewed well before it expires.
+ * deployments whose signing key lives elsewhere); otherwise a {@code service}-role token minted
+ * with this service's own service key ({@link ServiceKeys}, which can sign nothing else), or in dev
+ * with the shared key; renewed well before it expires.
  */
 public final class ServiceTokens implements Supplier<String> {
   private static final Logger log = LoggerFactory.getLogger(ServiceTokens.class);
@@ -39,10 +40,11 @@ public final class ServiceTokens implements Supplier<String> {
 
   public static ServiceTokens of(ServiceContext ctx) {
     String fixed = ctx.config().env().optional("SERVICE_TOKEN").orElse(null);
-    if (fixed == null && !ctx.config().jwt().canMint()) {
+    if (fixed == null && !ctx.jwt().hasServiceKey() && !ctx.config().jwt().canMint()) {
       throw new ConfigException(
-          "SERVICE_TOKEN is required to call other services when this service has no signing key"
-              + " (JWT_SECRET or JWT_PRIVATE_KEY)");
+          "SERVICE_SIGNING_KEY (with SERVICE_SIGNING_KID) or SERVICE_TOKEN is required to call"
+              + " other services when this service has no signing key (JWT_SECRET or"
+              + " JWT_PRIVATE_KEY)");
     }
     if (fixed != null) {
       expiryOf(fixed).ifPresent(expiry -> watch(ctx, expiry));
@@ -101,7 +103,10 @@ public final class ServiceTokens implements Supplier<String> {
       return fixed;
     }
     if (Instant.now().isAfter(renewAt)) {
-      current = jwt.mint(subject, List.of("service"), TTL);
+      current =
+          jwt.hasServiceKey()
+              ? jwt.mintServiceToken(TTL)
+              : jwt.mint(subject, List.of("service"), TTL);
       renewAt = Instant.now().plus(TTL.dividedBy(2));
     }
     return current;

@@ -11,16 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -136,53 +129,14 @@ class JwksTest {
   }
 
   private static KeyPair rsa() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return RsaKeys.generate();
   }
 
   private static JsonObject jwk(KeyPair pair, String kid) {
-    RSAPublicKey key = (RSAPublicKey) pair.getPublic();
-    return new JsonObject()
-        .put("kty", "RSA")
-        .put("kid", kid)
-        .put("use", "sig")
-        .put("alg", "RS256")
-        .put("n", base64(key.getModulus()))
-        .put("e", base64(key.getPublicExponent()));
+    return RsaKeys.jwk(pair, kid);
   }
 
-  private static String base64(BigInteger value) {
-    byte[] bytes = value.toByteArray();
-    if (bytes[0] == 0) {
-      bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-    }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  /** A compact RS256 JWS, signed as an identity provider does. */
   private static String token(KeyPair pair, String kid, JsonObject claims) {
-    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String header =
-        b64.encodeToString(
-            new JsonObject()
-                .put("alg", "RS256")
-                .put("typ", "JWT")
-                .put("kid", kid)
-                .encode()
-                .getBytes(StandardCharsets.UTF_8));
-    String payload = b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
-    try {
-      Signature rs256 = Signature.getInstance("SHA256withRSA");
-      rs256.initSign(pair.getPrivate());
-      rs256.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-      return header + "." + payload + "." + b64.encodeToString(rs256.sign());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Jws.rs256(pair, kid, claims);
   }
 }
