@@ -22,6 +22,7 @@ final class Banner {
     lines.add("  inventory  " + w.inventoryUrl());
     lines.add("  orders     " + w.ordersUrl());
     lines.add("  (each also serves /health/ready, /metrics and /openapi.yaml)");
+    lines.add("  JWKS       " + w.jwksUrl() + "   (the local identity provider's keys)");
     lines.add("");
     lines.add("Tokens, valid 12 h; paste into another shell:");
     for (DevSession.RoleToken t : session.tokens()) {
@@ -90,26 +91,41 @@ final class Banner {
     return lines;
   }
 
-  static List<String> infra(Infrastructure infra, LauncherOptions options, String elapsed) {
+  static List<String> infra(
+      Infrastructure infra, String jwksUrl, DevKeys keys, LauncherOptions options, String elapsed) {
     EmbeddedPostgresServer pg = infra.postgres();
     List<String> lines = new ArrayList<>();
     lines.add("");
-    lines.add("PostgreSQL and Kafka are up (" + elapsed + "), data in " + options.dataDir());
+    lines.add(
+        "PostgreSQL, Kafka and the local JWKS are up ("
+            + elapsed
+            + "), data in "
+            + options.dataDir());
     lines.add("");
     lines.add("Paste into each shell that runs a service:");
     lines.add("  export STOCKROOM_ENV=dev");
     lines.add("  export KAFKA_BOOTSTRAP_SERVERS=" + infra.kafka().bootstrapServers());
     lines.add("  export USERS_URL=http://localhost:8081 INVENTORY_URL=http://localhost:8082");
+    lines.add(
+        "  export JWT_JWKS_URL=%s JWT_SERVICE_KEYS='%s'".formatted(jwksUrl, keys.serviceKeysDir()));
     for (String db : Infrastructure.DATABASES) {
       lines.add("  export PG_URI_%s='%s'".formatted(db.toUpperCase(Locale.ROOT), pg.uri(db)));
     }
     lines.add("");
-    lines.add("Then start each service with its own database as PG_URI, e.g.:");
+    lines.add(
+        "Then start each service with its own database as PG_URI (and, for the callers, their own"
+            + " signing key), e.g.:");
     for (String db : Infrastructure.DATABASES) {
+      String signing =
+          DevKeys.CALLERS.contains(db)
+              ? "SERVICE_SIGNING_KEY='%s' SERVICE_SIGNING_KID=%s "
+                  .formatted(keys.signingKey(db), db)
+              : "";
       lines.add(
-          "  PG_URI=\"$PG_URI_%s\" java -jar %s/target/%s.jar"
-              .formatted(db.toUpperCase(Locale.ROOT), db, db));
+          "  %sPG_URI=\"$PG_URI_%s\" java -jar %s/target/%s.jar"
+              .formatted(signing, db.toUpperCase(Locale.ROOT), db, db));
     }
+    lines.add("Tokens: java -jar launcher/target/stockroom.jar token --sub ID --roles ROLE");
     lines.add("");
     lines.add("Ctrl-C stops Kafka and PostgreSQL.");
     return lines;

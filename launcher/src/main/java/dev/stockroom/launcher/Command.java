@@ -1,5 +1,6 @@
 package dev.stockroom.launcher;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,8 +13,10 @@ sealed interface Command {
   /** {@code infra}: PostgreSQL and Kafka only, for running the service jars separately. */
   record Infra(LauncherOptions options) implements Command {}
 
-  /** {@code token}: mint one JWT and print it. */
-  record Token(String subject, List<String> roles, Duration ttl) implements Command {
+  /**
+   * {@code token}: mint one JWT and print it; in dev with the issuer key kept in {@code dataDir}.
+   */
+  record Token(String subject, List<String> roles, Duration ttl, Path dataDir) implements Command {
     public Token {
       roles = List.copyOf(roles);
     }

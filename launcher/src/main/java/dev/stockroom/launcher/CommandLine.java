@@ -59,12 +59,7 @@ final class CommandLine {
       } else if (flag.equals("--fresh")) {
         fresh = true;
       } else if (flag.equals("--data")) {
-        String dir = value(flag, it);
-        try {
-          data = Path.of(dir);
-        } catch (java.nio.file.InvalidPathException e) {
-          throw new UsageException("--data: not a valid path: " + dir);
-        }
+        data = dataDir(value(flag, it));
       } else {
         throw new UsageException(command + ": unknown option '" + flag + "'");
       }
@@ -76,12 +71,14 @@ final class CommandLine {
     String subject = null;
     List<String> roles = null;
     Duration ttl = DEFAULT_TTL;
+    Path data = LauncherOptions.DEFAULT_DATA_DIR;
     for (Iterator<String> it = flags(args).iterator(); it.hasNext(); ) {
       String flag = it.next();
       switch (flag) {
         case "--sub" -> subject = value(flag, it);
         case "--roles" -> roles = roles(value(flag, it));
         case "--ttl" -> ttl = ttl(value(flag, it));
+        case "--data" -> data = dataDir(value(flag, it));
         default -> throw new UsageException("token: unknown option '" + flag + "'");
       }
     }
@@ -91,7 +88,15 @@ final class CommandLine {
     if (roles == null) {
       throw new UsageException("token: --roles is required, e.g. --roles admin");
     }
-    return new Command.Token(subject.trim(), roles, ttl);
+    return new Command.Token(subject.trim(), roles, ttl, data.toAbsolutePath().normalize());
+  }
+
+  private static Path dataDir(String dir) {
+    try {
+      return Path.of(dir);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new UsageException("--data: not a valid path: " + dir);
+    }
   }
 
   private static List<String> roles(String raw) {

@@ -1,6 +1,5 @@
 package dev.stockroom.launcher;
 
-import dev.stockroom.common.auth.JwtConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,7 +25,7 @@ final class DevSession implements AutoCloseable {
   /** Blocking; on failure everything started so far is stopped again. */
   static DevSession start(LauncherOptions options, Progress progress) {
     LocalSystem system = LocalSystem.start(options, progress);
-    try (TokenMinter minter = new TokenMinter(JwtConfig.hs256(JwtConfig.DEV_SECRET))) {
+    try (TokenMinter minter = new TokenMinter(system.wiring().keys().issuerConfig())) {
       Optional<DemoSeeder.Result> demo = Optional.empty();
       if (options.demo()) {
         DemoSeeder seeder =

@@ -28,10 +28,11 @@ public record LauncherOptions(
    * @param postgres preferred PostgreSQL port; another free one is used when taken ({@code 0}: any)
    * @param kafka preferred Kafka port; another free one is used when taken ({@code 0}: any)
    * @param users the users service's HTTP port; must be free (clients are told these ports)
+   * @param jwks preferred port of the local JWKS the services verify tokens with ({@code 0}: any)
    */
-  public record Ports(int postgres, int kafka, int users, int inventory, int orders) {
+  public record Ports(int postgres, int kafka, int users, int inventory, int orders, int jwks) {
     public static Ports standard() {
-      return new Ports(5432, 9092, 8081, 8082, 8083);
+      return new Ports(5432, 9092, 8081, 8082, 8083, 8090);
     }
   }
 }

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * The whole system in this JVM: {@link Infrastructure} plus users, inventory and orders, each on
- * its own Vert.x instance, database and port, started exactly as their jars start them. Stops in
- * reverse dependency order: orders, inventory, users, then Kafka, then PostgreSQL.
+ * The whole system in this JVM: {@link Infrastructure}, the local identity provider's keys ({@link
+ * JwksServer}) and users, inventory and orders, each on its own Vert.x instance, database and port,
+ * started exactly as their jars start them. Stops in reverse dependency order: orders, inventory,
+ * users, then Kafka, then PostgreSQL.
  */
 final class LocalSystem implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 120;
@@ -27,6 +28,7 @@ final class LocalSystem implements AutoCloseable {
   private record Service(String name, int port, Function<Env, Future<RunningService>> starter) {}
 
   private final Infrastructure infra;
+  private final JwksServer jwks;
   private final ServiceEnv.Wiring wiring;
   private final Progress progress;
   private final List<RunningService> started; // in start order
@@ -34,10 +36,12 @@ final class LocalSystem implements AutoCloseable {
 
   private LocalSystem(
       Infrastructure infra,
+      JwksServer jwks,
       ServiceEnv.Wiring wiring,
       Progress progress,
       List<RunningService> started) {
     this.infra = infra;
+    this.jwks = jwks;
     this.wiring = wiring;
     this.progress = progress;
     this.started = started;
@@ -62,21 +66,40 @@ final class LocalSystem implements AutoCloseable {
     }
     // Validate the passed-through environment with placeholder infrastructure addresses, so a
     // malformed knob fails in milliseconds rather than after PostgreSQL and Kafka have started.
+    DevKeys keys = DevKeys.loadOrCreate(options.dataDir());
     ServiceEnv.Wiring placeholder =
-        new ServiceEnv.Wiring("localhost:9092", ports.users(), ports.inventory(), ports.orders());
+        new ServiceEnv.Wiring(
+            "localhost:9092",
+            ports.users(),
+            ports.inventory(),
+            ports.orders(),
+            "http://localhost:8090" + JwksServer.PATH,
+            keys);
     for (Service s : services) {
       String pg = "postgresql://localhost:5432/" + s.name();
       PlatformConfig.from(
-          new Env(ServiceEnv.forService(options.baseEnv(), s.port(), pg, placeholder)),
+          new Env(ServiceEnv.forService(options.baseEnv(), s.name(), s.port(), pg, placeholder)),
           s.name(),
           s.port());
     }
 
     Infrastructure infra = Infrastructure.start(options, progress);
+    JwksServer jwks;
+    try {
+      jwks = progress.step("JWKS", () -> JwksServer.start(keys.jwks(), ports.jwks()), j -> j.url());
+    } catch (RuntimeException e) {
+      infra.close();
+      throw e;
+    }
     ServiceEnv.Wiring wiring =
         new ServiceEnv.Wiring(
-            infra.kafka().bootstrapServers(), ports.users(), ports.inventory(), ports.orders());
-    LocalSystem system = new LocalSystem(infra, wiring, progress, new ArrayList<>());
+            infra.kafka().bootstrapServers(),
+            ports.users(),
+            ports.inventory(),
+            ports.orders(),
+            jwks.url(),
+            keys);
+    LocalSystem system = new LocalSystem(infra, jwks, wiring, progress, new ArrayList<>());
     try {
       // One after the other: users first, as it owns users.v1, which the others replicate from.
       // Starting inventory and orders together saves half a second but has them create topics at
@@ -97,7 +120,7 @@ final class LocalSystem implements AutoCloseable {
     Env env =
         new Env(
             ServiceEnv.forService(
-                options.baseEnv(), s.port(), infra.postgres().uri(s.name()), wiring));
+                options.baseEnv(), s.name(), s.port(), infra.postgres().uri(s.name()), wiring));
     try {
       RunningService running =
           s.starter()
@@ -147,6 +170,7 @@ final class LocalSystem implements AutoCloseable {
         step.done("failed: " + Infrastructure.rootMessage(e));
       }
     }
+    jwks.close();
     infra.close();
   }
 }

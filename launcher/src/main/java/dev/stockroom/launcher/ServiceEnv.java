@@ -1,7 +1,7 @@
 package dev.stockroom.launcher;
 
-import dev.stockroom.common.auth.JwtConfig;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,10 +10,32 @@ import java.util.Map;
  * system together. Exactly the variables a service jar reads when run alone.
  */
 final class ServiceEnv {
+  /** Who signs and who is trusted: decided by the launcher, never by the caller's shell. */
+  static final List<String> TRUST =
+      List.of(
+          "JWT_SECRET",
+          "JWT_PUBLIC_KEY",
+          "JWT_PRIVATE_KEY",
+          "JWT_KEY_ID",
+          "JWT_JWKS_URL",
+          "JWT_ISSUER",
+          "JWT_AUDIENCE",
+          "JWT_ROLES_CLAIM",
+          "JWT_SERVICE_KEYS",
+          "SERVICE_SIGNING_KEY",
+          "SERVICE_SIGNING_KID",
+          "SERVICE_TOKEN");
+
   private ServiceEnv() {}
 
-  /** Where the three services listen and what they connect to. */
-  record Wiring(String kafkaBootstrapServers, int users, int inventory, int orders) {
+  /** Where the three services listen, what they connect to, and the keys they trust. */
+  record Wiring(
+      String kafkaBootstrapServers,
+      int users,
+      int inventory,
+      int orders,
+      String jwksUrl,
+      DevKeys keys) {
 
     String usersUrl() {
       return "http://localhost:" + users;
@@ -29,17 +51,23 @@ final class ServiceEnv {
   }
 
   static Map<String, String> forService(
-      Map<String, String> base, int httpPort, String pgUri, Wiring wiring) {
+      Map<String, String> base, String service, int httpPort, String pgUri, Wiring wiring) {
     Map<String, String> env = new HashMap<>(base);
-    // A key pair in the caller's shell would switch the services to RS256, and the dev tokens the
-    // launcher prints would then be refused.
-    env.remove("JWT_PUBLIC_KEY");
-    env.remove("JWT_PRIVATE_KEY");
-    // Likewise a fixed service token (say one pasted from an earlier run) would expire under the
-    // services' feet; with the dev secret they mint their own.
-    env.remove("SERVICE_TOKEN");
+    // Key settings in the caller's shell would make the services refuse the tokens the launcher
+    // prints, and a fixed service token (say one pasted from an earlier run) would expire under
+    // the services' feet: locally, the launcher is the identity provider.
+    for (String name : TRUST) {
+      env.remove(name);
+    }
     env.put("STOCKROOM_ENV", "dev");
-    env.put("JWT_SECRET", JwtConfig.DEV_SECRET);
+    // As against an identity provider: the issuer's keys from a JWKS, and each caller's own key,
+    // which can sign nothing but that caller's service token.
+    env.put("JWT_JWKS_URL", wiring.jwksUrl());
+    env.put("JWT_SERVICE_KEYS", wiring.keys().serviceKeysDir().toString());
+    if (DevKeys.CALLERS.contains(service)) {
+      env.put("SERVICE_SIGNING_KEY", wiring.keys().signingKey(service).toString());
+      env.put("SERVICE_SIGNING_KID", service);
+    }
     env.put("HTTP_PORT", String.valueOf(httpPort));
     env.put("PG_URI", pgUri);
     env.put("KAFKA_BOOTSTRAP_SERVERS", wiring.kafkaBootstrapServers());

@@ -70,12 +70,19 @@ public final class Stockroom {
   }
 
   /**
-   * {@code token}: the configured key, or the dev secret when STOCKROOM_ENV is dev or unset (an
-   * operator outside dev must name a key: minting with the public dev secret would be useless).
+   * {@code token}: the configured key; in dev (STOCKROOM_ENV dev or unset) with no key configured,
+   * the local identity provider's issuer key in the data directory, which {@code dev} publishes to
+   * the services (made here if {@code dev} has not run yet). Outside dev an operator must name a
+   * key: there is no local provider to trust it.
    */
   static String mint(Command.Token token, Env env) {
     boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "dev"));
-    JwtConfig config = JwtConfig.from(env, dev);
+    boolean keyConfigured =
+        ServiceEnv.TRUST.stream().anyMatch(name -> env.optional(name).isPresent());
+    JwtConfig config =
+        dev && !keyConfigured
+            ? DevKeys.loadOrCreate(token.dataDir()).issuerConfig()
+            : JwtConfig.from(env, dev);
     if (config.jwksUrl().isPresent()) {
       throw new ConfigException(
           "JWT_JWKS_URL: with an identity provider's keys, tokens come from the provider; unset it"

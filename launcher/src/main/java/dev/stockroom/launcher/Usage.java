@@ -17,16 +17,19 @@ final class Usage {
             --demo   seed demo users, items and restocks through the HTTP APIs (idempotent)
             --fresh  wipe the stored data first
             --data   where data is kept between runs (default: .stockroom in this directory)
+            Serves the local identity provider's keys (JWKS, 8090 or a free port); inventory and
+            orders sign their calls with keys of their own (DIR/keys).
             Prints the URLs, a token per role and curl examples. Ctrl-C stops everything.
 
         infra [--fresh] [--data DIR]
-            Only PostgreSQL and Kafka; prints the export lines to run the service jars against
-            them. Ctrl-C stops both.
+            Only PostgreSQL, Kafka and the local JWKS; prints the export lines to run the service
+            jars against them. Ctrl-C stops them.
 
-        token --sub ID --roles ROLE[,ROLE...] [--ttl PT12H]
+        token --sub ID --roles ROLE[,ROLE...] [--ttl PT12H] [--data DIR]
             Prints a signed JWT (roles: admin, stocker, customer, service). The key comes from
-            JWT_SECRET, or JWT_PRIVATE_KEY + JWT_PUBLIC_KEY; with STOCKROOM_ENV=dev or unset and
-            no key, the well-known dev secret is used.
+            JWT_SECRET, or JWT_PRIVATE_KEY + JWT_PUBLIC_KEY (+ JWT_KEY_ID); with STOCKROOM_ENV=dev
+            or unset and no key, the local issuer key in DIR/keys (default .stockroom/keys),
+            which dev publishes to the services as a JWKS.
 
         help
             This text.

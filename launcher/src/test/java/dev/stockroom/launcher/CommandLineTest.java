@@ -29,7 +29,8 @@ class CommandLineTest {
     assertThat(options.demo()).isFalse();
     assertThat(options.fresh()).isFalse();
     assertThat(options.dataDir()).isEqualTo(Path.of(".stockroom").toAbsolutePath().normalize());
-    assertThat(options.ports()).isEqualTo(new LauncherOptions.Ports(5432, 9092, 8081, 8082, 8083));
+    assertThat(options.ports())
+        .isEqualTo(new LauncherOptions.Ports(5432, 9092, 8081, 8082, 8083, 8090));
     assertThat(options.baseEnv()).isEqualTo(ENV);
   }
 

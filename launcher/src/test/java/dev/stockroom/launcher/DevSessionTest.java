@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.auth.RsaKeys;
+import dev.stockroom.common.config.Env;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +42,7 @@ class DevSessionTest {
             true,
             false,
             data,
-            new LauncherOptions.Ports(0, 0, http[0], http[1], http[2]),
+            new LauncherOptions.Ports(0, 0, http[0], http[1], http[2], 0),
             Map.of("HTTP_INSTANCES", "1"));
     long start = System.nanoTime();
 
@@ -81,8 +88,10 @@ class DevSessionTest {
         assertThat(reply.json().getString("name")).isEqualTo(item.name());
       }
 
+      trustAsAnIdentityProviderWould(http, demo);
+
       // Seeding again (a restart with --demo) finds everything in place and changes nothing.
-      try (TokenMinter minter = new TokenMinter(JwtConfig.hs256(JwtConfig.DEV_SECRET))) {
+      try (TokenMinter minter = new TokenMinter(DevKeys.loadOrCreate(data).issuerConfig())) {
         DemoSeeder.Result again =
             new DemoSeeder(session.system().wiring(), minter, DemoState.load(data)).seed();
         assertThat(again.userIds()).isEqualTo(ids);
@@ -103,6 +112,75 @@ class DevSessionTest {
         .contains(ids.get(DemoCatalog.STOCKER.email()));
   }
 
+  /**
+   * The services trust the launcher's JWKS for people and each caller's own key for service calls:
+   * a {@code token} command's token works, an order goes orders → inventory → users on the callers'
+   * service keys, and an admin token signed with inventory's key is refused.
+   */
+  private void trustAsAnIdentityProviderWould(int[] http, DemoSeeder.Result demo) {
+    String admin =
+        Stockroom.mint(
+            new Command.Token("dev-admin", List.of("admin"), Duration.ofMinutes(5), data),
+            new Env(Map.of()));
+    assertThat(new TestHttp(http[0]).get("/users/" + demo.customerId(), admin).status())
+        .isEqualTo(200);
+
+    JsonObject order =
+        new JsonObject()
+            .put("customerId", demo.customerId())
+            .put(
+                "lines",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("sku", DemoCatalog.ITEMS.get(0).sku())
+                            .put("quantity", 1)))
+            .put(
+                "shippingAddress",
+                new JsonObject()
+                    .put("line1", "12 St James's Square")
+                    .put("city", "London")
+                    .put("postalCode", "SW1Y 4LB")
+                    .put("country", "GB"));
+    TestHttp orders = new TestHttp(http[2]);
+    TestHttp.Reply placed =
+        orders.send(
+            orders
+                .request("/orders", admin)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "dev-session-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofString(order.encode()))
+                .build());
+    assertThat(placed.status()).as(placed.toString()).isIn(201, 202);
+    String location = "/orders/" + placed.json().getString("id");
+    Eventually.assertWithin(
+        Duration.ofSeconds(30),
+        () ->
+            assertThat(orders.get(location, admin).json().getString("status"))
+                .isEqualTo("CONFIRMED"));
+
+    KeyPair inventoryKey = DevKeys.loadOrCreate(data).signingKeyPair("inventory");
+    JwtConfig inventoryAsIssuer =
+        JwtConfig.from(
+            new Env(
+                Map.of(
+                    "STOCKROOM_ENV",
+                    "dev",
+                    "JWT_PUBLIC_KEY",
+                    RsaKeys.publicPem(inventoryKey),
+                    "JWT_PRIVATE_KEY",
+                    RsaKeys.privatePem(inventoryKey),
+                    "JWT_KEY_ID",
+                    "inventory")),
+            true);
+    String forged;
+    try (TokenMinter minter = new TokenMinter(inventoryAsIssuer)) {
+      forged = minter.mint("inventory", List.of("admin"), Duration.ofMinutes(5));
+    }
+    TestHttp.Reply refused = new TestHttp(http[0]).get("/users/" + demo.customerId(), forged);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+  }
+
   @Test
   void aTakenServicePortFailsBeforeAnythingStarts() throws IOException {
     int[] http = freePorts(3);
@@ -112,7 +190,7 @@ class DevSessionTest {
               false,
               false,
               data,
-              new LauncherOptions.Ports(0, 0, http[0], http[1], http[2]),
+              new LauncherOptions.Ports(0, 0, http[0], http[1], http[2], 0),
               Map.of());
 
       assertThatThrownBy(() -> DevSession.start(options, Progress.silent()))

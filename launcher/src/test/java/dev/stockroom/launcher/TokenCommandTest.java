@@ -2,22 +2,29 @@ package dev.stockroom.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.common.auth.JwtConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code token} command end to end: exit code, stdout, stderr, and the token itself. */
 class TokenCommandTest {
+  @TempDir Path data;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -38,18 +45,29 @@ class TokenCommandTest {
   }
 
   @Test
-  void mintsAVerifiableDevTokenAndPrintsOnlyIt() {
+  void mintsAVerifiableDevTokenWithTheLocalIssuerKeyAndPrintsOnlyIt() {
     long before = Instant.now().getEpochSecond();
 
     int code =
-        run(Map.of(), "token", "--sub", "user-42", "--roles", "stocker,admin", "--ttl", "PT2H");
+        run(
+            Map.of(),
+            "token",
+            "--sub",
+            "user-42",
+            "--roles",
+            "stocker,admin",
+            "--ttl",
+            "PT2H",
+            "--data",
+            data.toString());
 
     assertThat(code).isZero();
     assertThat(stderr()).isEmpty();
     assertThat(stdout()).endsWith("\n").doesNotContain(" ");
     String token = stdout().trim();
     assertThat(token.lines()).hasSize(1);
-    JsonObject claims = verify(token, JwtConfig.DEV_SECRET);
+    // Signed with the issuer key dev publishes, named by its kid, as an identity provider signs.
+    JsonObject claims = verifyRs256(token, DevKeys.loadOrCreate(data).jwks());
     assertThat(claims.getString("iss")).isEqualTo("stockroom");
     assertThat(claims.getValue("aud").toString()).contains("stockroom");
     assertThat(claims.getString("sub")).isEqualTo("user-42");
@@ -109,6 +127,32 @@ class TokenCommandTest {
 
     assertThat(run(Map.of(), "help")).isZero();
     assertThat(stdout()).contains("dev [--demo] [--fresh] [--data DIR]");
+  }
+
+  /** Checks the RS256 signature against the published JWK, independently of vertx-auth-jwt. */
+  private static JsonObject verifyRs256(String token, JsonObject jwks) {
+    String[] parts = token.split("\\.");
+    assertThat(parts).hasSize(3);
+    Base64.Decoder b64 = Base64.getUrlDecoder();
+    JsonObject header = new JsonObject(new String(b64.decode(parts[0]), StandardCharsets.UTF_8));
+    assertThat(header.getString("alg")).isEqualTo("RS256");
+    assertThat(header.getString("kid")).isEqualTo(DevKeys.ISSUER_KID);
+    JsonObject jwk = jwks.getJsonArray("keys").getJsonObject(0);
+    try {
+      PublicKey key =
+          KeyFactory.getInstance("RSA")
+              .generatePublic(
+                  new RSAPublicKeySpec(
+                      new BigInteger(1, b64.decode(jwk.getString("n"))),
+                      new BigInteger(1, b64.decode(jwk.getString("e")))));
+      Signature rs256 = Signature.getInstance("SHA256withRSA");
+      rs256.initVerify(key);
+      rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+      assertThat(rs256.verify(b64.decode(parts[2]))).as("signed with the issuer key").isTrue();
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+    return new JsonObject(new String(b64.decode(parts[1]), StandardCharsets.UTF_8));
   }
 
   /** Checks the HS256 signature independently of vertx-auth-jwt and returns the claims. */

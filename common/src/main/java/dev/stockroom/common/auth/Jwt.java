@@ -78,14 +78,15 @@ public final class Jwt implements JWTAuth {
     if ("HS256".equals(config.algorithm())) {
       options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.secret()));
     } else {
+      String kid = config.keyId().orElse(null);
       options.addPubSecKey(
-          new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(config.publicKeyPem()));
+          new PubSecKeyOptions().setAlgorithm("RS256").setId(kid).setBuffer(config.publicKeyPem()));
       config
           .privateKeyPem()
           .ifPresent(
               pem ->
                   options.addPubSecKey(
-                      new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(pem)));
+                      new PubSecKeyOptions().setAlgorithm("RS256").setId(kid).setBuffer(pem)));
     }
     return new Jwt(JWTAuth.create(vertx, options), null, config, vertx);
   }

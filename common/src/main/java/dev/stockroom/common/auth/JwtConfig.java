@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param audience one of the token's {@code aud} values ({@code JWT_AUDIENCE})
  * @param rolesClaim where the roles array is, as a dotted path ({@code JWT_ROLES_CLAIM}, e.g.
  *     {@code realm_access.roles} for Keycloak)
+ * @param keyId the {@code kid} of the RS256 key pair ({@code JWT_KEY_ID}), put into minted tokens
  * @param serviceKeys keys that sign nothing but {@code service} tokens ({@link ServiceKeys})
  */
 public record JwtConfig(
@@ -29,6 +30,7 @@ public record JwtConfig(
     String issuer,
     String audience,
     String rolesClaim,
+    Optional<String> keyId,
     ServiceKeys serviceKeys) {
 
   /** The secret every dev setup shares; never accepted outside {@code STOCKROOM_ENV=dev}. */
@@ -62,6 +64,7 @@ public record JwtConfig(
           issuer,
           audience,
           rolesClaim,
+          Optional.empty(),
           ServiceKeys.NONE);
     }
     Optional<String> publicKey = env.pem("JWT_PUBLIC_KEY");
@@ -76,6 +79,7 @@ public record JwtConfig(
           issuer,
           audience,
           rolesClaim,
+          env.optional("JWT_KEY_ID"),
           ServiceKeys.NONE);
     }
     Optional<String> secret = env.optional("JWT_SECRET");
@@ -90,6 +94,7 @@ public record JwtConfig(
             issuer,
             audience,
             rolesClaim,
+            Optional.empty(),
             ServiceKeys.NONE);
       }
       throw new ConfigException(
@@ -114,6 +119,7 @@ public record JwtConfig(
         issuer,
         audience,
         rolesClaim,
+        Optional.empty(),
         ServiceKeys.NONE);
   }
 
@@ -127,6 +133,7 @@ public record JwtConfig(
         ISSUER,
         AUDIENCE,
         "roles",
+        Optional.empty(),
         ServiceKeys.NONE);
   }
 
@@ -140,6 +147,7 @@ public record JwtConfig(
         issuer,
         audience,
         rolesClaim,
+        keyId,
         keys);
   }
 
