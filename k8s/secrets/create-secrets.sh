@@ -4,21 +4,35 @@
 #
 #   k8s/secrets/create-secrets.sh NAMESPACE
 #
-#   stockroom-jwt          public.pem, private.pem   RS256 key pair (every service verifies with the
-#                                                    public key; inventory and orders mint their
-#                                                    service tokens with the private one)
+#   stockroom-jwt          public.pem, private.pem   the token issuer's RS256 key pair: every service
+#                                                    verifies people's tokens with the public key;
+#                                                    no service mounts the private key (it is for
+#                                                    `stockroom.jar token`; with an identity provider
+#                                                    (JWT_JWKS_URL) it is not needed at all)
+#   stockroom-inventory-service-key  private.pem     inventory's own key: signs only its service token
+#   stockroom-orders-service-key     private.pem     orders' own key
+#   stockroom-service-keys inventory.pem, orders.pem their public keys (users and inventory verify
+#                                                    the calls they receive with them)
 #   stockroom-users-db     username, password, uri   users' PostgreSQL role and its connection URI
 #   stockroom-inventory-db username, password, uri   inventory's
 #   stockroom-orders-db    username, password, uri   orders'
 #
 # By default passwords are random and the URIs point at the CloudNativePG cluster of k8s/infra
-# (stockroom-pg-rw:5432), which creates the roles with these passwords. For managed PostgreSQL,
-# pass each service's full URI instead (the role and database must exist there):
-#   USERS_PG_URI='postgresql://users:...@db.example.com:5432/users?sslmode=require' \
-#   INVENTORY_PG_URI=... ORDERS_PG_URI=... k8s/secrets/create-secrets.sh stockroom
+# (stockroom-pg-rw:5432, sslmode=verify-full against the cluster's CA), which creates the roles
+# with these passwords. Kafka credentials for that setup are made by Strimzi (one KafkaUser per
+# service, k8s/infra/base/kafka-users.yaml). For managed PostgreSQL, pass each service's full URI
+# instead (the role and database must exist there), and its CA if it is a private one:
+#   USERS_PG_URI='postgresql://users:...@db.example.com:5432/users?sslmode=verify-full' \
+#   INVENTORY_PG_URI=... ORDERS_PG_URI=... PG_SSL_CA_FILE=rds-ca.pem \
+#   k8s/secrets/create-secrets.sh stockroom
 # To use an existing key pair: JWT_PRIVATE_KEY_FILE=key.pem JWT_PUBLIC_KEY_FILE=pub.pem.
 # For managed Kafka over SASL (k8s/overlays/managed), KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
-# also create stockroom-kafka (username, password), which every service reads.
+# (and KAFKA_SSL_CA_FILE for a private CA) also create stockroom-kafka, which every service reads.
+#
+# Rotation: delete a Secret, run this again, then `kubectl rollout restart deployment` (service
+# keys: delete all three service-key Secrets together; tokens last an hour and are renewed by the
+# services, so a rolling restart changes keys without a failed call once every pod has the new
+# public keys: restart users and inventory before orders).
 # Needs kubectl and openssl. The example shape of each Secret: secrets.example.yaml beside this.
 set -euo pipefail
 
@@ -43,12 +57,16 @@ db_secret() {
     password="$(sed -E 's#^[a-z]+://[^:/@]+:([^@]*)@.*#\1#;t;d' <<<"$uri")"
   else
     password="$(random_password)"
-    uri="postgresql://${role}:${password}@${PG_HOST}/${role}"
+    uri="postgresql://${role}:${password}@${PG_HOST}/${role}?sslmode=verify-full"
+  fi
+  local ca=()
+  if [[ -n "${PG_SSL_CA_FILE:-}" ]]; then
+    ca=(--from-file=ca.crt="$PG_SSL_CA_FILE")
   fi
   kubectl -n "$NS" create secret generic "$secret" --type=kubernetes.io/basic-auth \
     --from-literal=username="$role" \
     --from-literal=password="$password" \
-    --from-literal=uri="$uri"
+    --from-literal=uri="$uri" "${ca[@]}"
   # CloudNativePG reloads a role's password when its Secret carries this label.
   kubectl -n "$NS" label secret "$secret" cnpg.io/reload=true app.kubernetes.io/part-of=stockroom
 }
@@ -74,6 +92,28 @@ jwt_secret() {
   kubectl -n "$NS" label secret stockroom-jwt app.kubernetes.io/part-of=stockroom
 }
 
+service_keys() {
+  if exists stockroom-service-keys; then
+    echo "secret/stockroom-service-keys exists, left as it is (and the service keys with it)"
+    return
+  fi
+  local dir service
+  dir="$(mktemp -d)"
+  trap 'rm -rf "$dir"' RETURN
+  for service in inventory orders; do
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/$service.key" 2>/dev/null
+    openssl pkey -in "$dir/$service.key" -pubout -out "$dir/$service.pem"
+    kubectl -n "$NS" delete secret "stockroom-$service-service-key" --ignore-not-found
+    kubectl -n "$NS" create secret generic "stockroom-$service-service-key" \
+      --from-file=private.pem="$dir/$service.key"
+    kubectl -n "$NS" label secret "stockroom-$service-service-key" app.kubernetes.io/part-of=stockroom
+  done
+  kubectl -n "$NS" create secret generic stockroom-service-keys \
+    --from-file=inventory.pem="$dir/inventory.pem" \
+    --from-file=orders.pem="$dir/orders.pem"
+  kubectl -n "$NS" label secret stockroom-service-keys app.kubernetes.io/part-of=stockroom
+}
+
 kafka_secret() {
   if [[ -z "${KAFKA_SASL_USERNAME:-}" ]]; then
     return
@@ -82,13 +122,19 @@ kafka_secret() {
     echo "secret/stockroom-kafka exists, left as it is"
     return
   fi
+  local ca=()
+  if [[ -n "${KAFKA_SSL_CA_FILE:-}" ]]; then
+    ca=(--from-file=ca.crt="$KAFKA_SSL_CA_FILE")
+  fi
   kubectl -n "$NS" create secret generic stockroom-kafka --type=kubernetes.io/basic-auth \
     --from-literal=username="$KAFKA_SASL_USERNAME" \
-    --from-literal=password="${KAFKA_SASL_PASSWORD:?KAFKA_SASL_PASSWORD goes with KAFKA_SASL_USERNAME}"
+    --from-literal=password="${KAFKA_SASL_PASSWORD:?KAFKA_SASL_PASSWORD goes with KAFKA_SASL_USERNAME}" \
+    "${ca[@]}"
   kubectl -n "$NS" label secret stockroom-kafka app.kubernetes.io/part-of=stockroom
 }
 
 jwt_secret
+service_keys
 kafka_secret
 db_secret stockroom-users-db users "${USERS_PG_URI:-}"
 db_secret stockroom-inventory-db inventory "${INVENTORY_PG_URI:-}"

@@ -398,8 +398,47 @@ final class CodeFacts {
   private static final Pattern INT_DEFAULT =
       Pattern.compile("intInRange\\(\\s*\"([A-Z_]+)\"\\s*,\\s*(\\d+)");
 
-  /** The topics the services create at start, with the partitions variable that sizes them. */
-  record CodeTopic(Topic topic, String partitionsVariable) {}
+  /**
+   * The topics the services create at start, with the partitions variable that sizes them and the
+   * service that writes them (its outbox relay, or its replica's dead-lettering).
+   */
+  record CodeTopic(Topic topic, String partitionsVariable, String owner) {}
+
+  /** A service's replica of another's topic: the topic it reads and its consumer group. */
+  record Replication(String service, String topic, String group) {}
+
+  static List<Replication> replications() {
+    List<Replication> found = new ArrayList<>();
+    for (String module : List.of("users", "inventory", "orders")) {
+      String code =
+          String.join(
+              "\n", javaSources(K8sTree.REPO.resolve(module).resolve("src/main/java")).values());
+      Matcher m = REPLICA_SCHEMA.matcher(code);
+      while (m.find()) {
+        List<String> args = arguments(code, m.end() - 1);
+        String service = unquote(args.get(args.size() - 1));
+        // ReplicaSchema.of: one group per consuming service, service + "-" + table.
+        found.add(
+            new Replication(service, unquote(args.get(1)), service + "-" + unquote(args.get(0))));
+      }
+    }
+    String schema =
+        K8sTree.read(COMMON.resolve("java/dev/stockroom/common/replica/ReplicaSchema.java"));
+    if (!schema.contains("service + \"-\" + table")) {
+      throw new IllegalStateException("ReplicaSchema no longer names groups service-table");
+    }
+    return found;
+  }
+
+  /** The prefix of every transactional id a service's outbox relay uses. */
+  static String transactionalIdPrefix(String service) {
+    String relay =
+        K8sTree.read(COMMON.resolve("java/dev/stockroom/common/outbox/OutboxRelayVerticle.java"));
+    if (!relay.contains("\"transactional.id\", name + \"-outbox-\" + database")) {
+      throw new IllegalStateException("OutboxRelayVerticle no longer names transactional ids");
+    }
+    return service + "-outbox-";
+  }
 
   static List<CodeTopic> topics() {
     List<CodeTopic> topics = new ArrayList<>();
@@ -436,7 +475,8 @@ final class CodeFacts {
                     m.group(1).equals("compacted") ? "compact" : "delete",
                     Integer.parseInt(partitions.group(2)),
                     retention),
-                partitions.group(1)));
+                partitions.group(1),
+                module));
       }
       Matcher dlq = REPLICA_SCHEMA.matcher(code);
       while (dlq.find()) {
@@ -457,7 +497,8 @@ final class CodeFacts {
                     "delete",
                     Integer.parseInt(spec.get(1)),
                     Long.parseLong(days.group(1)) * 86_400_000L),
-                null));
+                null,
+                service));
       }
     }
     return topics;

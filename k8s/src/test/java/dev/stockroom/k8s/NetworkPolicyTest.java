@@ -213,4 +213,52 @@ class NetworkPolicyTest {
           .isFalse();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("overlays")
+  @DisplayName(
+      "the namespace denies ingress by default; PostgreSQL admits only the services, its own"
+          + " instances and the operator")
+  void defaultDenyAndDataPods(String overlay) {
+    Rendered r = Rendered.of(overlay);
+    Map<String, String> stranger = Map.of("app", "anything-else");
+    assertThat(isolated(r, stranger, "Ingress"))
+        .as("a pod nobody wrote a policy for accepts nothing")
+        .isTrue();
+    assertThat(ingressAllowed(r, stranger, peer -> true, 8080)).isFalse();
+    var infra = Rendered.infraFor(overlay);
+    if (infra.isEmpty()) {
+      return;
+    }
+    String pg = infra.get().raw("Cluster").get(0).path("metadata").path("name").asText();
+    Map<String, String> instance =
+        Map.of("cnpg.io/cluster", pg, "cnpg.io/instanceRole", "primary", "role", "primary");
+    Rendered data = infra.get();
+    assertThat(isolated(data, instance, "Ingress")).isTrue();
+    for (String service : SERVICES.keySet()) {
+      assertThat(ingressAllowed(data, instance, samePods(podLabels(r, service)), 5432))
+          .as("%s → PostgreSQL", service)
+          .isTrue();
+    }
+    assertThat(ingressAllowed(data, instance, samePods(Map.of("cnpg.io/cluster", pg)), 5432))
+        .as("replication between instances")
+        .isTrue();
+    assertThat(ingressAllowed(data, instance, samePods(stranger), 5432))
+        .as("any other pod")
+        .isFalse();
+    assertThat(
+            ingressAllowed(
+                data,
+                instance,
+                peer ->
+                    peer.getNamespaceSelector() != null
+                        && "cnpg-system"
+                            .equals(
+                                peer.getNamespaceSelector()
+                                    .getMatchLabels()
+                                    .get("kubernetes.io/metadata.name")),
+                8000))
+        .as("the operator reads instance status")
+        .isTrue();
+  }
 }

@@ -139,6 +139,56 @@ final class Rendered {
     return secrets;
   }
 
+  /**
+   * The Secrets an app overlay's pods may reference: the example's, plus those its in-cluster
+   * infrastructure's operators make — Strimzi a Secret per KafkaUser ({@code password}) and the
+   * cluster CA ({@code <cluster>-cluster-ca-cert}, {@code ca.crt}), CloudNativePG its CA ({@code
+   * <cluster>-ca}, {@code ca.crt}).
+   */
+  static Map<String, Secret> secretContract(String overlay) {
+    Map<String, Secret> secrets = secretContract();
+    infraFor(overlay)
+        .ifPresent(
+            infra -> {
+              infra
+                  .raw("KafkaUser")
+                  .forEach(
+                      u -> secrets.put(name(u), made(name(u), "password", "sasl.jaas.config")));
+              infra
+                  .raw("Kafka")
+                  .forEach(
+                      k -> {
+                        String ca = name(k) + "-cluster-ca-cert";
+                        secrets.put(ca, made(ca, "ca.crt"));
+                      });
+              infra
+                  .raw("Cluster")
+                  .forEach(
+                      c -> {
+                        String ca = name(c) + "-ca";
+                        secrets.put(ca, made(ca, "ca.crt"));
+                      });
+            });
+    return secrets;
+  }
+
+  private static String name(JsonNode object) {
+    return object.path("metadata").path("name").asText();
+  }
+
+  private static Secret made(String name, String... keys) {
+    Secret secret = new Secret();
+    secret.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+    secret.getMetadata().setName(name);
+    secret.setType("Opaque");
+    Map<String, String> data = new LinkedHashMap<>();
+    for (String key : keys) {
+      data.put(key, "(made by the operator)");
+    }
+    secret.setStringData(data);
+    return secret;
+  }
+
   static JsonNode path(JsonNode node, String dotted) {
     JsonNode n = node;
     for (String part : dotted.split("\\.")) {

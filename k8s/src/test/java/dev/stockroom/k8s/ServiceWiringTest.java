@@ -291,49 +291,93 @@ class ServiceWiringTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("overlayServices")
   @DisplayName(
-      "production mode: RS256 keys and database credentials from Secrets, no JWT_SECRET, JSON logs,"
-          + " and only services that call others hold the private key")
+      "production mode: keys and database credentials from Secrets, JSON logs; no service holds a"
+          + " key that can mint a person's token: callers sign with a service key of their own,"
+          + " and the services they call hold exactly the callers' public keys")
   void productionModeWithKeysFromSecrets(String overlay, String service) {
     Rendered r = Rendered.of(overlay);
     Deployment d = r.deployment(service);
     Map<String, String> env = r.environment(d);
     assertThat(env.getOrDefault("STOCKROOM_ENV", "production")).isNotEqualToIgnoringCase("dev");
-    assertThat(env).doesNotContainKey("JWT_SECRET");
-    assertThat(env).containsKey("JWT_PUBLIC_KEY");
+    assertThat(env).doesNotContainKeys("JWT_SECRET", "JWT_PRIVATE_KEY", "SERVICE_TOKEN");
+    assertThat(env.containsKey("JWT_PUBLIC_KEY") || env.containsKey("JWT_JWKS_URL")).isTrue();
     assertThat(env.get("PG_URI"))
         .as("database credentials come from a Secret")
         .startsWith("secret:");
     assertThat(env).as("one JSON object per log line").containsEntry("LOG_FORMAT", "json");
     boolean calls = !SERVICES.get(service).calls().isEmpty();
-    assertThat(env.containsKey("JWT_PRIVATE_KEY") || env.containsKey("SERVICE_TOKEN"))
-        .as("a service that calls others can authenticate its calls")
+    List<String> callers =
+        SERVICES.values().stream()
+            .filter(s -> s.calls().contains(service))
+            .map(CodeFacts.ServiceCode::name)
+            .sorted()
+            .toList();
+    assertThat(env.containsKey("SERVICE_SIGNING_KEY"))
+        .as("a service that calls others signs its calls with a key of its own")
         .isEqualTo(calls);
-    Map<String, Secret> contract = Rendered.secretContract();
-    for (String key : List.of("JWT_PUBLIC_KEY", "JWT_PRIVATE_KEY")) {
+    if (calls) {
+      assertThat(env).containsEntry("SERVICE_SIGNING_KID", service);
+    }
+    assertThat(env.containsKey("JWT_SERVICE_KEYS"))
+        .as("a service that others call verifies their service keys")
+        .isEqualTo(!callers.isEmpty());
+    for (String key : List.of("JWT_PUBLIC_KEY", "SERVICE_SIGNING_KEY")) {
       String path = env.get(key);
       if (path == null) {
         continue;
       }
       assertThat(path).as("%s is a file mounted from a Secret", key).startsWith("/");
-      String secretKey = secretFileKey(d, path);
-      assertThat(secretKey).as("%s: %s is mounted from a Secret item", key, path).isNotNull();
+      assertThat(secretFileKey(d, path))
+          .as("%s: %s is mounted from a Secret item", key, path)
+          .isNotNull();
     }
-    List<String> mountedKeys = new ArrayList<>();
+    Map<String, Secret> contract = Rendered.secretContract(overlay);
+    List<String> privateKeysFrom = new ArrayList<>();
+    List<String> publicServiceKeys = new ArrayList<>();
     for (Volume v : d.getSpec().getTemplate().getSpec().getVolumes()) {
-      if (v.getSecret() != null) {
-        Secret secret = contract.get(v.getSecret().getSecretName());
-        assertThat(secret).as("Secret %s is declared", v.getSecret().getSecretName()).isNotNull();
-        assertThat(v.getSecret().getItems()).as("only the keys it needs are mounted").isNotEmpty();
-        v.getSecret()
-            .getItems()
-            .forEach(
-                item -> {
-                  assertThat(secret.getStringData()).containsKey(item.getKey());
-                  mountedKeys.add(item.getKey());
-                });
+      if (v.getSecret() == null) {
+        continue;
+      }
+      String name = v.getSecret().getSecretName();
+      Secret secret = contract.get(name);
+      assertThat(secret).as("Secret %s is declared", name).isNotNull();
+      assertThat(v.getSecret().getItems()).as("only the keys it needs are mounted").isNotEmpty();
+      for (var item : v.getSecret().getItems()) {
+        assertThat(secret.getStringData()).containsKey(item.getKey());
+        if (item.getKey().equals("private.pem")) {
+          privateKeysFrom.add(name);
+        }
+        if (env.containsKey("JWT_SERVICE_KEYS")
+            && v.getName().equals(mountOf(d, env.get("JWT_SERVICE_KEYS")))) {
+          publicServiceKeys.add(item.getPath());
+        }
       }
     }
-    assertThat(mountedKeys.contains("private.pem")).as("private key mounted").isEqualTo(calls);
+    assertThat(privateKeysFrom)
+        .as("the only private key mounted is the service's own service key")
+        .isEqualTo(calls ? List.of("stockroom-" + service + "-service-key") : List.of());
+    assertThat(publicServiceKeys)
+        .as("exactly the callers' public keys, one <kid>.pem each")
+        .containsExactlyInAnyOrderElementsOf(callers.stream().map(c -> c + ".pem").toList());
+    for (String other : SERVICES.keySet()) {
+      if (!other.equals(service)) {
+        assertThat(
+                r.deployment(other).getSpec().getTemplate().getSpec().getVolumes().stream()
+                    .filter(v -> v.getSecret() != null)
+                    .map(v -> v.getSecret().getSecretName()))
+            .as("%s does not mount %s's signing key", other, service)
+            .doesNotContain("stockroom-" + service + "-service-key");
+      }
+    }
+  }
+
+  /** The name of the volume mounted at {@code path}, or null. */
+  private static String mountOf(Deployment d, String path) {
+    return Rendered.container(d).getVolumeMounts().stream()
+        .filter(m -> m.getMountPath().equals(path))
+        .map(VolumeMount::getName)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The Secret key behind a mounted file path, if a Secret volume provides it. */
@@ -366,7 +410,7 @@ class ServiceWiringTest {
     Rendered r = Rendered.of(overlay);
     Deployment d = r.deployment(service);
     Container c = Rendered.container(d);
-    Map<String, Secret> contract = Rendered.secretContract();
+    Map<String, Secret> contract = Rendered.secretContract(overlay);
     c.getEnvFrom()
         .forEach(
             from -> {
@@ -386,7 +430,9 @@ class ServiceWiringTest {
               if (secretRef != null) {
                 Secret s = contract.get(secretRef.getName());
                 assertThat(s).as("Secret %s for %s", secretRef.getName(), e.getName()).isNotNull();
-                assertThat(s.getStringData()).containsKey(secretRef.getKey());
+                assertThat(s.getStringData())
+                    .as("%s: %s/%s", e.getName(), secretRef.getName(), secretRef.getKey())
+                    .containsKey(secretRef.getKey());
               } else if (configRef != null) {
                 assertThat(r.raw("ConfigMap", configRef.getName()))
                     .hasValueSatisfying(

@@ -3,6 +3,7 @@ package dev.stockroom.k8s;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -238,9 +239,59 @@ final class Shapes {
                                           "loadbalancer",
                                           "nodeport",
                                           "ingress")),
-                                  req("tls", bool())))),
+                                  req("tls", bool()),
+                                  opt(
+                                      "authentication",
+                                      obj(req("type", oneOf("scram-sha-512", "tls", "custom")))),
+                                  opt(
+                                      "networkPolicyPeers",
+                                      listOf(typed(NetworkPolicyPeer.class)))))),
+                      opt(
+                          "authorization",
+                          obj(req("type", oneOf("simple")), opt("superUsers", listOf(str())))),
                       opt("config", mapOf(scalar())))),
               opt("entityOperator", obj(opt("topicOperator", obj()), opt("userOperator", obj())))));
+
+  static final Shape KAFKA_USER =
+      resource(
+          "kafka.strimzi.io/v1",
+          "KafkaUser",
+          STRIMZI_METADATA,
+          obj(
+              req("authentication", obj(req("type", oneOf("scram-sha-512", "tls")))),
+              req(
+                  "authorization",
+                  obj(
+                      req("type", oneOf("simple")),
+                      req(
+                          "acls",
+                          listOf(
+                              obj(
+                                  req(
+                                      "resource",
+                                      obj(
+                                          req(
+                                              "type",
+                                              oneOf(
+                                                  "topic", "group", "cluster", "transactionalId")),
+                                          opt("name", str()),
+                                          opt("patternType", oneOf("literal", "prefix")))),
+                                  req(
+                                      "operations",
+                                      listOf(
+                                          oneOf(
+                                              "Read",
+                                              "Write",
+                                              "Create",
+                                              "Delete",
+                                              "Alter",
+                                              "Describe",
+                                              "ClusterAction",
+                                              "AlterConfigs",
+                                              "DescribeConfigs",
+                                              "IdempotentWrite",
+                                              "All"))),
+                                  opt("host", str()))))))));
 
   static final Shape KAFKA_TOPIC =
       resource(
@@ -350,6 +401,7 @@ final class Shapes {
           "KafkaNodePool", KAFKA_NODE_POOL,
           "Kafka", KAFKA,
           "KafkaTopic", KAFKA_TOPIC,
+          "KafkaUser", KAFKA_USER,
           "Cluster", CNPG_CLUSTER,
           "Database", CNPG_DATABASE,
           "PodMonitor", POD_MONITOR,
