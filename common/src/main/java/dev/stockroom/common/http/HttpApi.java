@@ -40,7 +40,8 @@ public final class HttpApi {
       int maxInFlight,
       java.time.Duration requestReadTimeout,
       Health health,
-      Handler<RoutingContext> metricsHandler) {}
+      Handler<RoutingContext> metricsHandler,
+      ConnectionGuard connections) {}
 
   public static Future<Router> router(
       Platform platform, Map<String, Handler<RoutingContext>> handlersByOperationId) {
@@ -62,8 +63,20 @@ public final class HttpApi {
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
     builder
         .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler(
+            (PlatformHandler)
+                ctx -> {
+                  platform.connections().headArrived(ctx);
+                  ctx.next();
+                })
         .rootHandler(new RequestReadTimeout(platform.vertx(), platform.requestReadTimeout()))
         .rootHandler(new EarlyAuthentication(platform.auth()))
+        .rootHandler(
+            (PlatformHandler)
+                ctx -> {
+                  platform.connections().authenticated(ctx);
+                  ctx.next();
+                })
         .rootHandler(new Admission(platform.maxInFlight()))
         .rootHandler((PlatformHandler) ctx -> closeWhenDraining(ctx, platform.health()))
         .rootHandler((PlatformHandler) HttpApi::requireJsonBody)

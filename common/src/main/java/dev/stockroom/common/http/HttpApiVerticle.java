@@ -39,8 +39,12 @@ public final class HttpApiVerticle extends VerticleBase {
                     .createHttpServer(
                         new HttpServerOptions()
                             .setCompressionSupported(true)
-                            .setIdleTimeout(120)
+                            // No h2c: HTTP/1.1 only, so a connection is known (and guarded)
+                            // from its first byte, not once a protocol was detected.
+                            .setHttp2ClearTextEnabled(false)
+                            .setIdleTimeout((int) ServiceContext.HTTP_IDLE_TIMEOUT.toSeconds())
                             .setMaxInitialLineLength(8192))
+                    .connectionHandler(service.http().connections()::accept)
                     .invalidRequestHandler(InvalidRequests::answer)
                     .requestHandler(router)
                     .listen(service.config().httpPort()))

@@ -3,6 +3,7 @@ package dev.stockroom.common.service;
 import dev.stockroom.common.auth.Jwt;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.health.Health;
+import dev.stockroom.common.http.ConnectionGuard;
 import dev.stockroom.common.http.Downstreams;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.kafka.TopicSetup;
@@ -12,6 +13,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -30,9 +32,13 @@ public final class ServiceContext {
   private final Health health;
   private final TopicSetup topics;
   private final Downstreams downstreams;
+  private final ConnectionGuard connections;
   private final String contractText;
   private final String contractPath;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+
+  /** How long an HTTP connection may stay silent (the server's idle timeout). */
+  public static final Duration HTTP_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   ServiceContext(
       PlatformConfig config,
@@ -52,6 +58,13 @@ public final class ServiceContext {
     this.health = health;
     this.topics = topics;
     this.downstreams = new Downstreams(vertx, metrics.registry(), config.breakerReset());
+    this.connections =
+        new ConnectionGuard(
+            vertx,
+            metrics.registry(),
+            config.requestReadTimeout(),
+            HTTP_IDLE_TIMEOUT,
+            config.unauthenticatedConnectionsPerClient());
     this.contractPath = contractPath;
     this.contractText = contractText;
   }
@@ -101,7 +114,8 @@ public final class ServiceContext {
         config.maxInFlight(),
         config.requestReadTimeout(),
         health,
-        metrics.scrapeHandler());
+        metrics.scrapeHandler(),
+        connections);
   }
 
   public Future<String> deploy(Supplier<? extends Deployable> verticle, DeploymentOptions options) {

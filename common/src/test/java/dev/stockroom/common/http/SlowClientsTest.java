@@ -1,16 +1,22 @@
 package dev.stockroom.common.http;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.PlatformTestService;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +31,11 @@ import org.junit.jupiter.api.TestInstance;
 @DisplayName("Slow and unauthenticated clients")
 class SlowClientsTest {
   private static final int SLOTS = 8;
+  private static final int PER_CLIENT = 16;
+
+  /** Linux routes all of 127/8 to the loopback: a second client address on this machine. */
+  private static final String OTHER_CLIENT = "127.0.0.2";
+
   private RunningService service;
   private TestHttp http;
   private Map<String, String> env;
@@ -36,6 +47,7 @@ class SlowClientsTest {
     env.put("HTTP_INSTANCES", "1");
     env.put("HTTP_MAX_IN_FLIGHT", Integer.toString(SLOTS));
     env.put("HTTP_REQUEST_READ_TIMEOUT", "PT1S");
+    env.put("HTTP_UNAUTHENTICATED_CONNECTIONS_PER_CLIENT", Integer.toString(PER_CLIENT));
     service = TestServices.start(PlatformTestService::start, env);
     http = new TestHttp(service.port());
   }
@@ -78,6 +90,78 @@ class SlowClientsTest {
     }
     assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
     assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM things")).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName(
+      "a request head sent one byte at a time is cut off at the read timeout, though the idle"
+          + " timeout never fires")
+  void trickledHeadIsCutOff() throws Exception {
+    double before = metric("http_connections_head_timeouts_total");
+    try (Socket slow = new Socket("localhost", service.port())) {
+      slow.setSoTimeout(200);
+      OutputStream out = slow.getOutputStream();
+      out.write("GET /things/1 HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(US_ASCII));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      boolean closed = false;
+      // One byte per 200 ms: the read's own timeout paces the attack.
+      while (!closed && System.nanoTime() < deadline) {
+        try {
+          out.write('x');
+          out.flush();
+          closed = slow.getInputStream().read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+          // nothing from the server yet
+        } catch (IOException reset) {
+          closed = true;
+        }
+      }
+      assertThat(closed).as("closed by the server within 10 s").isTrue();
+    }
+    assertThat(metric("http_connections_head_timeouts_total")).isGreaterThan(before);
+  }
+
+  @Test
+  @DisplayName(
+      "one client address holds at most the cap of unauthenticated connections; others, and"
+          + " authenticated clients, are still served")
+  void unauthenticatedConnectionsPerClientAreCapped() throws Exception {
+    double before = metric("http_connections_refused_total");
+    int attempts = PER_CLIENT * 3;
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < attempts; i++) {
+        Socket s =
+            new Socket(
+                InetAddress.getLoopbackAddress(),
+                service.port(),
+                InetAddress.getByName(OTHER_CLIENT),
+                0);
+        s.getOutputStream().write("GET /things/1 HTTP/1.1\r\n".getBytes(US_ASCII));
+        held.add(s);
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () ->
+              assertThat(metric("http_connections_refused_total") - before)
+                  .isEqualTo(attempts - PER_CLIENT));
+      for (int i = 0; i < 5; i++) {
+        TestHttp.Reply reply = http.get("/things/999999", admin);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  private double metric(String name) {
+    String page = http.get("/metrics", null).body();
+    return page.lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** A POST whose headers promise {@code length} bytes of which only the first is sent. */
