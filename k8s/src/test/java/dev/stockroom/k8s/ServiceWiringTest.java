@@ -371,6 +371,20 @@ class ServiceWiringTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
+  @DisplayName(
+      "Kafka over TLS with SASL in every overlay (in-cluster or managed), the password from a"
+          + " Secret: never plaintext, never unauthenticated")
+  void kafkaIsAuthenticatedEverywhere(String overlay, String service) {
+    Map<String, String> env =
+        Rendered.of(overlay).environment(Rendered.of(overlay).deployment(service));
+    assertThat(env).containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+    assertThat(env.get("KAFKA_SASL_MECHANISM")).isIn("SCRAM-SHA-512", "SCRAM-SHA-256");
+    assertThat(env.get("KAFKA_SASL_PASSWORD")).startsWith("secret:");
+    assertThat(env.get("KAFKA_SASL_USERNAME")).isNotBlank();
+  }
+
   /** The name of the volume mounted at {@code path}, or null. */
   private static String mountOf(Deployment d, String path) {
     return Rendered.container(d).getVolumeMounts().stream()
