@@ -58,6 +58,16 @@ public final class Downstreams {
                     .increment());
   }
 
+  /**
+   * Creates the breakers of the services a caller will call, so their state is published (and
+   * alertable) from the start, not only after the first call.
+   */
+  public void declare(String... downstreams) {
+    for (String downstream : downstreams) {
+      breaker(downstream);
+    }
+  }
+
   CircuitBreaker breaker(String downstream) {
     return breakers.computeIfAbsent(downstream, this::create);
   }

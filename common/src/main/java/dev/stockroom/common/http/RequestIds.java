@@ -1,5 +1,6 @@
 package dev.stockroom.common.http;
 
+import dev.stockroom.common.tracing.TraceContexts;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -23,18 +24,24 @@ public final class RequestIds {
     String id = incoming != null && SAFE.matcher(incoming).matches() ? incoming : newId();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
+    TraceContexts.enterRequest(id);
+    // The tracer lets go of the request's trace context once the response is sent, which is when
+    // the access line is written: keep it for that line.
+    io.opentelemetry.context.Context trace = TraceContexts.currentContext();
     long start = System.nanoTime();
     ctx.addEndHandler(
         done -> {
           if (access.isDebugEnabled()
               || (ctx.response().getStatusCode() >= 400 && access.isInfoEnabled())) {
-            access.info(
-                "{} {} {} {}ms requestId={}",
-                ctx.request().method(),
-                ctx.request().uri(),
-                ctx.response().getStatusCode(),
-                (System.nanoTime() - start) / 1_000_000,
-                id);
+            try (var scope = TraceContexts.attach(trace)) {
+              access.info(
+                  "{} {} {} {}ms requestId={}",
+                  ctx.request().method(),
+                  ctx.request().uri(),
+                  ctx.response().getStatusCode(),
+                  (System.nanoTime() - start) / 1_000_000,
+                  id);
+            }
           }
         });
     ctx.next();

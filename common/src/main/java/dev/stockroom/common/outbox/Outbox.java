@@ -1,6 +1,7 @@
 package dev.stockroom.common.outbox;
 
 import dev.stockroom.common.db.Migrations;
+import dev.stockroom.common.tracing.TraceContexts;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -15,15 +16,21 @@ public final class Outbox {
   public static final Migrations MIGRATIONS = new Migrations("db/outbox", "flyway_outbox_history");
 
   private static final String INSERT =
-      "INSERT INTO outbox (topic, event_key, event_type, event_id, payload)"
-          + " VALUES ($1, $2, $3, $4, $5)";
+      "INSERT INTO outbox (topic, event_key, event_type, event_id, payload, trace_context)"
+          + " VALUES ($1, $2, $3, $4, $5, $6)";
 
   private Outbox() {}
 
   public static Future<Void> append(SqlClient transaction, List<OutboxEvent> events) {
+    // The trace of the request that writes them travels with the events (NULL when untraced).
+    String trace = TraceContexts.current();
     List<Tuple> rows =
         events.stream()
-            .map(e -> Tuple.of(e.topic(), e.key(), e.type(), UUID.randomUUID(), e.data()))
+            .map(
+                e ->
+                    Tuple.from(
+                        java.util.Arrays.asList(
+                            e.topic(), e.key(), e.type(), UUID.randomUUID(), e.data(), trace)))
             .toList();
     return transaction.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
   }

@@ -1,9 +1,15 @@
 package dev.stockroom.common.outbox;
 
+import dev.stockroom.common.tracing.TraceContexts;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Future;
 import io.vertx.kafka.client.common.PartitionInfo;
 import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -33,7 +39,8 @@ import java.util.function.Supplier;
 final class OutboxPublisher {
   private static final String NOW = "SELECT statement_timestamp() AS now";
   private static final String UNPUBLISHED =
-      "SELECT id, topic, event_key, event_type, event_id, payload, created_at FROM outbox"
+      "SELECT id, topic, event_key, event_type, event_id, payload, created_at, trace_context"
+          + " FROM outbox"
           + " WHERE published_at IS NULL ORDER BY id LIMIT $1";
   private static final String MARK_PUBLISHED =
       "UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)";
@@ -44,6 +51,7 @@ final class OutboxPublisher {
   private final OutboxRelayConfig config;
   private final Set<String> watermarkTopics;
   private final Timer publishLatency;
+  private final Tracer tracer;
 
   OutboxPublisher(
       Pool pool,
@@ -51,13 +59,15 @@ final class OutboxPublisher {
       Supplier<Future<SqlClient>> lockSession,
       OutboxRelayConfig config,
       Set<String> watermarkTopics,
-      Timer publishLatency) {
+      Timer publishLatency,
+      Tracer tracer) {
     this.pool = pool;
     this.producer = producer;
     this.lockSession = lockSession;
     this.config = config;
     this.watermarkTopics = new TreeSet<>(watermarkTopics);
     this.publishLatency = publishLatency;
+    this.tracer = tracer;
   }
 
   /**
@@ -122,9 +132,43 @@ final class OutboxPublisher {
   private Future<Void> publish(List<OutboxRow> rows) {
     List<Future<?>> sends = new ArrayList<>(rows.size());
     for (OutboxRow row : rows) {
-      sends.add(producer.send(CloudEventRecords.of(config.source(), row)));
+      KafkaProducerRecord<String, byte[]> record = CloudEventRecords.of(config.source(), row);
+      Span span = publishSpan(row);
+      String trace = TraceContexts.of(span);
+      if (trace != null) {
+        record.addHeader(TraceContexts.HEADER, trace);
+      }
+      sends.add(
+          producer
+              .send(record)
+              .onComplete(
+                  (sent, failure) -> {
+                    if (failure != null) {
+                      span.setStatus(StatusCode.ERROR, failure.toString());
+                    }
+                    span.end();
+                  }));
     }
     return Future.all(sends).mapEmpty();
+  }
+
+  /**
+   * A producer span in the trace of the request that wrote the row (none for untraced rows): the
+   * trace of a write then shows when its event left for Kafka, and the record carries it on.
+   */
+  private Span publishSpan(OutboxRow row) {
+    if (row.traceContext() == null) {
+      return Span.getInvalid();
+    }
+    return tracer
+        .spanBuilder(row.topic() + " publish")
+        .setParent(TraceContexts.parent(row.traceContext()))
+        .setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.operation.type", "send")
+        .setAttribute("messaging.destination.name", row.topic())
+        .setAttribute("messaging.kafka.message.key", row.key())
+        .startSpan();
   }
 
   private Future<Void> markPublished(List<OutboxRow> rows) {

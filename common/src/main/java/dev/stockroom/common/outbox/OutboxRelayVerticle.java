@@ -144,7 +144,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
               leadership::session,
               config,
               watermarkTopics,
-              publishLatency);
+              publishLatency,
+              service.tracing().tracer());
       initialized = false;
       kick();
     } else {

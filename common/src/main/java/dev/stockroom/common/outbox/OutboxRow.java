@@ -13,7 +13,8 @@ record OutboxRow(
     String type,
     UUID eventId,
     JsonObject payload,
-    Instant createdAt) {
+    Instant createdAt,
+    String traceContext) {
 
   static OutboxRow from(Row row) {
     Object payload = row.getValue("payload");
@@ -24,6 +25,7 @@ record OutboxRow(
         row.getString("event_type"),
         row.getUUID("event_id"),
         payload instanceof JsonObject json ? json : null,
-        row.getOffsetDateTime("created_at").toInstant());
+        row.getOffsetDateTime("created_at").toInstant(),
+        row.getString("trace_context"));
   }
 }

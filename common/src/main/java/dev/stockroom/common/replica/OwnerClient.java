@@ -50,6 +50,7 @@ public final class OwnerClient {
     this.token = token;
     this.settings = settings;
     this.downstreams = downstreams;
+    downstreams.declare(settings.owner());
     this.maxConcurrent = settings.fallbackConcurrency();
     this.metrics = new FallbackMetrics(registry);
   }

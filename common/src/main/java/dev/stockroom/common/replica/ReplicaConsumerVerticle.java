@@ -44,6 +44,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
   private ReplicaMetrics metrics;
+  private ReplicaSpans spans;
   private boolean stopped;
   private int failures;
 
@@ -69,6 +70,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
         KafkaProducer.create(vertx, KafkaSettings.producer(kafka, schema.consumerGroup() + "-dlq"));
     deadLetters.exceptionHandler(e -> log.debug("dead-letter producer: {}", e.toString()));
     metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx, consumer.unwrap());
+    spans = new ReplicaSpans(service.tracing().tracer(), group, schema.table());
     service.health().addCheck("replica " + schema.table(), metrics::state);
     return consumer.subscribe(schema.topic()).onSuccess(v -> vertx.runOnContext(x -> pollLoop()));
   }
@@ -133,10 +135,12 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
 
   private Future<Void> applyAndCommit(
       List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
+    var traced = spans.start(batch);
     return deadLetter(batch, events)
         .compose(v -> store.pool().withTransaction(tx -> apply(tx, events)))
         .compose(v -> consumer.commit(nextOffsets(batch)))
         .<Void>mapEmpty()
+        .onComplete((v, failure) -> ReplicaSpans.end(traced, failure))
         .onSuccess(v -> metrics.applied(events));
   }
 

@@ -82,10 +82,13 @@ public final class RunningService {
               }
               within(System.nanoTime() + TimeUnit.SECONDS.toNanos(2), ctx.vertx().close())
                   .onComplete(
-                      (x, closeFailure) -> {
-                        log.info("{} stopped", name);
-                        stopped.complete();
-                      });
+                      (x, closeFailure) ->
+                          ctx.tracing()
+                              .close(
+                                  () -> {
+                                    log.info("{} stopped", name);
+                                    stopped.complete();
+                                  }));
             });
     return stopped.future();
   }

@@ -8,6 +8,7 @@ import dev.stockroom.common.http.Downstreams;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
+import dev.stockroom.common.tracing.Tracing;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ public final class ServiceContext {
   private final TopicSetup topics;
   private final Downstreams downstreams;
   private final ConnectionGuard connections;
+  private final Tracing tracing;
   private final String contractText;
   private final String contractPath;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
@@ -49,7 +51,8 @@ public final class ServiceContext {
       Health health,
       TopicSetup topics,
       String contractPath,
-      String contractText) {
+      String contractText,
+      Tracing tracing) {
     this.config = config;
     this.vertx = vertx;
     this.pool = pool;
@@ -67,6 +70,12 @@ public final class ServiceContext {
             config.unauthenticatedConnectionsPerClient());
     this.contractPath = contractPath;
     this.contractText = contractText;
+    this.tracing = tracing;
+  }
+
+  /** Traces: Stockroom's own spans; no-ops when tracing is off. */
+  public Tracing tracing() {
+    return tracing;
   }
 
   public PlatformConfig config() {

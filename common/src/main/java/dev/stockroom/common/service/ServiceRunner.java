@@ -8,6 +8,7 @@ import dev.stockroom.common.db.Database;
 import dev.stockroom.common.health.Health;
 import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
+import dev.stockroom.common.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,7 +46,8 @@ public final class ServiceRunner {
     PlatformConfig config =
         PlatformConfig.from(env, spec.name(), spec.defaultPort(), spec.planCacheMode());
     Metrics metrics = new Metrics(spec.name());
-    Vertx vertx = metrics.configure(Vertx.builder(), new VertxOptions()).build();
+    Tracing tracing = Tracing.from(env, spec.name());
+    Vertx vertx = tracing.configure(metrics.configure(Vertx.builder(), new VertxOptions())).build();
     Pool pool = Database.pool(vertx, config);
     Health health = new Health(pool, Duration.ofSeconds(2));
     Jwt jwt = Jwt.create(vertx, config.jwt());
@@ -73,7 +75,8 @@ public final class ServiceRunner {
                               health,
                               topics,
                               spec.contract(),
-                              contract);
+                              contract,
+                              tracing);
                         }))
         .compose(ctx -> module.apply(ctx).map(v -> ctx))
         .onSuccess(
@@ -92,6 +95,7 @@ public final class ServiceRunner {
               outcome.fail(failure);
               pool.close()
                   .eventually(vertx::close)
+                  .onComplete(x -> tracing.close(() -> {}))
                   .onFailure(
                       e ->
                           log.warn(

@@ -33,9 +33,31 @@ public final class TestServices {
     return env;
   }
 
+  /**
+   * Starts a service; when its port was taken between being picked and being bound (ports are
+   * picked free, but any socket of the machine may take one meanwhile), with another free port.
+   */
   public static RunningService start(
       Function<Map<String, String>, Future<RunningService>> starter, Map<String, String> env) {
-    return await(starter.apply(env), Duration.ofSeconds(60));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return await(starter.apply(env), Duration.ofSeconds(60));
+      } catch (IllegalStateException e) {
+        if (attempt == 3 || !portTaken(e) || !env.containsKey("HTTP_PORT")) {
+          throw e;
+        }
+        env.put("HTTP_PORT", Integer.toString(freePort()));
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void stop(RunningService service) {
@@ -50,8 +72,10 @@ public final class TestServices {
           .toCompletionStage()
           .toCompletableFuture()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
+    } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("did not complete within " + timeout, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("failed: " + e, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.stockroom.orders.placing;
 
 import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaOrder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -23,9 +24,9 @@ public final class OrderStore {
   private static final String PLACE =
       "INSERT INTO orders (id, customer_id, status, requested_lines, shipping_address, placed_by,"
           + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until,"
-          + " consistent_with) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7, 'CUSTOMER',"
-          + " now() + $8 * interval '1 millisecond', $9, now() + $10 * interval '1 millisecond',"
-          + " $11)"
+          + " consistent_with, trace_context) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7,"
+          + " 'CUSTOMER', now() + $8 * interval '1 millisecond', $9,"
+          + " now() + $10 * interval '1 millisecond', $11, $12)"
           + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING *";
   private static final String BY_KEY =
       "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
@@ -83,7 +84,8 @@ public final class OrderStore {
                 .addOffsetDateTime(
                     consistentWith
                         .map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                        .orElse(null)))
+                        .orElse(null))
+                .addString(TraceContexts.current()))
         .compose(
             rows ->
                 rows.size() == 1

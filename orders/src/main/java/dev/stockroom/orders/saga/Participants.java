@@ -40,6 +40,7 @@ final class Participants {
       Duration commitmentTtl) {
     this.client = client;
     this.downstreams = downstreams;
+    downstreams.declare(INVENTORY, USERS);
     this.inventoryUrl = inventoryUrl;
     this.usersUrl = usersUrl;
     this.token = token;

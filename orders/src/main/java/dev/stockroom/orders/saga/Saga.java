@@ -7,7 +7,13 @@ import dev.stockroom.common.replica.Freshness;
 import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.replica.ReplicaEntry;
+import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaTransitions.Decision;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +37,7 @@ final class Saga {
   private final Duration customerBudget;
   private final SagaMetrics metrics;
   private final SagaOutcomes outcomes;
+  private final Tracer tracer;
 
   Saga(
       SagaStore store,
@@ -38,26 +45,59 @@ final class Saga {
       Replica customers,
       Duration customerBudget,
       SagaMetrics metrics,
-      SagaOutcomes outcomes) {
+      SagaOutcomes outcomes,
+      Tracer tracer) {
     this.store = store;
     this.participants = participants;
     this.customers = customers;
     this.customerBudget = customerBudget;
     this.metrics = metrics;
     this.outcomes = outcomes;
+    this.tracer = tracer;
   }
 
   Future<Optional<SagaOrder>> step(SagaOrder order) {
     if (order.step() == Step.DONE) {
       return Future.succeededFuture(Optional.empty());
     }
+    Span span = stepSpan(order);
     return call(order)
         .compose(
-            outcome ->
-                apply(
-                    order,
-                    outcome,
-                    SagaTransitions.next(order.step(), outcome, order.pastDeadline())));
+            outcome -> {
+              span.setAttribute("stockroom.saga.outcome", outcome.getClass().getSimpleName());
+              return apply(
+                  order,
+                  outcome,
+                  SagaTransitions.next(order.step(), outcome, order.pastDeadline()));
+            })
+        .onComplete(
+            (next, failure) -> {
+              if (failure != null) {
+                span.setStatus(StatusCode.ERROR, failure.toString());
+              }
+              span.end();
+            });
+  }
+
+  /**
+   * A span per step: inside the request that placed the order (run inline) a child of it; run later
+   * by the worker, a trace of its own linked to that request's.
+   */
+  private Span stepSpan(SagaOrder order) {
+    SpanBuilder builder =
+        tracer
+            .spanBuilder("saga " + order.step())
+            .setAttribute("stockroom.order.id", order.id().toString())
+            .setAttribute("stockroom.saga.step", order.step().name())
+            .setAttribute("stockroom.saga.attempts", (long) order.attempts());
+    if (!Span.fromContext(TraceContexts.currentContext()).getSpanContext().isValid()) {
+      builder.setNoParent();
+      SpanContext placed = TraceContexts.linkTo(order.traceContext());
+      if (placed.isValid()) {
+        builder.addLink(placed);
+      }
+    }
+    return builder.startSpan();
   }
 
   /** The step's one call to a participant (or the customer lookup), as an outcome. */

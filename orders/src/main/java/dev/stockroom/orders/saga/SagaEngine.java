@@ -47,7 +47,8 @@ public final class SagaEngine {
             customers,
             settings.customerBudget(),
             new SagaMetrics(ctx.metrics().registry()),
-            outcomes);
+            outcomes,
+            ctx.tracing().tracer());
   }
 
   /** Runs the saga of this order now if it is due and not leased elsewhere. */

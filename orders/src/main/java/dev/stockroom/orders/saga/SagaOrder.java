@@ -21,11 +21,12 @@ public record SagaOrder(
     Instant deadlineAt,
     String pendingReason,
     String pendingDetail,
-    Instant consistentWith) {
+    Instant consistentWith,
+    String traceContext) {
 
   public static final String COLUMNS =
       "id, customer_id, step, requested_lines, lines, total_cents, attempts, created_at,"
-          + " deadline_at, pending_reason, pending_detail, consistent_with";
+          + " deadline_at, pending_reason, pending_detail, consistent_with, trace_context";
 
   public static SagaOrder from(Row row) {
     return new SagaOrder(
@@ -42,7 +43,8 @@ public record SagaOrder(
         row.getString("pending_detail"),
         Optional.ofNullable(row.getOffsetDateTime("consistent_with"))
             .map(OffsetDateTime::toInstant)
-            .orElse(null));
+            .orElse(null),
+        row.getString("trace_context"));
   }
 
   /** Derived from the order, so a repeated call is the same call. */
