@@ -39,11 +39,15 @@ class DockerfileTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("services")
   @DisplayName(
-      "each Dockerfile runs the service's fat jar with java -jar on a pinned JRE 17 base image, as the"
-          + " non-root uid the pods run as, exposing the code's port")
+      "the one Dockerfile runs SERVICE's fat jar with java -jar on a pinned JRE 17 base image, as"
+          + " the non-root uid the pods run as, exposing the code's port; .dockerignore lets the jar"
+          + " through")
   void dockerfileRunsTheFatJar(String service) {
     Path module = K8sTree.REPO.resolve(service);
-    List<String> lines = instructions(K8sTree.read(module.resolve("Dockerfile")));
+    assertThat(module.resolve("Dockerfile"))
+        .as("one Dockerfile for all, at the root")
+        .doesNotExist();
+    List<String> lines = instructions(K8sTree.read(K8sTree.REPO.resolve("Dockerfile")));
 
     String from = instruction(lines, "FROM");
     Matcher image =
@@ -51,22 +55,27 @@ class DockerfileTest {
     assertThat(image.matches())
         .as("FROM %s: Temurin JRE 17 pinned to a full version", from)
         .isTrue();
+    assertThat(instruction(lines, "ARG")).isEqualTo("SERVICE");
 
-    // The parent POM's shade execution names the fat jar after the artifactId.
+    // The parent POM's shade execution names the fat jar after the artifactId, which must be the
+    // module's directory name for ${SERVICE}/target/${SERVICE}.jar to find it.
     String pom = K8sTree.read(module.resolve("pom.xml"));
     Matcher artifact =
         Pattern.compile("</parent>\\s*<artifactId>([\\w-]+)</artifactId>").matcher(pom);
     assertThat(artifact.find()).isTrue();
+    assertThat(artifact.group(1)).isEqualTo(service);
     assertThat(K8sTree.read(K8sTree.REPO.resolve("pom.xml")))
         .contains("<finalName>${project.artifactId}</finalName>");
-    String jar = artifact.group(1) + ".jar";
 
     String copy = instruction(lines, "COPY");
     Matcher copied =
-        Pattern.compile("(?:--\\S+\\s+)*target/" + Pattern.quote(jar) + "\\s+(\\S+)$")
+        Pattern.compile("(?:--\\S+\\s+)*\\$\\{SERVICE}/target/\\$\\{SERVICE}\\.jar\\s+(\\S+)$")
             .matcher(copy);
-    assertThat(copied.find()).as("COPY target/%s: %s", jar, copy).isTrue();
+    assertThat(copied.find()).as("COPY ${SERVICE}/target/${SERVICE}.jar: %s", copy).isTrue();
     assertThat(copy).as("the jar is not writable by the service").contains("--chown=root:root");
+    assertThat(K8sTree.read(K8sTree.REPO.resolve(".dockerignore")).lines())
+        .as(".dockerignore admits the jar")
+        .contains("!" + service + "/target/" + service + ".jar");
 
     String entrypoint = instruction(lines, "ENTRYPOINT");
     assertThat(entrypoint)
@@ -79,7 +88,7 @@ class DockerfileTest {
     assertThat(uid).as("non-root").isPositive();
 
     int port = CodeFacts.services().get(service).defaultPort();
-    assertThat(instruction(lines, "EXPOSE")).isEqualTo(String.valueOf(port));
+    assertThat(instruction(lines, "EXPOSE").split(" ")).contains(String.valueOf(port));
 
     for (String overlay : K8sTree.APP_OVERLAYS) {
       Rendered r = Rendered.of(overlay);

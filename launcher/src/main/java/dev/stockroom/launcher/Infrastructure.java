@@ -2,13 +2,11 @@ package dev.stockroom.launcher;
 
 import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.common.io.Directories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The embedded PostgreSQL server (one database per service) and Kafka broker behind {@code dev} and
@@ -112,22 +110,9 @@ final class Infrastructure implements AutoCloseable {
    */
   static Void wipe(Path data) {
     for (String part : List.of("pg", "kafka", DemoState.FILE_NAME)) {
-      deleteRecursively(data.resolve(part));
+      Directories.deleteRecursively(data.resolve(part));
     }
     return null;
-  }
-
-  private static void deleteRecursively(Path path) {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(path)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not delete " + path, e);
-    }
   }
 
   /**

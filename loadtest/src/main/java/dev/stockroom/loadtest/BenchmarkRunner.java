@@ -1,6 +1,7 @@
 package dev.stockroom.loadtest;
 
 import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.io.Directories;
 import dev.stockroom.loadtest.report.ReportWriter;
 import dev.stockroom.loadtest.scenarios.ClosedLoopComparison;
 import dev.stockroom.loadtest.scenarios.FaultScenarios;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -76,7 +76,7 @@ public final class BenchmarkRunner {
   private BenchContext startSystem() throws IOException {
     Path work = opts.workDir();
     GatlingRunner gatling = new GatlingRunner(opts.root(), work);
-    deleteRecursively(work);
+    Directories.deleteRecursively(work);
     Files.createDirectories(work);
     progress.step("PostgreSQL and Kafka", () -> infra = Infra.start());
     Db usersDb = new Db(infra.pgUri("users"));
@@ -197,16 +197,5 @@ public final class BenchmarkRunner {
             + (failed ? results.failures.size() + " scenario(s) failed; " : "")
             + (assertions ? "all Gatling assertions held" : "some Gatling assertions failed"));
     return opts.strict() && (failed || !assertions) ? 1 : 0;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.stockroom.common.embedded;
 
+import dev.stockroom.common.io.Directories;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,9 +203,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     stop();
     if (temporary) {
       try {
-        EmbeddedPostgresServer.deleteRecursively(logDir);
-      } catch (IOException e) {
-        LOG.warn("Could not delete {}: {}", logDir, e.toString());
+        Directories.deleteRecursively(logDir);
+      } catch (java.io.UncheckedIOException e) {
+        LOG.warn("Could not delete {}: {}", logDir, e.getCause().toString());
       }
     }
   }

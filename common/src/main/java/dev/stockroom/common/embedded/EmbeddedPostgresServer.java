@@ -1,5 +1,6 @@
 package dev.stockroom.common.embedded;
 
+import dev.stockroom.common.io.Directories;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +72,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       } else {
         dir = dataDir.toAbsolutePath();
         if (fresh) {
-          deleteRecursively(dir);
+          Directories.deleteRecursively(dir);
         }
         Files.createDirectories(dir);
         // zonky runs initdb only when postgresql.conf is missing, so an existing cluster is reused.
@@ -170,16 +169,5 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private static String literal(String value) {
     return '\'' + value.replace("'", "''") + '\'';
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -1,9 +1,13 @@
 # syntax=docker/dockerfile:1
-# The inventory service: its fat jar on a pinned JRE 17, as a non-root user. Build from this module's
-# directory after packaging (./mvnw -q package -DskipTests in the repository root):
-#   docker build -t stockroom/inventory:0.1.0 inventory
+# One image recipe for the three services: SERVICE names the fat jar it runs, on a pinned JRE 17,
+# as a non-root user. Build from the repository root after packaging (./mvnw -q package
+# -DskipTests); .dockerignore sends only the three fat jars to the builder:
+#   docker build --build-arg SERVICE=users -t stockroom/users:0.1.0 .
 # Configuration is environment variables only (README.md, "Configuration"); Kubernetes: k8s/.
 FROM eclipse-temurin:17.0.17_10-jre-noble
+
+ARG SERVICE
+RUN test -n "$SERVICE" || { echo "--build-arg SERVICE=users|inventory|orders is required" >&2; exit 1; }
 
 # A fixed numeric uid/gid, so Kubernetes can check runAsNonRoot and match runAsUser/fsGroup 10001.
 RUN groupadd --gid 10001 stockroom \
@@ -12,10 +16,11 @@ RUN groupadd --gid 10001 stockroom \
 
 WORKDIR /app
 # Owned by root and read-only: the service cannot change its own code.
-COPY --chown=root:root --chmod=0444 target/inventory.jar /app/inventory.jar
+COPY --chown=root:root --chmod=0444 ${SERVICE}/target/${SERVICE}.jar /app/service.jar
 
 USER 10001:10001
-EXPOSE 8082
+# The services' own ports (HTTP_PORT): users 8081, inventory 8082, orders 8083.
+EXPOSE 8081 8082 8083
 
 # Defaults for a plain `docker run`; the Kubernetes manifests set the same explicitly. Heap: half of
 # the container's memory limit (the rest is metaspace, code cache, threads and Netty buffers).
@@ -23,4 +28,4 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOf
     LOG_FORMAT=json
 
 # exec form: java is PID 1 and receives SIGTERM directly, which starts the graceful shutdown.
-ENTRYPOINT ["java", "-jar", "/app/inventory.jar"]
+ENTRYPOINT ["java", "-jar", "/app/service.jar"]
