@@ -21,7 +21,8 @@ final class Banner {
     lines.add("  users      " + w.usersUrl());
     lines.add("  inventory  " + w.inventoryUrl());
     lines.add("  orders     " + w.ordersUrl());
-    lines.add("  (each also serves /health/ready, /metrics and /openapi.yaml)");
+    lines.add("  (each also serves /docs to click through its API, /health/ready, /metrics and");
+    lines.add("   /openapi.yaml)");
     lines.add("  JWKS       " + w.jwksUrl() + "   (the local identity provider's keys)");
     lines.add("");
     lines.add("Tokens, valid 12 h; paste into another shell:");

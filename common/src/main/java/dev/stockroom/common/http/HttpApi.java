@@ -119,6 +119,7 @@ public final class HttpApi {
                 ctx.response()
                     .putHeader("Content-Type", "application/yaml")
                     .end(platform.contractText()));
+    ApiDocs.mount(router, contract.getRawContract().getJsonObject("info").getString("title"));
     ProblemHandler problems = new ProblemHandler();
     router.route().failureHandler(problems);
     ERROR_CODES.forEach(code -> router.errorHandler(code, problems));

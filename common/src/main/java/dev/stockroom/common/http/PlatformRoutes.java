@@ -9,8 +9,13 @@ final class PlatformRoutes {
     return path.startsWith("/health/") || path.equals("/metrics");
   }
 
-  /** Open without a token: the probes, metrics and {@code /openapi.yaml}. */
+  /**
+   * Open without a token: the probes, metrics, {@code /openapi.yaml} and its page {@code /docs}.
+   */
   static boolean isPublic(String path) {
-    return isProbe(path) || path.equals("/openapi.yaml");
+    return isProbe(path)
+        || path.equals("/openapi.yaml")
+        || path.equals("/docs")
+        || path.startsWith("/docs/");
   }
 }
