@@ -1,6 +1,7 @@
 package dev.stockroom.inventory;
 
 import dev.stockroom.common.replica.Replica;
+import dev.stockroom.common.replica.ReplicaStatus;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.inventory.items.ItemHandlers;
 import dev.stockroom.inventory.items.ItemStore;
@@ -20,6 +21,7 @@ final class InventoryApi {
   private final LowStockHandlers report;
   private final ReservationHandlers reservations;
   private final ReconcileHandler reconcile = new ReconcileHandler();
+  private final ReplicaStatus replica;
 
   /** Built once per HTTP verticle instance, on its event loop. */
   InventoryApi(ServiceContext ctx, Replica users, Duration replicaTtl) {
@@ -27,6 +29,7 @@ final class InventoryApi {
     this.restocks = new RestockHandlers(ctx.pool(), users, replicaTtl);
     this.report = new LowStockHandlers(ctx.pool(), users, replicaTtl);
     this.reservations = new ReservationHandlers(ctx);
+    this.replica = new ReplicaStatus(ctx.pool(), InventoryService.USERS);
   }
 
   Map<String, Handler<RoutingContext>> routes() {
@@ -41,6 +44,7 @@ final class InventoryApi {
         Map.entry("confirmReservation", reservations::confirm),
         Map.entry("releaseReservation", reservations::release),
         Map.entry("returnReservation", reservations::giveBack),
-        Map.entry("reconcileReplica", reconcile::reconcile));
+        Map.entry("reconcileReplica", reconcile::reconcile),
+        Map.entry("getReplicaStatus", replica::handle));
   }
 }

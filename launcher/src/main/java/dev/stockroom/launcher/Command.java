@@ -1,8 +1,10 @@
 package dev.stockroom.launcher;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** A parsed command line: what to run, with everything already validated. */
 sealed interface Command {
@@ -21,6 +23,16 @@ sealed interface Command {
       roles = List.copyOf(roles);
     }
   }
+
+  /**
+   * {@code outbox status} / {@code replica status}: an admin endpoint of a running service,
+   * printed.
+   *
+   * @param path the service's admin endpoint
+   * @param token a bearer token given with {@code --token} or {@code STOCKROOM_TOKEN}; without one,
+   *     an admin token is minted as {@code token} would
+   */
+  record Operate(String path, URI url, Optional<String> token, Path dataDir) implements Command {}
 
   /** {@code help}, {@code --help} or no arguments. */
   record Help() implements Command {}

@@ -1,6 +1,7 @@
 package dev.stockroom.launcher;
 
 import dev.stockroom.common.auth.Jwt;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -38,6 +39,10 @@ final class CommandLine {
         return new Command.Infra(systemOptions("infra", rest, false, env));
       case "token":
         return token(rest);
+      case "outbox":
+        return operate("outbox", rest, Map.of("users", 8081, "orders", 8083), env);
+      case "replica":
+        return operate("replica", rest, Map.of("inventory", 8082, "orders", 8083), env);
       case "help":
       case "--help":
       case "-h":
@@ -97,6 +102,49 @@ final class CommandLine {
     } catch (java.nio.file.InvalidPathException e) {
       throw new UsageException("--data: not a valid path: " + dir);
     }
+  }
+
+  /** {@code outbox|replica status --service S [--url URL] [--token T] [--data DIR]}. */
+  private static Command.Operate operate(
+      String area, List<String> args, Map<String, Integer> services, Map<String, String> env) {
+    if (args.isEmpty() || !args.get(0).equals("status")) {
+      throw new UsageException(
+          area + ": expected 'status', e.g. " + area + " status --service ...");
+    }
+    String service = null;
+    String url = null;
+    String token = env.get("STOCKROOM_TOKEN");
+    Path data = LauncherOptions.DEFAULT_DATA_DIR;
+    for (Iterator<String> it = flags(args.subList(1, args.size())).iterator(); it.hasNext(); ) {
+      String flag = it.next();
+      switch (flag) {
+        case "--service" -> service = value(flag, it);
+        case "--url" -> url = value(flag, it);
+        case "--token" -> token = value(flag, it);
+        case "--data" -> data = dataDir(value(flag, it));
+        default -> throw new UsageException(area + " status: unknown option '" + flag + "'");
+      }
+    }
+    if (service == null || !services.containsKey(service)) {
+      throw new UsageException(
+          area
+              + " status: --service is required, one of "
+              + String.join(", ", new TreeSet<>(services.keySet())));
+    }
+    URI base;
+    try {
+      base = URI.create(url != null ? url : "http://localhost:" + services.get(service));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--url: not a URL: " + url);
+    }
+    if (base.getScheme() == null || base.getHost() == null) {
+      throw new UsageException("--url: expected http(s)://host:port, got " + base);
+    }
+    return new Command.Operate(
+        "/admin/" + area,
+        base,
+        java.util.Optional.ofNullable(token),
+        data.toAbsolutePath().normalize());
   }
 
   private static List<String> roles(String raw) {

@@ -50,6 +50,20 @@ public final class Stockroom {
       } else if (command instanceof Command.Token token) {
         out.println(mint(token, new Env(env)));
         return 0;
+      } else if (command instanceof Command.Operate operate) {
+        String token =
+            operate
+                .token()
+                .orElseGet(
+                    () ->
+                        mint(
+                            new Command.Token(
+                                "operator",
+                                java.util.List.of("admin"),
+                                java.time.Duration.ofMinutes(5),
+                                operate.dataDir()),
+                            new Env(env)));
+        return OperatorCommand.run(operate, token, out, err);
       }
       out.print(Usage.TEXT);
       return 0;
@@ -114,7 +128,8 @@ public final class Stockroom {
           "log4j2.loggerContextFactory",
           "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
     }
-    if (command instanceof Command.Token) {
+    if (command instanceof Command.Token || command instanceof Command.Operate) {
+      // stdout is the token or the JSON answer, to be captured or piped.
       System.setProperty("LOG_LEVEL", "OFF");
     } else if (env.get("LOG_LEVEL") == null || env.get("LOG_LEVEL").isBlank()) {
       System.setProperty("LOG_LEVEL", "WARN");

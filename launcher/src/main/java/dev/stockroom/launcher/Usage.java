@@ -31,6 +31,13 @@ final class Usage {
             or unset and no key, the local issuer key in DIR/keys (default .stockroom/keys),
             which dev publishes to the services as a JWKS.
 
+        outbox status --service users|orders [--url URL] [--token T] [--data DIR]
+        replica status --service inventory|orders [--url URL] [--token T] [--data DIR]
+            Asks a running service (default: the local one; --url for any deployment) and prints
+            its outbox (backlog, oldest record's age, whether a relay leads) or its user replica
+            (rows, each partition's last watermark and age). The token comes from --token or
+            STOCKROOM_TOKEN; without one an admin token is minted as `token` does.
+
         help
             This text.
       """;

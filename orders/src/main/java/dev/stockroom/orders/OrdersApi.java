@@ -1,5 +1,7 @@
 package dev.stockroom.orders;
 
+import dev.stockroom.common.outbox.OutboxStatus;
+import dev.stockroom.common.replica.ReplicaStatus;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.orders.placing.OrderHandlers;
 import io.vertx.core.Handler;
@@ -9,15 +11,21 @@ import java.util.Map;
 /** The route table: each OpenAPI operation of openapi/orders.yaml and its handler. */
 final class OrdersApi {
   private final OrderHandlers orders;
+  private final OutboxStatus outbox;
+  private final ReplicaStatus customers;
 
   OrdersApi(ServiceContext ctx, OrderHandlers orders) {
     this.orders = orders;
+    this.outbox = new OutboxStatus(ctx.pool());
+    this.customers = new ReplicaStatus(ctx.pool(), OrdersService.CUSTOMERS);
   }
 
   Map<String, Handler<RoutingContext>> routes() {
     return Map.of(
         "placeOrder", orders::place,
         "getOrder", orders::get,
-        "listOrders", orders::list);
+        "listOrders", orders::list,
+        "getOutboxStatus", outbox::handle,
+        "getReplicaStatus", customers::handle);
   }
 }

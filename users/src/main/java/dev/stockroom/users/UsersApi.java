@@ -1,5 +1,6 @@
 package dev.stockroom.users;
 
+import dev.stockroom.common.outbox.OutboxStatus;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.users.credit.CreditHandlers;
 import dev.stockroom.users.credit.HoldStore;
@@ -13,10 +14,12 @@ import java.util.Map;
 final class UsersApi {
   private final PeopleHandlers people;
   private final CreditHandlers credit;
+  private final OutboxStatus outbox;
 
   UsersApi(ServiceContext ctx) {
     this.people = new PeopleHandlers(new UserStore(ctx.pool()));
     this.credit = new CreditHandlers(new HoldStore(ctx.pool()));
+    this.outbox = new OutboxStatus(ctx.pool());
   }
 
   Map<String, Handler<RoutingContext>> routes() {
@@ -28,6 +31,7 @@ final class UsersApi {
         "deleteUser", people::delete,
         "createHold", credit::hold,
         "captureHold", credit::capture,
-        "releaseHold", credit::release);
+        "releaseHold", credit::release,
+        "getOutboxStatus", outbox::handle);
   }
 }

@@ -1,0 +1,145 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.config.Env;
+import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.users.UsersService;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code outbox status} and {@code replica status} against running services, with a broker of the
+ * test's own so that stopping it shows a backlog and an ageing replica, as an operator would see.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Operator commands")
+class OperatorCommandTest {
+  private EmbeddedKafkaBroker kafka;
+  private RunningService users;
+  private RunningService inventory;
+
+  @BeforeAll
+  void start() {
+    kafka = EmbeddedKafkaBroker.start(null, 0);
+    Map<String, String> usersEnv = TestServices.env("operate_users");
+    usersEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    usersEnv.put("WATERMARK_INTERVAL", "PT0.2S");
+    users = TestServices.start(e -> UsersService.start(new Env(e)), usersEnv);
+    Map<String, String> inventoryEnv = TestServices.env("operate_inventory");
+    inventoryEnv.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+    inventoryEnv.put("USERS_URL", "http://localhost:" + users.port());
+    inventory = TestServices.start(e -> InventoryService.start(new Env(e)), inventoryEnv);
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(inventory);
+    TestServices.stop(users);
+    kafka.close();
+  }
+
+  @Test
+  @DisplayName(
+      "outbox status shows an empty backlog and a leading relay, then a waiting change while the"
+          + " broker is away; replica status shows every partition's watermark and its age")
+  void statusOfTheOutboxAndTheReplica() {
+    Eventually.assertWithin(
+        Duration.ofSeconds(30),
+        () -> {
+          JsonObject outbox = run("outbox", "users", users.port());
+          assertThat(outbox.getLong("backlog")).isZero();
+          assertThat(outbox.getBoolean("relayLeader")).isTrue();
+          JsonObject replica = run("replica", "inventory", inventory.port());
+          assertThat(replica.getString("topic")).isEqualTo("users.v1");
+          assertThat(replica.getJsonArray("partitions")).isNotEmpty();
+          assertThat(replica.getDouble("freshnessBoundSeconds")).isLessThan(5.0);
+        });
+
+    kafka.stop();
+    try {
+      TestHttp.Reply created =
+          new TestHttp(users.port())
+              .post(
+                  "/users",
+                  TestTokens.admin(),
+                  new JsonObject()
+                      .put("name", "Waiting Change")
+                      .put("email", "wait-" + UUID.randomUUID() + "@example.com"));
+      assertThat(created.status()).isEqualTo(201);
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () -> {
+            JsonObject outbox = run("outbox", "users", users.port());
+            assertThat(outbox.getLong("backlog")).isGreaterThanOrEqualTo(1);
+            assertThat(outbox.getString("oldestUnpublishedAt")).isNotNull();
+            assertThat(
+                    run("replica", "inventory", inventory.port())
+                        .getDouble("freshnessBoundSeconds"))
+                .isGreaterThan(1.0);
+          });
+    } finally {
+      kafka.restart();
+    }
+    Eventually.assertWithin(
+        Duration.ofSeconds(60),
+        () -> assertThat(run("outbox", "users", users.port()).getLong("backlog")).isZero());
+  }
+
+  @Test
+  @DisplayName("a token without admin is refused with the service's answer, exit code 1")
+  void refusedWithoutAdmin() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Stockroom.run(
+            new String[] {
+              "outbox",
+              "status",
+              "--service",
+              "users",
+              "--url",
+              "http://localhost:" + users.port(),
+              "--token",
+              TestTokens.forRoles(UUID.randomUUID().toString(), "stocker")
+            },
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("answered 403");
+  }
+
+  /** The command as an operator runs it, with a token minted from the services' dev secret. */
+  private static JsonObject run(String area, String service, int port) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Stockroom.run(
+            new String[] {
+              area, "status", "--service", service, "--url", "http://localhost:" + port
+            },
+            Map.of("STOCKROOM_ENV", "dev", "JWT_SECRET", JwtConfig.DEV_SECRET),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return new JsonObject(out.toString(StandardCharsets.UTF_8));
+  }
+}
