@@ -150,4 +150,22 @@ final class Infrastructure implements AutoCloseable {
     }
     return message.lines().findFirst().orElse(message).trim();
   }
+
+  /**
+   * Closes a small Vert.x of the launcher's own (the JWKS server's, the token minter's), waiting at
+   * most 10 s: nothing else runs on it, and a slow close must not hide a result or an error.
+   */
+  static void closeQuietly(io.vertx.core.Vertx vertx) {
+    try {
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // given up on: see above
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

@@ -60,12 +60,6 @@ final class JwksServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // Nothing else runs on it; the JVM is about to stop anyway.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Infrastructure.closeQuietly(vertx);
   }
 }

@@ -5,9 +5,6 @@ import dev.stockroom.common.auth.JwtConfig;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Mints tokens with the same {@link Jwt} code the services verify with, so the claims (iss, aud,
@@ -33,12 +30,6 @@ final class TokenMinter implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // Nothing was running on it; a slow close must not hide the token or the error.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Infrastructure.closeQuietly(vertx);
   }
 }

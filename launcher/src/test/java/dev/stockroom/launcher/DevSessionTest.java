@@ -8,19 +8,14 @@ import dev.stockroom.common.auth.RsaKeys;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +31,7 @@ class DevSessionTest {
 
   @Test
   void devDemoComesUpSeedsThroughTheApisAndStopsCleanly() throws IOException {
-    int[] http = freePorts(3);
+    int[] http = SystemCalls.freePorts(3);
     LauncherOptions options =
         new LauncherOptions(
             true,
@@ -125,34 +120,11 @@ class DevSessionTest {
     assertThat(new TestHttp(http[0]).get("/users/" + demo.customerId(), admin).status())
         .isEqualTo(200);
 
-    JsonObject order =
-        new JsonObject()
-            .put("customerId", demo.customerId())
-            .put(
-                "lines",
-                new JsonArray()
-                    .add(
-                        new JsonObject()
-                            .put("sku", DemoCatalog.ITEMS.get(0).sku())
-                            .put("quantity", 1)))
-            .put(
-                "shippingAddress",
-                new JsonObject()
-                    .put("line1", "12 St James's Square")
-                    .put("city", "London")
-                    .put("postalCode", "SW1Y 4LB")
-                    .put("country", "GB"));
     TestHttp orders = new TestHttp(http[2]);
-    TestHttp.Reply placed =
-        orders.send(
-            orders
-                .request("/orders", admin)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", "dev-session-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofString(order.encode()))
-                .build());
-    assertThat(placed.status()).as(placed.toString()).isIn(201, 202);
-    String location = "/orders/" + placed.json().getString("id");
+    String orderId =
+        SystemCalls.placeOrder(
+            orders, admin, demo.customerId(), DemoCatalog.ITEMS.get(0).sku(), 1, Map.of());
+    String location = "/orders/" + orderId;
     Eventually.assertWithin(
         Duration.ofSeconds(30),
         () ->
@@ -183,7 +155,7 @@ class DevSessionTest {
 
   @Test
   void aTakenServicePortFailsBeforeAnythingStarts() throws IOException {
-    int[] http = freePorts(3);
+    int[] http = SystemCalls.freePorts(3);
     try (ServerSocket taken = new ServerSocket(http[2])) {
       LauncherOptions options =
           new LauncherOptions(
@@ -213,20 +185,5 @@ class DevSessionTest {
     assertThat(data.resolve("kafka")).doesNotExist();
     assertThat(data.resolve(DemoState.FILE_NAME)).doesNotExist();
     assertThat(data.resolve("notes.txt")).hasContent("mine");
-  }
-
-  /** Distinct free ports: all sockets stay open until every port is chosen. */
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 }

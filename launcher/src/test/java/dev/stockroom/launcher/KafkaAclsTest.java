@@ -15,9 +15,6 @@ import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.orders.OrdersService;
 import dev.stockroom.users.UsersService;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,16 +105,7 @@ class KafkaAclsTest {
       "with only these ACLs a new customer reaches both replicas, an order confirms, and its"
           + " event is published to orders.v1")
   void everyPathOfTheCodeIsAllowed() throws Exception {
-    TestHttp.Reply created =
-        users.post(
-            "/users",
-            admin,
-            new JsonObject()
-                .put("name", "Acl Customer")
-                .put("email", "acl-" + UUID.randomUUID() + "@example.com")
-                .put("creditLimitCents", 100_000));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String customer = created.json().getString("id");
+    String customer = SystemCalls.createCustomer(users, admin);
     Eventually.assertWithin(
         Duration.ofSeconds(30),
         () -> {
@@ -135,19 +123,8 @@ class KafkaAclsTest {
               .isEqualTo(1);
         });
 
-    String sku = "ACL-" + UUID.randomUUID().toString().substring(0, 8);
-    TestHttp.Reply item =
-        inventory.post(
-            "/items",
-            admin,
-            new JsonObject()
-                .put("sku", sku)
-                .put("name", "ACL test item")
-                .put("priceCents", 250)
-                .put("quantity", 5)
-                .put("lowStockThreshold", 1));
-    assertThat(item.status()).as(item.toString()).isEqualTo(201);
-    String orderId = placeOrder(customer, sku);
+    String sku = SystemCalls.createItem(inventory, admin, 5);
+    String orderId = SystemCalls.placeOrder(orders, admin, customer, sku, 1, Map.of());
     Eventually.assertWithin(
         Duration.ofSeconds(30),
         () ->
@@ -215,29 +192,5 @@ class KafkaAclsTest {
           .as("only the topics it may describe")
           .containsExactlyInAnyOrder("users.v1", "users.v1.inventory.dlq");
     }
-  }
-
-  private String placeOrder(String customer, String sku) {
-    JsonObject order =
-        new JsonObject()
-            .put("customerId", customer)
-            .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 1)))
-            .put(
-                "shippingAddress",
-                new JsonObject()
-                    .put("line1", "1 Access Road")
-                    .put("city", "Leeds")
-                    .put("postalCode", "LS1 1AA")
-                    .put("country", "GB"));
-    TestHttp.Reply placed =
-        orders.send(
-            orders
-                .request("/orders", admin)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", "acl-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofString(order.encode()))
-                .build());
-    assertThat(placed.status()).as(placed.toString()).isIn(201, 202);
-    return placed.json().getString("id");
   }
 }

@@ -7,7 +7,6 @@ import dev.stockroom.common.testing.TestHttp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,7 +42,7 @@ class PrometheusTest {
 
   @Test
   void dashboardQueriesAndAlertsWorkOnTheRealMetrics() throws Exception {
-    int[] ports = freePorts(4);
+    int[] ports = SystemCalls.freePorts(4);
     LauncherOptions options =
         new LauncherOptions(
             false,
@@ -196,20 +195,6 @@ class PrometheusTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
     }
   }
 }

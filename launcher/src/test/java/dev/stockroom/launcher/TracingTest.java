@@ -26,7 +26,6 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -105,7 +104,7 @@ class TracingTest {
       "the trace of a PATCH at users shows its event published to users.v1 and applied by both"
           + " replicas")
   void changeFollowedIntoTheReplicas() {
-    String userId = createUser();
+    String userId = SystemCalls.createCustomer(users, admin);
     String trace = newTraceId();
     TestHttp.Reply patched =
         users.send(
@@ -148,19 +147,8 @@ class TracingTest {
           + " confirm and capture, each step a span, each call a client span with the callee's"
           + " server span under it")
   void orderIsOneTrace() {
-    String customer = createUser();
-    String sku = "TRACE-" + UUID.randomUUID().toString().substring(0, 8);
-    TestHttp.Reply item =
-        inventory.post(
-            "/items",
-            admin,
-            new JsonObject()
-                .put("sku", sku)
-                .put("name", "Traced item")
-                .put("priceCents", 100)
-                .put("quantity", 5)
-                .put("lowStockThreshold", 1));
-    assertThat(item.status()).as(item.toString()).isEqualTo(201);
+    String customer = SystemCalls.createCustomer(users, admin);
+    String sku = SystemCalls.createItem(inventory, admin, 5);
     Eventually.assertWithin(
         Duration.ofSeconds(30),
         () ->
@@ -168,28 +156,9 @@ class TracingTest {
                 .isEqualTo(200));
 
     String trace = newTraceId();
-    JsonObject order =
-        new JsonObject()
-            .put("customerId", customer)
-            .put("lines", new JsonArray().add(new JsonObject().put("sku", sku).put("quantity", 2)))
-            .put(
-                "shippingAddress",
-                new JsonObject()
-                    .put("line1", "1 Trace Street")
-                    .put("city", "York")
-                    .put("postalCode", "YO1 7HH")
-                    .put("country", "GB"));
-    TestHttp.Reply placed =
-        orders.send(
-            orders
-                .request("/orders", admin)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", "trace-" + UUID.randomUUID())
-                .header("traceparent", traceparent(trace))
-                .POST(HttpRequest.BodyPublishers.ofString(order.encode()))
-                .build());
-    assertThat(placed.status()).as(placed.toString()).isIn(201, 202);
-    String orderId = placed.json().getString("id");
+    String orderId =
+        SystemCalls.placeOrder(
+            orders, admin, customer, sku, 2, Map.of("traceparent", traceparent(trace)));
     Eventually.assertWithin(
         Duration.ofSeconds(30),
         () ->
@@ -279,19 +248,6 @@ class TracingTest {
     } finally {
       access.detachAppender(capture);
     }
-  }
-
-  private String createUser() {
-    TestHttp.Reply created =
-        users.post(
-            "/users",
-            admin,
-            new JsonObject()
-                .put("name", "Traced Person")
-                .put("email", "trace-" + UUID.randomUUID() + "@example.com")
-                .put("creditLimitCents", 100_000));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    return created.json().getString("id");
   }
 
   private List<SpanData> inTrace(String trace) {
