@@ -1,5 +1,6 @@
 package dev.stockroom.inventory;
 
+import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.replica.ReplicaStatus;
 import dev.stockroom.common.service.ServiceContext;
@@ -22,14 +23,17 @@ final class InventoryApi {
   private final ReservationHandlers reservations;
   private final ReconcileHandler reconcile = new ReconcileHandler();
   private final ReplicaStatus replica;
+  private final DeadLetterAdmin deadLetters;
 
   /** Built once per HTTP verticle instance, on its event loop. */
-  InventoryApi(ServiceContext ctx, Replica users, Duration replicaTtl) {
+  InventoryApi(
+      ServiceContext ctx, Replica users, Duration replicaTtl, DeadLetterAdmin deadLetters) {
     this.items = new ItemHandlers(new ItemStore(ctx.pool()));
     this.restocks = new RestockHandlers(ctx.pool(), users, replicaTtl);
     this.report = new LowStockHandlers(ctx.pool(), users, replicaTtl);
     this.reservations = new ReservationHandlers(ctx);
     this.replica = new ReplicaStatus(ctx.pool(), InventoryService.USERS);
+    this.deadLetters = deadLetters;
   }
 
   Map<String, Handler<RoutingContext>> routes() {
@@ -45,6 +49,8 @@ final class InventoryApi {
         Map.entry("releaseReservation", reservations::release),
         Map.entry("returnReservation", reservations::giveBack),
         Map.entry("reconcileReplica", reconcile::reconcile),
-        Map.entry("getReplicaStatus", replica::handle));
+        Map.entry("getReplicaStatus", replica::handle),
+        Map.entry("listDeadLetters", deadLetters::list),
+        Map.entry("replayDeadLetters", deadLetters::replay));
   }
 }

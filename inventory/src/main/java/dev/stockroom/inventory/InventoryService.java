@@ -6,6 +6,7 @@ import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
+import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.ReplicaProgress;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
@@ -82,7 +83,8 @@ public final class InventoryService {
                                 new InventoryApi(
                                         ctx,
                                         Replicas.reader(ctx, store, replica, tokens, progress),
-                                        replica.ttl())
+                                        replica.ttl(),
+                                        new DeadLetterAdmin(ctx, store, replica))
                                     .routes()),
                     new DeploymentOptions().setInstances(ctx.config().httpInstances())));
   }

@@ -269,7 +269,7 @@ class InfrastructureTest {
                   r -> Stream.of("topic:" + r.topic() + ":Read", "group:" + r.group() + ":Read"))
               .collect(Collectors.toSet());
       assertThat(e.getValue().stream().filter(g -> g.endsWith(":Read")))
-          .as("%s reads only what it replicates", service)
+          .as("%s reads only what it replicates and its own dead letters", service)
           .containsExactlyInAnyOrderElementsOf(reads);
       boolean relays =
           CodeFacts.topics().stream()

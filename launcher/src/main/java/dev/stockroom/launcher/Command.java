@@ -32,7 +32,8 @@ sealed interface Command {
    * @param token a bearer token given with {@code --token} or {@code STOCKROOM_TOKEN}; without one,
    *     an admin token is minted as {@code token} would
    */
-  record Operate(String path, URI url, Optional<String> token, Path dataDir) implements Command {}
+  record Operate(String method, String path, URI url, Optional<String> token, Path dataDir)
+      implements Command {}
 
   /** {@code help}, {@code --help} or no arguments. */
   record Help() implements Command {}

@@ -43,6 +43,8 @@ final class CommandLine {
         return operate("outbox", rest, Map.of("users", 8081, "orders", 8083), env);
       case "replica":
         return operate("replica", rest, Map.of("inventory", 8082, "orders", 8083), env);
+      case "dlq":
+        return operate("dlq", rest, Map.of("inventory", 8082, "orders", 8083), env);
       case "help":
       case "--help":
       case "-h":
@@ -96,6 +98,15 @@ final class CommandLine {
     return new Command.Token(subject.trim(), roles, ttl, data.toAbsolutePath().normalize());
   }
 
+  private static String instant(String raw) {
+    try {
+      return java.time.Instant.parse(raw).toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new UsageException(
+          "--since: expected an instant such as 2026-12-04T10:00:00Z, got " + raw);
+    }
+  }
+
   private static Path dataDir(String dir) {
     try {
       return Path.of(dir);
@@ -104,13 +115,26 @@ final class CommandLine {
     }
   }
 
-  /** {@code outbox|replica status --service S [--url URL] [--token T] [--data DIR]}. */
+  /**
+   * {@code outbox|replica status} and {@code dlq list|replay [--since T]}, each with {@code
+   * --service S [--url URL] [--token T] [--data DIR]}.
+   */
   private static Command.Operate operate(
       String area, List<String> args, Map<String, Integer> services, Map<String, String> env) {
-    if (args.isEmpty() || !args.get(0).equals("status")) {
+    List<String> actions = area.equals("dlq") ? List.of("list", "replay") : List.of("status");
+    if (args.isEmpty() || !actions.contains(args.get(0))) {
       throw new UsageException(
-          area + ": expected 'status', e.g. " + area + " status --service ...");
+          area
+              + ": expected "
+              + String.join(" or ", actions)
+              + ", e.g. "
+              + area
+              + " "
+              + actions.get(0)
+              + " --service ...");
     }
+    String action = args.get(0);
+    String since = null;
     String service = null;
     String url = null;
     String token = env.get("STOCKROOM_TOKEN");
@@ -122,13 +146,17 @@ final class CommandLine {
         case "--url" -> url = value(flag, it);
         case "--token" -> token = value(flag, it);
         case "--data" -> data = dataDir(value(flag, it));
-        default -> throw new UsageException(area + " status: unknown option '" + flag + "'");
+        case "--since" -> since = instant(value(flag, it));
+        default ->
+            throw new UsageException(area + " " + action + ": unknown option '" + flag + "'");
       }
     }
     if (service == null || !services.containsKey(service)) {
       throw new UsageException(
           area
-              + " status: --service is required, one of "
+              + " "
+              + action
+              + ": --service is required, one of "
               + String.join(", ", new TreeSet<>(services.keySet())));
     }
     URI base;
@@ -140,8 +168,17 @@ final class CommandLine {
     if (base.getScheme() == null || base.getHost() == null) {
       throw new UsageException("--url: expected http(s)://host:port, got " + base);
     }
+    if (since != null && !area.equals("dlq")) {
+      throw new UsageException(area + " status: --since is only for dlq list|replay");
+    }
+    String path =
+        "/admin/"
+            + area
+            + (action.equals("replay") ? "/replay" : "")
+            + (since == null ? "" : "?since=" + since);
     return new Command.Operate(
-        "/admin/" + area,
+        action.equals("replay") ? "POST" : "GET",
+        path,
         base,
         java.util.Optional.ofNullable(token),
         data.toAbsolutePath().normalize());

@@ -10,9 +10,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * {@code outbox status} and {@code replica status}: asks a running service's admin endpoint (any
- * deployment, by URL) and prints its answer as indented JSON; a refusal or an unreachable service
- * is one line on stderr and exit code 1.
+ * {@code outbox status}, {@code replica status}, {@code dlq list|replay}: asks a running service's
+ * admin endpoint (any deployment, by URL) and prints its answer as indented JSON; a refusal or an
+ * unreachable service is one line on stderr and exit code 1.
  */
 final class OperatorCommand {
   private OperatorCommand() {}
@@ -28,7 +28,7 @@ final class OperatorCommand {
                   HttpRequest.newBuilder(operate.url().resolve(operate.path()))
                       .timeout(Duration.ofSeconds(30))
                       .header("Authorization", "Bearer " + token)
-                      .GET()
+                      .method(operate.method(), HttpRequest.BodyPublishers.noBody())
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {

@@ -127,15 +127,27 @@ class OperatorCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("answered 403");
   }
 
-  /** The command as an operator runs it, with a token minted from the services' dev secret. */
+  @Test
+  @DisplayName("dlq list and dlq replay reach the replica's dead-letter admin")
+  void deadLetters() {
+    JsonObject listed = run("dlq", "list", "inventory", inventory.port());
+    assertThat(listed.getString("topic")).isEqualTo("users.v1.inventory.dlq");
+    assertThat(listed.getJsonArray("records")).isNotNull();
+    JsonObject replayed = run("dlq", "replay", "inventory", inventory.port());
+    assertThat(replayed.getInteger("read")).isEqualTo(listed.getJsonArray("records").size());
+  }
+
   private static JsonObject run(String area, String service, int port) {
+    return run(area, "status", service, port);
+  }
+
+  /** The command as an operator runs it, with a token minted from the services' dev secret. */
+  private static JsonObject run(String area, String action, String service, int port) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         Stockroom.run(
-            new String[] {
-              area, "status", "--service", service, "--url", "http://localhost:" + port
-            },
+            new String[] {area, action, "--service", service, "--url", "http://localhost:" + port},
             Map.of("STOCKROOM_ENV", "dev", "JWT_SECRET", JwtConfig.DEV_SECRET),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package dev.stockroom.orders;
 
 import dev.stockroom.common.outbox.OutboxStatus;
+import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.ReplicaStatus;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.orders.placing.OrderHandlers;
@@ -13,11 +14,13 @@ final class OrdersApi {
   private final OrderHandlers orders;
   private final OutboxStatus outbox;
   private final ReplicaStatus customers;
+  private final DeadLetterAdmin deadLetters;
 
-  OrdersApi(ServiceContext ctx, OrderHandlers orders) {
+  OrdersApi(ServiceContext ctx, OrderHandlers orders, DeadLetterAdmin deadLetters) {
     this.orders = orders;
     this.outbox = new OutboxStatus(ctx.pool());
     this.customers = new ReplicaStatus(ctx.pool(), OrdersService.CUSTOMERS);
+    this.deadLetters = deadLetters;
   }
 
   Map<String, Handler<RoutingContext>> routes() {
@@ -26,6 +29,8 @@ final class OrdersApi {
         "getOrder", orders::get,
         "listOrders", orders::list,
         "getOutboxStatus", outbox::handle,
-        "getReplicaStatus", customers::handle);
+        "getReplicaStatus", customers::handle,
+        "listDeadLetters", deadLetters::list,
+        "replayDeadLetters", deadLetters::replay);
   }
 }

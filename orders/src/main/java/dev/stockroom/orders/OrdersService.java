@@ -8,6 +8,7 @@ import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
 import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.outbox.OutboxRelayVerticle;
+import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.ReplicaProgress;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
@@ -125,7 +126,9 @@ public final class OrdersService {
                               OrderHandlers handlers =
                                   new OrderHandlers(
                                       new OrderStore(ctx.pool()), engine, outcomes, saga, owner);
-                              return new OrdersApi(ctx, handlers).routes();
+                              return new OrdersApi(
+                                      ctx, handlers, new DeadLetterAdmin(ctx, customers, replica))
+                                  .routes();
                             }),
                     new DeploymentOptions().setInstances(ctx.config().httpInstances())));
   }

@@ -3,9 +3,6 @@ package dev.stockroom.common.replica;
 import dev.stockroom.common.kafka.KafkaConnection;
 import dev.stockroom.common.kafka.KafkaSettings;
 import dev.stockroom.common.replica.ReplicaEvent.Poison;
-import dev.stockroom.common.replica.ReplicaEvent.Tombstone;
-import dev.stockroom.common.replica.ReplicaEvent.Upsert;
-import dev.stockroom.common.replica.ReplicaEvent.Watermark;
 import dev.stockroom.common.service.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,14 +12,11 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +34,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
 
   private final ServiceContext service;
   private final ReplicaStore store;
-  private final ReplicaTrust trust;
+  private final ReplicaApplier applier;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
   private ReplicaMetrics metrics;
@@ -55,7 +49,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
       ServiceContext service, ReplicaStore store, ReplicaSettings settings) {
     this.service = service;
     this.store = store;
-    this.trust = new ReplicaTrust(settings.maxClockSkew(), settings.maxVersionJump());
+    this.applier = new ReplicaApplier(store, settings);
   }
 
   @Override
@@ -117,60 +111,24 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
 
   /** The batch as it will be applied: see {@link ReplicaTrust}. */
   private Future<List<ReplicaEvent>> screen(List<ReplicaEvent> events) {
-    List<UUID> ids =
-        events.stream()
-            .filter(Upsert.class::isInstance)
-            .map(e -> ((Upsert) e).id())
-            .distinct()
-            .toList();
-    Future<Map<UUID, Long>> stored =
-        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.versions(ids);
-    return stored.map(
-        versions -> {
-          ReplicaTrust.Screened screened = trust.screen(events, versions, Instant.now());
-          metrics.screened(screened);
-          return screened.events();
-        });
+    return applier
+        .screen(events)
+        .map(
+            screened -> {
+              metrics.screened(screened);
+              return screened.events();
+            });
   }
 
   private Future<Void> applyAndCommit(
       List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
     var traced = spans.start(batch);
     return deadLetter(batch, events)
-        .compose(v -> store.pool().withTransaction(tx -> apply(tx, events)))
+        .compose(v -> store.pool().withTransaction(tx -> applier.apply(tx, events)))
         .compose(v -> consumer.commit(nextOffsets(batch)))
         .<Void>mapEmpty()
         .onComplete((v, failure) -> ReplicaSpans.end(traced, failure))
         .onSuccess(v -> metrics.applied(events));
-  }
-
-  private Future<Void> apply(io.vertx.sqlclient.SqlConnection tx, List<ReplicaEvent> events) {
-    List<Tuple> upserts = new ArrayList<>();
-    List<Tuple> tombstones = new ArrayList<>();
-    Map<Integer, Instant> watermarks = new HashMap<>();
-    for (ReplicaEvent event : events) {
-      if (event instanceof Upsert u) {
-        upserts.add(
-            store.tuple(u.id(), u.data(), u.version(), u.deleted(), u.time(), u.partition()));
-      } else if (event instanceof Tombstone t) {
-        tombstones.add(Tuple.of(t.id()));
-      } else if (event instanceof Watermark w) {
-        watermarks.merge(w.partition(), w.at(), (a, b) -> a.isAfter(b) ? a : b);
-      }
-    }
-    Future<?> chain =
-        upserts.isEmpty()
-            ? Future.succeededFuture()
-            : tx.preparedQuery(store.sql().upsertEvent).executeBatch(upserts);
-    if (!tombstones.isEmpty()) {
-      chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
-    }
-    for (Map.Entry<Integer, Instant> w : watermarks.entrySet()) {
-      chain = chain.compose(v -> store.applyWatermark(tx, w.getKey(), w.getValue()));
-    }
-    // Delivered at commit to every instance's ReplicaProgress: reads waiting for a token look
-    // again.
-    return chain.compose(v -> ReplicaProgress.notify(tx, store.schema())).mapEmpty();
   }
 
   private Future<Void> deadLetter(

@@ -3,7 +3,9 @@ package dev.stockroom.inventory.replica;
 import static dev.stockroom.inventory.replica.ReplicaFixture.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stockroom.common.config.Env;
 import dev.stockroom.common.outbox.CloudEventRecords;
+import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestInfra;
@@ -143,6 +145,58 @@ class ForgedEventsTest {
                         .isEqualTo(
                             "version 9000000000000000000 jumps more than 1000000 past the stored"
                                 + " version 1"));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "an operator lists a parked record with its reason, raises the limit that parked it, and"
+          + " replays it: applied once, and a second replay changes nothing")
+  void parkedRecordListedAndReplayed() throws Exception {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"))) {
+      String id = stockedItem(system, "PARKED-V", "Parked Victim");
+      Instant since = Instant.now().minusSeconds(1);
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        producer.send(update(id, 50, "After The Fix", Instant.now().toString())).get();
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () -> {
+            TestHttp.Reply listed = system.inventoryHttp.get("/admin/dlq?since=" + since, ADMIN);
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+            assertThat(listed.json().getJsonArray("records").stream().map(JsonObject.class::cast))
+                .anySatisfy(
+                    r -> {
+                      assertThat(r.getString("key")).isEqualTo(id);
+                      assertThat(r.getString("reason"))
+                          .isEqualTo("version 50 jumps more than 10 past the stored version 1");
+                      assertThat(r.getString("source")).startsWith("users.v1-");
+                    });
+          });
+      assertThat(system.inventoryHttp.get("/admin/dlq", stocker).status()).isEqualTo(403);
+
+      // The fix: a limit that fits how far versions really move.
+      TestServices.stop(system.inventory);
+      system.inventoryEnv.put("REPLICA_MAX_VERSION_JUMP", "1000");
+      RunningService fixed =
+          TestServices.start(e -> InventoryService.start(new Env(e)), system.inventoryEnv);
+      try {
+        TestHttp inventory = new TestHttp(fixed.port());
+        for (int replay = 1; replay <= 2; replay++) {
+          TestHttp.Reply replayed = inventory.post("/admin/dlq/replay?since=" + since, ADMIN, "");
+          assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+          assertThat(replayed.json().getInteger("applied")).isGreaterThanOrEqualTo(1);
+          assertThat(replayed.json().getJsonArray("stillParked")).isEmpty();
+          JsonObject row =
+              ReplicaFixture.stockerOf(
+                  inventory.get("/items/low-stock?below=1000&limit=200", stocker), "PARKED-V");
+          assertThat(row.getString("name"))
+              .as("after replay %d", replay)
+              .isEqualTo("After The Fix");
+        }
+      } finally {
+        TestServices.stop(fixed);
       }
     }
   }

@@ -1,0 +1,239 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.http.Problem;
+import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.kafka.KafkaSettings;
+import dev.stockroom.common.replica.ReplicaEvent.Poison;
+import dev.stockroom.common.service.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The dead-letter topic for operators ({@code stockroom.jar dlq list|replay}): {@code GET
+ * /admin/dlq} shows parked records with why they were parked; {@code POST /admin/dlq/replay}
+ * applies them through the consumer's own path (parse, trust screen, version-guarded upsert) once
+ * what made them poison is fixed — a limit raised, a bug deployed away. Replaying twice changes
+ * nothing; what is still poison stays parked and is listed with its reason.
+ */
+public final class DeadLetterAdmin {
+  private static final int LIMIT = 500;
+  private static final Duration READ_FOR = Duration.ofSeconds(15);
+
+  private final ServiceContext service;
+  private final ReplicaStore store;
+  private final ReplicaApplier applier;
+
+  public DeadLetterAdmin(ServiceContext service, ReplicaStore store, ReplicaSettings settings) {
+    this.service = service;
+    this.store = store;
+    this.applier = new ReplicaApplier(store, settings);
+  }
+
+  public void list(RoutingContext ctx) {
+    since(ctx)
+        .ifPresent(
+            since ->
+                read(since.orElse(null))
+                    .map(this::listing)
+                    .onSuccess(body -> Responses.ok(ctx, body))
+                    .onFailure(ctx::fail));
+  }
+
+  public void replay(RoutingContext ctx) {
+    since(ctx)
+        .ifPresent(
+            since ->
+                read(since.orElse(null))
+                    .compose(this::replay)
+                    .onSuccess(body -> Responses.ok(ctx, body))
+                    .onFailure(ctx::fail));
+  }
+
+  /** {@code ?since=} as an instant; empty when it was malformed (then answered 400). */
+  private static Optional<Optional<Instant>> since(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("since");
+    if (raw == null) {
+      return Optional.of(Optional.empty());
+    }
+    try {
+      return Optional.of(Optional.of(Instant.parse(raw)));
+    } catch (DateTimeParseException e) {
+      ctx.fail(Problem.of(400, "since: expected an ISO-8601 instant such as 2026-12-04T10:00:00Z"));
+      return Optional.empty();
+    }
+  }
+
+  private JsonObject listing(List<ConsumerRecord<String, byte[]>> records) {
+    JsonArray parked = new JsonArray();
+    for (ConsumerRecord<String, byte[]> r : records) {
+      String value = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+      parked.add(
+          new JsonObject()
+              .put("partition", r.partition())
+              .put("offset", r.offset())
+              .put("parkedAt", Instant.ofEpochMilli(r.timestamp()).toString())
+              .put("key", r.key())
+              .put("type", header(r, "ce_type"))
+              .put("reason", header(r, "dlq_reason"))
+              .put("source", header(r, "dlq_source"))
+              .put(
+                  "data",
+                  value != null && value.length() > 4096 ? value.substring(0, 4096) : value));
+    }
+    return new JsonObject()
+        .put("topic", store.schema().dlqTopic())
+        .put("records", parked)
+        .put("truncated", records.size() >= LIMIT);
+  }
+
+  private Future<JsonObject> replay(List<ConsumerRecord<String, byte[]>> records) {
+    List<ReplicaEvent> events = new ArrayList<>();
+    JsonArray stillParked = new JsonArray();
+    for (ConsumerRecord<String, byte[]> r : records) {
+      ReplicaEvent event = ReplicaEvent.parse(asFromSource(r), store.schema());
+      if (event instanceof Poison poison) {
+        stillParked.add(still(r, poison.reason()));
+      } else {
+        events.add(event);
+      }
+    }
+    return applier
+        .screen(events)
+        .compose(
+            screened -> {
+              List<ReplicaEvent> apply = new ArrayList<>();
+              for (ReplicaEvent e : screened.events()) {
+                if (e instanceof Poison poison) {
+                  stillParked.add(new JsonObject().put("reason", poison.reason()));
+                } else {
+                  apply.add(e);
+                }
+              }
+              return store
+                  .pool()
+                  .withTransaction(tx -> applier.apply(tx, apply))
+                  .map(
+                      v ->
+                          new JsonObject()
+                              .put("read", records.size())
+                              .put("applied", apply.size())
+                              .put("stillParked", stillParked));
+            });
+  }
+
+  private static JsonObject still(ConsumerRecord<String, byte[]> r, String reason) {
+    return new JsonObject()
+        .put("partition", r.partition())
+        .put("offset", r.offset())
+        .put("key", r.key())
+        .put("reason", reason);
+  }
+
+  /**
+   * The parked record as it was on the owner's topic ({@code dlq_source}: topic-partition@offset),
+   * so a replayed row belongs to the partition whose watermarks vouch for it.
+   */
+  private static io.vertx.kafka.client.consumer.KafkaConsumerRecord<String, byte[]> asFromSource(
+      ConsumerRecord<String, byte[]> parked) {
+    String source = header(parked, "dlq_source");
+    String topic = parked.topic();
+    int partition = parked.partition();
+    long offset = parked.offset();
+    if (source != null && source.matches(".+-\\d+@\\d+")) {
+      int at = source.lastIndexOf('@');
+      int dash = source.lastIndexOf('-', at);
+      topic = source.substring(0, dash);
+      partition = Integer.parseInt(source.substring(dash + 1, at));
+      offset = Long.parseLong(source.substring(at + 1));
+    }
+    RecordHeaders headers = new RecordHeaders();
+    for (Header h : parked.headers()) {
+      if (!h.key().startsWith("dlq_")) {
+        headers.add(h);
+      }
+    }
+    return new KafkaConsumerRecordImpl<>(
+        new ConsumerRecord<>(
+            topic,
+            partition,
+            offset,
+            parked.timestamp(),
+            parked.timestampType(),
+            -1,
+            -1,
+            parked.key(),
+            parked.value(),
+            headers,
+            Optional.empty()));
+  }
+
+  /** Reads the dead-letter topic (from {@code since}, else from its start) on a worker thread. */
+  private Future<List<ConsumerRecord<String, byte[]>>> read(Instant since) {
+    String topic = store.schema().dlqTopic();
+    Map<String, Object> config =
+        new HashMap<>(
+            KafkaSettings.consumer(
+                service.config().kafka(), "unused", service.config().serviceName() + "-dlq-admin"));
+    // Assigned partitions and explicit positions: no consumer group, nothing committed.
+    config.remove("group.id");
+    return service
+        .vertx()
+        .executeBlocking(
+            () -> {
+              try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+                List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+                consumer.assign(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                consumer.seekToBeginning(partitions);
+                if (since != null) {
+                  Map<TopicPartition, Long> times = new HashMap<>();
+                  partitions.forEach(p -> times.put(p, since.toEpochMilli()));
+                  consumer
+                      .offsetsForTimes(times)
+                      .forEach(
+                          (p, found) ->
+                              consumer.seek(p, found == null ? end.get(p) : found.offset()));
+                }
+                List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+                long deadline = System.nanoTime() + READ_FOR.toNanos();
+                while (records.size() < LIMIT
+                    && System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                  consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                }
+                return records.size() > LIMIT ? records.subList(0, LIMIT) : records;
+              }
+            },
+            false)
+        // Kafka away, or refused: the operator hears which, not an internal error.
+        .recover(
+            e ->
+                Future.failedFuture(
+                    Problem.of(503, "Reading " + topic + " failed: " + e.getMessage())));
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.replica.ReplicaEvent.Tombstone;
+import dev.stockroom.common.replica.ReplicaEvent.Upsert;
+import dev.stockroom.common.replica.ReplicaEvent.Watermark;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * How events become the local copy, shared by the consumer and the replay of parked records: first
+ * the trust screen ({@link ReplicaTrust}), then one transaction of version-guarded upserts,
+ * tombstones and watermarks, so applying an event twice changes nothing.
+ */
+final class ReplicaApplier {
+  private final ReplicaStore store;
+  private final ReplicaTrust trust;
+
+  ReplicaApplier(ReplicaStore store, ReplicaSettings settings) {
+    this.store = store;
+    this.trust = new ReplicaTrust(settings.maxClockSkew(), settings.maxVersionJump());
+  }
+
+  /** The events as they will be applied, against the versions stored now. */
+  Future<ReplicaTrust.Screened> screen(List<ReplicaEvent> events) {
+    List<UUID> ids =
+        events.stream()
+            .filter(Upsert.class::isInstance)
+            .map(e -> ((Upsert) e).id())
+            .distinct()
+            .toList();
+    Future<Map<UUID, Long>> stored =
+        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.versions(ids);
+    return stored.map(versions -> trust.screen(events, versions, Instant.now()));
+  }
+
+  Future<Void> apply(SqlConnection tx, List<ReplicaEvent> events) {
+    List<Tuple> upserts = new ArrayList<>();
+    List<Tuple> tombstones = new ArrayList<>();
+    Map<Integer, Instant> watermarks = new HashMap<>();
+    for (ReplicaEvent event : events) {
+      if (event instanceof Upsert u) {
+        upserts.add(
+            store.tuple(u.id(), u.data(), u.version(), u.deleted(), u.time(), u.partition()));
+      } else if (event instanceof Tombstone t) {
+        tombstones.add(Tuple.of(t.id()));
+      } else if (event instanceof Watermark w) {
+        watermarks.merge(w.partition(), w.at(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    Future<?> chain =
+        upserts.isEmpty()
+            ? Future.succeededFuture()
+            : tx.preparedQuery(store.sql().upsertEvent).executeBatch(upserts);
+    if (!tombstones.isEmpty()) {
+      chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
+    }
+    for (Map.Entry<Integer, Instant> w : watermarks.entrySet()) {
+      chain = chain.compose(v -> store.applyWatermark(tx, w.getKey(), w.getValue()));
+    }
+    // Delivered at commit to every instance's ReplicaProgress: reads waiting for a token look
+    // again.
+    return chain.compose(v -> ReplicaProgress.notify(tx, store.schema())).mapEmpty();
+  }
+}
