@@ -2,6 +2,7 @@ package dev.stockroom.inventory;
 
 import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.Replica;
+import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaStatus;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.inventory.items.ItemHandlers;
@@ -26,13 +27,20 @@ final class InventoryApi {
   private final DeadLetterAdmin deadLetters;
 
   /** Built once per HTTP verticle instance, on its event loop. */
+  private final ReplicaRebuild rebuild;
+
   InventoryApi(
-      ServiceContext ctx, Replica users, Duration replicaTtl, DeadLetterAdmin deadLetters) {
+      ServiceContext ctx,
+      Replica users,
+      Duration replicaTtl,
+      DeadLetterAdmin deadLetters,
+      ReplicaRebuild rebuild) {
     this.items = new ItemHandlers(new ItemStore(ctx.pool()));
     this.restocks = new RestockHandlers(ctx.pool(), users, replicaTtl);
     this.report = new LowStockHandlers(ctx.pool(), users, replicaTtl);
     this.reservations = new ReservationHandlers(ctx);
-    this.replica = new ReplicaStatus(ctx.pool(), InventoryService.USERS);
+    this.rebuild = rebuild;
+    this.replica = new ReplicaStatus(ctx.pool(), InventoryService.USERS, rebuild);
     this.deadLetters = deadLetters;
   }
 
@@ -51,6 +59,7 @@ final class InventoryApi {
         Map.entry("reconcileReplica", reconcile::reconcile),
         Map.entry("getReplicaStatus", replica::handle),
         Map.entry("listDeadLetters", deadLetters::list),
-        Map.entry("replayDeadLetters", deadLetters::replay));
+        Map.entry("replayDeadLetters", deadLetters::replay),
+        Map.entry("rebuildReplica", rebuild::start));
   }
 }

@@ -8,6 +8,7 @@ import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.ReplicaProgress;
+import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.replica.ReplicaStore;
@@ -60,6 +61,8 @@ public final class InventoryService {
     ServiceTokens tokens = ServiceTokens.of(ctx);
     ReplicaProgress progress = new ReplicaProgress(ctx, USERS);
     ReplicaStore store = new ReplicaStore(ctx.pool(), USERS);
+    // One per process: every HTTP verticle instance answers for the same rebuild.
+    ReplicaRebuild rebuild = new ReplicaRebuild(ctx, store, replica);
     Duration sweep = env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5));
     Duration retention = env.duration("COMMITMENT_RETENTION", Duration.ofDays(7));
     return Replicas.deploySync(ctx, store, replica, tokens, progress)
@@ -84,7 +87,8 @@ public final class InventoryService {
                                         ctx,
                                         Replicas.reader(ctx, store, replica, tokens, progress),
                                         replica.ttl(),
-                                        new DeadLetterAdmin(ctx, store, replica))
+                                        new DeadLetterAdmin(ctx, store, replica),
+                                        rebuild)
                                     .routes()),
                     new DeploymentOptions().setInstances(ctx.config().httpInstances())));
   }

@@ -121,7 +121,12 @@ final class CommandLine {
    */
   private static Command.Operate operate(
       String area, List<String> args, Map<String, Integer> services, Map<String, String> env) {
-    List<String> actions = area.equals("dlq") ? List.of("list", "replay") : List.of("status");
+    List<String> actions =
+        switch (area) {
+          case "dlq" -> List.of("list", "replay");
+          case "replica" -> List.of("status", "rebuild");
+          default -> List.of("status");
+        };
     if (args.isEmpty() || !actions.contains(args.get(0))) {
       throw new UsageException(
           area
@@ -174,10 +179,10 @@ final class CommandLine {
     String path =
         "/admin/"
             + area
-            + (action.equals("replay") ? "/replay" : "")
+            + (action.equals("replay") || action.equals("rebuild") ? "/" + action : "")
             + (since == null ? "" : "?since=" + since);
     return new Command.Operate(
-        action.equals("replay") ? "POST" : "GET",
+        action.equals("replay") || action.equals("rebuild") ? "POST" : "GET",
         path,
         base,
         java.util.Optional.ofNullable(token),

@@ -31,7 +31,7 @@ final class OperatorCommand {
                       .method(operate.method(), HttpRequest.BodyPublishers.noBody())
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
+      if (response.statusCode() != 200 && response.statusCode() != 202) {
         err.println(
             "stockroom: "
                 + url

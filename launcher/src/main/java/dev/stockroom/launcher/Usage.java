@@ -32,11 +32,12 @@ final class Usage {
             which dev publishes to the services as a JWKS.
 
         outbox status --service users|orders [--url URL] [--token T] [--data DIR]
-        replica status --service inventory|orders [--url URL] [--token T] [--data DIR]
+        replica status|rebuild --service inventory|orders [--url URL] [--token T] [--data DIR]
         dlq list|replay --service inventory|orders [--since T] [--url URL] [--token T]
             Asks a running service (default: the local one; --url for any deployment) and prints
             its outbox (backlog, oldest record's age, whether a relay leads) or its user replica
-            (rows, each partition's last watermark and age), or lists the replica's parked records
+            (rows, each partition's last watermark and age; rebuild: read users.v1 again from its
+            start while serving, then reconcile), or lists the replica's parked records
             with their reasons / applies them again once fixed (idempotent; what is still poison
             stays parked). The token comes from --token or
             STOCKROOM_TOKEN; without one an admin token is minted as `token` does.

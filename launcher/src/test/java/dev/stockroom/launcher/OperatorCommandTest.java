@@ -137,6 +137,21 @@ class OperatorCommandTest {
     assertThat(replayed.getInteger("read")).isEqualTo(listed.getJsonArray("records").size());
   }
 
+  @Test
+  @DisplayName("replica rebuild starts a rebuild, and replica status shows it finish")
+  void rebuild() {
+    JsonObject started = run("replica", "rebuild", "inventory", inventory.port());
+    assertThat(started.getString("state")).isIn("running", "done");
+    Eventually.assertWithin(
+        Duration.ofSeconds(60),
+        () ->
+            assertThat(
+                    run("replica", "inventory", inventory.port())
+                        .getJsonObject("rebuild")
+                        .getString("state"))
+                .isEqualTo("done"));
+  }
+
   private static JsonObject run(String area, String service, int port) {
     return run(area, "status", service, port);
   }

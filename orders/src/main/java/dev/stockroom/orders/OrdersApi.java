@@ -2,6 +2,7 @@ package dev.stockroom.orders;
 
 import dev.stockroom.common.outbox.OutboxStatus;
 import dev.stockroom.common.replica.DeadLetterAdmin;
+import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaStatus;
 import dev.stockroom.common.service.ServiceContext;
 import dev.stockroom.orders.placing.OrderHandlers;
@@ -16,10 +17,17 @@ final class OrdersApi {
   private final ReplicaStatus customers;
   private final DeadLetterAdmin deadLetters;
 
-  OrdersApi(ServiceContext ctx, OrderHandlers orders, DeadLetterAdmin deadLetters) {
+  private final ReplicaRebuild rebuild;
+
+  OrdersApi(
+      ServiceContext ctx,
+      OrderHandlers orders,
+      DeadLetterAdmin deadLetters,
+      ReplicaRebuild rebuild) {
     this.orders = orders;
     this.outbox = new OutboxStatus(ctx.pool());
-    this.customers = new ReplicaStatus(ctx.pool(), OrdersService.CUSTOMERS);
+    this.rebuild = rebuild;
+    this.customers = new ReplicaStatus(ctx.pool(), OrdersService.CUSTOMERS, rebuild);
     this.deadLetters = deadLetters;
   }
 
@@ -31,6 +39,7 @@ final class OrdersApi {
         "getOutboxStatus", outbox::handle,
         "getReplicaStatus", customers::handle,
         "listDeadLetters", deadLetters::list,
-        "replayDeadLetters", deadLetters::replay);
+        "replayDeadLetters", deadLetters::replay,
+        "rebuildReplica", rebuild::start);
   }
 }

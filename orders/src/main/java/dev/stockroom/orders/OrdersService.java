@@ -10,6 +10,7 @@ import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.outbox.OutboxRelayVerticle;
 import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.ReplicaProgress;
+import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.replica.ReplicaStore;
@@ -79,6 +80,8 @@ public final class OrdersService {
     ServiceTokens tokens = ServiceTokens.of(ctx);
     ReplicaProgress progress = new ReplicaProgress(ctx, CUSTOMERS);
     ReplicaStore customers = new ReplicaStore(ctx.pool(), CUSTOMERS);
+    // One per process: every HTTP verticle instance answers for the same rebuild.
+    ReplicaRebuild rebuild = new ReplicaRebuild(ctx, customers, replica);
     OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
     // Saga leases name their holder: one name per verticle instance of this process.
     String process = SPEC.name() + "-" + UUID.randomUUID();
@@ -127,7 +130,10 @@ public final class OrdersService {
                                   new OrderHandlers(
                                       new OrderStore(ctx.pool()), engine, outcomes, saga, owner);
                               return new OrdersApi(
-                                      ctx, handlers, new DeadLetterAdmin(ctx, customers, replica))
+                                      ctx,
+                                      handlers,
+                                      new DeadLetterAdmin(ctx, customers, replica),
+                                      rebuild)
                                   .routes();
                             }),
                     new DeploymentOptions().setInstances(ctx.config().httpInstances())));

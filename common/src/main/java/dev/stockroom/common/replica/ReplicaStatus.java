@@ -12,7 +12,8 @@ import io.vertx.sqlclient.Tuple;
 /**
  * {@code GET /admin/replica}, for {@code stockroom.jar replica status}: the copy's size and, per
  * partition of the owner's topic, the last watermark applied and its age; the largest age is the
- * bound every {@code stale: false} answer is within.
+ * bound every {@code stale: false} answer is within; and the progress of this instance's last
+ * rebuild ({@link ReplicaRebuild}).
  */
 public final class ReplicaStatus {
   private static final String WATERMARKS =
@@ -22,11 +23,13 @@ public final class ReplicaStatus {
 
   private final Pool pool;
   private final ReplicaSchema schema;
+  private final ReplicaRebuild rebuild;
   private final String countRows;
 
-  public ReplicaStatus(Pool pool, ReplicaSchema schema) {
+  public ReplicaStatus(Pool pool, ReplicaSchema schema, ReplicaRebuild rebuild) {
     this.pool = pool;
     this.schema = schema;
+    this.rebuild = rebuild;
     // The table name comes from the service's own schema constant, never from a request.
     this.countRows = "SELECT count(*) AS n FROM " + schema.table();
   }
@@ -60,6 +63,7 @@ public final class ReplicaStatus {
         .put("topic", schema.topic())
         .put("rows", rows)
         .put("partitions", partitions)
-        .put("freshnessBoundSeconds", partitions.isEmpty() ? null : bound);
+        .put("freshnessBoundSeconds", partitions.isEmpty() ? null : bound)
+        .put("rebuild", rebuild.state());
   }
 }
