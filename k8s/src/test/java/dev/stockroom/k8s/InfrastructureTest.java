@@ -266,7 +266,12 @@ class InfrastructureTest {
           CodeFacts.replications().stream()
               .filter(r -> r.service().equals(service))
               .flatMap(
-                  r -> Stream.of("topic:" + r.topic() + ":Read", "group:" + r.group() + ":Read"))
+                  r ->
+                      Stream.of(
+                          "topic:" + r.topic() + ":Read",
+                          "group:" + r.group() + ":Read",
+                          // Its own dead letters, for the operators' list, replay (no group).
+                          "topic:" + r.topic() + "." + service + ".dlq:Read"))
               .collect(Collectors.toSet());
       assertThat(e.getValue().stream().filter(g -> g.endsWith(":Read")))
           .as("%s reads only what it replicates and its own dead letters", service)
