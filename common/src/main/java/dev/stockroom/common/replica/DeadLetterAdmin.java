@@ -105,6 +105,7 @@ public final class DeadLetterAdmin {
 
   private Future<JsonObject> replay(List<ConsumerRecord<String, byte[]>> records) {
     List<ReplicaEvent> events = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
     JsonArray stillParked = new JsonArray();
     for (ConsumerRecord<String, byte[]> r : records) {
       ReplicaEvent event = ReplicaEvent.parse(asFromSource(r), store.schema());
@@ -112,16 +113,19 @@ public final class DeadLetterAdmin {
         stillParked.add(still(r, poison.reason()));
       } else {
         events.add(event);
+        sources.add(r);
       }
     }
     return applier
         .screen(events)
         .compose(
             screened -> {
+              // The screen answers one event per event given, in order.
               List<ReplicaEvent> apply = new ArrayList<>();
-              for (ReplicaEvent e : screened.events()) {
+              for (int i = 0; i < screened.events().size(); i++) {
+                ReplicaEvent e = screened.events().get(i);
                 if (e instanceof Poison poison) {
-                  stillParked.add(new JsonObject().put("reason", poison.reason()));
+                  stillParked.add(still(sources.get(i), poison.reason()));
                 } else {
                   apply.add(e);
                 }

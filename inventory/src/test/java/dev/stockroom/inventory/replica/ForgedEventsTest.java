@@ -187,7 +187,10 @@ class ForgedEventsTest {
           TestHttp.Reply replayed = inventory.post("/admin/dlq/replay?since=" + since, ADMIN, "");
           assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
           assertThat(replayed.json().getInteger("applied")).isGreaterThanOrEqualTo(1);
-          assertThat(replayed.json().getJsonArray("stillParked")).isEmpty();
+          // The dead-letter topic is shared by this module's tests: only this record matters here.
+          assertThat(replayed.json().getJsonArray("stillParked").stream())
+              .map(r -> ((JsonObject) r).getString("key"))
+              .doesNotContain(id);
           JsonObject row =
               ReplicaFixture.stockerOf(
                   inventory.get("/items/low-stock?below=1000&limit=200", stocker), "PARKED-V");
