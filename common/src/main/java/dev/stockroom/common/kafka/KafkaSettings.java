@@ -43,6 +43,17 @@ public final class KafkaSettings {
     return config;
   }
 
+  /**
+   * A consumer outside any group, for reading a topic on assigned partitions from explicit
+   * positions (the operators' dead-letter list, a replica rebuild): nothing is committed, and no
+   * group ACL is needed.
+   */
+  public static Map<String, String> reader(KafkaConnection connection, String clientId) {
+    Map<String, String> config = consumer(connection, "none", clientId);
+    config.remove("group.id");
+    return config;
+  }
+
   public static Map<String, String> admin(KafkaConnection connection) {
     Map<String, String> config = connection.clientConfig();
     config.put("request.timeout.ms", "10000");

@@ -193,10 +193,8 @@ public final class DeadLetterAdmin {
     String topic = store.schema().dlqTopic();
     Map<String, Object> config =
         new HashMap<>(
-            KafkaSettings.consumer(
-                service.config().kafka(), "unused", service.config().serviceName() + "-dlq-admin"));
-    // Assigned partitions and explicit positions: no consumer group, nothing committed.
-    config.remove("group.id");
+            KafkaSettings.reader(
+                service.config().kafka(), service.config().serviceName() + "-dlq-admin"));
     return service
         .vertx()
         .executeBlocking(

@@ -96,12 +96,8 @@ public final class ReplicaRebuild {
     String topic = store.schema().topic();
     Map<String, Object> config =
         new HashMap<>(
-            KafkaSettings.consumer(
-                service.config().kafka(),
-                "unused",
-                service.config().serviceName() + "-replica-rebuild"));
-    // Assigned partitions read from the start: no consumer group, nothing committed.
-    config.remove("group.id");
+            KafkaSettings.reader(
+                service.config().kafka(), service.config().serviceName() + "-replica-rebuild"));
     return service
         .vertx()
         .executeBlocking(
