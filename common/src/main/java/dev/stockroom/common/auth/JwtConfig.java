@@ -85,17 +85,7 @@ public record JwtConfig(
     Optional<String> secret = env.optional("JWT_SECRET");
     if (secret.isEmpty()) {
       if (devMode) {
-        return new JwtConfig(
-            "HS256",
-            DEV_SECRET,
-            null,
-            Optional.empty(),
-            Optional.empty(),
-            issuer,
-            audience,
-            rolesClaim,
-            Optional.empty(),
-            ServiceKeys.NONE);
+        return hs256(DEV_SECRET, issuer, audience, rolesClaim);
       }
       throw new ConfigException(
           "JWT_JWKS_URL (an identity provider's keys), JWT_PUBLIC_KEY (RS256, PEM) or"
@@ -110,31 +100,25 @@ public record JwtConfig(
     if (secret.get().getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("JWT_SECRET: expected at least 32 bytes, got fewer");
     }
-    return new JwtConfig(
-        "HS256",
-        secret.get(),
-        null,
-        Optional.empty(),
-        Optional.empty(),
-        issuer,
-        audience,
-        rolesClaim,
-        Optional.empty(),
-        ServiceKeys.NONE);
+    return hs256(secret.get(), issuer, audience, rolesClaim);
   }
 
-  public static JwtConfig hs256(String secret) {
+  private static JwtConfig hs256(String secret, String issuer, String audience, String roles) {
     return new JwtConfig(
         "HS256",
         secret,
         null,
         Optional.empty(),
         Optional.empty(),
-        ISSUER,
-        AUDIENCE,
-        "roles",
+        issuer,
+        audience,
+        roles,
         Optional.empty(),
         ServiceKeys.NONE);
+  }
+
+  public static JwtConfig hs256(String secret) {
+    return hs256(secret, ISSUER, AUDIENCE, "roles");
   }
 
   public JwtConfig withServiceKeys(ServiceKeys keys) {

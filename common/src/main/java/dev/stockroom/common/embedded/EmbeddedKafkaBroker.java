@@ -1,29 +1,20 @@
 package dev.stockroom.common.embedded;
 
 import dev.stockroom.common.io.Directories;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,32 +43,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         new ClientListener("PLAINTEXT", Map.of(), Map.of());
   }
 
+  private final KraftNode node;
   private final Path logDir;
   private final boolean temporary;
-  private final ClientListener listener;
   private final int port;
-  private final int controllerPort;
-  private final int advertisedPort;
-  private final int internalPort;
   private final String clusterId;
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(
-      Path logDir,
-      boolean temporary,
-      ClientListener listener,
-      int port,
-      int controllerPort,
-      int advertisedPort,
-      int internalPort,
-      String clusterId) {
-    this.logDir = logDir;
+  private EmbeddedKafkaBroker(KraftNode node, boolean temporary, String clusterId) {
+    this.node = node;
+    this.logDir = node.logDir();
     this.temporary = temporary;
-    this.listener = listener;
-    this.port = port;
-    this.controllerPort = controllerPort;
-    this.advertisedPort = advertisedPort;
-    this.internalPort = internalPort;
+    this.port = node.port();
     this.clusterId = clusterId;
   }
 
@@ -117,16 +94,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       int internal = advertisedPort == 0 ? 0 : LocalPorts.freePair(0)[0];
       EmbeddedKafkaBroker broker =
           new EmbeddedKafkaBroker(
-              dir,
+              new KraftNode(dir, listener, ports[0], ports[1], advertisedPort, internal),
               temporary,
-              listener,
-              ports[0],
-              ports[1],
-              advertisedPort,
-              internal,
-              existingClusterId(dir));
+              KraftNode.existingClusterId(dir));
       try {
-        broker.formatIfNeeded();
+        broker.node.formatIfNeeded(broker.clusterId);
         broker.restart();
       } catch (RuntimeException e) {
         broker.close(); // removes a temporary directory
@@ -167,7 +139,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       awaitPortsFree(deadline);
       KafkaRaftServer candidate =
-          new KafkaRaftServer(KafkaConfig.fromProps(config(), false), Time.SYSTEM);
+          new KafkaRaftServer(KafkaConfig.fromProps(node.properties(), false), Time.SYSTEM);
       try {
         candidate.startup();
         server = candidate;
@@ -210,71 +182,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private Properties config() {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-    String name = listener.protocol();
-    p.put("listeners", name + "://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-    p.put("advertised.listeners", name + "://localhost:" + port);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", name);
-    p.put("listener.security.protocol.map", name + ":" + name + ",CONTROLLER:PLAINTEXT");
-    if (advertisedPort != 0) {
-      String internal = "INTERNAL://localhost:" + internalPort;
-      p.put("listeners", p.get("listeners") + "," + internal);
-      p.put("advertised.listeners", name + "://localhost:" + advertisedPort + "," + internal);
-      p.put("inter.broker.listener.name", "INTERNAL");
-      p.put(
-          "listener.security.protocol.map",
-          p.get("listener.security.protocol.map") + ",INTERNAL:PLAINTEXT");
-    }
-    p.put("log.dirs", logDir.toString());
-    // One node: every internal topic must fit on it. One partition each keeps startup fast.
-    for (String topic :
-        List.of("offsets.topic", "transaction.state.log", "share.coordinator.state.topic")) {
-      p.put(topic + ".replication.factor", "1");
-      p.put(topic + ".num.partitions", "1");
-    }
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("num.partitions", "1");
-    p.put("default.replication.factor", "1");
-    p.put("auto.create.topics.enable", "false");
-    // Controlled shutdown fences the broker in the metadata log; without it a restarted broker is
-    // refused as a duplicate registration until the old session times out (~9 s).
-    p.put("controlled.shutdown.enable", "true");
-    // Last: a listener's settings (or a test's, e.g. auto-creation on) win over the defaults.
-    p.putAll(listener.brokerSettings());
-    return p;
-  }
-
-  private void formatIfNeeded() throws IOException {
-    if (Files.exists(logDir.resolve("meta.properties"))) {
-      return;
-    }
-    Path props = Files.createTempFile("stockroom-kafka-", ".properties");
-    try (OutputStream out = Files.newOutputStream(props)) {
-      config().store(out, null);
-    }
-    try {
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
-      PrintStream ps = new PrintStream(output, true, StandardCharsets.UTF_8);
-      String[] args = {"format", "-t", clusterId, "-c", props.toString()};
-      if (StorageTool.execute(args, ps) != 0) {
-        throw new IllegalStateException(
-            "Formatting " + logDir + " failed: " + output.toString(StandardCharsets.UTF_8));
-      }
-    } finally {
-      Files.deleteIfExists(props);
-    }
-  }
-
   private void awaitServing(long deadline) {
     Exception last = null;
-    Map<String, Object> client = new HashMap<>(listener.clientSettings());
+    Map<String, Object> client = new HashMap<>(node.listener().clientSettings());
     client.put("bootstrap.servers", bootstrapServers());
     client.put("request.timeout.ms", 5000);
     try (Admin admin = Admin.create(client)) {
@@ -297,11 +207,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitPortsFree(long deadline) {
     while (!(LocalPorts.isFree(port)
-        && LocalPorts.isFree(controllerPort)
-        && (internalPort == 0 || LocalPorts.isFree(internalPort)))) {
+        && LocalPorts.isFree(node.controllerPort())
+        && (node.internalPort() == 0 || LocalPorts.isFree(node.internalPort())))) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
-            "Port " + port + " or " + controllerPort + " still in use after " + DEADLINE);
+            "Port " + port + " or " + node.controllerPort() + " still in use after " + DEADLINE);
       }
       pause(100);
     }
@@ -318,16 +228,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Error while shutting down embedded Kafka: {}", e.toString());
     }
-  }
-
-  /** The cluster id of an already formatted directory, else a new one. */
-  private static String existingClusterId(Path dir) throws IOException {
-    Properties meta = new Properties();
-    if (Files.exists(dir.resolve("meta.properties"))) {
-      try (InputStream in = Files.newInputStream(dir.resolve("meta.properties"))) {
-        meta.load(in);
-      }
-    }
-    return meta.getProperty("cluster.id", Uuid.randomUuid().toString());
   }
 }
