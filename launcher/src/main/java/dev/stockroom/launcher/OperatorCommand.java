@@ -17,7 +17,11 @@ import java.time.Duration;
 final class OperatorCommand {
   private OperatorCommand() {}
 
-  static int run(Command.Operate operate, String token, PrintStream out, PrintStream err) {
+  /**
+   * @param minted whether the token was minted here (with the issuer key of the data directory)
+   */
+  static int run(
+      Command.Operate operate, String token, boolean minted, PrintStream out, PrintStream err) {
     String url = operate.url().resolve(operate.path()).toString();
     try {
       HttpResponse<String> response =
@@ -32,19 +36,31 @@ final class OperatorCommand {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200 && response.statusCode() != 202) {
+        String hint =
+            response.statusCode() == 401 && minted
+                ? " (the token was signed with the issuer key in "
+                    + operate.dataDir().resolve("keys")
+                    + ": give --data as dev was given it, or --token)"
+                : "";
         err.println(
             "stockroom: "
                 + url
                 + " answered "
                 + response.statusCode()
                 + ": "
-                + detail(response.body()));
+                + detail(response.body())
+                + hint);
         return 1;
       }
       out.println(new JsonObject(response.body()).encodePrettily());
       return 0;
     } catch (IOException e) {
-      err.println("stockroom: cannot reach " + url + ": " + e.getMessage());
+      // A refused connection has no message of its own.
+      err.println(
+          "stockroom: cannot reach "
+              + url
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -63,7 +63,7 @@ public final class Stockroom {
                                 java.time.Duration.ofMinutes(5),
                                 operate.dataDir()),
                             new Env(env)));
-        return OperatorCommand.run(operate, token, out, err);
+        return OperatorCommand.run(operate, token, operate.token().isEmpty(), out, err);
       }
       out.print(Usage.TEXT);
       return 0;

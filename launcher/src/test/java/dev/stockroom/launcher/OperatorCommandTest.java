@@ -128,6 +128,34 @@ class OperatorCommandTest {
   }
 
   @Test
+  @DisplayName(
+      "a token minted with another data directory's key is refused, and the message says which"
+          + " key it was signed with")
+  void mintedWithTheWrongKeys(@org.junit.jupiter.api.io.TempDir java.nio.file.Path elsewhere) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Stockroom.run(
+            new String[] {
+              "outbox",
+              "status",
+              "--service",
+              "users",
+              "--url",
+              "http://localhost:" + users.port(),
+              "--data",
+              elsewhere.toString()
+            },
+            Map.of(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("answered 401")
+        .contains("signed with the issuer key in " + elsewhere.resolve("keys"))
+        .contains("--data");
+  }
+
+  @Test
   @DisplayName("dlq list and dlq replay reach the replica's dead-letter admin")
   void deadLetters() {
     JsonObject listed = run("dlq", "list", "inventory", inventory.port());

@@ -17,8 +17,12 @@ public final class SagaWorkerVerticle extends VerticleBase {
 
   private final Supplier<SagaEngine> engines;
   private final Duration interval;
+  private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+
   private SagaEngine engine;
   private boolean busy;
+  private int failedRounds;
+  private long lastWarningNanos;
 
   public SagaWorkerVerticle(Supplier<SagaEngine> engines, Duration interval) {
     this.engines = engines;
@@ -39,7 +43,35 @@ public final class SagaWorkerVerticle extends VerticleBase {
     busy = true;
     engine
         .driveDue(BATCH)
-        .onFailure(e -> log.warn("saga worker: {}", e.toString()))
-        .onComplete((n, e) -> busy = false);
+        .onComplete(
+            (n, e) -> {
+              busy = false;
+              if (e == null) {
+                recovered();
+              } else {
+                failed(e);
+              }
+            });
+  }
+
+  /**
+   * It ticks every few hundred milliseconds: while the database is away, say so once and then every
+   * 30 s with a count, not on every tick.
+   */
+  private void failed(Throwable e) {
+    failedRounds++;
+    long now = System.nanoTime();
+    if (failedRounds == 1 || now - lastWarningNanos > WARN_EVERY_NANOS) {
+      lastWarningNanos = now;
+      log.warn(
+          "saga worker cannot claim due sagas ({} rounds so far): {}", failedRounds, e.toString());
+    }
+  }
+
+  private void recovered() {
+    if (failedRounds > 0) {
+      log.info("saga worker claims sagas again after {} failed rounds", failedRounds);
+      failedRounds = 0;
+    }
   }
 }
