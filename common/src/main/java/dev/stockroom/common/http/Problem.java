@@ -1,5 +1,6 @@
 package dev.stockroom.common.http;
 
+import dev.stockroom.common.domain.Refusal;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,6 +68,23 @@ public final class Problem extends RuntimeException {
             "Database unavailable",
             "The service's database cannot be reached right now; retry shortly")
         .with("retryAfterSeconds", 1);
+  }
+
+  /**
+   * A store's refusal as the handler decided to answer it: the refusal's detail and facts (as
+   * members of the body) under the handler's status and type.
+   */
+  public static Problem refused(Refusal refusal, int status, String slug, String title) {
+    Problem problem = typed(status, slug, title, refusal.getMessage());
+    for (var fact : refusal.facts().entrySet()) {
+      problem = problem.with(fact.getKey(), fact.getValue());
+    }
+    return problem;
+  }
+
+  /** A refusal whose status says it all ({@code about:blank}), e.g. a 404 for an unknown id. */
+  public static Problem refused(Refusal refusal, int status) {
+    return of(status, refusal.getMessage());
   }
 
   public static Problem notFound(String what) {

@@ -1,9 +1,8 @@
 package dev.stockroom.common.http;
 
 import dev.stockroom.common.db.DatabaseUnavailable;
+import dev.stockroom.common.db.PoolExhausted;
 import io.vertx.core.Handler;
-import io.vertx.core.VertxException;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -74,7 +73,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (failure instanceof ValidatorException v) {
       return fromValidation(v);
     }
-    if (failure instanceof ConnectionPoolTooBusyException || isPoolWaitTimeout(failure)) {
+    if (PoolExhausted.is(failure)) {
       // The database pool's bounded wait queue is full: back-pressure, not a bug.
       return Problem.overloaded();
     }
@@ -105,15 +104,6 @@ public final class ProblemHandler implements Handler<RoutingContext> {
               ? Problem.of(status, Problem.reason(status))
               : Problem.of(500, "Internal error; quote the requestId when reporting it");
     };
-  }
-
-  /**
-   * The database pool gave no connection within its connection timeout: overload as well. Vert.x
-   * 5.0 (SqlConnectionPool) raises it as a plain VertxException whose message is all there is.
-   */
-  private static boolean isPoolWaitTimeout(Throwable failure) {
-    return failure instanceof VertxException
-        && "Timeout waiting for connection".equals(failure.getMessage());
   }
 
   private static Problem fromValidation(ValidatorException e) {

@@ -7,11 +7,14 @@ import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.testing.TestInfra;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -52,6 +55,32 @@ class DatabasePoolTest {
         .hasMessage(
             "PG_PLAN_CACHE_MODE: expected one of auto, force_generic_plan, force_custom_plan,"
                 + " got 'generic'");
+  }
+
+  @Test
+  @DisplayName(
+      "a pool with no connection free for its whole connection timeout fails in a way that"
+          + " PoolExhausted recognises (a 503 to retry), for single queries and transactions")
+  void exhaustedPoolIsRecognised(Vertx vertx) throws Exception {
+    PlatformConfig config = config(Map.of("PG_POOL_SIZE", "1", "PG_POOL_WAIT_QUEUE", "4"));
+    Pool pool = Database.pool(vertx, config);
+    try {
+      SqlConnection held = await(pool.getConnection());
+      Future<?> query = pool.query("SELECT 1").execute();
+      Future<?> transaction = pool.withTransaction(c -> c.query("SELECT 1").execute());
+      for (Future<?> waiting : List.of(query, transaction)) {
+        Throwable failure = await(waiting.map(ok -> (Throwable) null).otherwise(e -> e));
+        assertThat(failure).as("no connection was free").isNotNull();
+        assertThat(PoolExhausted.is(failure)).as(String.valueOf(failure)).isTrue();
+      }
+      held.close();
+    } finally {
+      await(pool.close());
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   /** Runs one prepared statement six times on one connection and reads its plan counters. */

@@ -3,6 +3,7 @@ package dev.stockroom.common.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.domain.Refusal;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.PlatformTestService;
 import dev.stockroom.common.testing.TestDb;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -294,6 +296,38 @@ class PlatformHttpTest {
         .as("an IllegalArgumentException is a bug, not bad input")
         .isEqualTo(500);
     assertThat(bug.toJson("/x", "r-2").encode()).doesNotContain("hunter2").doesNotContain("UUID");
+  }
+
+  @Test
+  @DisplayName("a store's refusal is answered as its handler decides; one no handler maps is a bug")
+  void refusalsAreAnsweredByHandlers() {
+    Refusal refusal = new Shortage();
+    Problem answered = Problem.refused(refusal, 409, "short", "Short");
+    assertThat(answered.toJson("/x", "r-1").getMap())
+        .containsEntry("status", 409)
+        .containsEntry("type", "https://stockroom.dev/problems/short")
+        .containsEntry("detail", "2 short of sku-1");
+    assertThat(answered.toJson("/x", "r-1").getJsonArray("shortfall").getJsonObject(0).getMap())
+        .containsEntry("sku", "sku-1");
+    Problem unmapped = ProblemHandler.toProblem(refusal, -1);
+    assertThat(unmapped.status()).isEqualTo(500);
+    assertThat(unmapped.toJson("/x", "r-1").encode()).doesNotContain("sku-1");
+  }
+
+  /** A feature's refusal, as a store would fail with it. */
+  private static final class Shortage extends Refusal {
+    enum Reason {
+      SHORT
+    }
+
+    Shortage() {
+      super("2 short of sku-1", Map.of("shortfall", List.of(Map.of("sku", "sku-1"))));
+    }
+
+    @Override
+    public Reason reason() {
+      return Reason.SHORT;
+    }
   }
 
   @Test

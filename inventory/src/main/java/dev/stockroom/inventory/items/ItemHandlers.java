@@ -16,22 +16,33 @@ public final class ItemHandlers {
     store
         .create(ctx.body().asJsonObject())
         .onSuccess(item -> Responses.created(ctx, "/items/" + item.sku(), item.toJson()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void get(RoutingContext ctx) {
     String sku = ctx.pathParam("sku");
     store
         .find(sku)
-        .map(item -> item.orElseThrow(() -> Problem.notFound("Item " + sku)))
+        .map(item -> item.orElseThrow(() -> ItemRefusal.unknown(sku)))
         .onSuccess(item -> Responses.ok(ctx, item.toJson()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void patch(RoutingContext ctx) {
     store
         .update(ctx.pathParam("sku"), ctx.body().asJsonObject())
         .onSuccess(item -> Responses.ok(ctx, item.toJson()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** Every refusal of the catalogue, as the contract answers it. */
+  static Throwable problem(Throwable failure) {
+    if (!(failure instanceof ItemRefusal refusal)) {
+      return failure;
+    }
+    return switch (refusal.reason()) {
+      case UNKNOWN_ITEM -> Problem.refused(refusal, 404);
+      case DUPLICATE_SKU -> Problem.refused(refusal, 409, "duplicate-sku", "Duplicate SKU");
+    };
   }
 }

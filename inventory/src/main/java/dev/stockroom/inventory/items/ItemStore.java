@@ -1,6 +1,5 @@
 package dev.stockroom.inventory.items;
 
-import dev.stockroom.common.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -42,9 +41,7 @@ public final class ItemStore {
         .recover(
             e ->
                 e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                    ? Future.failedFuture(
-                        Problem.typed(
-                            409, "duplicate-sku", "Duplicate SKU", "An item with this SKU exists"))
+                    ? Future.failedFuture(ItemRefusal.duplicate())
                     : Future.failedFuture(e));
   }
 
@@ -66,7 +63,7 @@ public final class ItemStore {
         .map(
             rows -> {
               if (rows.size() == 0) {
-                throw Problem.notFound("Item " + sku);
+                throw ItemRefusal.unknown(sku);
               }
               return Item.from(rows.iterator().next());
             });

@@ -1,5 +1,6 @@
 package dev.stockroom.inventory.reservations;
 
+import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.service.ServiceContext;
 import io.vertx.ext.web.RoutingContext;
@@ -26,27 +27,50 @@ public final class ReservationHandlers {
                 Responses.ok(ctx, reservation.toJson());
               }
             })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void confirm(RoutingContext ctx) {
     store
         .confirm(ctx.pathParam("reservationId"))
         .onSuccess(reservation -> Responses.ok(ctx, reservation.toJson()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void giveBack(RoutingContext ctx) {
     store
         .giveBack(ctx.pathParam("reservationId"))
         .onSuccess(reservation -> Responses.ok(ctx, reservation.toJson()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void release(RoutingContext ctx) {
     store
         .release(ctx.pathParam("reservationId"))
         .onSuccess(v -> Responses.noContent(ctx))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** Every refusal of a reservation, as the contract answers it. */
+  static Throwable problem(Throwable failure) {
+    if (!(failure instanceof ReservationRefusal refusal)) {
+      return failure;
+    }
+    return switch (refusal.reason()) {
+      case UNKNOWN_SKUS -> Problem.refused(refusal, 404, "unknown-sku", "Unknown SKU");
+      case INSUFFICIENT_STOCK ->
+          Problem.refused(refusal, 409, "insufficient-stock", "Insufficient stock");
+      case RESERVATION_ID_REUSED ->
+          Problem.refused(refusal, 422, "reservation-id-reused", "Reservation id reused");
+      case UNKNOWN_RESERVATION -> Problem.refused(refusal, 404);
+      case CHANGED_CONCURRENTLY -> Problem.refused(refusal, 409);
+      case CONFIRMED ->
+          Problem.refused(refusal, 409, "reservation-confirmed", "Reservation confirmed");
+      case RELEASED ->
+          Problem.refused(refusal, 409, "reservation-released", "Reservation released");
+      case EXPIRED -> Problem.refused(refusal, 409, "reservation-expired", "Reservation expired");
+      case RETURNED ->
+          Problem.refused(refusal, 409, "reservation-returned", "Reservation returned");
+    };
   }
 }

@@ -13,8 +13,8 @@ import static dev.stockroom.inventory.reservations.ReservationSql.RETURN;
 import static dev.stockroom.inventory.reservations.ReservationSql.SELL;
 import static dev.stockroom.inventory.reservations.ReservationSql.TAKE;
 
-import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
+import dev.stockroom.inventory.reservations.ReservationRefusal.Reason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -23,7 +23,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -40,7 +39,7 @@ public final class ReservationStore {
   /** The outcome of a reservation request: the reservation, and whether it was made just now. */
   public record Outcome(Reservation reservation, boolean created) {}
 
-  /** All or nothing: every line is taken, or the transaction rolls back with a problem. */
+  /** All or nothing: every line is taken, or the transaction rolls back with a refusal. */
   public Future<Outcome> reserve(ReservationRequest request) {
     Tuple claim = Tuple.of(request.reservationId(), request.fingerprint(), request.ttlSeconds());
     return pool.withTransaction(
@@ -83,12 +82,13 @@ public final class ReservationStore {
             existing -> {
               Reservation found =
                   existing.orElseThrow(
-                      () -> Problem.of(409, "The reservation changed concurrently; retry"));
+                      () ->
+                          new ReservationRefusal(
+                              Reason.CHANGED_CONCURRENTLY,
+                              "The reservation changed concurrently; retry"));
               if (!found.fingerprint().equals(request.fingerprint())) {
-                throw Problem.typed(
-                    422,
-                    "reservation-id-reused",
-                    "Reservation id reused",
+                throw new ReservationRefusal(
+                    Reason.RESERVATION_ID_REUSED,
                     "Reservation " + id + " was made with different lines or ttl");
               }
               return new Outcome(found, false);
@@ -125,7 +125,7 @@ public final class ReservationStore {
                     ? Future.succeededFuture(true)
                     : transition(reservationId, RETURN, RESTOCK))
         .compose(v -> find(reservationId))
-        .map(found -> found.orElseThrow(() -> Problem.notFound("Reservation " + reservationId)));
+        .map(found -> found.orElseThrow(() -> ReservationRefusal.unknown(reservationId)));
   }
 
   /** Expires up to {@code batch} overdue holds and gives their stock back; answers how many. */
@@ -160,19 +160,11 @@ public final class ReservationStore {
   }
 
   private static Reservation confirmed(String reservationId, Optional<Reservation> found) {
-    Reservation reservation =
-        found.orElseThrow(() -> Problem.notFound("Reservation " + reservationId));
+    Reservation reservation = found.orElseThrow(() -> ReservationRefusal.unknown(reservationId));
     if (reservation.status().equals("CONFIRMED")) {
       return reservation;
     }
-    // A HELD reservation that could not be confirmed is past its deadline, awaiting the sweeper.
-    String state = reservation.status().equals("HELD") ? "EXPIRED" : reservation.status();
-    String lower = state.toLowerCase(Locale.ROOT);
-    throw Problem.typed(
-        409,
-        "reservation-" + lower,
-        "Reservation " + lower,
-        "Reservation " + reservationId + " is " + state);
+    throw ReservationRefusal.ended(reservationId, reservation.status());
   }
 
   private Future<Void> refuseIfConfirmed(String reservationId) {
@@ -180,10 +172,8 @@ public final class ReservationStore {
         .map(
             found -> {
               if (found.isPresent() && found.get().status().equals("CONFIRMED")) {
-                throw Problem.typed(
-                    409,
-                    "reservation-confirmed",
-                    "Reservation confirmed",
+                throw new ReservationRefusal(
+                    Reason.CONFIRMED,
                     "Reservation " + reservationId + " was confirmed: its stock is sold");
               }
               return null;

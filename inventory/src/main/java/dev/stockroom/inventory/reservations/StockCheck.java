@@ -1,11 +1,11 @@
 package dev.stockroom.inventory.reservations;
 
-import dev.stockroom.common.http.Problem;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Decides, from the locked item rows, whether a request can be served in full. */
@@ -13,8 +13,8 @@ final class StockCheck {
   private StockCheck() {}
 
   /**
-   * Succeeds when every sku exists and has enough available; otherwise fails with 404 (listing
-   * {@code unknownSkus}) or 409 insufficient-stock (listing the {@code shortfall} per sku).
+   * Succeeds when every sku exists and has enough available; otherwise fails with the unknown SKUs
+   * or the shortfall per SKU.
    */
   static Future<Void> refusal(ReservationRequest request, Iterable<Row> locked) {
     Map<String, Integer> available = new HashMap<>();
@@ -23,8 +23,8 @@ final class StockCheck {
   }
 
   static Future<Void> check(ReservationRequest request, Map<String, Integer> available) {
-    JsonArray unknown = new JsonArray();
-    JsonArray shortfall = new JsonArray();
+    List<String> unknown = new ArrayList<>();
+    List<Map<String, Object>> shortfall = new ArrayList<>();
     request
         .lines()
         .forEach(
@@ -33,27 +33,18 @@ final class StockCheck {
               if (has == null) {
                 unknown.add(sku);
               } else if (has < requested) {
-                shortfall.add(
-                    new JsonObject()
-                        .put("sku", sku)
-                        .put("requested", requested)
-                        .put("available", has));
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("sku", sku);
+                line.put("requested", requested);
+                line.put("available", has);
+                shortfall.add(line);
               }
             });
     if (!unknown.isEmpty()) {
-      return Future.failedFuture(
-          Problem.typed(
-                  404, "unknown-sku", "Unknown SKU", "No item has these SKUs; nothing was reserved")
-              .with("unknownSkus", unknown));
+      return Future.failedFuture(ReservationRefusal.unknownSkus(unknown));
     }
     if (!shortfall.isEmpty()) {
-      return Future.failedFuture(
-          Problem.typed(
-                  409,
-                  "insufficient-stock",
-                  "Insufficient stock",
-                  "Not enough stock for " + shortfall.size() + " SKU(s); nothing was reserved")
-              .with("shortfall", shortfall));
+      return Future.failedFuture(ReservationRefusal.insufficientStock(shortfall));
     }
     return Future.succeededFuture();
   }

@@ -39,7 +39,7 @@ public final class RestockHandlers {
             data ->
                 store.restock(sku, quantity, stocker, data == null ? null : data.getString("name")))
         .onSuccess(result -> Responses.created(ctx, "/items/" + sku + "/restocks", result))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void list(RoutingContext ctx) {
@@ -47,7 +47,7 @@ public final class RestockHandlers {
     store
         .history(ctx.pathParam("sku"), limit == null || limit.isNull() ? 100 : limit.getInteger())
         .onSuccess(list -> Responses.ok(ctx, new JsonObject().put("restocks", list)))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   private static UUID stockerOf(RoutingContext ctx) {
@@ -59,5 +59,16 @@ public final class RestockHandlers {
                     "stocker-not-a-person",
                     "Stocker is not a person",
                     "Restocks are recorded against a person: the token's sub must be a user id"));
+  }
+
+  /** Every refusal of a restock, as the contract answers it. */
+  static Throwable problem(Throwable failure) {
+    if (!(failure instanceof RestockRefusal refusal)) {
+      return failure;
+    }
+    return switch (refusal.reason()) {
+      case UNKNOWN_ITEM -> Problem.refused(refusal, 404);
+      case QUANTITY_LIMIT -> Problem.refused(refusal, 409, "quantity-limit", "Quantity limit");
+    };
   }
 }

@@ -1,6 +1,5 @@
 package dev.stockroom.inventory.restocks;
 
-import dev.stockroom.common.http.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +68,7 @@ final class RestockStore {
                     }));
   }
 
-  /** No row changed: the item is unknown (404), or the restock would pass the maximum (409). */
+  /** No row changed: the item is unknown, or the restock would pass the maximum. */
   private static Future<JsonObject> refusal(SqlConnection tx, String sku, int quantity) {
     return tx.preparedQuery(ITEM_EXISTS)
         .execute(Tuple.of(sku))
@@ -77,18 +76,8 @@ final class RestockStore {
             exists ->
                 Future.failedFuture(
                     exists.size() == 0
-                        ? Problem.notFound("Item " + sku)
-                        : Problem.typed(
-                            409,
-                            "quantity-limit",
-                            "Quantity limit",
-                            "Restocking "
-                                + quantity
-                                + " would take item "
-                                + sku
-                                + " past the largest quantity it can hold ("
-                                + MAX_QUANTITY
-                                + ")")));
+                        ? RestockRefusal.unknownItem(sku)
+                        : RestockRefusal.quantityLimit(sku, quantity, MAX_QUANTITY)));
   }
 
   Future<JsonArray> history(String sku, int limit) {
@@ -97,7 +86,7 @@ final class RestockStore {
         .compose(
             exists ->
                 exists.size() == 0
-                    ? Future.failedFuture(Problem.notFound("Item " + sku))
+                    ? Future.failedFuture(RestockRefusal.unknownItem(sku))
                     : pool.preparedQuery(HISTORY).execute(Tuple.of(sku, limit)))
         .map(
             rows -> {

@@ -65,8 +65,10 @@ class ReservationRequestTest {
     assertThat(StockCheck.check(request, Map.of("a", 2, "b", 5, "c", 3)).succeeded()).isTrue();
   }
 
+  /** The store's refusal, as the handler answers it. */
   private static Problem failure(Future<Void> result) {
     assertThat(result.failed()).isTrue();
-    return (Problem) result.cause();
+    assertThat(result.cause()).isInstanceOf(ReservationRefusal.class);
+    return (Problem) ReservationHandlers.problem(result.cause());
   }
 }

@@ -67,7 +67,7 @@ public final class OrderHandlers {
               ctx.response().putHeader("Location", "/orders/" + order.id());
               Responses.json(ctx, order.finished() ? 201 : 202, order.toJson());
             })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   /**
@@ -163,5 +163,16 @@ public final class OrderHandlers {
 
   private static UUID uuid(RequestParameter p) {
     return p == null || p.isNull() ? null : UUID.fromString(p.getString());
+  }
+
+  /** Every refusal of an order request, as the contract answers it. */
+  static Throwable problem(Throwable failure) {
+    if (!(failure instanceof OrderRefusal refusal)) {
+      return failure;
+    }
+    return switch (refusal.reason()) {
+      case IDEMPOTENCY_KEY_REUSED ->
+          Problem.refused(refusal, 422, "idempotency-key-reused", "Idempotency-Key reused");
+    };
   }
 }

@@ -1,6 +1,5 @@
 package dev.stockroom.orders.placing;
 
-import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaOrder;
 import io.vertx.core.Future;
@@ -106,11 +105,7 @@ public final class OrderStore {
             rows -> {
               Row row = rows.iterator().next();
               if (!row.getString("request_hash").equals(request.fingerprint())) {
-                throw Problem.typed(
-                    422,
-                    "idempotency-key-reused",
-                    "Idempotency-Key reused",
-                    "This Idempotency-Key was used for a different order request");
+                throw OrderRefusal.keyReused();
               }
               return row.getUUID("id");
             });

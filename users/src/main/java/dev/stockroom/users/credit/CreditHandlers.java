@@ -1,5 +1,6 @@
 package dev.stockroom.users.credit;
 
+import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,20 +32,37 @@ public final class CreditHandlers {
                 Responses.ok(ctx, outcome.hold().toJson());
               }
             })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void capture(RoutingContext ctx) {
     store
         .capture(ctx.pathParam("holdId"))
         .onSuccess(hold -> Responses.ok(ctx, hold.toJson()))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void release(RoutingContext ctx) {
     store
         .release(ctx.pathParam("holdId"))
         .onSuccess(v -> Responses.noContent(ctx))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** Every refusal of the credit side, as the contract answers it. */
+  static Throwable problem(Throwable failure) {
+    if (!(failure instanceof HoldRefusal refusal)) {
+      return failure;
+    }
+    return switch (refusal.reason()) {
+      case UNKNOWN_USER, UNKNOWN_HOLD -> Problem.refused(refusal, 404);
+      case INSUFFICIENT_CREDIT ->
+          Problem.refused(refusal, 422, "insufficient-credit", "Insufficient credit");
+      case HOLD_ID_REUSED -> Problem.refused(refusal, 422, "hold-id-reused", "Hold id reused");
+      case CHANGED_CONCURRENTLY -> Problem.refused(refusal, 409);
+      case CAPTURED -> Problem.refused(refusal, 409, "hold-captured", "Hold captured");
+      case RELEASED -> Problem.refused(refusal, 409, "hold-released", "Hold released");
+      case EXPIRED -> Problem.refused(refusal, 409, "hold-expired", "Hold expired");
+    };
   }
 }

@@ -1,7 +1,7 @@
 package dev.stockroom.users.credit;
 
-import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
+import dev.stockroom.users.credit.HoldRefusal.Reason;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -101,7 +101,7 @@ public final class HoldStore {
                 return replay(holdId, userId, amount, ttlSeconds);
               }
               if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
-                return Future.failedFuture(Problem.notFound("User " + userId));
+                return Future.failedFuture(unknownUser(userId));
               }
               return Future.failedFuture(e);
             });
@@ -117,7 +117,7 @@ public final class HoldStore {
                     : refusal(conn, hold.userId()));
   }
 
-  /** Rolls the transaction back with 404 (no such user) or 422 (not enough credit). */
+  /** Rolls the transaction back: no such user, or not enough credit. */
   private static Future<Outcome> refusal(SqlConnection conn, UUID userId) {
     return conn.preparedQuery(USER_EXISTS)
         .execute(Tuple.of(userId))
@@ -125,11 +125,9 @@ public final class HoldStore {
             rows ->
                 Future.failedFuture(
                     rows.size() == 0
-                        ? Problem.notFound("User " + userId)
-                        : Problem.typed(
-                            422,
-                            "insufficient-credit",
-                            "Insufficient credit",
+                        ? unknownUser(userId)
+                        : new HoldRefusal(
+                            Reason.INSUFFICIENT_CREDIT,
                             "The user's available credit is less than the amount")));
   }
 
@@ -139,12 +137,12 @@ public final class HoldStore {
             existing -> {
               Hold hold =
                   existing.orElseThrow(
-                      () -> Problem.of(409, "The hold changed concurrently; retry"));
+                      () ->
+                          new HoldRefusal(
+                              Reason.CHANGED_CONCURRENTLY, "The hold changed concurrently; retry"));
               if (!hold.sameRequestAs(userId, amount, ttlSeconds)) {
-                throw Problem.typed(
-                    422,
-                    "hold-id-reused",
-                    "Hold id reused",
+                throw new HoldRefusal(
+                    Reason.HOLD_ID_REUSED,
                     "Hold " + holdId + " was made with a different user, amount or ttl");
               }
               return new Outcome(hold, false);
@@ -184,11 +182,8 @@ public final class HoldStore {
                         .map(
                             h -> {
                               if (h.isPresent() && h.get().status().equals("CAPTURED")) {
-                                throw Problem.typed(
-                                    409,
-                                    "hold-captured",
-                                    "Hold captured",
-                                    "Hold " + holdId + " was captured");
+                                throw new HoldRefusal(
+                                    Reason.CAPTURED, "Hold " + holdId + " was captured");
                               }
                               return null;
                             }));
@@ -205,16 +200,17 @@ public final class HoldStore {
   }
 
   private static Hold alreadySettled(String holdId, Optional<Hold> hold, String wanted) {
-    Hold found = hold.orElseThrow(() -> Problem.notFound("Hold " + holdId));
+    Hold found =
+        hold.orElseThrow(
+            () -> new HoldRefusal(Reason.UNKNOWN_HOLD, "Hold " + holdId + " was not found"));
     if (found.status().equals(wanted)) {
       return found;
     }
-    String state = found.status().equals("HELD") ? "EXPIRED" : found.status();
-    throw Problem.typed(
-        409,
-        "hold-" + state.toLowerCase(java.util.Locale.ROOT),
-        "Hold " + state.toLowerCase(java.util.Locale.ROOT),
-        "Hold " + holdId + " is " + state);
+    throw HoldRefusal.settled(holdId, found.status());
+  }
+
+  private static HoldRefusal unknownUser(UUID userId) {
+    return new HoldRefusal(Reason.UNKNOWN_USER, "User " + userId + " was not found");
   }
 
   private static Optional<Hold> first(RowSet<Row> rows) {

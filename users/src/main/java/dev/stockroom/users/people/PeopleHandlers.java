@@ -33,7 +33,7 @@ public final class PeopleHandlers {
         .create(UserWrite.registration(ctx.body().asJsonObject()))
         .compose(user -> withToken(ctx, user))
         .onSuccess(user -> Responses.created(ctx, "/users/" + user.id(), withEtag(ctx, user)))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void get(RoutingContext ctx) {
@@ -41,9 +41,9 @@ public final class PeopleHandlers {
     Caller.requireSelfOr(ctx, id.toString(), "admin", "service");
     store
         .find(id)
-        .map(user -> user.orElseThrow(() -> Problem.notFound("User " + id)))
+        .map(user -> user.orElseThrow(() -> PersonRefusal.unknown(id)))
         .onSuccess(user -> Responses.ok(ctx, withEtag(ctx, user)))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   /** {@code ?ids=} is the batched lookup of the replicas' fallback; otherwise keyset paging. */
@@ -70,7 +70,7 @@ public final class PeopleHandlers {
                             users.size() == limit
                                 ? users.get(users.size() - 1).id().toString()
                                 : null)))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   private void batch(RoutingContext ctx, JsonArray rawIds) {
@@ -92,7 +92,7 @@ public final class PeopleHandlers {
                       .put("missing", new JsonArray(missing))
                       .put("asOf", answer.readAt().toString()));
             })
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void patch(RoutingContext ctx) {
@@ -102,7 +102,7 @@ public final class PeopleHandlers {
         .change(id, UserWrite.change(ctx.body().asJsonObject()), ifMatch(HttpApi.validated(ctx)))
         .compose(user -> withToken(ctx, user))
         .onSuccess(user -> Responses.ok(ctx, withEtag(ctx, user)))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   public void delete(RoutingContext ctx) {
@@ -111,7 +111,7 @@ public final class PeopleHandlers {
         .delete(id)
         .compose(deleted -> withToken(ctx, deleted))
         .onSuccess(deleted -> Responses.noContent(ctx))
-        .onFailure(ctx::fail);
+        .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
   /**
@@ -148,5 +148,18 @@ public final class PeopleHandlers {
 
   private static JsonArray json(List<User> users) {
     return new JsonArray(users.stream().map(User::toJson).toList());
+  }
+
+  /** Every refusal of a change to a person, as the contract answers it. */
+  static Throwable problem(Throwable failure) {
+    if (!(failure instanceof PersonRefusal refusal)) {
+      return failure;
+    }
+    return switch (refusal.reason()) {
+      case UNKNOWN_PERSON -> Problem.refused(refusal, 404);
+      case VERSION_MISMATCH ->
+          Problem.refused(refusal, 412, "version-mismatch", "Precondition failed");
+      case EMAIL_TAKEN -> Problem.refused(refusal, 409, "email-taken", "Email taken");
+    };
   }
 }

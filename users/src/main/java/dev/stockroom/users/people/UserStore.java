@@ -1,6 +1,5 @@
 package dev.stockroom.users.people;
 
-import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
@@ -116,7 +115,7 @@ public final class UserStore {
             conn ->
                 conn.preparedQuery(BY_ID_FOR_UPDATE)
                     .execute(Tuple.of(id))
-                    .map(rows -> first(rows).orElseThrow(() -> Problem.notFound("User " + id)))
+                    .map(rows -> first(rows).orElseThrow(() -> PersonRefusal.unknown(id)))
                     .compose(current -> apply(conn, current, change, expectedVersion)))
         .recover(UserStore::emailTaken);
   }
@@ -124,15 +123,7 @@ public final class UserStore {
   private static Future<User> apply(
       SqlConnection conn, User current, UserWrite change, OptionalLong expectedVersion) {
     if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
-      throw Problem.typed(
-              412,
-              "version-mismatch",
-              "Precondition failed",
-              "The user is at version "
-                  + current.version()
-                  + ", not "
-                  + expectedVersion.getAsLong())
-          .with("currentVersion", current.version());
+      throw PersonRefusal.versionMismatch(current.version(), expectedVersion.getAsLong());
     }
     User wanted = change.applyTo(current);
     if (wanted.equals(current)) {
@@ -180,8 +171,7 @@ public final class UserStore {
     if (failure instanceof PgException pg
         && "23505".equals(pg.getSqlState())
         && String.valueOf(pg.getConstraint()).contains("email")) {
-      return Future.failedFuture(
-          Problem.typed(409, "email-taken", "Email taken", "Another user already has this email"));
+      return Future.failedFuture(PersonRefusal.emailTaken());
     }
     return Future.failedFuture(failure);
   }

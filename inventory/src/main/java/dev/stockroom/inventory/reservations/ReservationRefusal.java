@@ -1,0 +1,64 @@
+package dev.stockroom.inventory.reservations;
+
+import dev.stockroom.common.domain.Refusal;
+import java.util.List;
+import java.util.Map;
+
+/** Why a reservation was refused. {@link ReservationHandlers} decides how each is answered. */
+public final class ReservationRefusal extends Refusal {
+  /** The reasons; a reservation that is no longer HELD is refused with its state. */
+  public enum Reason {
+    UNKNOWN_SKUS,
+    INSUFFICIENT_STOCK,
+    RESERVATION_ID_REUSED,
+    UNKNOWN_RESERVATION,
+    CHANGED_CONCURRENTLY,
+    CONFIRMED,
+    RELEASED,
+    EXPIRED,
+    RETURNED
+  }
+
+  private final Reason reason;
+
+  private ReservationRefusal(Reason reason, String detail, Map<String, Object> facts) {
+    super(detail, facts);
+    this.reason = reason;
+  }
+
+  ReservationRefusal(Reason reason, String detail) {
+    this(reason, detail, Map.of());
+  }
+
+  static ReservationRefusal unknownSkus(List<String> skus) {
+    return new ReservationRefusal(
+        Reason.UNKNOWN_SKUS,
+        "No item has these SKUs; nothing was reserved",
+        Map.of("unknownSkus", skus));
+  }
+
+  /** {@code shortfall}: per SKU, what was requested and what is available. */
+  static ReservationRefusal insufficientStock(List<Map<String, Object>> shortfall) {
+    return new ReservationRefusal(
+        Reason.INSUFFICIENT_STOCK,
+        "Not enough stock for " + shortfall.size() + " SKU(s); nothing was reserved",
+        Map.of("shortfall", shortfall));
+  }
+
+  static ReservationRefusal unknown(String reservationId) {
+    return new ReservationRefusal(
+        Reason.UNKNOWN_RESERVATION, "Reservation " + reservationId + " was not found");
+  }
+
+  /** The refusal for a reservation found in {@code status} when another state was needed. */
+  static ReservationRefusal ended(String reservationId, String status) {
+    // A HELD reservation that could not be confirmed is past its deadline, awaiting the sweeper.
+    Reason state = status.equals("HELD") ? Reason.EXPIRED : Reason.valueOf(status);
+    return new ReservationRefusal(state, "Reservation " + reservationId + " is " + state);
+  }
+
+  @Override
+  public Reason reason() {
+    return reason;
+  }
+}

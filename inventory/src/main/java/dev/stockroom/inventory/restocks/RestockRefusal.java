@@ -1,0 +1,41 @@
+package dev.stockroom.inventory.restocks;
+
+import dev.stockroom.common.domain.Refusal;
+import java.util.Map;
+
+/** Why a restock was refused. {@link RestockHandlers} decides how each is answered. */
+final class RestockRefusal extends Refusal {
+  /** The reasons. */
+  enum Reason {
+    UNKNOWN_ITEM,
+    QUANTITY_LIMIT
+  }
+
+  private final Reason reason;
+
+  private RestockRefusal(Reason reason, String detail) {
+    super(detail, Map.of());
+    this.reason = reason;
+  }
+
+  static RestockRefusal unknownItem(String sku) {
+    return new RestockRefusal(Reason.UNKNOWN_ITEM, "Item " + sku + " was not found");
+  }
+
+  static RestockRefusal quantityLimit(String sku, int quantity, int max) {
+    return new RestockRefusal(
+        Reason.QUANTITY_LIMIT,
+        "Restocking "
+            + quantity
+            + " would take item "
+            + sku
+            + " past the largest quantity it can hold ("
+            + max
+            + ")");
+  }
+
+  @Override
+  public Reason reason() {
+    return reason;
+  }
+}

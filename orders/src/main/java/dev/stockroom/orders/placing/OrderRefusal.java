@@ -1,0 +1,30 @@
+package dev.stockroom.orders.placing;
+
+import dev.stockroom.common.domain.Refusal;
+import java.util.Map;
+
+/** Why an order was refused before its saga began. {@link OrderHandlers} answers each. */
+final class OrderRefusal extends Refusal {
+  /** The reasons. */
+  enum Reason {
+    IDEMPOTENCY_KEY_REUSED
+  }
+
+  private final Reason reason;
+
+  private OrderRefusal(Reason reason, String detail) {
+    super(detail, Map.of());
+    this.reason = reason;
+  }
+
+  static OrderRefusal keyReused() {
+    return new OrderRefusal(
+        Reason.IDEMPOTENCY_KEY_REUSED,
+        "This Idempotency-Key was used for a different order request");
+  }
+
+  @Override
+  public Reason reason() {
+    return reason;
+  }
+}

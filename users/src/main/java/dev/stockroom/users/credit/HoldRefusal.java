@@ -1,0 +1,38 @@
+package dev.stockroom.users.credit;
+
+import dev.stockroom.common.domain.Refusal;
+import java.util.Map;
+
+/** Why the credit side said no. {@link CreditHandlers} decides how each is answered. */
+public final class HoldRefusal extends Refusal {
+  /** The reasons; a hold that is no longer HELD is refused with its state. */
+  public enum Reason {
+    UNKNOWN_USER,
+    INSUFFICIENT_CREDIT,
+    HOLD_ID_REUSED,
+    UNKNOWN_HOLD,
+    CHANGED_CONCURRENTLY,
+    CAPTURED,
+    RELEASED,
+    EXPIRED
+  }
+
+  private final Reason reason;
+
+  HoldRefusal(Reason reason, String detail) {
+    super(detail, Map.of());
+    this.reason = reason;
+  }
+
+  /** The refusal for a hold found in {@code status} when another state was needed. */
+  static HoldRefusal settled(String holdId, String status) {
+    // A HELD hold that could not be captured is past its deadline, awaiting the sweeper.
+    Reason state = status.equals("HELD") ? Reason.EXPIRED : Reason.valueOf(status);
+    return new HoldRefusal(state, "Hold " + holdId + " is " + state);
+  }
+
+  @Override
+  public Reason reason() {
+    return reason;
+  }
+}
