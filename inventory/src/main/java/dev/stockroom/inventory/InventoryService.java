@@ -20,7 +20,6 @@ import dev.stockroom.common.service.ServiceSpec;
 import dev.stockroom.inventory.reservations.ReservationStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.List;
 
 /** The inventory service: the owner of items and stock. */
@@ -34,13 +33,14 @@ public final class InventoryService {
           List.of("name", "email", "phone"),
           "inventory");
 
-  public static final ServiceSpec SPEC =
-      new ServiceSpec(
+  public static final ServiceSpec<InventoryConfig> SPEC =
+      new ServiceSpec<>(
           "inventory",
           8082,
           List.of(Migrations.service("db/migration/inventory"), ReplicaSchema.MIGRATIONS),
           "openapi/inventory.yaml",
-          config -> List.of(Replicas.deadLetterTopic(config, USERS)),
+          InventoryConfig::from,
+          (platform, own) -> List.of(Replicas.deadLetterTopic(platform, USERS)),
           // The report's plan is the same for every page; planning it per request doubled its cost.
           PlanCacheMode.FORCE_GENERIC_PLAN);
 
@@ -55,16 +55,13 @@ public final class InventoryService {
   }
 
   /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
-  static Future<?> deploy(ServiceContext ctx) {
-    Env env = ctx.config().env();
-    ReplicaSettings replica = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
+  static Future<?> deploy(ServiceContext ctx, InventoryConfig config) {
+    ReplicaSettings replica = config.users();
     ServiceTokens tokens = ServiceTokens.of(ctx);
     ReplicaProgress progress = new ReplicaProgress(ctx, USERS);
     ReplicaStore store = new ReplicaStore(ctx.pool(), USERS);
     // One per process: every HTTP verticle instance answers for the same rebuild.
     ReplicaRebuild rebuild = new ReplicaRebuild(ctx, store, replica);
-    Duration sweep = env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5));
-    Duration retention = env.duration("COMMITMENT_RETENTION", Duration.ofDays(7));
     return Replicas.deploySync(ctx, store, replica, tokens, progress)
         .compose(
             v ->
@@ -73,8 +70,8 @@ public final class InventoryService {
                         new ExpirySweeperVerticle(
                             ctx.pool(),
                             ctx.metrics().registry(),
-                            sweep,
-                            retention,
+                            config.reservationSweepInterval(),
+                            config.commitmentRetention(),
                             new ReservationStore(ctx.pool()).expirySweep())))
         .compose(
             id ->

@@ -42,8 +42,6 @@ final class CodeFacts {
 
   record Route(String path, String handler, boolean checksDependencies) {}
 
-  record Topic(String name, String cleanupPolicy, int partitions, Long retentionMs) {}
-
   record ServiceCode(
       String name,
       int defaultPort,
@@ -55,7 +53,7 @@ final class CodeFacts {
   static final Path COMMON = K8sTree.REPO.resolve("common/src/main");
 
   private static final Pattern SPEC =
-      Pattern.compile("new\\s+ServiceSpec\\(\\s*\"(\\w+)\"\\s*,\\s*(\\d+)\\s*,");
+      Pattern.compile("new\\s+ServiceSpec(?:<>)?\\(\\s*\"(\\w+)\"\\s*,\\s*(\\d+)\\s*,");
   private static final Pattern ENV_CALL =
       Pattern.compile(
           "\\benv(?:\\(\\))?\\s*\\.\\s*(string|duration|port|intInRange|uri|optional|required|hostPorts|oneOf|pem)\\(");
@@ -388,123 +386,5 @@ final class CodeFacts {
       throw new IllegalStateException("JwtConfig.DEV_SECRET not found");
     }
     return m.group(1);
-  }
-
-  // ---- Kafka topics ----------------------------------------------------------------------
-
-  private static final Pattern TOPIC_SPEC = Pattern.compile("TopicSpec\\.(compacted|deleting)\\(");
-  private static final Pattern REPLICA_SCHEMA = Pattern.compile("ReplicaSchema\\.of\\(");
-  private static final Pattern DAYS = Pattern.compile("Duration\\.ofDays\\((\\d+)\\)");
-  private static final Pattern INT_DEFAULT =
-      Pattern.compile("intInRange\\(\\s*\"([A-Z_]+)\"\\s*,\\s*(\\d+)");
-
-  /**
-   * The topics the services create at start, with the partitions variable that sizes them and the
-   * service that writes them (its outbox relay, or its replica's dead-lettering).
-   */
-  record CodeTopic(Topic topic, String partitionsVariable, String owner) {}
-
-  /** A service's replica of another's topic: the topic it reads and its consumer group. */
-  record Replication(String service, String topic, String group) {}
-
-  static List<Replication> replications() {
-    List<Replication> found = new ArrayList<>();
-    for (String module : List.of("users", "inventory", "orders")) {
-      String code =
-          String.join(
-              "\n", javaSources(K8sTree.REPO.resolve(module).resolve("src/main/java")).values());
-      Matcher m = REPLICA_SCHEMA.matcher(code);
-      while (m.find()) {
-        List<String> args = arguments(code, m.end() - 1);
-        String service = unquote(args.get(args.size() - 1));
-        // ReplicaSchema.of: one group per consuming service, service + "-" + table.
-        found.add(
-            new Replication(service, unquote(args.get(1)), service + "-" + unquote(args.get(0))));
-      }
-    }
-    String schema =
-        K8sTree.read(COMMON.resolve("java/dev/stockroom/common/replica/ReplicaSchema.java"));
-    if (!schema.contains("service + \"-\" + table")) {
-      throw new IllegalStateException("ReplicaSchema no longer names groups service-table");
-    }
-    return found;
-  }
-
-  /** The prefix of every transactional id a service's outbox relay uses. */
-  static String transactionalIdPrefix(String service) {
-    String relay =
-        K8sTree.read(COMMON.resolve("java/dev/stockroom/common/outbox/OutboxRelayVerticle.java"));
-    if (!relay.contains("\"transactional.id\", name + \"-outbox-\" + database")) {
-      throw new IllegalStateException("OutboxRelayVerticle no longer names transactional ids");
-    }
-    return service + "-outbox-";
-  }
-
-  static List<CodeTopic> topics() {
-    List<CodeTopic> topics = new ArrayList<>();
-    String replicas =
-        K8sTree.read(COMMON.resolve("java/dev/stockroom/common/replica/Replicas.java"));
-    String schema =
-        K8sTree.read(COMMON.resolve("java/dev/stockroom/common/replica/ReplicaSchema.java"));
-    if (!schema.contains("topic + \".\" + service + \".dlq\"")) {
-      throw new IllegalStateException("ReplicaSchema no longer names DLQs topic.service.dlq");
-    }
-    for (String module : List.of("users", "inventory", "orders")) {
-      String code =
-          String.join(
-              "\n", javaSources(K8sTree.REPO.resolve(module).resolve("src/main/java")).values());
-      Matcher constant = Pattern.compile("String\\s+TOPIC\\s*=\\s*\"([^\"]+)\"").matcher(code);
-      String topicConstant = constant.find() ? constant.group(1) : null;
-      Matcher m = TOPIC_SPEC.matcher(code);
-      while (m.find()) {
-        List<String> args = arguments(code, m.end() - 1);
-        String name = args.get(0).equals("TOPIC") ? topicConstant : unquote(args.get(0));
-        Matcher partitions = INT_DEFAULT.matcher(args.get(1));
-        if (name == null || !partitions.find()) {
-          throw new IllegalStateException(module + ": cannot read " + m.group() + args);
-        }
-        Long retention = null;
-        if (m.group(1).equals("deleting")) {
-          Matcher days = DAYS.matcher(args.get(3));
-          retention = days.find() ? Long.parseLong(days.group(1)) * 86_400_000L : null;
-        }
-        topics.add(
-            new CodeTopic(
-                new Topic(
-                    name,
-                    m.group(1).equals("compacted") ? "compact" : "delete",
-                    Integer.parseInt(partitions.group(2)),
-                    retention),
-                partitions.group(1),
-                module));
-      }
-      Matcher dlq = REPLICA_SCHEMA.matcher(code);
-      while (dlq.find()) {
-        List<String> args = arguments(code, dlq.end() - 1);
-        String topic = unquote(args.get(1));
-        String service = unquote(args.get(args.size() - 1));
-        List<String> spec =
-            arguments(
-                replicas, replicas.indexOf("TopicSpec.deleting(") + "TopicSpec.deleting".length());
-        Matcher days = DAYS.matcher(spec.get(3));
-        if (!days.find() || !spec.get(1).matches("\\d+")) {
-          throw new IllegalStateException("Replicas.deadLetterTopic changed shape: " + spec);
-        }
-        topics.add(
-            new CodeTopic(
-                new Topic(
-                    topic + "." + service + ".dlq",
-                    "delete",
-                    Integer.parseInt(spec.get(1)),
-                    Long.parseLong(days.group(1)) * 86_400_000L),
-                null,
-                service));
-      }
-    }
-    return topics;
-  }
-
-  private static String unquote(String s) {
-    return s.matches("\"[^\"]*\"") ? s.substring(1, s.length() - 1) : null;
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stockroom.k8s.CodeFacts.CodeTopic;
+import dev.stockroom.k8s.CodeTopics.CodeTopic;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +124,7 @@ class KafkaAccessTest {
       granted.put(name.replaceFirst("^stockroom-", ""), grants);
     }
     assertThat(granted.keySet()).containsExactlyInAnyOrderElementsOf(SERVICES);
-    for (CodeTopic t : CodeFacts.topics()) {
+    for (CodeTopic t : CodeTopics.topics()) {
       String topic = t.topic().name();
       List<String> writers =
           granted.entrySet().stream()
@@ -136,7 +136,7 @@ class KafkaAccessTest {
           .as("%s checks and finds its own topic %s", t.owner(), topic)
           .contains("topic:" + topic + ":Describe", "topic:" + topic + ":DescribeConfigs");
     }
-    for (CodeFacts.Replication r : CodeFacts.replications()) {
+    for (CodeTopics.Replication r : CodeTopics.replications()) {
       assertThat(granted.get(r.service()))
           .contains(
               "topic:" + r.topic() + ":Read",
@@ -146,7 +146,7 @@ class KafkaAccessTest {
     for (Map.Entry<String, Set<String>> e : granted.entrySet()) {
       String service = e.getKey();
       Set<String> reads =
-          CodeFacts.replications().stream()
+          CodeTopics.replications().stream()
               .filter(r -> r.service().equals(service))
               .flatMap(
                   r ->
@@ -160,9 +160,8 @@ class KafkaAccessTest {
           .as("%s reads only what it replicates and its own dead letters", service)
           .containsExactlyInAnyOrderElementsOf(reads);
       boolean relays =
-          CodeFacts.topics().stream()
-              .anyMatch(t -> t.owner().equals(service) && t.partitionsVariable() != null);
-      String txn = "transactionalId:" + CodeFacts.transactionalIdPrefix(service) + "*";
+          CodeTopics.topics().stream().anyMatch(t -> t.owner().equals(service) && t.relayed());
+      String txn = "transactionalId:" + CodeTopics.transactionalIdPrefix(service) + "*";
       assertThat(e.getValue().contains(txn + ":Write"))
           .as("%s has an outbox relay: its transactional ids", service)
           .isEqualTo(relays);

@@ -6,7 +6,6 @@ import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
-import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.outbox.OutboxRelayVerticle;
 import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.ReplicaProgress;
@@ -44,8 +43,8 @@ public final class OrdersService {
       ReplicaSchema.of(
           "customer_replica", "users.v1", "stockroom.user.", List.of("name", "email"), "orders");
 
-  public static final ServiceSpec SPEC =
-      new ServiceSpec(
+  public static final ServiceSpec<OrdersConfig> SPEC =
+      new ServiceSpec<>(
           "orders",
           8083,
           List.of(
@@ -53,13 +52,14 @@ public final class OrdersService {
               Outbox.MIGRATIONS,
               ReplicaSchema.MIGRATIONS),
           "openapi/orders.yaml",
-          config ->
+          OrdersConfig::from,
+          (platform, own) ->
               List.of(
-                  Replicas.deadLetterTopic(config, CUSTOMERS),
+                  Replicas.deadLetterTopic(platform, CUSTOMERS),
                   TopicSpec.deleting(
                       TOPIC,
-                      config.env().intInRange("ORDERS_TOPIC_PARTITIONS", 6, 1, 1024),
-                      (short) config.env().intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
+                      own.topicPartitions(),
+                      platform.topicReplicationFactor(),
                       Duration.ofDays(7).toMillis())));
 
   private OrdersService() {}
@@ -73,22 +73,20 @@ public final class OrdersService {
   }
 
   /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
-  static Future<?> deploy(ServiceContext ctx) {
-    Env env = ctx.config().env();
-    SagaSettings saga = SagaSettings.from(env);
-    ReplicaSettings replica = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
+  static Future<?> deploy(ServiceContext ctx, OrdersConfig config) {
+    SagaSettings saga = config.saga();
+    ReplicaSettings replica = config.customers();
     ServiceTokens tokens = ServiceTokens.of(ctx);
     ReplicaProgress progress = new ReplicaProgress(ctx, CUSTOMERS);
     ReplicaStore customers = new ReplicaStore(ctx.pool(), CUSTOMERS);
     // One per process: every HTTP verticle instance answers for the same rebuild.
     ReplicaRebuild rebuild = new ReplicaRebuild(ctx, customers, replica);
-    OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
     // Saga leases name their holder: one name per verticle instance of this process.
     String process = SPEC.name() + "-" + UUID.randomUUID();
     AtomicInteger instances = new AtomicInteger();
     Supplier<String> leaseOwner = () -> process + "-" + instances.incrementAndGet();
     SagaOutcomes outcomes = new SagaOutcomes(ctx.vertx());
-    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, config.relay(), Set.of(TOPIC)))
         .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens, progress))
         .compose(
             v ->

@@ -6,7 +6,6 @@ import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
-import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.outbox.OutboxRelayVerticle;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceContext;
@@ -15,7 +14,6 @@ import dev.stockroom.common.service.ServiceSpec;
 import dev.stockroom.users.credit.HoldStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -23,18 +21,17 @@ import java.util.Set;
 public final class UsersService {
   public static final String TOPIC = "users.v1";
 
-  public static final ServiceSpec SPEC =
-      new ServiceSpec(
+  public static final ServiceSpec<UsersConfig> SPEC =
+      new ServiceSpec<>(
           "users",
           8081,
           List.of(Migrations.service("db/migration/users"), Outbox.MIGRATIONS),
           "openapi/users.yaml",
-          config ->
+          UsersConfig::from,
+          (platform, own) ->
               List.of(
                   TopicSpec.compacted(
-                      TOPIC,
-                      config.env().intInRange("USERS_TOPIC_PARTITIONS", 6, 1, 1024),
-                      (short) config.env().intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5))));
+                      TOPIC, own.topicPartitions(), platform.topicReplicationFactor())));
 
   private UsersService() {}
 
@@ -47,12 +44,8 @@ public final class UsersService {
   }
 
   /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
-  static Future<?> deploy(ServiceContext ctx) {
-    Env env = ctx.config().env();
-    OutboxRelayConfig relay = OutboxRelayConfig.from(env, SPEC.name());
-    Duration sweep = env.duration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5));
-    Duration retention = env.duration("COMMITMENT_RETENTION", Duration.ofDays(7));
-    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
+  static Future<?> deploy(ServiceContext ctx, UsersConfig config) {
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, config.relay(), Set.of(TOPIC)))
         .compose(
             id ->
                 ctx.deploy(
@@ -60,8 +53,8 @@ public final class UsersService {
                         new ExpirySweeperVerticle(
                             ctx.pool(),
                             ctx.metrics().registry(),
-                            sweep,
-                            retention,
+                            config.holdSweepInterval(),
+                            config.commitmentRetention(),
                             new HoldStore(ctx.pool()).expirySweep())))
         .compose(
             id ->

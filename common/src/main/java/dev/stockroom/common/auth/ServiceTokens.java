@@ -1,6 +1,7 @@
 package dev.stockroom.common.auth;
 
 import dev.stockroom.common.config.ConfigException;
+import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.service.ServiceContext;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.json.JsonObject;
@@ -38,14 +39,32 @@ public final class ServiceTokens implements Supplier<String> {
     this.fixed = fixed;
   }
 
-  public static ServiceTokens of(ServiceContext ctx) {
-    String fixed = ctx.config().env().optional("SERVICE_TOKEN").orElse(null);
-    if (fixed == null && !ctx.jwt().hasServiceKey() && !ctx.config().jwt().canMint()) {
+  /**
+   * For a service that calls others, read with its configuration: it must be able to prove who it
+   * is (its own signing key, the issuer's key, or a fixed token that is a JWT and not expired).
+   */
+  public static void requireCredentials(PlatformConfig config) {
+    Optional<String> fixed = config.serviceToken();
+    if (fixed.isEmpty()
+        && config.jwt().serviceKeys().signing().isEmpty()
+        && !config.jwt().canMint()) {
       throw new ConfigException(
           "SERVICE_SIGNING_KEY (with SERVICE_SIGNING_KID) or SERVICE_TOKEN is required to call"
               + " other services when this service has no signing key (JWT_SECRET or"
               + " JWT_PRIVATE_KEY)");
     }
+    Optional<Instant> expiry = fixed.flatMap(ServiceTokens::expiryOf);
+    if (expiry.isPresent() && !expiry.get().isAfter(Instant.now())) {
+      throw new ConfigException(
+          "SERVICE_TOKEN expired at "
+              + expiry.get()
+              + ": give a fresh one, or remove it so that the service mints its own");
+    }
+  }
+
+  /** The tokens of a service whose configuration passed {@link #requireCredentials}. */
+  public static ServiceTokens of(ServiceContext ctx) {
+    String fixed = ctx.config().serviceToken().orElse(null);
     if (fixed != null) {
       expiryOf(fixed).ifPresent(expiry -> watch(ctx, expiry));
     }
@@ -53,17 +72,11 @@ public final class ServiceTokens implements Supplier<String> {
   }
 
   /**
-   * A fixed token's expiry: refused at start once past, warned about from a day before (and once at
-   * start when it is less than a week away), and published as {@code service_token_expiry_seconds}
-   * so an alert can fire well before calls start failing with 401.
+   * A fixed token's expiry: warned about from a day before (and once at start when it is less than
+   * a week away), and published as {@code service_token_expiry_seconds} so an alert can fire well
+   * before calls start failing with 401.
    */
   private static void watch(ServiceContext ctx, Instant expiry) {
-    if (!expiry.isAfter(Instant.now())) {
-      throw new ConfigException(
-          "SERVICE_TOKEN expired at "
-              + expiry
-              + ": give a fresh one, or remove it so that the service mints its own");
-    }
     Gauge.builder(
             "service_token_expiry_seconds",
             () -> Duration.between(Instant.now(), expiry).toSeconds())

@@ -9,13 +9,17 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The settings every service shares, read from environment variables. Service-specific settings are
- * read by the service itself from the same {@link Env}.
+ * The settings every service shares, read from environment variables before anything starts. A
+ * service's own settings are a record of its own, read at the same moment ({@code
+ * ServiceSpec.configure}); nothing reads the environment after that.
  *
  * @param serviceName users, inventory or orders; used for logs, metrics and Kafka client ids
  * @param devMode {@code STOCKROOM_ENV=dev}: allows the well-known dev JWT secret
  * @param startupTimeout how long a start waits for PostgreSQL before giving up
  * @param breakerReset how long a downstream's open circuit breaker waits before trying again
+ * @param topicReplicationFactor the replication factor of the topics a service creates
+ * @param serviceToken a fixed token for calls to other services ({@code SERVICE_TOKEN}), instead of
+ *     minting one
  */
 public record PlatformConfig(
     String serviceName,
@@ -38,7 +42,8 @@ public record PlatformConfig(
     Duration drainTimeout,
     Duration startupTimeout,
     Duration breakerReset,
-    Env env) {
+    short topicReplicationFactor,
+    Optional<String> serviceToken) {
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
@@ -82,7 +87,8 @@ public record PlatformConfig(
         env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
         env.duration("STARTUP_TIMEOUT", Duration.ofMinutes(3)),
         env.duration("BREAKER_RESET", Duration.ofSeconds(5)),
-        env);
+        (short) env.intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
+        env.optional("SERVICE_TOKEN"));
   }
 
   /** A CA is only used to verify, so PG_URI must ask for TLS; otherwise it would be ignored. */

@@ -45,19 +45,21 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   /** The poll-apply-commit in progress: stop waits for it, the consumer is not thread-safe. */
   private Future<Void> inFlight = Future.succeededFuture();
 
+  /** One group per consuming service; overridable so tests (or a rebuild) start a fresh one. */
+  private final String group;
+
   public ReplicaConsumerVerticle(
       ServiceContext service, ReplicaStore store, ReplicaSettings settings) {
     this.service = service;
     this.store = store;
     this.applier = new ReplicaApplier(store, settings);
+    this.group = settings.groupId().orElse(store.schema().consumerGroup());
   }
 
   @Override
   public Future<?> start() {
     ReplicaSchema schema = store.schema();
     KafkaConnection kafka = service.config().kafka();
-    // One group per consuming service; overridable so tests (or a rebuild) can start a fresh one.
-    String group = service.config().env().string("REPLICA_GROUP_ID", schema.consumerGroup());
     consumer = KafkaConsumer.create(vertx, KafkaSettings.consumer(kafka, group, group));
     consumer.exceptionHandler(e -> log.warn("replica consumer: {}", e.toString()));
     deadLetters =

@@ -3,6 +3,7 @@ package dev.stockroom.common.replica;
 import dev.stockroom.common.config.Env;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Replica tuning from environment variables.
@@ -15,6 +16,8 @@ import java.time.Duration;
  *     believed ({@code REPLICA_MAX_CLOCK_SKEW})
  * @param maxVersionJump how far past the stored version an event may jump and still be applied
  *     ({@code REPLICA_MAX_VERSION_JUMP}); beyond, it is parked in the dead-letter topic
+ * @param groupId the consumer group, when not the replica's own ({@code REPLICA_GROUP_ID}: a test
+ *     or a rebuild that starts a fresh group)
  */
 public record ReplicaSettings(
     Duration ttl,
@@ -24,7 +27,8 @@ public record ReplicaSettings(
     int fallbackConcurrency,
     Duration reconcileInterval,
     Duration maxClockSkew,
-    int maxVersionJump) {
+    int maxVersionJump,
+    Optional<String> groupId) {
 
   public static ReplicaSettings from(Env env, String ownerUrlVariable, String defaultOwnerUrl) {
     URI owner = env.uri(ownerUrlVariable, defaultOwnerUrl, "http", "https");
@@ -38,6 +42,7 @@ public record ReplicaSettings(
         env.intInRange("REPLICA_FALLBACK_CONCURRENCY", 16, 1, 1024),
         env.duration("REPLICA_RECONCILE_INTERVAL", Duration.ofHours(1)),
         env.duration("REPLICA_MAX_CLOCK_SKEW", Duration.ofSeconds(5)),
-        env.intInRange("REPLICA_MAX_VERSION_JUMP", 1_000_000, 1, Integer.MAX_VALUE));
+        env.intInRange("REPLICA_MAX_VERSION_JUMP", 1_000_000, 1, Integer.MAX_VALUE),
+        env.optional("REPLICA_GROUP_ID"));
   }
 }

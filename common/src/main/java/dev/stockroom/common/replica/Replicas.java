@@ -54,10 +54,7 @@ public final class Replicas {
   /** The dead-letter topic the consuming service owns for this replica. */
   public static TopicSpec deadLetterTopic(PlatformConfig config, ReplicaSchema schema) {
     return TopicSpec.deleting(
-        schema.dlqTopic(),
-        1,
-        (short) config.env().intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
-        Duration.ofDays(14).toMillis());
+        schema.dlqTopic(), 1, config.topicReplicationFactor(), Duration.ofDays(14).toMillis());
   }
 
   private static OwnerClient ownerClient(

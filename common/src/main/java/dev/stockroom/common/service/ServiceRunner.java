@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,17 +33,19 @@ public final class ServiceRunner {
 
   private ServiceRunner() {}
 
-  /** Deploys a service's verticles into a prepared context. */
+  /** Deploys a service's verticles into a prepared context, with the service's own settings. */
   @FunctionalInterface
-  public interface Module extends Function<ServiceContext, Future<?>> {}
+  public interface Module<C> {
+    Future<?> deploy(ServiceContext ctx, C settings);
+  }
 
   /**
-   * Starts the service. A bad configuration throws {@link ConfigException} right away; everything
-   * after that fails the returned future, with Vert.x closed again.
+   * Starts the service. A bad configuration throws {@link ConfigException} right away, before
+   * anything starts; everything after that fails the returned future, with Vert.x closed again.
    */
-  public static Future<RunningService> start(ServiceSpec spec, Env env, Module module) {
-    PlatformConfig config =
-        PlatformConfig.from(env, spec.name(), spec.defaultPort(), spec.planCacheMode());
+  public static <C> Future<RunningService> start(ServiceSpec<C> spec, Env env, Module<C> module) {
+    ServiceSpec.Configuration<C> configuration = spec.configure(env);
+    PlatformConfig config = configuration.platform();
     Metrics metrics = new Metrics(spec.name());
     Tracing tracing = Tracing.from(env, spec.name());
     Vertx vertx = tracing.configure(metrics.configure(Vertx.builder(), new VertxOptions())).build();
@@ -64,7 +65,7 @@ public final class ServiceRunner {
                         v -> {
                           // Kafka is not awaited: the service serves while the broker is away.
                           TopicSetup topics =
-                              TopicSetup.start(vertx, config.kafka(), spec.topics().apply(config));
+                              TopicSetup.start(vertx, config.kafka(), configuration.topics());
                           health.addCheck("kafka", topics::state);
                           return new ServiceContext(
                               config,
@@ -78,7 +79,7 @@ public final class ServiceRunner {
                               contract,
                               tracing);
                         }))
-        .compose(ctx -> module.apply(ctx).map(v -> ctx))
+        .compose(ctx -> module.deploy(ctx, configuration.own()).map(v -> ctx))
         .onSuccess(
             ctx -> {
               health.markStarted();
@@ -108,7 +109,7 @@ public final class ServiceRunner {
    * The {@code java -jar} entry point: configuration errors print one line and exit 2; SIGTERM
    * drains and stops the service before the JVM exits.
    */
-  public static void main(ServiceSpec spec, Module module) {
+  public static <C> void main(ServiceSpec<C> spec, Module<C> module) {
     CountDownLatch started = new CountDownLatch(1);
     RunningService[] running = new RunningService[1];
     Throwable[] failure = new Throwable[1];

@@ -1,26 +1,32 @@
 package dev.stockroom.common.service;
 
+import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.kafka.TopicSpec;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * What the platform needs to know to run a service.
  *
+ * @param <C> the service's own settings: one record, read with the platform's before anything
+ *     starts
  * @param migrations the service's Flyway migrations, then those of the mechanisms it uses
  * @param contract classpath path of the service's OpenAPI document
+ * @param settings reads and validates the service's own settings ({@link
+ *     dev.stockroom.common.config.ConfigException} naming the variable on a bad value)
  * @param topics the Kafka topics the service owns and creates at start
  * @param planCacheMode the default for {@code PG_PLAN_CACHE_MODE}: what suits the service's queries
  */
-public record ServiceSpec(
+public record ServiceSpec<C>(
     String name,
     int defaultPort,
     List<Migrations> migrations,
     String contract,
-    Function<PlatformConfig, List<TopicSpec>> topics,
+    BiFunction<Env, PlatformConfig, C> settings,
+    BiFunction<PlatformConfig, C, List<TopicSpec>> topics,
     PlanCacheMode planCacheMode) {
 
   public ServiceSpec(
@@ -28,7 +34,18 @@ public record ServiceSpec(
       int defaultPort,
       List<Migrations> migrations,
       String contract,
-      Function<PlatformConfig, List<TopicSpec>> topics) {
-    this(name, defaultPort, migrations, contract, topics, PlanCacheMode.AUTO);
+      BiFunction<Env, PlatformConfig, C> settings,
+      BiFunction<PlatformConfig, C, List<TopicSpec>> topics) {
+    this(name, defaultPort, migrations, contract, settings, topics, PlanCacheMode.AUTO);
   }
+
+  /** Everything the service will run with, or a ConfigException naming the first bad variable. */
+  public Configuration<C> configure(Env env) {
+    PlatformConfig platform = PlatformConfig.from(env, name, defaultPort, planCacheMode);
+    C own = settings.apply(env, platform);
+    return new Configuration<>(platform, own, topics.apply(platform, own));
+  }
+
+  /** A service's whole configuration: the platform's, its own, and the topics they imply. */
+  public record Configuration<C>(PlatformConfig platform, C own, List<TopicSpec> topics) {}
 }

@@ -28,13 +28,14 @@ import java.util.Set;
 public final class PlatformTestService {
   public static final String TOPIC = "platform-test.compacted";
 
-  public static final ServiceSpec SPEC =
-      new ServiceSpec(
+  public static final ServiceSpec<OutboxRelayConfig> SPEC =
+      new ServiceSpec<>(
           "platformtest",
           0,
           List.of(Migrations.service("db/migration/platformtest"), Outbox.MIGRATIONS),
           "openapi/platform-test.yaml",
-          config -> List.of(TopicSpec.compacted(TOPIC, 2, (short) 1)));
+          (env, platform) -> OutboxRelayConfig.from(env, platform.serviceName()),
+          (platform, relay) -> List.of(TopicSpec.compacted(TOPIC, 2, (short) 1)));
 
   private PlatformTestService() {}
 
@@ -47,8 +48,7 @@ public final class PlatformTestService {
     return ServiceRunner.start(SPEC, new Env(env), PlatformTestService::deploy);
   }
 
-  private static Future<?> deploy(ServiceContext ctx) {
-    OutboxRelayConfig relay = OutboxRelayConfig.from(ctx.config().env(), SPEC.name());
+  private static Future<?> deploy(ServiceContext ctx, OutboxRelayConfig relay) {
     return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
         .compose(id -> ctx.deploy(() -> new HttpApiVerticle(ctx, () -> routes(ctx))));
   }

@@ -1,0 +1,76 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each service's {@code java -jar} entry point reads its whole configuration (the platform's and
+ * its own) before anything starts: a bad value is one line naming the variable and exit code 2,
+ * while PostgreSQL is unreachable, so it cannot have waited for the database or run a migration.
+ */
+@DisplayName("Service configuration is read and checked before anything starts")
+class ServiceConfigurationTest {
+
+  @ParameterizedTest(name = "{0} with {1}={2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "dev.stockroom.users.UsersService|CREDIT_HOLD_SWEEP_INTERVAL|soon",
+        "dev.stockroom.users.UsersService|USERS_TOPIC_PARTITIONS|0",
+        "dev.stockroom.inventory.InventoryService|REPLICA_MAX_VERSION_JUMP|0",
+        "dev.stockroom.inventory.InventoryService|RESERVATION_SWEEP_INTERVAL|5s",
+        "dev.stockroom.orders.OrdersService|ORDER_COMMITMENT_TTL|PT10S",
+        "dev.stockroom.orders.OrdersService|INVENTORY_URL|ftp://inventory",
+        "dev.stockroom.orders.OrdersService|SERVICE_TOKEN|not-a-jwt",
+      })
+  void badValueExitsTwoBeforeTheDatabase(String mainClass, String variable, String value)
+      throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("STOCKROOM_ENV", "dev");
+    // Nothing listens here: a service that got as far as the database would wait for it.
+    env.put("PG_URI", "postgresql://postgres:postgres@127.0.0.1:1/nothing");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
+    env.put("STARTUP_TIMEOUT", "PT2M");
+    env.put(variable, value);
+
+    Exit exit = run(mainClass, env);
+
+    assertThat(exit.code()).as(exit.stderr()).isEqualTo(2);
+    assertThat(exit.stderr().strip().lines()).as(exit.stderr()).hasSize(1);
+    assertThat(exit.stderr()).contains("configuration error").contains(variable);
+  }
+
+  private record Exit(int code, String stderr) {}
+
+  private static Exit run(String mainClass, Map<String, String> env)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      return new Exit(-1, "still running after 60 s: it did not refuse its configuration first");
+    }
+    return new Exit(
+        process.exitValue(),
+        new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+}
