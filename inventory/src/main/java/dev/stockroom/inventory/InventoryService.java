@@ -7,6 +7,7 @@ import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.http.HttpApiVerticle;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.common.replica.DeadLetterAdmin;
+import dev.stockroom.common.replica.OwnerApi;
 import dev.stockroom.common.replica.ReplicaProgress;
 import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaSchema;
@@ -31,7 +32,8 @@ public final class InventoryService {
           "users.v1",
           "stockroom.user.",
           List.of("name", "email", "phone"),
-          "inventory");
+          "inventory",
+          new OwnerApi("/users", "users"));
 
   public static final ServiceSpec<InventoryConfig> SPEC =
       new ServiceSpec<>(

@@ -8,6 +8,7 @@ import dev.stockroom.common.kafka.TopicSpec;
 import dev.stockroom.common.outbox.Outbox;
 import dev.stockroom.common.outbox.OutboxRelayVerticle;
 import dev.stockroom.common.replica.DeadLetterAdmin;
+import dev.stockroom.common.replica.OwnerApi;
 import dev.stockroom.common.replica.ReplicaProgress;
 import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaSchema;
@@ -41,7 +42,12 @@ public final class OrdersService {
   /** orders' copy of its customers: only what an order records about them. */
   public static final ReplicaSchema CUSTOMERS =
       ReplicaSchema.of(
-          "customer_replica", "users.v1", "stockroom.user.", List.of("name", "email"), "orders");
+          "customer_replica",
+          "users.v1",
+          "stockroom.user.",
+          List.of("name", "email"),
+          "orders",
+          new OwnerApi("/users", "users"));
 
   public static final ServiceSpec<OrdersConfig> SPEC =
       new ServiceSpec<>(

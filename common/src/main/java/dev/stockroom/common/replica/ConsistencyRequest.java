@@ -35,7 +35,7 @@ public final class ConsistencyRequest {
     try {
       token = ConsistencyToken.parse(text);
     } catch (IllegalArgumentException e) {
-      throw Problem.badRequest(where, "not a consistency token users handed out");
+      throw Problem.badRequest(where, "not a consistency token the owner handed out");
     }
     if (token.at().isAfter(Instant.now().plus(SKEW))) {
       throw Problem.badRequest(where, "the consistency token is from the future");

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The fallback to the owner: ONE batched {@code GET /users?ids=} per read for all its misses,
+ * The fallback to the owner: ONE batched lookup ({@link OwnerApi}) per read for all its misses,
  * concurrent misses for the same id joined onto the call already in flight, through the owner's
  * circuit breaker (one per process, {@link Downstreams}) with a short timeout and a bulkhead that
  * bounds concurrent calls. Confined to one event loop (one per verticle instance), so its maps need
@@ -30,7 +30,8 @@ public final class OwnerClient {
   private static final int MAX_IDS_PER_CALL = 200;
 
   private final WebClient client;
-  private final String baseUrl;
+  private final String collectionUrl;
+  private final OwnerApi api;
   private final Supplier<String> token;
   private final Downstreams downstreams;
   private final int maxConcurrent;
@@ -42,11 +43,13 @@ public final class OwnerClient {
   public OwnerClient(
       WebClient client,
       ReplicaSettings settings,
+      OwnerApi api,
       Supplier<String> token,
       Downstreams downstreams,
       MeterRegistry registry) {
     this.client = client;
-    this.baseUrl = settings.ownerUrl();
+    this.collectionUrl = settings.ownerUrl() + api.path();
+    this.api = api;
     this.token = token;
     this.settings = settings;
     this.downstreams = downstreams;
@@ -99,13 +102,13 @@ public final class OwnerClient {
             settings.owner(),
             () ->
                 client
-                    .getAbs(baseUrl + "/users")
+                    .getAbs(collectionUrl)
                     .addQueryParam("ids", query)
                     .bearerTokenAuthentication(token.get())
                     .timeout(settings.fallbackTimeout().toMillis())
                     .send()
                     .expecting(HttpResponseExpectation.SC_OK)
-                    .map(OwnerClient::byId))
+                    .map(this::byId))
         .onComplete(
             (result, failure) -> {
               active--;
@@ -116,14 +119,17 @@ public final class OwnerClient {
             });
   }
 
+  /** One page of the owner's records, and the id to go on after (none on the last page). */
+  public record Page(List<JsonObject> records, UUID next) {}
+
   /**
-   * One page of all the owner's users, for reconciliation (no breaker: it is not on a request
+   * One page of all the owner's records, for reconciliation (no breaker: it is not on a request
    * path).
    */
-  public Future<JsonObject> page(UUID after, int limit) {
+  public Future<Page> page(UUID after, int limit) {
     var request =
         client
-            .getAbs(baseUrl + "/users")
+            .getAbs(collectionUrl)
             .addQueryParam("limit", Integer.toString(limit))
             .bearerTokenAuthentication(token.get())
             .timeout(Duration.ofSeconds(30).toMillis());
@@ -133,20 +139,27 @@ public final class OwnerClient {
     return request
         .send()
         .expecting(HttpResponseExpectation.SC_OK)
-        .map(HttpResponse::bodyAsJsonObject);
+        .map(HttpResponse::bodyAsJsonObject)
+        .map(
+            body -> {
+              List<JsonObject> records = new ArrayList<>();
+              api.records(body).forEach(r -> records.add((JsonObject) r));
+              String next = body.getString("next");
+              return new Page(records, next == null ? null : UUID.fromString(next));
+            });
   }
 
-  private static Map<UUID, OwnerAnswer> byId(HttpResponse<?> response) {
+  private Map<UUID, OwnerAnswer> byId(HttpResponse<?> response) {
     JsonObject body = response.bodyAsJsonObject();
     // The owner says as of when (its clock); an owner that does not is taken as of now.
     String asOfText = body.getString("asOf");
     Instant asOf = asOfText == null ? Instant.now() : Instant.parse(asOfText);
     Map<UUID, OwnerAnswer> result = new HashMap<>();
-    body.getJsonArray("users")
+    api.records(body)
         .forEach(
-            u -> {
-              JsonObject user = (JsonObject) u;
-              result.put(UUID.fromString(user.getString("id")), new OwnerAnswer(user, asOf));
+            r -> {
+              JsonObject record = (JsonObject) r;
+              result.put(UUID.fromString(record.getString("id")), new OwnerAnswer(record, asOf));
             });
     body.getJsonArray("missing")
         .forEach(id -> result.put(UUID.fromString((String) id), new OwnerAnswer(null, asOf)));

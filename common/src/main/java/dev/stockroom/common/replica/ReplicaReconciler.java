@@ -3,7 +3,6 @@ package dev.stockroom.common.replica;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -60,18 +59,17 @@ public final class ReplicaReconciler {
         .page(after, PAGE)
         .compose(
             page -> {
-              JsonArray users = page.getJsonArray("users");
               List<Tuple> rows = new ArrayList<>();
               List<UUID> ids = new ArrayList<>();
-              for (Object u : users) {
-                JsonObject user = (JsonObject) u;
-                UUID id = UUID.fromString(user.getString("id"));
+              for (JsonObject record : page.records()) {
+                UUID id = UUID.fromString(record.getString("id"));
                 ids.add(id);
                 // As of the pass's start: conservative, the owner answered after it.
                 rows.add(
-                    store.tuple(id, user, user.getLong("version"), false, start.toInstant(), null));
+                    store.tuple(
+                        id, record, record.getLong("version"), false, start.toInstant(), null));
               }
-              counts.put("checked", counts.getInteger("checked") + users.size());
+              counts.put("checked", counts.getInteger("checked") + page.records().size());
               Future<Void> repaired =
                   rows.isEmpty()
                       ? Future.succeededFuture()
@@ -86,12 +84,11 @@ public final class ReplicaReconciler {
                                                   .execute(
                                                       Tuple.of(ids.toArray(UUID[]::new), start))))
                           .mapEmpty();
-              String next = page.getString("next");
               return repaired.compose(
                   v ->
-                      next == null
+                      page.next() == null
                           ? Future.succeededFuture()
-                          : page(UUID.fromString(next), start, counts));
+                          : page(page.next(), start, counts));
             });
   }
 

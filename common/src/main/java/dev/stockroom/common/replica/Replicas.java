@@ -35,7 +35,7 @@ public final class Replicas {
                             () ->
                                 new ReplicaReconciler(
                                     store,
-                                    ownerClient(ctx, settings, tokens),
+                                    ownerClient(ctx, store.schema(), settings, tokens),
                                     ctx.metrics().registry()),
                             settings.reconcileInterval())))
         .mapEmpty();
@@ -48,7 +48,7 @@ public final class Replicas {
       ReplicaSettings settings,
       ServiceTokens tokens,
       ReplicaProgress progress) {
-    return new Replica(store, ownerClient(ctx, settings, tokens), progress);
+    return new Replica(store, ownerClient(ctx, store.schema(), settings, tokens), progress);
   }
 
   /** The dead-letter topic the consuming service owns for this replica. */
@@ -58,13 +58,14 @@ public final class Replicas {
   }
 
   private static OwnerClient ownerClient(
-      ServiceContext ctx, ReplicaSettings settings, ServiceTokens tokens) {
+      ServiceContext ctx, ReplicaSchema schema, ReplicaSettings settings, ServiceTokens tokens) {
     return new OwnerClient(
         WebClient.create(
             ctx.vertx(),
             new WebClientOptions().setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(32)),
         settings,
+        schema.owner(),
         tokens,
         ctx.downstreams(),
         ctx.metrics().registry());
