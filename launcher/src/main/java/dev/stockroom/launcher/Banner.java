@@ -1,6 +1,6 @@
 package dev.stockroom.launcher;
 
-import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.embedded.EmbeddedPostgresServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.stockroom.launcher;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
-import dev.stockroom.common.embedded.EmbeddedPostgresServer;
-import dev.stockroom.common.io.Directories;
+import dev.stockroom.embedded.Directories;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

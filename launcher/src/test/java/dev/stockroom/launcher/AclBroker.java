@@ -1,6 +1,6 @@
 package dev.stockroom.launcher;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

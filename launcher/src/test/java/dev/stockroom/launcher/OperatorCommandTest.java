@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.config.Env;
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.users.UsersService;
 import io.vertx.core.json.JsonObject;

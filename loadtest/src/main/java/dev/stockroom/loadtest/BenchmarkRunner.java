@@ -1,7 +1,7 @@
 package dev.stockroom.loadtest;
 
 import dev.stockroom.common.auth.JwtConfig;
-import dev.stockroom.common.io.Directories;
+import dev.stockroom.embedded.Directories;
 import dev.stockroom.loadtest.report.ReportWriter;
 import dev.stockroom.loadtest.scenarios.ClosedLoopComparison;
 import dev.stockroom.loadtest.scenarios.FaultScenarios;

@@ -3,11 +3,11 @@ package dev.stockroom.orders;
 import static dev.stockroom.orders.OrdersFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestTopics;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

@@ -2,7 +2,6 @@ package dev.stockroom.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.common.outbox.CloudEventRecords;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
@@ -11,6 +10,7 @@ import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTopics;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,7 +3,6 @@ package dev.stockroom.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.config.Env;
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.FaultyTcpProxy;
@@ -12,6 +11,7 @@ import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTopics;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.stockroom.common.kafka;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.common.testing.SelfSignedCertificate;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * common holds mechanisms (config, db, http, auth, outbox, replica, kafka): the services configure
- * them (a replica's owner is an {@code OwnerApi} the consuming service gives). No string in its code
- * may name a service, its topic or its API; comments may use them as examples.
+ * them (a replica's owner is an {@code OwnerApi} the consuming service gives). No string in its
+ * code may name a service, its topic or its API; comments may use them as examples.
  */
 @DisplayName("common knows no service")
 class MechanismsOnlyTest {
   /** A string literal that names a service, its topic or its API ({@code "/users"}). */
   private static final Pattern SERVICE =
       Pattern.compile("\"[^\"]*\\b(users|inventory|orders)\\b[^\"]*\"");
+
   private static final Pattern COMMENT = Pattern.compile("^\\s*(\\*|//|/\\*)");
 
   @Test

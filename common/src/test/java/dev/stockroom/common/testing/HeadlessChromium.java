@@ -183,7 +183,7 @@ public final class HeadlessChromium implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      dev.stockroom.common.io.Directories.deleteRecursively(profile);
+      dev.stockroom.embedded.Directories.deleteRecursively(profile);
     } catch (RuntimeException e) {
       // Chromium may still be writing its profile as it exits; it is a temporary directory.
     }

@@ -1,7 +1,7 @@
 package dev.stockroom.common.testing;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
-import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.embedded.EmbeddedPostgresServer;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;

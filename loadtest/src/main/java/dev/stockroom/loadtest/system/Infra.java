@@ -1,7 +1,7 @@
 package dev.stockroom.loadtest.system;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker;
-import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

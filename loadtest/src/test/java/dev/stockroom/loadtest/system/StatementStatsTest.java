@@ -2,7 +2,7 @@ package dev.stockroom.loadtest.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.common.embedded.EmbeddedPostgresServer;
+import dev.stockroom.embedded.EmbeddedPostgresServer;
 import dev.stockroom.loadtest.Db;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.stockroom.common.embedded;
+package dev.stockroom.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.stockroom.common.embedded;
+package dev.stockroom.embedded;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,6 +1,5 @@
-package dev.stockroom.common.embedded;
+package dev.stockroom.embedded;
 
-import dev.stockroom.common.io.Directories;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.stockroom.common.io;
+package dev.stockroom.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

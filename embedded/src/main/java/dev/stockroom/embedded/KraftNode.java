@@ -1,6 +1,6 @@
-package dev.stockroom.common.embedded;
+package dev.stockroom.embedded;
 
-import dev.stockroom.common.embedded.EmbeddedKafkaBroker.ClientListener;
+import dev.stockroom.embedded.EmbeddedKafkaBroker.ClientListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
