@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,6 +22,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DockerfileTest {
   static Stream<String> services() {
     return CodeFacts.services().keySet().stream();
+  }
+
+  @Test
+  @DisplayName(
+      "what a service image carries (the services' dependencies, here on this test's classpath)"
+          + " holds no Kafka broker, no embedded PostgreSQL and none of Stockroom's embedded infra")
+  void servicesShipNoEmbeddedInfrastructure() {
+    for (String className :
+        List.of(
+            "kafka.server.KafkaRaftServer",
+            "io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
+            "dev.stockroom.embedded.EmbeddedKafkaBroker")) {
+      assertThat(getClass().getClassLoader().getResource(className.replace('.', '/') + ".class"))
+          .as(className)
+          .isNull();
+    }
+    assertThat(getClass().getClassLoader().getResource("dev/stockroom/users/UsersService.class"))
+        .as("the services themselves are here")
+        .isNotNull();
   }
 
   private static List<String> instructions(String dockerfile) {
