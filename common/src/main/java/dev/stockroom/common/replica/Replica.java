@@ -160,7 +160,7 @@ public final class Replica {
                 id,
                 new ReplicaEntry(
                     id,
-                    found.user() == null ? null : pick(found.user()),
+                    found.record() == null ? null : pick(found.record()),
                     new Freshness(Freshness.OWNER, found.asOf(), false))));
     return answer;
   }
@@ -189,9 +189,9 @@ public final class Replica {
     return Future.succeededFuture();
   }
 
-  private JsonObject pick(JsonObject user) {
+  private JsonObject pick(JsonObject record) {
     JsonObject data = new JsonObject();
-    fields.forEach(f -> data.put(f, user.getValue(f)));
+    fields.forEach(f -> data.put(f, record.getValue(f)));
     return data;
   }
 }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs reconciliation periodically, and on demand through the event bus address {@link #ADDRESS}
- * (the admin endpoint sends there). One run at a time.
+ * (the admin endpoint sends there); at start as well when asked to backfill (the replica's field
+ * list changed). One run at a time.
  */
 public final class ReplicaReconcilerVerticle extends VerticleBase {
   public static final String ADDRESS = "stockroom.replica.reconcile";
@@ -19,17 +20,30 @@ public final class ReplicaReconcilerVerticle extends VerticleBase {
 
   private final Supplier<ReplicaReconciler> reconciler;
   private final Duration interval;
+  private final boolean backfill;
   private ReplicaReconciler instance;
   private Future<JsonObject> running;
 
-  public ReplicaReconcilerVerticle(Supplier<ReplicaReconciler> reconciler, Duration interval) {
+  public ReplicaReconcilerVerticle(
+      Supplier<ReplicaReconciler> reconciler, Duration interval, boolean backfill) {
     this.reconciler = reconciler;
     this.interval = interval;
+    this.backfill = backfill;
   }
 
   @Override
   public Future<?> start() {
     instance = reconciler.get();
+    if (backfill) {
+      log.info("the replica copies new fields: backfilling it from the owner now");
+      runOnce()
+          .onFailure(
+              e ->
+                  log.warn(
+                      "backfill failed ({}); rows copied before stay unclaimed until the next"
+                          + " reconciliation",
+                      e.toString()));
+    }
     vertx.setPeriodic(
         interval.toMillis(),
         id ->

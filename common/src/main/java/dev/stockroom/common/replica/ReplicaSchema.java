@@ -2,12 +2,15 @@ package dev.stockroom.common.replica;
 
 import dev.stockroom.common.db.Migrations;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Which copy a consuming service keeps: its table (with columns {@code id, <fields>, version,
  * deleted, synced_at, partition, reconciled_at}, created by the service's own migration), the
  * owner's topic, and the fields it needs; nothing else of the owner's data is stored.
  *
+ * @param fields the owner's field names the copy keeps, each in its own column ({@link #column})
  * @param owner how to ask the owner directly (the fallback and the reconciliation)
  * @param eventPrefix the owner's event types, e.g. {@code stockroom.user.} for {@code
  *     stockroom.user.registered|updated|deleted}
@@ -24,6 +27,56 @@ public record ReplicaSchema(
 
   public static final Migrations MIGRATIONS =
       new Migrations("db/replica", "flyway_replica_history");
+
+  /** The column a field is kept in: {@code lastName} in {@code last_name}. */
+  public static String column(String field) {
+    return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+
+  /** The columns of the fields, in the fields' order. */
+  public List<String> columns() {
+    return fields.stream().map(ReplicaSchema::column).toList();
+  }
+
+  /**
+   * The select list of a query that joins this replica as {@code row}, for {@link
+   * ReplicaStore#localRow(io.vertx.sqlclient.Row, String)} with the same prefix: id, the fields'
+   * columns, version and deleted, each as {@code prefix<column>}. Add {@link #asOf} as {@code
+   * <prefix>as_of}.
+   */
+  public String select(String row, String prefix) {
+    StringBuilder list = new StringBuilder();
+    for (String c : Stream.concat(Stream.of("id"), columns().stream()).toList()) {
+      list.append(row).append('.').append(c).append(" AS ").append(prefix).append(c).append(", ");
+    }
+    return list.append(row)
+        .append(".version AS ")
+        .append(prefix)
+        .append("version, ")
+        .append(row)
+        .append(".deleted AS ")
+        .append(prefix)
+        .append("deleted")
+        .toString();
+  }
+
+  /**
+   * How current a row of this replica ({@code row}) is known to be, with its partition's watermark
+   * joined as {@code watermark}: its own synced_at, or the watermark when later — but the watermark
+   * only for a row synced since the field list last changed, for an older row lacks the newer
+   * fields whatever the watermark says.
+   */
+  public String asOf(String row, String watermark) {
+    return "greatest("
+        + row
+        + ".synced_at, CASE WHEN "
+        + row
+        + ".synced_at >= (SELECT f.since FROM replica_fields f WHERE f.replica = '"
+        + table
+        + "') THEN "
+        + watermark
+        + ".watermark END)";
+  }
 
   /** The copy {@code service} keeps in {@code table} of what {@code owner} publishes on topic. */
   public static ReplicaSchema of(

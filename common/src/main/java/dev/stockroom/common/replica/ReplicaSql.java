@@ -5,7 +5,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The replica's SQL, generated once from the schema's table and field names (configuration, never
+ * The replica's SQL, generated once from the schema's table and field columns (configuration, never
  * input) and always executed as prepared statements with parameters.
  */
 final class ReplicaSql {
@@ -32,15 +32,14 @@ final class ReplicaSql {
 
   ReplicaSql(ReplicaSchema schema) {
     String t = schema.table();
-    List<String> fields = schema.fields();
-    int n = fields.size();
-    String columns = String.join(", ", fields);
+    List<String> cols = schema.columns();
+    int n = cols.size();
+    String columns = String.join(", ", cols);
     String values =
         IntStream.rangeClosed(2, n + 1).mapToObj(i -> "$" + i).collect(Collectors.joining(", "));
-    String sets =
-        fields.stream().map(f -> f + " = EXCLUDED." + f).collect(Collectors.joining(", "));
-    String mine = fields.stream().map(f -> t + "." + f).collect(Collectors.joining(", "));
-    String theirs = fields.stream().map(f -> "EXCLUDED." + f).collect(Collectors.joining(", "));
+    String sets = cols.stream().map(f -> f + " = EXCLUDED." + f).collect(Collectors.joining(", "));
+    String mine = cols.stream().map(f -> t + "." + f).collect(Collectors.joining(", "));
+    String theirs = cols.stream().map(f -> "EXCLUDED." + f).collect(Collectors.joining(", "));
     String insert =
         "INSERT INTO "
             + t
@@ -77,12 +76,14 @@ final class ReplicaSql {
         "UPDATE "
             + t
             + " SET "
-            + fields.stream().map(f -> f + " = NULL").collect(Collectors.joining(", "))
+            + cols.stream().map(f -> f + " = NULL").collect(Collectors.joining(", "))
             + ", deleted = true WHERE id = $1";
     lookup =
         "SELECT r.id, "
-            + fields.stream().map(f -> "r." + f).collect(Collectors.joining(", "))
-            + ", r.version, r.deleted, greatest(r.synced_at, w.watermark) AS as_of FROM "
+            + cols.stream().map(f -> "r." + f).collect(Collectors.joining(", "))
+            + ", r.version, r.deleted, "
+            + schema.asOf("r", "w")
+            + " AS as_of FROM "
             + t
             + " r LEFT JOIN replica_watermarks w ON w.topic = $2 AND w.partition = r.partition"
             + " WHERE r.id = ANY($1)";

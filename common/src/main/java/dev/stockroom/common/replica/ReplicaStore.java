@@ -95,7 +95,7 @@ public final class ReplicaStore {
         prefix + "deleted",
         prefix + "version",
         prefix + "as_of",
-        schema.fields().stream().map(f -> prefix + f).toList());
+        schema.columns().stream().map(c -> prefix + c).toList());
   }
 
   private record PrefixedColumns(
@@ -106,12 +106,12 @@ public final class ReplicaStore {
     List<Tuple> rows = new ArrayList<>();
     fetched.forEach(
         (id, answer) -> {
-          if (answer.user() != null) {
+          if (answer.record() != null) {
             rows.add(
                 tuple(
                     id,
-                    answer.user(),
-                    answer.user().getLong("version"),
+                    answer.record(),
+                    answer.record().getLong("version"),
                     false,
                     answer.asOf(),
                     null));

@@ -15,9 +15,10 @@ public final class Replicas {
   private Replicas() {}
 
   /**
-   * The consumer that applies the owner's events, the periodic reconciliation, and {@code progress}
-   * (created once per process with {@code new ReplicaProgress(ctx, schema)}), which wakes the reads
-   * that wait for a consistency token.
+   * The consumer that applies the owner's events, the periodic reconciliation (at once as well when
+   * the replica's field list changed: the backfill), and {@code progress} (created once per process
+   * with {@code new ReplicaProgress(ctx, schema)}), which wakes the reads that wait for a
+   * consistency token.
    */
   public static Future<Void> deploySync(
       ServiceContext ctx,
@@ -25,19 +26,24 @@ public final class Replicas {
       ReplicaSettings settings,
       ServiceTokens tokens,
       ReplicaProgress progress) {
-    return ctx.deploy(() -> progress)
-        .compose(id -> ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store, settings)))
+    return ReplicaFields.register(ctx.pool(), store.schema())
         .compose(
-            id ->
-                ctx.deploy(
-                    () ->
-                        new ReplicaReconcilerVerticle(
-                            () ->
-                                new ReplicaReconciler(
-                                    store,
-                                    ownerClient(ctx, store.schema(), settings, tokens),
-                                    ctx.metrics().registry()),
-                            settings.reconcileInterval())))
+            fieldsChanged ->
+                ctx.deploy(() -> progress)
+                    .compose(
+                        id -> ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store, settings)))
+                    .compose(
+                        id ->
+                            ctx.deploy(
+                                () ->
+                                    new ReplicaReconcilerVerticle(
+                                        () ->
+                                            new ReplicaReconciler(
+                                                store,
+                                                ownerClient(ctx, store.schema(), settings, tokens),
+                                                ctx.metrics().registry()),
+                                        settings.reconcileInterval(),
+                                        fieldsChanged))))
         .mapEmpty();
   }
 

@@ -8,9 +8,6 @@ import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.replica.LocalRow;
 import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
-import dev.stockroom.common.replica.ReplicaEntry;
-import dev.stockroom.inventory.items.Item;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
@@ -89,27 +86,11 @@ public final class LowStockHandlers {
         .resolve(stockers, local, budget, consistent)
         .map(
             entries -> {
-              JsonObject answer = render(page, entries, limit);
+              JsonObject answer = LowStockPage.render(page, entries, limit);
               consistent.ifPresent(
                   c -> answer.put("consistency", ConsistencyRequest.answer(c, entries.values())));
               return answer;
             });
-  }
-
-  private static JsonObject render(List<Row> page, Map<UUID, ReplicaEntry> stockers, int limit) {
-    JsonArray items = new JsonArray();
-    for (Row row : page) {
-      JsonObject item = Item.from(row).toJson();
-      UUID stocker = row.getUUID("last_stocked_by");
-      item.put("lastStockedBy", stocker == null ? null : stockers.get(stocker).toJson());
-      items.add(item);
-    }
-    String next = null;
-    if (page.size() == limit) {
-      Row last = page.get(page.size() - 1);
-      next = new Cursor(last.getInteger("quantity"), last.getString("sku")).encode();
-    }
-    return new JsonObject().put("items", items).put("next", next);
   }
 
   private static final Duration MAX_BUDGET = Duration.ofDays(36_500);

@@ -1,5 +1,7 @@
 package dev.stockroom.inventory.report;
 
+import dev.stockroom.inventory.InventoryService;
+
 /**
  * The report in ONE query: items below the threshold joined to the local copy of their last stocker
  * and to the partition's applied watermark, filtered by the stocker's name prefix, sorted by
@@ -10,11 +12,15 @@ final class LowStockQuery {
   static final String SQL =
       "SELECT i.sku, i.name, i.price_cents, i.quantity, i.reserved, i.low_stock_threshold,"
           + " i.last_stocked_at, i.last_stocked_by,"
-          + " r.id AS s_id, r.name AS s_name, r.email AS s_email, r.phone AS s_phone,"
-          + " r.version AS s_version, r.deleted AS s_deleted,"
-          + " greatest(r.synced_at, w.watermark) AS s_as_of"
+          + " "
+          + InventoryService.USERS.select("r", "s_")
+          + ", "
+          + InventoryService.USERS.asOf("r", "w")
+          + " AS s_as_of"
           + " FROM items i"
-          + " LEFT JOIN user_replica r ON r.id = i.last_stocked_by"
+          + " LEFT JOIN "
+          + InventoryService.USERS.table()
+          + " r ON r.id = i.last_stocked_by"
           + " LEFT JOIN replica_watermarks w ON w.topic = $6 AND w.partition = r.partition"
           + " WHERE i.quantity < $1 AND (i.quantity, i.sku) > ($2, $3)"
           + " AND ($4::text IS NULL OR lower(r.name) LIKE $4)"

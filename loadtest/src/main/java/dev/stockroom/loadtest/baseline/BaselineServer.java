@@ -1,14 +1,17 @@
 package dev.stockroom.loadtest.baseline;
 
-import dev.stockroom.inventory.items.Item;
+import dev.stockroom.common.replica.Freshness;
+import dev.stockroom.common.replica.LocalRow;
+import dev.stockroom.common.replica.ReplicaEntry;
+import dev.stockroom.common.replica.ReplicaStore;
+import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.inventory.report.LowStockPage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -17,10 +20,13 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The bare baseline: inventory's own low-stock SQL (read from {@code LowStockQuery.SQL}, so it
@@ -125,9 +131,11 @@ public final class BaselineServer {
     private final String sql;
     private final String topic;
     private final int port;
+    private final ReplicaStore replica;
 
     Api(Pool pool, String sql, String topic, int port) {
       this.pool = pool;
+      this.replica = new ReplicaStore(pool, InventoryService.USERS);
       this.sql = sql;
       this.topic = topic;
       this.port = port;
@@ -176,50 +184,32 @@ public final class BaselineServer {
           .execute(Tuple.of(below, afterQuantity, afterSku, pattern, limit, topic))
           .onSuccess(
               rows -> {
-                JsonArray items = new JsonArray();
-                Row last = null;
-                int n = 0;
+                List<Row> page = new ArrayList<>();
+                Map<UUID, ReplicaEntry> stockers = new HashMap<>();
                 for (Row row : rows) {
-                  JsonObject item = Item.from(row).toJson();
-                  if (row.getUUID("last_stocked_by") != null) {
-                    item.put("lastStockedBy", stocker(row));
+                  page.add(row);
+                  UUID stockedBy = row.getUUID("last_stocked_by");
+                  if (stockedBy != null) {
+                    stockers.put(stockedBy, stocker(stockedBy, row));
                   }
-                  items.add(item);
-                  last = row;
-                  n++;
                 }
-                String next =
-                    n == limit && last != null
-                        ? Base64.getUrlEncoder()
-                            .withoutPadding()
-                            .encodeToString(
-                                (last.getInteger("quantity") + ":" + last.getString("sku"))
-                                    .getBytes(StandardCharsets.UTF_8))
-                        : null;
                 request
                     .response()
                     .putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("items", items).put("next", next).toBuffer());
+                    .end(LowStockPage.render(page, stockers, limit).toBuffer());
               })
           .onFailure(
               e -> request.response().setStatusCode(500).end(String.valueOf(e.getMessage())));
     }
 
-    private static JsonObject stocker(Row row) {
-      JsonObject s = new JsonObject();
-      if (row.getUUID("s_id") != null && !Boolean.TRUE.equals(row.getBoolean("s_deleted"))) {
-        s.put("name", row.getString("s_name"))
-            .put("email", row.getString("s_email"))
-            .put("phone", row.getString("s_phone"));
+    /** What the replica holds, claimed current as of its row: no budget, no fallback. */
+    private ReplicaEntry stocker(UUID id, Row row) {
+      if (row.getUUID("s_id") == null) {
+        return new ReplicaEntry(id, null, new Freshness(Freshness.NONE, null, true));
       }
-      OffsetDateTime asOf = row.getOffsetDateTime("s_as_of");
-      return s.put("id", row.getUUID("last_stocked_by").toString())
-          .put(
-              "freshness",
-              new JsonObject()
-                  .put("source", asOf == null ? "none" : "replica")
-                  .put("asOf", asOf == null ? null : asOf.toInstant().toString())
-                  .put("stale", asOf == null));
+      LocalRow local = replica.localRow(row, "s_");
+      return new ReplicaEntry(
+          id, local.data(), new Freshness(Freshness.REPLICA, local.asOf(), false));
     }
 
     private static int intParam(MultiMap q, String name, int fallback) {
