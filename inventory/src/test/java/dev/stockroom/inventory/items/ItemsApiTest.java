@@ -10,6 +10,7 @@ import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.inventory.ReportContract;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,7 +97,7 @@ class ItemsApiTest {
               .put("quantity", 10 + i % 2));
       http.post("/items/PAGE-" + i + "/restocks", stocker, new JsonObject().put("quantity", 1));
     }
-    Reply first = http.get("/items/low-stock?below=100&limit=2", stocker);
+    Reply first = ReportContract.conforms(http.get("/items/low-stock?below=100&limit=2", stocker));
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.array("items")).hasSize(2);
     Reply second =

@@ -9,6 +9,7 @@ import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.inventory.ReportContract;
 import dev.stockroom.users.UsersService;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -99,8 +100,7 @@ final class ReplicaFixture implements AutoCloseable {
 
   /** The {@code lastStockedBy} of one item in a low-stock report answer. */
   static JsonObject stockerOf(TestHttp.Reply report, String sku) {
-    assertThat(report.status()).as(report.toString()).isEqualTo(200);
-    return report.array("items").stream()
+    return ReportContract.conforms(report).array("items").stream()
         .map(JsonObject.class::cast)
         .filter(i -> i.getString("sku").equals(sku))
         .findFirst()

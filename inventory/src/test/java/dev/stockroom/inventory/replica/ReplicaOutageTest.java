@@ -7,6 +7,7 @@ import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.inventory.ReportContract;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +26,7 @@ class ReplicaOutageTest {
 
   private List<JsonObject> stockers(TestHttp inventory, String query) {
     TestHttp.Reply report = inventory.get("/items/low-stock?below=1000&limit=200" + query, stocker);
-    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    ReportContract.conforms(report);
     return report.array("items").stream()
         .map(JsonObject.class::cast)
         .filter(i -> i.getString("sku").startsWith("OUT-"))

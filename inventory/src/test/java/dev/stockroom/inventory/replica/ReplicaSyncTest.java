@@ -13,6 +13,7 @@ import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.common.testing.TestTopics;
 import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.inventory.ReportContract;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class ReplicaSyncTest {
   private JsonObject reportRow(String sku) {
     TestHttp.Reply report =
         system.inventoryHttp.get("/items/low-stock?below=1000&limit=200", stocker);
-    assertThat(report.status()).as(report.toString()).isEqualTo(200);
+    ReportContract.conforms(report);
     return report.array("items").stream()
         .map(JsonObject.class::cast)
         .filter(i -> i.getString("sku").equals(sku))

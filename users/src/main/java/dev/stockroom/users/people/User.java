@@ -8,9 +8,7 @@ import java.util.UUID;
 /** A person as the owner knows them, with the credit still available to them. */
 public record User(
     UUID id,
-    String name,
-    String email,
-    String phone,
+    Profile profile,
     long creditLimitCents,
     long availableCreditCents,
     long version,
@@ -19,21 +17,24 @@ public record User(
   static User from(Row row) {
     return new User(
         row.getUUID("id"),
-        row.getString("name"),
-        row.getString("email"),
-        row.getString("phone"),
+        Profile.from(row),
         row.getLong("credit_limit_cents"),
         row.getLong("available_cents"),
         row.getLong("version"),
         row.getOffsetDateTime("updated_at"));
   }
 
+  /** What users.v1 shares of a person: the profile, never credit (which is not copied). */
+  JsonObject sharedState() {
+    return profile
+        .putInto(new JsonObject().put("id", id.toString()))
+        .put("version", version)
+        .put("updatedAt", updatedAt.toInstant().toString());
+  }
+
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("id", id.toString())
-        .put("name", name)
-        .put("email", email)
-        .put("phone", phone)
+    return profile
+        .putInto(new JsonObject().put("id", id.toString()))
         .put("creditLimitCents", creditLimitCents)
         .put("availableCreditCents", availableCreditCents)
         .put("version", version)

@@ -41,12 +41,6 @@ final class UserEvents {
   }
 
   private static JsonObject state(User user) {
-    return new JsonObject()
-        .put("id", user.id().toString())
-        .put("name", user.name())
-        .put("email", user.email())
-        .put("phone", user.phone())
-        .put("version", user.version())
-        .put("updatedAt", user.updatedAt().toInstant().toString());
+    return user.sharedState();
   }
 }

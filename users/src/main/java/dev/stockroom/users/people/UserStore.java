@@ -21,12 +21,22 @@ import java.util.UUID;
  */
 public final class UserStore {
   private static final String COLUMNS =
-      "id, name, email, phone, credit_limit_cents, version, updated_at,"
+      "id, "
+          + ProfileField.COLUMNS
+          + ", credit_limit_cents, version, updated_at,"
           + " credit_limit_cents - captured_cents - held_cents AS available_cents";
+
+  /** $1 the id, then the profile's fields, then the credit limit. */
   private static final String INSERT =
-      "INSERT INTO users (id, name, email, phone, credit_limit_cents) VALUES ($1, $2, $3, $4, $5)"
-          + " RETURNING "
+      "INSERT INTO users (id, "
+          + ProfileField.COLUMNS
+          + ", credit_limit_cents) VALUES ($1, "
+          + ProfileField.parameters(2)
+          + ", $"
+          + (ProfileField.values().length + 2)
+          + ") RETURNING "
           + COLUMNS;
+
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM users WHERE id = $1";
   private static final String BY_ID_FOR_UPDATE = BY_ID + " FOR UPDATE";
 
@@ -38,10 +48,14 @@ public final class UserStore {
   private static final String FIRST_PAGE = "SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT $1";
   private static final String PAGE_AFTER =
       "SELECT " + COLUMNS + " FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+
+  /** $1 the id, then the profile's fields. */
   private static final String UPDATE =
-      "UPDATE users SET name = $2, email = $3, phone = $4, version = version + 1,"
-          + " updated_at = clock_timestamp() WHERE id = $1 RETURNING "
+      "UPDATE users SET "
+          + ProfileField.assignments(2)
+          + ", version = version + 1, updated_at = clock_timestamp() WHERE id = $1 RETURNING "
           + COLUMNS;
+
   private static final String DELETE =
       "DELETE FROM users WHERE id = $1 RETURNING version, clock_timestamp() AS deleted_at";
 
@@ -56,12 +70,9 @@ public final class UserStore {
             conn ->
                 conn.preparedQuery(INSERT)
                     .execute(
-                        Tuple.of(
-                            UUID.randomUUID(),
-                            user.name(),
-                            user.email(),
-                            user.phone(),
-                            user.creditLimitCents()))
+                        user.given()
+                            .addTo(Tuple.tuple().addUUID(UUID.randomUUID()))
+                            .addLong(user.creditLimitCents()))
                     .map(rows -> User.from(rows.iterator().next()))
                     .compose(
                         created ->
@@ -130,7 +141,7 @@ public final class UserStore {
       return Future.succeededFuture(current);
     }
     return conn.preparedQuery(UPDATE)
-        .execute(Tuple.of(current.id(), wanted.name(), wanted.email(), wanted.phone()))
+        .execute(wanted.profile().addTo(Tuple.tuple().addUUID(current.id())))
         .map(rows -> User.from(rows.iterator().next()))
         .compose(updated -> Outbox.append(conn, UserEvents.updated(updated)).map(updated));
   }
