@@ -2,6 +2,7 @@ package dev.stockroom.inventory.items;
 
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** HTTP handlers for the item catalogue. */
@@ -14,7 +15,7 @@ public final class ItemHandlers {
 
   public void create(RoutingContext ctx) {
     store
-        .create(ctx.body().asJsonObject())
+        .create(newItem(ctx.body().asJsonObject()))
         .onSuccess(item -> Responses.created(ctx, "/items/" + item.sku(), item.toJson()))
         .onFailure(failure -> ctx.fail(problem(failure)));
   }
@@ -30,9 +31,22 @@ public final class ItemHandlers {
 
   public void patch(RoutingContext ctx) {
     store
-        .update(ctx.pathParam("sku"), ctx.body().asJsonObject())
+        .update(
+            ctx.pathParam("sku"),
+            ctx.body().asJsonObject().getString("name"),
+            ctx.body().asJsonObject().getLong("priceCents"))
         .onSuccess(item -> Responses.ok(ctx, item.toJson()))
         .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** The contract has checked the body; absent optional members take their defaults. */
+  private static ItemStore.NewItem newItem(JsonObject body) {
+    return new ItemStore.NewItem(
+        body.getString("sku"),
+        body.getString("name"),
+        body.getLong("priceCents"),
+        body.getInteger("quantity", 0),
+        body.getInteger("lowStockThreshold", 5));
   }
 
   /** Every refusal of the catalogue, as the contract answers it. */

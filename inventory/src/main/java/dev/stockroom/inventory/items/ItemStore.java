@@ -1,7 +1,6 @@
 package dev.stockroom.inventory.items;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -28,15 +27,19 @@ public final class ItemStore {
     this.pool = pool;
   }
 
-  public Future<Item> create(JsonObject body) {
+  /** A new item: a SKU of its own, a name, a price, the stock it starts with and its threshold. */
+  public record NewItem(
+      String sku, String name, long priceCents, int quantity, int lowStockThreshold) {}
+
+  public Future<Item> create(NewItem item) {
     return pool.preparedQuery(INSERT)
         .execute(
             Tuple.of(
-                body.getString("sku"),
-                body.getString("name").strip(),
-                body.getLong("priceCents"),
-                body.getInteger("quantity", 0),
-                body.getInteger("lowStockThreshold", 5)))
+                item.sku(),
+                item.name().strip(),
+                item.priceCents(),
+                item.quantity(),
+                item.lowStockThreshold()))
         .map(rows -> Item.from(rows.iterator().next()))
         .recover(
             e ->
@@ -55,11 +58,13 @@ public final class ItemStore {
                     : Optional.of(Item.from(rows.iterator().next())));
   }
 
-  /** Changes name and/or price; reservations already made keep the price they were made with. */
-  public Future<Item> update(String sku, JsonObject change) {
-    String name = change.getString("name");
+  /**
+   * Changes name and/or price (null: unchanged); reservations already made keep the price they were
+   * made with.
+   */
+  public Future<Item> update(String sku, String name, Long priceCents) {
     return pool.preparedQuery(UPDATE)
-        .execute(Tuple.of(sku, name == null ? null : name.strip(), change.getLong("priceCents")))
+        .execute(Tuple.of(sku, name == null ? null : name.strip(), priceCents))
         .map(
             rows -> {
               if (rows.size() == 0) {

@@ -5,6 +5,7 @@ import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.replica.Replica;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
@@ -38,7 +39,14 @@ public final class RestockHandlers {
         .compose(
             data ->
                 store.restock(sku, quantity, stocker, data == null ? null : data.getString("name")))
-        .onSuccess(result -> Responses.created(ctx, "/items/" + sku + "/restocks", result))
+        .onSuccess(
+            done ->
+                Responses.created(
+                    ctx,
+                    "/items/" + sku + "/restocks",
+                    new JsonObject()
+                        .put("restock", done.restock().toJson())
+                        .put("item", done.item().toJson())))
         .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
@@ -46,7 +54,14 @@ public final class RestockHandlers {
     RequestParameter limit = HttpApi.validated(ctx).getQuery().get("limit");
     store
         .history(ctx.pathParam("sku"), limit == null || limit.isNull() ? 100 : limit.getInteger())
-        .onSuccess(list -> Responses.ok(ctx, new JsonObject().put("restocks", list)))
+        .onSuccess(
+            list ->
+                Responses.ok(
+                    ctx,
+                    new JsonObject()
+                        .put(
+                            "restocks",
+                            new JsonArray(list.stream().map(Restock::toJson).toList()))))
         .onFailure(failure -> ctx.fail(problem(failure)));
   }
 

@@ -1,12 +1,13 @@
 package dev.stockroom.inventory.restocks;
 
+import dev.stockroom.inventory.items.Item;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** All SQL about restocks: stock goes up and the audit entry is written in one transaction. */
@@ -34,42 +35,36 @@ final class RestockStore {
     this.pool = pool;
   }
 
-  /** Answers {@code {restock, item}}. */
-  Future<JsonObject> restock(String sku, int quantity, UUID stocker, String stockerName) {
+  /** A restock done: its audit entry and the item as it is now. */
+  record Restocked(Restock restock, Item item) {}
+
+  Future<Restocked> restock(String sku, int quantity, UUID stocker, String stockerName) {
     return pool.withTransaction(
         tx ->
             tx.preparedQuery(ADD_STOCK)
                 .execute(Tuple.of(sku, quantity, stocker))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next())
                 .compose(
-                    item -> {
-                      if (item == null) {
-                        return refusal(tx, sku, quantity);
-                      }
-                      return tx.preparedQuery(AUDIT)
-                          .execute(Tuple.of(sku, quantity, stocker, stockerName))
-                          .map(
-                              audit ->
-                                  new JsonObject()
-                                      .put(
-                                          "restock",
-                                          entry(
-                                              audit.iterator().next().getLong("id"),
+                    items ->
+                        items.size() == 0
+                            ? refusal(tx, sku, quantity)
+                            : tx.preparedQuery(AUDIT)
+                                .execute(Tuple.of(sku, quantity, stocker, stockerName))
+                                .map(
+                                    audit -> {
+                                      Row entry = audit.iterator().next();
+                                      return new Restocked(
+                                          new Restock(
+                                              entry.getLong("id"),
                                               quantity,
                                               stocker,
                                               stockerName,
-                                              audit
-                                                  .iterator()
-                                                  .next()
-                                                  .getOffsetDateTime("created_at")
-                                                  .toInstant()
-                                                  .toString()))
-                                      .put("item", ItemJson.of(item)));
-                    }));
+                                              entry.getOffsetDateTime("created_at").toInstant()),
+                                          Item.from(items.iterator().next()));
+                                    })));
   }
 
   /** No row changed: the item is unknown, or the restock would pass the maximum. */
-  private static Future<JsonObject> refusal(SqlConnection tx, String sku, int quantity) {
+  private static Future<Restocked> refusal(SqlConnection tx, String sku, int quantity) {
     return tx.preparedQuery(ITEM_EXISTS)
         .execute(Tuple.of(sku))
         .compose(
@@ -80,7 +75,8 @@ final class RestockStore {
                         : RestockRefusal.quantityLimit(sku, quantity, MAX_QUANTITY)));
   }
 
-  Future<JsonArray> history(String sku, int limit) {
+  /** Newest first. */
+  Future<List<Restock>> history(String sku, int limit) {
     return pool.preparedQuery(ITEM_EXISTS)
         .execute(Tuple.of(sku))
         .compose(
@@ -90,25 +86,17 @@ final class RestockStore {
                     : pool.preparedQuery(HISTORY).execute(Tuple.of(sku, limit)))
         .map(
             rows -> {
-              JsonArray list = new JsonArray();
+              List<Restock> list = new ArrayList<>(rows.size());
               for (Row row : rows) {
                 list.add(
-                    entry(
+                    new Restock(
                         row.getLong("id"),
                         row.getInteger("quantity"),
                         row.getUUID("stocked_by"),
                         row.getString("stocker_name"),
-                        row.getOffsetDateTime("created_at").toInstant().toString()));
+                        row.getOffsetDateTime("created_at").toInstant()));
               }
               return list;
             });
-  }
-
-  private static JsonObject entry(long id, int quantity, UUID stocker, String name, String at) {
-    return new JsonObject()
-        .put("id", id)
-        .put("quantity", quantity)
-        .put("stockedBy", new JsonObject().put("id", stocker.toString()).put("name", name))
-        .put("stockedAt", at);
   }
 }

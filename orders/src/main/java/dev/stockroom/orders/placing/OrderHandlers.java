@@ -10,6 +10,8 @@ import dev.stockroom.orders.saga.SagaEngine;
 import dev.stockroom.orders.saga.SagaOutcomes;
 import dev.stockroom.orders.saga.SagaSettings;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
 import java.time.Instant;
@@ -151,7 +153,15 @@ public final class OrderHandlers {
             customer,
             uuid(query.get("after")),
             limit == null || limit.isNull() ? 50 : limit.getInteger())
-        .onSuccess(page -> Responses.ok(ctx, page))
+        .onSuccess(
+            page ->
+                Responses.ok(
+                    ctx,
+                    new JsonObject()
+                        .put(
+                            "orders",
+                            new JsonArray(page.orders().stream().map(StoredOrder::toJson).toList()))
+                        .put("next", page.next() == null ? null : page.next().toString())))
         .onFailure(ctx::fail);
   }
 

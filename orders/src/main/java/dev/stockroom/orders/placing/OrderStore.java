@@ -3,8 +3,6 @@ package dev.stockroom.orders.placing;
 import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaOrder;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -12,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -122,23 +122,20 @@ public final class OrderStore {
   }
 
   /** Newest first; {@code customerId} null lists every customer's orders (admins). */
-  public Future<JsonObject> page(UUID customerId, UUID after, int limit) {
+  /** A page of orders, newest first, and the id to go on after (none on the last page). */
+  public record Page(List<StoredOrder> orders, UUID next) {}
+
+  public Future<Page> page(UUID customerId, UUID after, int limit) {
     var query =
         after == null
             ? pool.preparedQuery(FIRST_PAGE).execute(Tuple.of(customerId, limit))
             : pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(customerId, limit, after));
     return query.map(
         rows -> {
-          JsonArray orders = new JsonArray();
-          UUID last = null;
-          for (Row row : rows) {
-            StoredOrder order = StoredOrder.from(row);
-            orders.add(order.toJson());
-            last = order.id();
-          }
-          return new JsonObject()
-              .put("orders", orders)
-              .put("next", rows.size() == limit && last != null ? last.toString() : null);
+          List<StoredOrder> orders = new ArrayList<>(rows.size());
+          rows.forEach(row -> orders.add(StoredOrder.from(row)));
+          UUID next = orders.size() == limit ? orders.get(orders.size() - 1).id() : null;
+          return new Page(orders, next);
         });
   }
 }
