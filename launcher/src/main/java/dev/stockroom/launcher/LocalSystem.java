@@ -2,9 +2,9 @@ package dev.stockroom.launcher;
 
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
-import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.service.ServiceRunner;
+import dev.stockroom.common.service.ServiceSpec;
 import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.orders.OrdersService;
 import dev.stockroom.users.UsersService;
@@ -25,7 +25,8 @@ import java.util.function.Function;
 final class LocalSystem implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 120;
 
-  private record Service(String name, int port, Function<Env, Future<RunningService>> starter) {}
+  private record Service(
+      String name, int port, ServiceSpec<?> spec, Function<Env, Future<RunningService>> starter) {}
 
   private final Infrastructure infra;
   private final JwksServer jwks;
@@ -55,17 +56,19 @@ final class LocalSystem implements AutoCloseable {
     LauncherOptions.Ports ports = options.ports();
     List<Service> services =
         List.of(
-            new Service("users", ports.users(), UsersService::start),
-            new Service("inventory", ports.inventory(), InventoryService::start),
-            new Service("orders", ports.orders(), OrdersService::start));
+            new Service("users", ports.users(), UsersService.SPEC, UsersService::start),
+            new Service(
+                "inventory", ports.inventory(), InventoryService.SPEC, InventoryService::start),
+            new Service("orders", ports.orders(), OrdersService.SPEC, OrdersService::start));
     for (Service s : services) {
       if (!Ports.isFree(s.port())) {
         throw new StartupException(
             "port " + s.port() + " (" + s.name() + ") is already in use: stop what listens there");
       }
     }
-    // Validate the passed-through environment with placeholder infrastructure addresses, so a
-    // malformed knob fails in milliseconds rather than after PostgreSQL and Kafka have started.
+    // Validate each service's whole configuration (the platform's and its own) from the
+    // passed-through environment with placeholder infrastructure addresses, so a malformed knob
+    // fails in milliseconds rather than after PostgreSQL and Kafka have started.
     DevKeys keys = DevKeys.loadOrCreate(options.dataDir());
     ServiceEnv.Wiring placeholder =
         new ServiceEnv.Wiring(
@@ -77,10 +80,10 @@ final class LocalSystem implements AutoCloseable {
             keys);
     for (Service s : services) {
       String pg = "postgresql://localhost:5432/" + s.name();
-      PlatformConfig.from(
-          new Env(ServiceEnv.forService(options.baseEnv(), s.name(), s.port(), pg, placeholder)),
-          s.name(),
-          s.port());
+      s.spec()
+          .configure(
+              new Env(
+                  ServiceEnv.forService(options.baseEnv(), s.name(), s.port(), pg, placeholder)));
     }
 
     Infrastructure infra = Infrastructure.start(options, progress);

@@ -2,7 +2,9 @@ package dev.stockroom.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,6 +52,27 @@ class ServiceConfigurationTest {
     assertThat(exit.code()).as(exit.stderr()).isEqualTo(2);
     assertThat(exit.stderr().strip().lines()).as(exit.stderr()).hasSize(1);
     assertThat(exit.stderr()).contains("configuration error").contains(variable);
+  }
+
+  @Test
+  @DisplayName(
+      "the launcher's dev checks every service's own settings before it starts PostgreSQL and"
+          + " Kafka: exit 2, one line")
+  void launcherChecksServiceSettingsFirst(@TempDir Path data) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Stockroom.run(
+            new String[] {"dev", "--data", data.toString()},
+            Map.of("ORDER_COMMITMENT_TTL", "PT10S"),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(stderr).isEqualTo(2);
+    assertThat(stderr.strip().lines()).as(stderr).hasSize(1);
+    assertThat(stderr).contains("configuration error").contains("ORDER_COMMITMENT_TTL");
+    assertThat(data.resolve("pg")).as("no database was started").doesNotExist();
+    assertThat(data.resolve("kafka")).as("no broker was started").doesNotExist();
   }
 
   private record Exit(int code, String stderr) {}
