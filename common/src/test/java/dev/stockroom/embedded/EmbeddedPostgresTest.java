@@ -77,6 +77,25 @@ class EmbeddedPostgresTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a server killed from outside is noticed and not stopped again: close() returns quietly and"
+          + " its temporary directory goes")
+  void killedFromOutside() throws Exception {
+    EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0, false);
+    assertThat(pg.isRunning()).isTrue();
+    long pid =
+        Long.parseLong(
+            java.nio.file.Files.readAllLines(pg.dataDir().resolve("postmaster.pid")).get(0).trim());
+    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+    postmaster.destroyForcibly();
+    postmaster.onExit().get(30, TimeUnit.SECONDS);
+
+    assertThat(pg.isRunning()).isFalse();
+    pg.close();
+    assertThat(pg.dataDir()).doesNotExist();
+  }
+
   private static boolean databaseExists(EmbeddedPostgresServer pg, String name) {
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"));
         Statement s = c.createStatement();

@@ -143,13 +143,39 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     execute("DROP DATABASE IF EXISTS " + identifier(name) + " WITH (FORCE)");
   }
 
-  /** Stops the server; a temporary data directory is deleted. */
+  /**
+   * Stops the server; a temporary data directory is deleted. A server that was killed from outside
+   * is reported as such, not as a failed stop (pg_ctl cannot stop what is gone).
+   */
   @Override
   public void close() {
+    boolean wasRunning = isRunning();
     try {
+      // Also for a dead server: it releases the data directory's lock and cancels zonky's own
+      // shutdown hook, which would try pg_ctl again.
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not stop embedded PostgreSQL", e);
+    }
+    if (!wasRunning) {
+      LOG.info("PostgreSQL in {} had already stopped", dataDir);
+    } else if (isRunning()) {
+      LOG.warn("PostgreSQL in {} did not stop: pg_ctl stop failed", dataDir);
+    }
+  }
+
+  /** Whether the postmaster named in the data directory's postmaster.pid is alive. */
+  public boolean isRunning() {
+    try {
+      Path pidFile = dataDir.resolve("postmaster.pid");
+      if (!Files.exists(pidFile)) {
+        return false;
+      }
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | RuntimeException e) {
+      // Unreadable: let pg_ctl decide.
+      return true;
     }
   }
 

@@ -97,8 +97,9 @@ final class Infrastructure implements AutoCloseable {
     }
     step = progress.start("stopping PostgreSQL");
     try {
+      boolean wasRunning = postgres.isRunning();
       postgres.close();
-      step.done("done");
+      step.done(wasRunning ? "done" : "it had already stopped (killed from outside?)");
     } catch (RuntimeException e) {
       step.done("failed: " + rootMessage(e));
     }

@@ -141,6 +141,9 @@ final class RelayLeadership {
             c -> {
               connection = c;
               c.notificationHandler(n -> onNotification.run());
+              // Without a handler the client prints the failure to stderr; the close that
+              // follows it demotes this instance, which says so.
+              c.exceptionHandler(e -> log.debug("relay lock connection failed: {}", e.toString()));
               c.closeHandler(
                   v -> {
                     if (connection == c) {

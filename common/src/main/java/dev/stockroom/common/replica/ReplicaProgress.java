@@ -89,6 +89,9 @@ public final class ReplicaProgress extends VerticleBase {
         .onSuccess(
             c -> {
               c.notificationHandler(n -> waiting.forEach(this::wake));
+              // Without a handler the client prints the failure to stderr; the close that
+              // follows it listens again.
+              c.exceptionHandler(e -> log.debug("progress listener failed: {}", e.toString()));
               c.closeHandler(
                   v -> {
                     session = null;
