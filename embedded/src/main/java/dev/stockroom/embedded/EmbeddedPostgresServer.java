@@ -3,6 +3,7 @@ package dev.stockroom.embedded;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +33,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
+  private final boolean temporary;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, boolean temporary) {
     this.postgres = postgres;
     this.dataDir = dataDir;
+    this.temporary = temporary;
   }
 
   /**
@@ -77,7 +81,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         // zonky runs initdb only when postgresql.conf is missing, so an existing cluster is reused.
         builder.setDataDirectory(dir).setCleanDataDirectory(false);
       }
-      EmbeddedPostgresServer server = new EmbeddedPostgresServer(builder.start(), dir);
+      EmbeddedPostgresServer server =
+          new EmbeddedPostgresServer(builder.start(), dir, dataDir == null);
       LOG.info(
           "Embedded PostgreSQL up on port {} with data in {}{}",
           server.port(),
@@ -149,18 +154,34 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    boolean wasRunning = isRunning();
+    if (!isRunning() && markedClosed()) {
+      // zonky's close (and its shutdown hook, which the mark cancels) would run pg_ctl stop on a
+      // server that is gone, and log pg_ctl's failure with a stack trace.
+      LOG.info("PostgreSQL in {} had already stopped", dataDir);
+      if (temporary) {
+        Directories.deleteRecursively(dataDir);
+      }
+      return;
+    }
     try {
-      // Also for a dead server: it releases the data directory's lock and cancels zonky's own
-      // shutdown hook, which would try pg_ctl again.
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not stop embedded PostgreSQL", e);
     }
-    if (!wasRunning) {
-      LOG.info("PostgreSQL in {} had already stopped", dataDir);
-    } else if (isRunning()) {
-      LOG.warn("PostgreSQL in {} did not stop: pg_ctl stop failed", dataDir);
+  }
+
+  /**
+   * Marks zonky's instance closed without running pg_ctl. zonky offers no API for a server that
+   * died: this sets its private {@code closed} flag, and answers false (so that close() runs as
+   * usual) should a zonky version not have one.
+   */
+  private boolean markedClosed() {
+    try {
+      Field closed = EmbeddedPostgres.class.getDeclaredField("closed");
+      closed.setAccessible(true);
+      return !((AtomicBoolean) closed.get(postgres)).getAndSet(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,12 +38,23 @@ public final class ReplicaReconciler {
 
   /** Runs once; answers {@code {checked, repaired, removed}}. */
   public Future<JsonObject> run() {
-    OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC);
     JsonObject counts = new JsonObject().put("checked", 0).put("repaired", 0).put("removed", 0);
+    // The database's clock, like replica_fields.since: a backfill pass must begin after it.
+    return store
+        .pool()
+        .query("SELECT statement_timestamp() AS start")
+        .execute()
+        .map(rows -> rows.iterator().next().getOffsetDateTime("start"))
+        .compose(start -> pass(start, counts));
+  }
+
+  private Future<JsonObject> pass(OffsetDateTime start, JsonObject counts) {
     return page(null, start, counts)
         .compose(
             v ->
                 store.pool().preparedQuery(store.sql().removeUnreconciled).execute(Tuple.of(start)))
+        .compose(
+            removed -> ReplicaFields.backfilled(store.pool(), store.schema(), start).map(removed))
         .map(
             removed -> {
               counts.put("removed", removed.rowCount());

@@ -35,13 +35,13 @@ public final class ReplicaReconcilerVerticle extends VerticleBase {
   public Future<?> start() {
     instance = reconciler.get();
     if (backfill) {
-      log.info("the replica copies new fields: backfilling it from the owner now");
+      log.info("the replica copies fields some rows lack: backfilling it from the owner now");
       runOnce()
           .onFailure(
               e ->
                   log.warn(
-                      "backfill failed ({}); rows copied before stay unclaimed until the next"
-                          + " reconciliation",
+                      "backfill failed ({}); rows copied before stay unclaimed until a later"
+                          + " reconciliation or start completes it",
                       e.toString()));
     }
     vertx.setPeriodic(

@@ -93,7 +93,12 @@ final class ReplicaSql {
             + " greatest(replica_watermarks.watermark, EXCLUDED.watermark), updated_at = now()";
     watermarks = "SELECT partition, watermark FROM replica_watermarks WHERE topic = $1";
     versions = "SELECT id, version FROM " + t + " WHERE id = ANY($1)";
-    markReconciled = "UPDATE " + t + " SET reconciled_at = $2 WHERE id = ANY($1)";
+    // A row the pass found equal to (or repaired from) the owner's answer, read after $2, is
+    // current as of $2: this is what makes a backfill claim rows whose values did not change.
+    markReconciled =
+        "UPDATE "
+            + t
+            + " SET reconciled_at = $2, synced_at = greatest(synced_at, $2) WHERE id = ANY($1)";
     removeUnreconciled =
         "DELETE FROM "
             + t

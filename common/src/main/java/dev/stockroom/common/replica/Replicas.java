@@ -28,7 +28,7 @@ public final class Replicas {
       ReplicaProgress progress) {
     return ReplicaFields.register(ctx.pool(), store.schema())
         .compose(
-            fieldsChanged ->
+            backfillPending ->
                 ctx.deploy(() -> progress)
                     .compose(
                         id -> ctx.deploy(() -> new ReplicaConsumerVerticle(ctx, store, settings)))
@@ -43,7 +43,7 @@ public final class Replicas {
                                                 ownerClient(ctx, store.schema(), settings, tokens),
                                                 ctx.metrics().registry()),
                                         settings.reconcileInterval(),
-                                        fieldsChanged))))
+                                        backfillPending))))
         .mapEmpty();
   }
 
