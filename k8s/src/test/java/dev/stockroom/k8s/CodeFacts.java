@@ -357,27 +357,6 @@ final class CodeFacts {
     return source.substring(m.end(), i - 1);
   }
 
-  /**
-   * The values the code accepts for a string variable it checks by hand, e.g. PlatformConfig's
-   * {@code logFormat.equals("text") ... logFormat.equals("json")} for LOG_FORMAT; empty if none.
-   */
-  static Set<String> allowedValues(String variable) {
-    Set<String> values = new TreeSet<>();
-    for (String text : javaSources(COMMON.resolve("java")).values()) {
-      Matcher local =
-          Pattern.compile("String\\s+(\\w+)\\s*=\\s*env\\.string\\(\\s*\"" + variable + "\"")
-              .matcher(text);
-      while (local.find()) {
-        Matcher eq =
-            Pattern.compile("\\b" + local.group(1) + "\\.equals\\(\"([^\"]+)\"\\)").matcher(text);
-        while (eq.find()) {
-          values.add(eq.group(1));
-        }
-      }
-    }
-    return values;
-  }
-
   /** The dev-only JWT secret, which must never appear in a deployment. */
   static String devJwtSecret() {
     String jwt = K8sTree.read(COMMON.resolve("java/dev/stockroom/common/auth/JwtConfig.java"));

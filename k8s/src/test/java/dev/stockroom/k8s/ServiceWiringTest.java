@@ -2,7 +2,6 @@ package dev.stockroom.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.k8s.CodeFacts.EnvRead;
 import dev.stockroom.k8s.CodeFacts.Route;
 import dev.stockroom.k8s.CodeFacts.ServiceCode;
 import io.fabric8.kubernetes.api.model.Container;
@@ -198,94 +197,6 @@ class ServiceWiringTest {
           .as(variable)
           .isEqualTo(target.getSpec().getPorts().get(0).getPort());
     }
-  }
-
-  @ParameterizedTest(name = "{0}: {1}")
-  @MethodSource("overlayServices")
-  @DisplayName(
-      "every value parses the way the code reads it: durations, ports, whole numbers in range, URIs"
-          + " with the right scheme, host:port lists")
-  void everyValueParses(String overlay, String service) {
-    Rendered r = Rendered.of(overlay);
-    ServiceCode code = SERVICES.get(service);
-    List<String> problems = new ArrayList<>();
-    r.environment(r.deployment(service))
-        .forEach(
-            (name, value) -> {
-              EnvRead read = code.reads().get(name);
-              if (read == null || value == null || value.startsWith("secret:")) {
-                return;
-              }
-              String problem = parseProblem(read, value);
-              if (problem != null) {
-                problems.add(name + "=" + value + ": " + problem);
-              }
-            });
-    assertThat(problems).isEmpty();
-  }
-
-  private static String parseProblem(EnvRead read, String value) {
-    try {
-      switch (read.accessor()) {
-        case "duration" -> {
-          if (Duration.parse(value).isNegative()) {
-            return "negative";
-          }
-        }
-        case "port" -> {
-          int port = Integer.parseInt(value);
-          if (port < 1 || port > 65535) {
-            return "not a port";
-          }
-        }
-        case "intInRange" -> {
-          long v = Long.parseLong(value);
-          long min = evaluate(read.args().get(2));
-          long max = evaluate(read.args().get(3));
-          if (v < min || v > max) {
-            return "outside " + min + ".." + max;
-          }
-        }
-        case "uri" -> {
-          URI uri = new URI(value);
-          List<String> schemes =
-              read.args().subList(2, read.args().size()).stream()
-                  .map(s -> s.replace("\"", ""))
-                  .toList();
-          if (uri.getHost() == null || !schemes.contains(uri.getScheme())) {
-            return "expected " + schemes + "://host...";
-          }
-        }
-        case "hostPorts" -> {
-          for (String part : value.split(",")) {
-            if (!part.trim().matches("[\\w.-]+:\\d{1,5}")) {
-              return "expected host:port pairs";
-            }
-          }
-        }
-        case "string" -> {
-          Set<String> allowed = CodeFacts.allowedValues(read.name());
-          if (!allowed.isEmpty() && !allowed.contains(value)) {
-            return "expected one of " + allowed;
-          }
-        }
-        default -> {
-          // optional, logback: any text
-        }
-      }
-      return null;
-    } catch (RuntimeException | java.net.URISyntaxException e) {
-      return e.toString();
-    }
-  }
-
-  /** Evaluates a whole-number expression as written in the code: 64, 16 * 1024 * 1024, 100_000. */
-  private static long evaluate(String expr) {
-    long product = 1;
-    for (String factor : expr.split("\\*")) {
-      product *= Long.parseLong(factor.trim().replace("_", ""));
-    }
-    return product;
   }
 
   @ParameterizedTest(name = "{0}: {1}")
