@@ -2,7 +2,7 @@ package dev.stockroom.k8s;
 
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.kafka.TopicSpec;
-import dev.stockroom.common.outbox.OutboxRelayVerticle;
+import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.service.ServiceSpec;
 import dev.stockroom.inventory.InventoryService;
@@ -67,6 +67,6 @@ final class CodeTopics {
 
   /** The prefix of every transactional id a service's outbox relay uses. */
   static String transactionalIdPrefix(String service) {
-    return OutboxRelayVerticle.transactionalIdPrefix(service);
+    return OutboxRelayConfig.transactionalIdPrefix(service);
   }
 }

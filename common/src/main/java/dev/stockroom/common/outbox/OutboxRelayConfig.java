@@ -29,4 +29,9 @@ public record OutboxRelayConfig(
         env.intInRange("OUTBOX_BATCH_SIZE", 500, 1, 10_000),
         env.duration("OUTBOX_LEADER_RETRY", Duration.ofSeconds(1)));
   }
+
+  /** What every transactional id of a service's relay starts with (the ACLs grant this prefix). */
+  public static String transactionalIdPrefix(String service) {
+    return service + "-outbox-";
+  }
 }

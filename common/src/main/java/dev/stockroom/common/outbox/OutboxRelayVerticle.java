@@ -113,11 +113,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return leadership.attempt().onSuccess(v -> measureBacklog());
   }
 
-  /** What every transactional id of a service's relay starts with (the ACLs grant this prefix). */
-  public static String transactionalIdPrefix(String service) {
-    return service + "-outbox-";
-  }
-
   /**
    * One {@code transactional.id} per service and database: every instance of a deployment shares it
    * (so a new leader fences the old), separate deployments (or test systems) do not.
@@ -127,7 +122,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     Map<String, String> settings =
         KafkaSettings.producer(service.config().kafka(), name + "-relay");
     String database = service.config().pgUri().getPath().replaceFirst("^/", "");
-    settings.put("transactional.id", transactionalIdPrefix(name) + database);
+    settings.put("transactional.id", OutboxRelayConfig.transactionalIdPrefix(name) + database);
     // An abandoned transaction holds back read_committed consumers until it is aborted.
     settings.put("transaction.timeout.ms", "10000");
     // A transaction begun while the previous one's markers are still being written is refused

@@ -1,8 +1,8 @@
 package dev.stockroom.common.replica;
 
+import dev.stockroom.common.db.ColumnNames;
 import dev.stockroom.common.db.Migrations;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +30,7 @@ public record ReplicaSchema(
 
   /** The column a field is kept in: {@code lastName} in {@code last_name}. */
   public static String column(String field) {
-    return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    return ColumnNames.of(field);
   }
 
   /** The columns of the fields, in the fields' order. */

@@ -321,12 +321,12 @@ class PlatformHttpTest {
     }
 
     Shortage() {
-      super("2 short of sku-1", Map.of("shortfall", List.of(Map.of("sku", "sku-1"))));
+      super(Reason.SHORT, "2 short of sku-1", Map.of("shortfall", List.of(Map.of("sku", "sku-1"))));
     }
 
     @Override
     public Reason reason() {
-      return Reason.SHORT;
+      return (Reason) super.reason();
     }
   }
 

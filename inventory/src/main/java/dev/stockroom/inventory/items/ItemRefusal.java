@@ -1,7 +1,6 @@
 package dev.stockroom.inventory.items;
 
 import dev.stockroom.common.domain.Refusal;
-import java.util.Map;
 
 /** Why the catalogue said no. {@link ItemHandlers} decides how each is answered. */
 public final class ItemRefusal extends Refusal {
@@ -11,11 +10,8 @@ public final class ItemRefusal extends Refusal {
     DUPLICATE_SKU
   }
 
-  private final Reason reason;
-
   private ItemRefusal(Reason reason, String detail) {
-    super(detail, Map.of());
-    this.reason = reason;
+    super(reason, detail);
   }
 
   static ItemRefusal unknown(String sku) {
@@ -28,6 +24,6 @@ public final class ItemRefusal extends Refusal {
 
   @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

@@ -19,11 +19,8 @@ public final class ReservationRefusal extends Refusal {
     RETURNED
   }
 
-  private final Reason reason;
-
   private ReservationRefusal(Reason reason, String detail, Map<String, Object> facts) {
-    super(detail, facts);
-    this.reason = reason;
+    super(reason, detail, facts);
   }
 
   ReservationRefusal(Reason reason, String detail) {
@@ -59,6 +56,6 @@ public final class ReservationRefusal extends Refusal {
 
   @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

@@ -1,7 +1,6 @@
 package dev.stockroom.inventory.restocks;
 
 import dev.stockroom.common.domain.Refusal;
-import java.util.Map;
 
 /** Why a restock was refused. {@link RestockHandlers} decides how each is answered. */
 final class RestockRefusal extends Refusal {
@@ -11,11 +10,8 @@ final class RestockRefusal extends Refusal {
     QUANTITY_LIMIT
   }
 
-  private final Reason reason;
-
   private RestockRefusal(Reason reason, String detail) {
-    super(detail, Map.of());
-    this.reason = reason;
+    super(reason, detail);
   }
 
   static RestockRefusal unknownItem(String sku) {
@@ -36,6 +32,6 @@ final class RestockRefusal extends Refusal {
 
   @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

@@ -1,7 +1,6 @@
 package dev.stockroom.orders.placing;
 
 import dev.stockroom.common.domain.Refusal;
-import java.util.Map;
 
 /** Why an order was refused before its saga began. {@link OrderHandlers} answers each. */
 final class OrderRefusal extends Refusal {
@@ -10,11 +9,8 @@ final class OrderRefusal extends Refusal {
     IDEMPOTENCY_KEY_REUSED
   }
 
-  private final Reason reason;
-
   private OrderRefusal(Reason reason, String detail) {
-    super(detail, Map.of());
-    this.reason = reason;
+    super(reason, detail);
   }
 
   static OrderRefusal keyReused() {
@@ -25,6 +21,6 @@ final class OrderRefusal extends Refusal {
 
   @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

@@ -1,7 +1,6 @@
 package dev.stockroom.users.credit;
 
 import dev.stockroom.common.domain.Refusal;
-import java.util.Map;
 
 /** Why the credit side said no. {@link CreditHandlers} decides how each is answered. */
 public final class HoldRefusal extends Refusal {
@@ -17,11 +16,8 @@ public final class HoldRefusal extends Refusal {
     EXPIRED
   }
 
-  private final Reason reason;
-
   HoldRefusal(Reason reason, String detail) {
-    super(detail, Map.of());
-    this.reason = reason;
+    super(reason, detail);
   }
 
   /** The refusal for a hold found in {@code status} when another state was needed. */
@@ -33,6 +29,6 @@ public final class HoldRefusal extends Refusal {
 
   @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

@@ -13,11 +13,8 @@ public final class PersonRefusal extends Refusal {
     EMAIL_TAKEN
   }
 
-  private final Reason reason;
-
   private PersonRefusal(Reason reason, String detail, Map<String, Object> facts) {
-    super(detail, facts);
-    this.reason = reason;
+    super(reason, detail, facts);
   }
 
   static PersonRefusal unknown(UUID id) {
@@ -38,6 +35,6 @@ public final class PersonRefusal extends Refusal {
 
   @Override
   public Reason reason() {
-    return reason;
+    return (Reason) super.reason();
   }
 }

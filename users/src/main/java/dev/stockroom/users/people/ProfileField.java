@@ -1,8 +1,8 @@
 package dev.stockroom.users.people;
 
+import dev.stockroom.common.db.ColumnNames;
 import java.text.Normalizer;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +30,7 @@ enum ProfileField {
 
   ProfileField(String json, Rule rule) {
     this.json = json;
-    this.column = json.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    this.column = ColumnNames.of(json);
     this.rule = rule;
   }
 
