@@ -31,14 +31,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private static final String PASSWORD = "postgres";
 
-  private final EmbeddedPostgres postgres;
+  private EmbeddedPostgres postgres; // replaced by restart()
   private final Path dataDir;
   private final boolean temporary;
+  private final Map<String, String> settings;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, boolean temporary) {
+  private EmbeddedPostgresServer(
+      EmbeddedPostgres postgres, Path dataDir, boolean temporary, Map<String, String> settings) {
     this.postgres = postgres;
     this.dataDir = dataDir;
     this.temporary = temporary;
+    this.settings = Map.copyOf(settings);
   }
 
   /**
@@ -61,12 +64,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static EmbeddedPostgresServer start(
       Path dataDir, int port, boolean fresh, Map<String, String> settings) {
     try {
-      EmbeddedPostgres.Builder builder =
-          EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30));
-      settings.forEach(builder::setServerConfig);
-      if (port != 0) {
-        builder.setPort(port);
-      }
+      EmbeddedPostgres.Builder builder = builder(port, settings);
       Path dir;
       if (dataDir == null) {
         // Our own temp dir (rather than zonky's) so the log line can name it; zonky deletes it.
@@ -82,7 +80,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         builder.setDataDirectory(dir).setCleanDataDirectory(false);
       }
       EmbeddedPostgresServer server =
-          new EmbeddedPostgresServer(builder.start(), dir, dataDir == null);
+          new EmbeddedPostgresServer(builder.start(), dir, dataDir == null, settings);
       LOG.info(
           "Embedded PostgreSQL up on port {} with data in {}{}",
           server.port(),
@@ -94,7 +92,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  public int port() {
+  private static EmbeddedPostgres.Builder builder(int port, Map<String, String> settings) {
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30));
+    settings.forEach(builder::setServerConfig);
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    return builder;
+  }
+
+  /**
+   * A fast shutdown (every session is cut, as by {@code pg_ctl restart -m fast}) and a start on the
+   * same data directory and port: a database restart as its clients see it. Only for a server with
+   * a kept data directory; a temporary one is deleted when it stops.
+   */
+  public synchronized void restart() {
+    if (temporary) {
+      throw new IllegalStateException("a PostgreSQL in a temporary directory cannot restart");
+    }
+    int port = port();
+    try {
+      postgres.close();
+      postgres =
+          builder(port, settings).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not restart embedded PostgreSQL", e);
+    }
+  }
+
+  public synchronized int port() {
     return postgres.getPort();
   }
 
@@ -153,7 +180,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * is reported as such, not as a failed stop (pg_ctl cannot stop what is gone).
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!isRunning() && markedClosed()) {
       // zonky's close (and its shutdown hook, which the mark cancels) would run pg_ctl stop on a
       // server that is gone, and log pg_ctl's failure with a stack trace.

@@ -27,11 +27,19 @@ public final class Infra implements AutoCloseable {
   }
 
   public static Infra start() {
+    return start(null);
+  }
+
+  /**
+   * As {@link #start()}, with PostgreSQL's data in {@code pgDataDir} (wiped first) so that it can
+   * be restarted under load; {@code null} for a temporary directory.
+   */
+  public static Infra start(Path pgDataDir) {
     // pg_stat_statements says which statements the time goes to; loaded with tracking off, and
     // on only while a scenario asks for it, so it costs the other measurements nothing.
     EmbeddedPostgresServer pg =
         EmbeddedPostgresServer.start(
-            null, 0, true, Map.of("shared_preload_libraries", "pg_stat_statements"));
+            pgDataDir, 0, true, Map.of("shared_preload_libraries", "pg_stat_statements"));
     try {
       DATABASES.forEach(pg::createDatabaseIfMissing);
       new StatementStats(pg.uri("postgres")).install();
@@ -49,6 +57,11 @@ public final class Infra implements AutoCloseable {
   /** Per-statement counters of every service database. */
   public StatementStats statements() {
     return new StatementStats(postgres.uri("postgres"));
+  }
+
+  /** A fast shutdown and start of PostgreSQL on the same port and data (cuts every session). */
+  public void restartPostgres() {
+    postgres.restart();
   }
 
   public EmbeddedKafkaBroker kafka() {

@@ -52,7 +52,13 @@ public final class ServiceFleet {
         throw new IllegalStateException(jar + " is missing: build first (./mvnw install)");
       }
       int port = ports.get(name);
-      Map<String, String> env = serviceEnv(port, infra.pgUri(name), infra, ports);
+      Map<String, String> env =
+          serviceEnv(
+              port,
+              infra.pgUri(name),
+              infra.kafka().bootstrapServers(),
+              "http://localhost:" + ports.get("users"),
+              "http://localhost:" + ports.get("inventory"));
       fleet.add(name, ServiceProcess.javaJar(jvm, jar), env, workDir, port);
     }
     for (String name : BASELINES) {
@@ -75,16 +81,17 @@ public final class ServiceFleet {
 
   private static final String SERVICE_ENV_PREFIX = "BENCH_SERVICE_";
 
-  private static Map<String, String> serviceEnv(
-      int port, String pgUri, Infra infra, Map<String, Integer> ports) {
+  /** A service's whole environment, as production would set it, pointing at these addresses. */
+  public static Map<String, String> serviceEnv(
+      int port, String pgUri, String kafka, String usersUrl, String inventoryUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("STOCKROOM_ENV", "dev");
     env.put("JWT_SECRET", JwtConfig.DEV_SECRET);
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("PG_URI", pgUri);
-    env.put("KAFKA_BOOTSTRAP_SERVERS", infra.kafka().bootstrapServers());
-    env.put("USERS_URL", "http://localhost:" + ports.get("users"));
-    env.put("INVENTORY_URL", "http://localhost:" + ports.get("inventory"));
+    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+    env.put("USERS_URL", usersUrl);
+    env.put("INVENTORY_URL", inventoryUrl);
     env.put("SHUTDOWN_GRACE", "PT0S");
     env.put("LOG_LEVEL", System.getenv().getOrDefault("LOG_LEVEL", "WARN"));
     // Tuning without a rebuild: BENCH_SERVICE_PG_POOL_SIZE=16 reaches every service as
@@ -211,7 +218,7 @@ public final class ServiceFleet {
     return Map.copyOf(peakRssByLabel.getOrDefault(name, Map.of()));
   }
 
-  private static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

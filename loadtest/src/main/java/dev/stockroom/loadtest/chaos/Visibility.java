@@ -1,0 +1,138 @@
+package dev.stockroom.loadtest.chaos;
+
+import static dev.stockroom.loadtest.chaos.Checker.fmt;
+
+import dev.stockroom.loadtest.chaos.Checker.Property;
+import dev.stockroom.loadtest.chaos.History.Read;
+import dev.stockroom.loadtest.chaos.History.Row;
+import dev.stockroom.loadtest.chaos.History.Write;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Property 2: every acknowledged rename becomes visible in the answers of every instance of
+ * inventory that is still there at the end, and stays visible: its visibility at an instance is the
+ * answer time of the first read after which every read there shows the rename or a later one. The
+ * bound counts from the acknowledgement, or from the end of the faults for a change made during
+ * them.
+ */
+final class Visibility {
+  /** What one instance showed of one person, read by read, in the order the reads were sent. */
+  private record Seen(double sentMs, double answeredMs, long seq) {}
+
+  private Visibility() {}
+
+  static Property check(History h) {
+    List<String> instances = new ArrayList<>(Checker.finalInstances(h));
+    instances.sort(null);
+    Map<String, Map<String, List<Seen>>> seen = seen(h);
+    List<Double> latencies = new ArrayList<>();
+    List<String> examples = new ArrayList<>();
+    long neverSeen = 0;
+    long overBound = 0;
+    long acked = 0;
+    for (List<Write> writes : Checker.acknowledged(h).values()) {
+      for (Write w : writes) {
+        acked++;
+        for (String instance : instances) {
+          List<Seen> shown =
+              seen.getOrDefault(instance, Map.of()).getOrDefault(w.user(), List.of());
+          Double visibleAt = stablyVisible(shown, w);
+          if (visibleAt == null) {
+            neverSeen++;
+            if (examples.size() < 10) {
+              examples.add(
+                  fmt(
+                      "%s never settled on #%d of %s (acknowledged at t=%.3f s)",
+                      instance, w.seq(), w.user(), w.answeredMs() / 1000));
+            }
+            continue;
+          }
+          // An instance that joined later cannot show a change before it answers at all.
+          double from = Math.max(w.answeredMs(), firstAnswer(shown));
+          double latency = visibleAt - from;
+          latencies.add(latency);
+          double allowed =
+              Math.max(0, h.settings.faultsEndMs() - from) + h.settings.visibilityBoundMs();
+          if (latency > allowed) {
+            overBound++;
+            if (examples.size() < 10) {
+              examples.add(
+                  fmt(
+                      "%s showed #%d of %s %.0f ms after its acknowledgement at t=%.3f s (allowed"
+                          + " %.0f ms)",
+                      instance, w.seq(), w.user(), latency, w.answeredMs() / 1000, allowed));
+            }
+          }
+        }
+      }
+    }
+    latencies.sort(null);
+    Map<String, String> n = new LinkedHashMap<>();
+    n.put("acknowledged changes", String.valueOf(acked));
+    n.put("instances at the end", String.join(", ", instances));
+    n.put("change × instance pairs", String.valueOf((long) acked * instances.size()));
+    n.put("visible p50 (ms)", fmt("%.0f", percentile(latencies, 0.50)));
+    n.put("visible p99 (ms)", fmt("%.0f", percentile(latencies, 0.99)));
+    n.put("visible max (ms)", fmt("%.0f", percentile(latencies, 1.0)));
+    n.put("never seen", String.valueOf(neverSeen));
+    n.put("later than the bound", String.valueOf(overBound));
+    long violations = neverSeen + overBound + (instances.isEmpty() ? 1 : 0);
+    if (instances.isEmpty()) {
+      examples.add("no instance answered a final read");
+    }
+    return new Property(
+        "Every acknowledged change becomes visible", violations == 0, n, examples, violations);
+  }
+
+  /** instance → person → what its successful reads showed, by send time. */
+  private static Map<String, Map<String, List<Seen>>> seen(History h) {
+    Map<String, Map<String, List<Seen>>> seen = new HashMap<>();
+    List<Read> reads = new ArrayList<>(h.reads);
+    reads.sort(Comparator.comparingDouble(Read::sentMs));
+    for (Read r : reads) {
+      if (r.status() != 200) {
+        continue;
+      }
+      Map<String, List<Seen>> byUser = seen.computeIfAbsent(r.instance(), k -> new HashMap<>());
+      for (Row row : r.rows()) {
+        byUser
+            .computeIfAbsent(row.user(), k -> new ArrayList<>())
+            .add(new Seen(r.sentMs(), r.answeredMs(), row.seq()));
+      }
+    }
+    return seen;
+  }
+
+  /** The answer time after which every read sent after the ack shows {@code w} or later. */
+  private static Double stablyVisible(List<Seen> shown, Write w) {
+    Double since = null;
+    for (Seen s : shown) {
+      if (s.sentMs() < w.answeredMs()) {
+        continue;
+      }
+      if (s.seq() < w.seq()) {
+        since = null;
+      } else if (since == null) {
+        since = s.answeredMs();
+      }
+    }
+    return since;
+  }
+
+  private static double firstAnswer(List<Seen> shown) {
+    return shown.isEmpty() ? 0 : shown.get(0).answeredMs();
+  }
+
+  static double percentile(List<Double> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int i = (int) Math.ceil(q * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+}

@@ -1,0 +1,173 @@
+package dev.stockroom.loadtest.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.loadtest.chaos.Checker.Property;
+import dev.stockroom.loadtest.chaos.History.Read;
+import dev.stockroom.loadtest.chaos.History.Row;
+import dev.stockroom.loadtest.chaos.History.Write;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The checker on small hand-made histories: a history that keeps every promise passes, and each
+ * kind of broken promise is found and named (so a run that breaks one cannot pass).
+ */
+class CheckerTest {
+  private static final long T0 = 1_000_000_000L; // µs: the wall clock at t = 0
+
+  /** Alice renamed to #1 (acknowledged at 100 ms) and #2 (at 300 ms); reads at both instances. */
+  private static History healthy() {
+    History h = new History();
+    h.settings = new History.Settings(2, 60_000, 5_000, 1_000);
+    h.lengthMs = 2_000;
+    h.writes.add(write(1, 50, 100));
+    h.writes.add(write(2, 250, 300));
+    for (String instance : List.of("inventory-1", "inventory-2")) {
+      h.reads.add(read(instance, 120, null, false, row(1, 110)));
+      h.reads.add(read(instance, 500, null, false, row(2, 450)));
+      h.reads.add(read(instance, 1_500, 1_000L, true, row(2, 1_400)));
+    }
+    h.orderAttempts.add(attempt("k1", 0, null));
+    h.orderAttempts.add(attempt("k1", 503, null));
+    h.orderAttempts.add(attempt("k1", 201, "o1"));
+    h.orderAttempts.add(attempt("k2", 201, "o2"));
+    h.orders.add(new History.OrderFinal("o1", "bob", "CONFIRMED", Map.of("LAST-00", 2), 200));
+    h.orders.add(new History.OrderFinal("o2", "bob", "REJECTED", Map.of("LAST-00", 1000), 0));
+    h.stock.add(new History.Stock("LAST-00", 10, 8, 0));
+    h.customers.add(new History.Customer("bob", 200, List.of("o1", "o2")));
+    return h;
+  }
+
+  @Test
+  void aHistoryThatKeepsEveryPromisePasses() {
+    List<Property> verdict = Checker.check(healthy());
+    assertThat(verdict).allSatisfy(p -> assertThat(p.passed()).as(p.toString()).isTrue());
+    assertThat(verdict.get(1).numbers()).containsEntry("never seen", "0");
+  }
+
+  @Test
+  void aRowClaimingToBeCurrentAfterAnAcknowledgedChangeItMissesIsALie() {
+    History h = healthy();
+    // At 600 ms instance 2 serves Alice at #1, claiming asOf 550 ms: #2 was acknowledged at 300.
+    h.reads.add(read("inventory-2", 600, null, false, row(1, 550)));
+    Property p = Checker.check(h).get(0);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.counterexamples().get(0)).contains("inventory-2", "#1", "#2 was acknowledged");
+  }
+
+  @Test
+  void anOldRowIsNoLieWhenItsAsOfPredatesTheChange() {
+    History h = healthy();
+    h.reads.add(read("inventory-2", 600, null, false, row(1, 299)));
+    assertThat(Checker.check(h).get(0).passed()).isTrue();
+  }
+
+  @Test
+  void aFreshRowOlderThanTheBudgetAskedForIsFound() {
+    History h = healthy();
+    h.reads.add(read("inventory-1", 1_900, 1_000L, false, row(2, 800)));
+    Property p = Checker.check(h).get(0);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.counterexamples().get(0)).contains("budget 1000 ms");
+    // Flagged stale, the same row keeps the promise.
+    History flagged = healthy();
+    Row stale = new Row("alice", 2, "replica", T0 + 800_000, true);
+    flagged.reads.add(read("inventory-1", 1_900, 1_000L, false, stale));
+    assertThat(Checker.check(flagged).get(0).passed()).isTrue();
+  }
+
+  @Test
+  void aChangeAnInstanceNeverSettlesOnIsNeverSeen() {
+    History h = healthy();
+    // Instance 2's final read goes back to #1 (a lost change, or a replica that regressed).
+    h.reads.add(read("inventory-2", 1_800, null, true, row(1, 200)));
+    Property p = Checker.check(h).get(1);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers()).containsEntry("never seen", "1");
+  }
+
+  @Test
+  void aChangeVisibleOnlyAfterTheBoundIsLate() {
+    History h = healthy();
+    h.settings = new History.Settings(2, 60_000, 100, 0);
+    Property p = Checker.check(h).get(1);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers().get("later than the bound")).isNotEqualTo("0");
+  }
+
+  @Test
+  void twoOrdersForOneKeyOversoldStockAndUncapturedCreditAreFound() {
+    History doubled = healthy();
+    doubled.orderAttempts.add(attempt("k1", 201, "o3"));
+    assertThat(Checker.check(doubled).get(2).counterexamples())
+        .anyMatch(s -> s.contains("k1 was answered with 2 different orders"));
+
+    History oversold = healthy();
+    oversold.stock.set(0, new History.Stock("LAST-00", 10, 7, 0));
+    assertThat(Checker.check(oversold).get(2).passed()).isFalse();
+
+    History pending = healthy();
+    pending.orders.set(0, new History.OrderFinal("o1", "bob", "PENDING", Map.of(), 200));
+    assertThat(Checker.check(pending).get(2).counterexamples())
+        .anyMatch(s -> s.contains("ended PENDING"));
+
+    History credit = healthy();
+    credit.customers.set(0, new History.Customer("bob", 0, List.of("o1", "o2")));
+    assertThat(Checker.check(credit).get(2).counterexamples())
+        .anyMatch(s -> s.contains("credit captured 0 cents, confirmed orders total 200"));
+
+    History unexplained = healthy();
+    unexplained.customers.set(0, new History.Customer("bob", 200, List.of("o1", "o2", "o9")));
+    assertThat(Checker.check(unexplained).get(2).passed()).isFalse();
+  }
+
+  @Test
+  void aReport5xxCountsAgainstAvailabilityOnlyOutsideAPostgresRestart() {
+    History h = healthy();
+    h.faults.add(new History.Fault("postgres-restart", "restart", 1_000, 1_200, "healed"));
+    h.reads.add(new Read("inventory-1", null, 1_100, 1_110, T0, 503, "down", false, List.of()));
+    assertThat(Checker.check(h).get(3).passed()).isTrue();
+    h.reads.add(new Read("inventory-1", null, 1_300, 1_310, T0, 500, "bug", false, List.of()));
+    Property p = Checker.check(h).get(3);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.counterexamples().get(0)).contains("answered 500", "no fault");
+  }
+
+  @Test
+  void theCheckerDecidesFromTheWrittenHistory(@TempDir Path dir) {
+    History h = healthy();
+    h.reads.add(read("inventory-2", 600, null, false, row(1, 550)));
+    Path file = dir.resolve("history.json");
+    h.write(file);
+    assertThat(Checker.check(History.read(file)).get(0).violations()).isEqualTo(1);
+  }
+
+  private static Write write(long seq, double sentMs, double ackMs) {
+    return new Write("alice", seq, "users-1", sentMs, ackMs, T0 + (long) (ackMs * 1000), 200, null);
+  }
+
+  private static Row row(long seq, double asOfMs) {
+    return new Row("alice", seq, "replica", T0 + (long) (asOfMs * 1000), false);
+  }
+
+  private static Read read(String instance, double sentMs, Long budget, boolean fin, Row row) {
+    return new Read(
+        instance,
+        budget,
+        sentMs,
+        sentMs + 5,
+        T0 + (long) (sentMs * 1000),
+        200,
+        null,
+        fin,
+        List.of(row));
+  }
+
+  private static History.OrderAttempt attempt(String key, int status, String id) {
+    return new History.OrderAttempt(key, "bob", "LAST-00", 1, "orders-1", 10, 20, status, null, id);
+  }
+}
