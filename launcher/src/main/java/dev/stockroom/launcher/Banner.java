@@ -23,6 +23,16 @@ final class Banner {
     lines.add("  orders     " + w.ordersUrl());
     lines.add("  (each also serves /docs to click through its API, /health/ready, /metrics and");
     lines.add("   /openapi.yaml)");
+    List<LocalInstances.Instance> instances = session.system().instances();
+    if (!instances.isEmpty()) {
+      lines.add("  Each address balances over its instances; kill -9 one to watch the others");
+      lines.add("  take over its partitions, the relay lock and its sagas:");
+      for (LocalInstances.Instance i : instances) {
+        lines.add(
+            "    %-12s http://localhost:%d  pid %d  log %s"
+                .formatted(i.name(), i.port(), i.process().pid(), i.log()));
+      }
+    }
     lines.add("  JWKS       " + w.jwksUrl() + "   (the local identity provider's keys)");
     lines.add("");
     lines.add("Tokens, valid 12 h; paste into another shell:");

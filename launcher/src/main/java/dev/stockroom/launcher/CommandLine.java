@@ -58,11 +58,14 @@ final class CommandLine {
       String command, List<String> args, boolean demoAllowed, Map<String, String> env) {
     boolean demo = false;
     boolean fresh = false;
+    int instances = 1;
     Path data = LauncherOptions.DEFAULT_DATA_DIR;
     for (Iterator<String> it = flags(args).iterator(); it.hasNext(); ) {
       String flag = it.next();
       if (flag.equals("--demo") && demoAllowed) {
         demo = true;
+      } else if (flag.equals("--instances") && demoAllowed) {
+        instances = instances(value(flag, it));
       } else if (flag.equals("--fresh")) {
         fresh = true;
       } else if (flag.equals("--data")) {
@@ -71,7 +74,20 @@ final class CommandLine {
         throw new UsageException(command + ": unknown option '" + flag + "'");
       }
     }
-    return new LauncherOptions(demo, fresh, data, LauncherOptions.Ports.standard(), env);
+    return new LauncherOptions(demo, fresh, data, LauncherOptions.Ports.standard(), env, instances);
+  }
+
+  private static int instances(String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 1 && n <= LocalInstances.MAX) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below
+    }
+    throw new UsageException(
+        "--instances: a whole number from 1 to " + LocalInstances.MAX + ", not '" + value + "'");
   }
 
   private static Command.Token token(List<String> args) {

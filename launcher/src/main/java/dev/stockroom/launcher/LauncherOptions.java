@@ -13,15 +13,30 @@ import java.util.Map;
  * @param ports where to listen
  * @param baseEnv environment passed on to the services (tuning knobs such as {@code REPLICA_TTL});
  *     the launcher overrides what wires the system together
+ * @param instances how many of each service: 1 runs them in this JVM; more runs each instance as a
+ *     JVM of its own behind a balancer on the service's port ({@link LocalInstances})
  */
 public record LauncherOptions(
-    boolean demo, boolean fresh, Path dataDir, Ports ports, Map<String, String> baseEnv) {
+    boolean demo,
+    boolean fresh,
+    Path dataDir,
+    Ports ports,
+    Map<String, String> baseEnv,
+    int instances) {
 
   public static final Path DEFAULT_DATA_DIR = Path.of(".stockroom");
 
   public LauncherOptions {
     dataDir = dataDir.toAbsolutePath().normalize();
     baseEnv = Map.copyOf(baseEnv);
+    if (instances < 1 || instances > LocalInstances.MAX) {
+      throw new UsageException("--instances: 1 to " + LocalInstances.MAX);
+    }
+  }
+
+  public LauncherOptions(
+      boolean demo, boolean fresh, Path dataDir, Ports ports, Map<String, String> baseEnv) {
+    this(demo, fresh, dataDir, ports, baseEnv, 1);
   }
 
   /**

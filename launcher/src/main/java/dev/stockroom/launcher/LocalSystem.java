@@ -10,7 +10,9 @@ import dev.stockroom.orders.OrdersService;
 import dev.stockroom.users.UsersService;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,13 +28,18 @@ final class LocalSystem implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 120;
 
   private record Service(
-      String name, int port, ServiceSpec<?> spec, Function<Env, Future<RunningService>> starter) {}
+      String name,
+      int port,
+      ServiceSpec<?> spec,
+      Function<Env, Future<RunningService>> starter,
+      Class<?> main) {}
 
   private final Infrastructure infra;
   private final JwksServer jwks;
   private final ServiceEnv.Wiring wiring;
   private final Progress progress;
   private final List<RunningService> started; // in start order
+  private final LocalInstances instances = new LocalInstances();
   private boolean closed;
 
   private LocalSystem(
@@ -56,14 +63,27 @@ final class LocalSystem implements AutoCloseable {
     LauncherOptions.Ports ports = options.ports();
     List<Service> services =
         List.of(
-            new Service("users", ports.users(), UsersService.SPEC, UsersService::start),
             new Service(
-                "inventory", ports.inventory(), InventoryService.SPEC, InventoryService::start),
-            new Service("orders", ports.orders(), OrdersService.SPEC, OrdersService::start));
+                "users", ports.users(), UsersService.SPEC, UsersService::start, UsersService.class),
+            new Service(
+                "inventory",
+                ports.inventory(),
+                InventoryService.SPEC,
+                InventoryService::start,
+                InventoryService.class),
+            new Service(
+                "orders",
+                ports.orders(),
+                OrdersService.SPEC,
+                OrdersService::start,
+                OrdersService.class));
     for (Service s : services) {
-      if (!Ports.isFree(s.port())) {
-        throw new StartupException(
-            "port " + s.port() + " (" + s.name() + ") is already in use: stop what listens there");
+      for (int k = 0; k <= (options.instances() > 1 ? options.instances() : 0); k++) {
+        int port = LocalInstances.port(s.port(), k);
+        if (!Ports.isFree(port)) {
+          throw new StartupException(
+              "port " + port + " (" + s.name() + ") is already in use: stop what listens there");
+        }
       }
     }
     // Validate each service's whole configuration (the platform's and its own) from the
@@ -108,7 +128,11 @@ final class LocalSystem implements AutoCloseable {
       // Starting inventory and orders together saves half a second but has them create topics at
       // the same moment, and a topic is briefly unknown to the broker right after its creation.
       for (Service s : services) {
-        system.startOne(options, s);
+        if (options.instances() > 1) {
+          system.startInstances(options, s);
+        } else {
+          system.startOne(options, s);
+        }
       }
       return system;
     } catch (RuntimeException e) {
@@ -147,6 +171,31 @@ final class LocalSystem implements AutoCloseable {
     }
   }
 
+  /** {@code --instances N}: N JVMs of the service behind a balancer on its port. */
+  private void startInstances(LauncherOptions options, Service s) {
+    Map<Integer, Map<String, String>> envByPort = new HashMap<>();
+    for (int k = 1; k <= options.instances(); k++) {
+      int port = LocalInstances.port(s.port(), k);
+      envByPort.put(
+          port,
+          ServiceEnv.forService(
+              options.baseEnv(), s.name(), port, infra.postgres().uri(s.name()), wiring));
+    }
+    instances.start(
+        s.name(),
+        s.main().getName(),
+        s.port(),
+        options.instances(),
+        envByPort,
+        options.dataDir().resolve("logs"),
+        progress);
+  }
+
+  /** The instances' JVMs with {@code --instances N}; none with one instance of each. */
+  List<LocalInstances.Instance> instances() {
+    return instances.instances();
+  }
+
   Infrastructure infrastructure() {
     return infra;
   }
@@ -172,6 +221,11 @@ final class LocalSystem implements AutoCloseable {
         // Keep going: a service that failed to stop must not leave PostgreSQL and Kafka running.
         step.done("failed: " + Infrastructure.rootMessage(e));
       }
+    }
+    try {
+      instances.close();
+    } catch (RuntimeException e) {
+      progress.start("stopping instances").done("failed: " + Infrastructure.rootMessage(e));
     }
     jwks.close();
     infra.close();

@@ -11,12 +11,16 @@ final class Usage {
       Usage: java -jar launcher/target/stockroom.jar <command> [options]
 
       Commands:
-        dev [--demo] [--fresh] [--data DIR]
+        dev [--demo] [--fresh] [--data DIR] [--instances N]
             Embedded PostgreSQL (5432, or a free port) and Kafka (9092, or a free port), then
             users, inventory and orders on 8081, 8082 and 8083, each with its own database.
             --demo   seed demo users, items and restocks through the HTTP APIs (idempotent)
             --fresh  wipe the stored data first
             --data   where data is kept between runs (default: .stockroom in this directory)
+            --instances N  run N instances of every service (1 to 9), each a JVM of its own on
+                     the service's port + 100 k (users-1 8181, users-2 8281, ...), behind a
+                     balancer on 8081, 8082 and 8083; kill -9 one (pids are printed) to watch
+                     the others take over its partitions, relay lock and sagas
             Serves the local identity provider's keys (JWKS, 8090 or a free port); inventory and
             orders sign their calls with keys of their own (DIR/keys).
             Prints the URLs, a token per role and curl examples. Ctrl-C stops everything.

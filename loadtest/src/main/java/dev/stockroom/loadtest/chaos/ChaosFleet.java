@@ -1,5 +1,6 @@
 package dev.stockroom.loadtest.chaos;
 
+import dev.stockroom.embedded.LocalBalancer;
 import dev.stockroom.loadtest.Api;
 import dev.stockroom.loadtest.Urls;
 import dev.stockroom.loadtest.system.Infra;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Several instances of every service, each its own JVM and port, sharing the service's database and
- * consumer group, behind one {@link Balancer} per service. Clients pick an instance themselves
+ * consumer group, behind one {@link LocalBalancer} per service. Clients pick an instance themselves
  * among the ones not taken down by a fault, as a Kubernetes Service routes only to ready pods.
  */
 final class ChaosFleet implements AutoCloseable {
@@ -37,7 +38,7 @@ final class ChaosFleet implements AutoCloseable {
   private final Path workDir;
   private final Infra infra;
   private final String xmx;
-  private final Map<String, Balancer> balancers = new LinkedHashMap<>();
+  private final Map<String, LocalBalancer> balancers = new LinkedHashMap<>();
   private final Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
   private final Set<String> down = ConcurrentHashMap.newKeySet();
   private final AtomicLong picks = new AtomicLong();
@@ -58,7 +59,8 @@ final class ChaosFleet implements AutoCloseable {
       fleet.balancers.put(
           service,
           Api.await(
-              Balancer.start(vertx, ServiceFleet.freePort(), List.of()), Duration.ofSeconds(10)));
+              LocalBalancer.start(vertx, ServiceFleet.freePort(), List.of()),
+              Duration.ofSeconds(10)));
     }
     try {
       for (String service : SERVICES) {
@@ -208,6 +210,6 @@ final class ChaosFleet implements AutoCloseable {
         p.kill();
       }
     }
-    balancers.values().forEach(Balancer::close);
+    balancers.values().forEach(LocalBalancer::close);
   }
 }

@@ -1,4 +1,4 @@
-package dev.stockroom.loadtest.chaos;
+package dev.stockroom.embedded;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,34 +11,36 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What a Kubernetes Service is to the callers inside the cluster: one address that spreads
- * connections round robin over a service's instances, skipping an instance that refuses (killed, or
- * not listening yet). The services reach each other through it ({@code USERS_URL}, {@code
- * INVENTORY_URL}), so killing one instance is a fault they must ride out, not an outage.
+ * What a Kubernetes Service is to the callers inside the cluster, on one machine: one address that
+ * spreads connections round robin over a service's instances, skipping an instance that refuses
+ * (killed, or not listening yet). With several instances of a service (the launcher's {@code dev
+ * --instances N}, the chaos harness) the others reach it through this ({@code USERS_URL}, {@code
+ * INVENTORY_URL}), so killing one instance is a fault they ride out, not an outage.
  */
-final class Balancer {
+public final class LocalBalancer {
   private final List<Integer> backends = new CopyOnWriteArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
   private final NetClient client;
   private NetServer server;
 
-  private Balancer(Vertx vertx) {
+  private LocalBalancer(Vertx vertx) {
     this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1000));
   }
 
-  static Future<Balancer> start(Vertx vertx, int port, List<Integer> backends) {
-    Balancer balancer = new Balancer(vertx);
+  /** Listens on {@code port} of localhost ({@code 0}: any free one). */
+  public static Future<LocalBalancer> start(Vertx vertx, int port, List<Integer> backends) {
+    LocalBalancer balancer = new LocalBalancer(vertx);
     balancer.backends.addAll(backends);
     balancer.server = vertx.createNetServer().connectHandler(balancer::accept);
     return balancer.server.listen(port, "localhost").map(s -> balancer);
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
   /** An instance joined: it gets its share of new connections. */
-  void add(int backend) {
+  public void add(int backend) {
     backends.add(backend);
   }
 
@@ -61,7 +63,7 @@ final class Balancer {
     return client.connect(backend, "localhost").recover(e -> connect(tried + 1));
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return server.close().eventually(client::close);
   }
 }

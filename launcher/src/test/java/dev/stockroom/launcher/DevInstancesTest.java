@@ -1,0 +1,102 @@
+package dev.stockroom.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dev --demo --instances 2}: two JVMs of every service behind a balancer on each service's
+ * port. Killing one instance of each (SIGKILL, as a person would by hand) leaves a working system:
+ * a rename through users' address reaches the report through inventory's, and an order through
+ * orders' address confirms.
+ */
+class DevInstancesTest {
+  @TempDir Path data;
+
+  @Test
+  void twoInstancesOfEachServiceCarryOnWhenOneOfEachIsKilled() throws Exception {
+    int[] http = SystemCalls.freePorts(3);
+    LauncherOptions options =
+        new LauncherOptions(
+            true,
+            false,
+            data,
+            new LauncherOptions.Ports(0, 0, http[0], http[1], http[2], 0),
+            Map.of(),
+            2);
+    List<LocalInstances.Instance> instances;
+    DevSession session = DevSession.start(options, Progress.silent());
+    try {
+      instances = session.system().instances();
+      assertThat(instances)
+          .extracting(LocalInstances.Instance::name)
+          .containsExactly(
+              "users-1", "users-2", "inventory-1", "inventory-2", "orders-1", "orders-2");
+      assertThat(instances)
+          .extracting(LocalInstances.Instance::port)
+          .containsExactly(
+              http[0] + 100,
+              http[0] + 200,
+              http[1] + 100,
+              http[1] + 200,
+              http[2] + 100,
+              http[2] + 200);
+      for (LocalInstances.Instance i : instances) {
+        assertThat(new TestHttp(i.port()).get("/health/ready", null).status())
+            .as(i.name())
+            .isEqualTo(200);
+      }
+
+      for (LocalInstances.Instance i : instances) {
+        if (i.name().endsWith("-1")) {
+          i.process().destroyForcibly();
+          assertThat(i.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+      }
+
+      DemoSeeder.Result demo = session.demo().orElseThrow();
+      String admin = session.token("admin");
+      TestHttp.Reply renamed =
+          new TestHttp(http[0])
+              .patch(
+                  "/users/" + demo.stockerId(),
+                  admin,
+                  new JsonObject().put("name", "Failover Fay"),
+                  Map.of());
+      assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+      TestHttp inventory = new TestHttp(http[1]);
+      Eventually.assertWithin(
+          Duration.ofSeconds(90),
+          () ->
+              assertThat(inventory.get("/items/low-stock?below=1000000&limit=200", admin).body())
+                  .contains("Failover Fay"));
+
+      TestHttp orders = new TestHttp(http[2]);
+      String orderId =
+          SystemCalls.placeOrder(
+              orders, admin, demo.customerId(), DemoCatalog.ITEMS.get(0).sku(), 1, Map.of());
+      Eventually.assertWithin(
+          Duration.ofSeconds(60),
+          () ->
+              assertThat(orders.get("/orders/" + orderId, admin).json().getString("status"))
+                  .isEqualTo("CONFIRMED"));
+    } finally {
+      session.close();
+    }
+    for (LocalInstances.Instance i : instances) {
+      assertThat(i.process().isAlive()).as(i.name()).isFalse();
+    }
+    for (int port : http) {
+      assertThat(Ports.isFree(port)).as("port %d released", port).isTrue();
+    }
+  }
+}
