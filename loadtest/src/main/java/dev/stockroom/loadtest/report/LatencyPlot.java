@@ -4,24 +4,39 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.text.DecimalFormat;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.List;
-import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Draws the report's PNG with java.awt (headless): latency-by-percentile panels (x in "nines", y in
- * log milliseconds) and timeline panels (p99 per second, failures marked, fault windows shaded). No
- * plotting library needed.
+ * The latency PNG next to BENCHMARKS.md, drawn by JFreeChart: panels two to a row, percentile
+ * curves on a "nines" axis (50%, 90%, 99%, 99.9%) or timelines with the fault's window shaded and
+ * seconds with failures marked, latency on a log scale, the target as a dashed line.
  */
 public final class LatencyPlot {
-  /** A named line of (x, y) points. */
+  /** A named line of (x, y) points: (percentile, ms) or (second, ms). */
   public record Series(String name, List<double[]> points) {}
 
   /** One panel: a percentile chart or a timeline. */
@@ -33,14 +48,6 @@ public final class LatencyPlot {
       List<double[]> failures,
       Double targetMs) {}
 
-  private static final Color[] COLORS = {
-    new Color(0x1f77b4),
-    new Color(0xff7f0e),
-    new Color(0x2ca02c),
-    new Color(0xd62728),
-    new Color(0x9467bd),
-    new Color(0x8c564b)
-  };
   private static final int PANEL_W = 640;
   private static final int PANEL_H = 420;
 
@@ -48,21 +55,14 @@ public final class LatencyPlot {
 
   public static void write(Path file, List<Panel> panels) {
     System.setProperty("java.awt.headless", "true");
-    int cols = 2;
     int rows = Math.max(1, (panels.size() + 1) / 2);
-    BufferedImage img =
-        new BufferedImage(cols * PANEL_W, rows * PANEL_H, BufferedImage.TYPE_INT_RGB);
+    BufferedImage img = new BufferedImage(2 * PANEL_W, rows * PANEL_H, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(
-        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     for (int i = 0; i < panels.size(); i++) {
-      Graphics2D pg =
-          (Graphics2D) g.create((i % cols) * PANEL_W, (i / cols) * PANEL_H, PANEL_W, PANEL_H);
-      draw(pg, panels.get(i));
-      pg.dispose();
+      chart(panels.get(i))
+          .draw(g, new Rectangle2D.Double((i % 2) * PANEL_W, (i / 2) * PANEL_H, PANEL_W, PANEL_H));
     }
     g.dispose();
     try {
@@ -78,154 +78,88 @@ public final class LatencyPlot {
     return -Math.log10(Math.max(1e-6, 1 - percentile / 100.0));
   }
 
-  private static void draw(Graphics2D g, Panel p) {
-    int left = 70;
-    int right = 20;
-    int top = 40;
-    int bottom = 60;
-    int w = PANEL_W - left - right;
-    int h = PANEL_H - top - bottom;
-    g.setColor(Color.BLACK);
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    g.drawString(p.title(), left, 24);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-
-    double xMax = 0;
-    double yMin = Double.MAX_VALUE;
-    double yMax = 0;
+  private static JFreeChart chart(Panel p) {
+    XYSeriesCollection data = new XYSeriesCollection();
     for (Series s : p.series()) {
+      XYSeries series = new XYSeries(s.name(), false, true);
       for (double[] pt : s.points()) {
-        double x = p.timeline() ? pt[0] : nines(pt[0]);
-        xMax = Math.max(xMax, x);
         if (pt[1] > 0) {
-          yMin = Math.min(yMin, pt[1]);
-          yMax = Math.max(yMax, pt[1]);
+          series.add(p.timeline() ? pt[0] : nines(pt[0]), pt[1], false);
         }
       }
+      data.addSeries(series);
     }
-    if (p.targetMs() != null) {
-      yMax = Math.max(yMax, p.targetMs());
-      yMin = Math.min(yMin, p.targetMs());
-    }
-    if (yMax == 0) {
-      g.drawString("no data", left + w / 2 - 20, top + h / 2);
-      return;
-    }
+    NumberAxis x = new NumberAxis(p.timeline() ? "seconds" : "percentile");
     if (!p.timeline()) {
-      xMax = Math.max(xMax, 3);
+      x.setRange(0, 3.2);
+      x.setTickUnit(new NumberTickUnit(1));
+      x.setNumberFormatOverride(new PercentileFormat());
     }
-    double lo = Math.pow(10, Math.floor(Math.log10(Math.max(yMin, 0.1))));
-    double hi = Math.pow(10, Math.ceil(Math.log10(yMax * 1.05)));
-    if (hi <= lo) {
-      hi = lo * 10;
-    }
-    final double fxMax = xMax;
-    final double flo = lo;
-    final double fhi = hi;
-    java.util.function.DoubleUnaryOperator px = x -> left + w * x / fxMax;
-    java.util.function.DoubleUnaryOperator py =
-        y ->
-            top
-                + h
-                - h
-                    * (Math.log10(Math.max(y, flo)) - Math.log10(flo))
-                    / (Math.log10(fhi) - Math.log10(flo));
-
-    // shaded windows (timelines)
-    g.setColor(new Color(255, 235, 205));
-    for (double[] s : p.shaded()) {
-      int x0 = (int) px.applyAsDouble(s[0]);
-      int x1 = (int) px.applyAsDouble(Math.min(s[1], xMax));
-      g.fillRect(x0, top, Math.max(1, x1 - x0), h);
-    }
-    // grid and y labels
-    g.setStroke(new BasicStroke(1));
-    for (double y = lo; y <= hi * 1.0001; y *= 10) {
-      int yy = (int) py.applyAsDouble(y);
-      g.setColor(new Color(225, 225, 225));
-      g.drawLine(left, yy, left + w, yy);
-      g.setColor(Color.DARK_GRAY);
-      g.drawString(fmt(y) + " ms", 8, yy + 4);
-    }
-    // x labels
-    if (p.timeline()) {
-      double step = xMax > 120 ? 30 : xMax > 40 ? 10 : 5;
-      for (double x = 0; x <= xMax; x += step) {
-        int xx = (int) px.applyAsDouble(x);
-        g.setColor(new Color(235, 235, 235));
-        g.drawLine(xx, top, xx, top + h);
-        g.setColor(Color.DARK_GRAY);
-        g.drawString(fmt(x) + " s", xx - 10, top + h + 16);
-      }
-    } else {
-      String[] labels = {"0%", "90%", "99%", "99.9%", "99.99%"};
-      for (int k = 0; k <= (int) Math.ceil(xMax) && k < labels.length; k++) {
-        int xx = (int) px.applyAsDouble(k);
-        g.setColor(new Color(235, 235, 235));
-        g.drawLine(xx, top, xx, top + h);
-        g.setColor(Color.DARK_GRAY);
-        g.drawString(labels[k], Math.min(xx - 12, left + w - 40), top + h + 16);
-      }
-    }
-    g.setColor(Color.BLACK);
-    g.drawRect(left, top, w, h);
-    g.drawString(
-        p.timeline() ? "seconds since the measured load started" : "percentile",
-        left + w / 2 - 80,
-        top + h + 34);
-    // target
-    if (p.targetMs() != null) {
-      int yy = (int) py.applyAsDouble(p.targetMs());
-      g.setColor(Color.RED);
-      g.setStroke(
-          new BasicStroke(
-              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
-      g.drawLine(left, yy, left + w, yy);
-      g.drawString("target " + fmt(p.targetMs()) + " ms", left + w - 110, yy - 4);
-    }
-    // series
-    List<String> legend = new ArrayList<>();
+    LogAxis y = new LogAxis("latency (ms)");
+    y.setSmallestValue(0.1);
+    y.setTickUnit(new NumberTickUnit(1));
+    y.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
+    XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
+    XYPlot plot = new XYPlot(data, x, y, lines);
     for (int i = 0; i < p.series().size(); i++) {
-      Series s = p.series().get(i);
-      g.setColor(COLORS[i % COLORS.length]);
-      g.setStroke(new BasicStroke(2f));
-      int[] last = null;
-      for (double[] pt : s.points()) {
-        double x = p.timeline() ? pt[0] : nines(pt[0]);
-        int[] cur = {(int) px.applyAsDouble(x), (int) py.applyAsDouble(pt[1])};
-        if (last != null) {
-          g.drawLine(last[0], last[1], cur[0], cur[1]);
-        }
-        g.fillOval(cur[0] - 2, cur[1] - 2, 4, 4);
-        last = cur;
+      lines.setSeriesStroke(i, new BasicStroke(1.8f));
+    }
+    for (double[] window : p.shaded()) {
+      plot.addDomainMarker(
+          new IntervalMarker(window[0], window[1], new Color(255, 140, 0, 60)), Layer.BACKGROUND);
+    }
+    for (double[] failure : p.failures()) {
+      plot.addDomainMarker(new ValueMarker(failure[0], new Color(214, 39, 40, 120), thin()));
+    }
+    if (p.targetMs() != null) {
+      ValueMarker target =
+          new ValueMarker(
+              p.targetMs(),
+              Color.DARK_GRAY,
+              new BasicStroke(
+                  1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {6, 4}, 0));
+      target.setLabel("target " + new DecimalFormat("#,##0.#").format(p.targetMs()) + " ms");
+      target.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+      target.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
+      plot.addRangeMarker(target);
+    }
+    // The target line shows even when every measurement is far below it.
+    double lo = p.targetMs() == null ? Double.MAX_VALUE : p.targetMs();
+    double hi = p.targetMs() == null ? 0 : p.targetMs();
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      for (int k = 0; k < data.getItemCount(i); k++) {
+        lo = Math.min(lo, data.getYValue(i, k));
+        hi = Math.max(hi, data.getYValue(i, k));
       }
-      legend.add(s.name());
     }
-    // failures (timelines): red ticks at the top
-    g.setColor(Color.RED);
-    for (double[] f : p.failures()) {
-      int xx = (int) px.applyAsDouble(f[0]);
-      g.fillRect(xx - 1, top + 2, 3, 8);
+    if (hi > 0) {
+      y.setRange(Math.max(0.1, lo / 1.5), hi * 1.5);
     }
-    // legend
-    int ly = top + 14;
-    for (int i = 0; i < legend.size(); i++) {
-      g.setColor(COLORS[i % COLORS.length]);
-      g.fillRect(left + 10, ly - 8, 12, 8);
-      g.setColor(Color.BLACK);
-      g.drawString(legend.get(i), left + 28, ly);
-      ly += 15;
-    }
-    if (!p.failures().isEmpty()) {
-      g.setColor(Color.RED);
-      g.drawString("red ticks: seconds with failed requests", left + 10, ly);
-    }
+    JFreeChart chart = new JFreeChart(p.title(), new Font("SansSerif", Font.BOLD, 13), plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    return chart;
   }
 
-  private static String fmt(double v) {
-    if (v >= 100 || v == Math.rint(v)) {
-      return String.format(Locale.ROOT, "%.0f", v);
+  private static BasicStroke thin() {
+    return new BasicStroke(1f);
+  }
+
+  /** Labels the nines axis: 0 → 0%, 1 → 90%, 2 → 99%, 3 → 99.9%. */
+  private static final class PercentileFormat extends NumberFormat {
+    @Override
+    public StringBuffer format(double nines, StringBuffer to, FieldPosition pos) {
+      double percentile = 100 * (1 - Math.pow(10, -nines));
+      return to.append(new DecimalFormat("0.###").format(percentile)).append('%');
     }
-    return String.format(Locale.ROOT, v >= 1 ? "%.1f" : "%.2f", v);
+
+    @Override
+    public StringBuffer format(long nines, StringBuffer to, FieldPosition pos) {
+      return format((double) nines, to, pos);
+    }
+
+    @Override
+    public Number parse(String source, ParsePosition pos) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -28,7 +28,8 @@ class ChaosTest {
             "--gap-seconds=2",
             "--quiet-seconds=10",
             "--tracked=12",
-            "--customers=6");
+            "--customers=6",
+            "--stock=80");
     ChaosRun.Outcome outcome = run.run();
 
     String report = Files.readString(outcome.report());
