@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @DisplayName("Dockerfiles")
 class DockerfileTest {
   static Stream<String> services() {
-    return CodeFacts.services().keySet().stream();
+    return ServiceFacts.all().keySet().stream();
   }
 
   @Test
@@ -107,7 +107,7 @@ class DockerfileTest {
     long uid = Long.parseLong(user.split(":")[0]);
     assertThat(uid).as("non-root").isPositive();
 
-    int port = CodeFacts.services().get(service).defaultPort();
+    int port = ServiceFacts.spec(service).defaultPort();
     assertThat(instruction(lines, "EXPOSE").split(" ")).contains(String.valueOf(port));
 
     for (String overlay : K8sTree.APP_OVERLAYS) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Strimzi and CloudNativePG resources, against the code and the app overlay they serve. */
 @DisplayName("Kafka and PostgreSQL through their operators")
 class InfrastructureTest {
-  private static final Set<String> SERVICES = CodeFacts.services().keySet();
+  private static final Set<String> SERVICES = ServiceFacts.all().keySet();
 
   static Stream<String> infraOverlays() {
     return K8sTree.INFRA_OVERLAYS.stream();

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Who may reach the Strimzi cluster and what each service's KafkaUser may do, against the code. */
 @DisplayName("Kafka access: authenticated listeners and ACLs")
 class KafkaAccessTest {
-  private static final Set<String> SERVICES = CodeFacts.services().keySet();
+  private static final Set<String> SERVICES = ServiceFacts.all().keySet();
 
   static Stream<String> infraOverlays() {
     return K8sTree.INFRA_OVERLAYS.stream();

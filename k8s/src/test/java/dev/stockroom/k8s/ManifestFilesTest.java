@@ -234,7 +234,7 @@ class ManifestFilesTest {
       "no manifest carries a secret: Secrets exist only as the placeholder example, and the dev JWT"
           + " secret appears nowhere")
   void noSecretsInManifests() {
-    String devSecret = CodeFacts.devJwtSecret();
+    String devSecret = dev.stockroom.common.auth.JwtConfig.DEV_SECRET;
     List<String> problems = new ArrayList<>();
     for (Path file : K8sTree.yamlFiles()) {
       if (K8sTree.read(file).contains(devSecret)) {

@@ -2,7 +2,6 @@ package dev.stockroom.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.k8s.CodeFacts.ServiceCode;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @DisplayName("NetworkPolicies, against the calls the code makes")
 class NetworkPolicyTest {
-  private static final Map<String, ServiceCode> SERVICES = CodeFacts.services();
+  private static final Map<String, ServiceFacts> SERVICES = ServiceFacts.all();
 
   static Stream<String> overlays() {
     return K8sTree.APP_OVERLAYS.stream();

@@ -1,5 +1,6 @@
 package dev.stockroom.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +14,10 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +57,52 @@ class PodConfigurationTest {
         .doesNotThrowAnyException();
   }
 
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("dev.stockroom.k8s.ServiceWiringTest#overlayServices")
+  @DisplayName(
+      "every variable a pod sets is one its service's configuration reads (or logback, or the"
+          + " JVM), so a misspelled name cannot go unnoticed")
+  void everyVariableIsRead(String overlay, String service, @TempDir Path files) throws IOException {
+    Rendered r = Rendered.of(overlay);
+    Map<String, String> env = standIns(r.environment(r.deployment(service)), service, files);
+    assertThat(unread(service, env))
+        .as("%s sets variables %s never reads", overlay, service)
+        .isEmpty();
+  }
+
+  @Test
+  @DisplayName("the check can fail: a misspelled variable in a pod is found")
+  void misspelledVariablesAreFound(@TempDir Path files) throws IOException {
+    Rendered r = Rendered.of("overlays/prod");
+    Map<String, String> env =
+        standIns(r.environment(r.deployment("inventory")), "inventory", files);
+    env.put("REPLICA_TTL_SECONDS", "900");
+    assertThat(unread("inventory", env)).containsExactly("REPLICA_TTL_SECONDS");
+  }
+
+  /** What the pod sets that neither the service's configuration, logback nor the JVM reads. */
+  private static Set<String> unread(String service, Map<String, String> env) {
+    Set<String> unread = new TreeSet<>(env.keySet());
+    unread.removeAll(ServiceFacts.reads(spec(service), env));
+    unread.removeAll(LOGBACK_VARIABLES);
+    unread.removeAll(ServiceWiringTest.JVM_VARIABLES);
+    return unread;
+  }
+
+  /** The variables common's logback.xml substitutes ({@code ${LOG_LEVEL:-INFO}} ...). */
+  private static final Set<String> LOGBACK_VARIABLES = logbackVariables();
+
+  private static Set<String> logbackVariables() {
+    Matcher m =
+        Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):-")
+            .matcher(K8sTree.read(K8sTree.REPO.resolve("common/src/main/resources/logback.xml")));
+    Set<String> names = new TreeSet<>();
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
   @Test
   @DisplayName("the check can fail: a pod value the code refuses is found, naming the variable")
   void refusedValuesAreFound(@TempDir Path files) throws IOException {
@@ -64,10 +115,7 @@ class PodConfigurationTest {
   }
 
   private static ServiceSpec<?> spec(String service) {
-    return CodeTopics.SPECS.stream()
-        .filter(s -> s.name().equals(service))
-        .findFirst()
-        .orElseThrow();
+    return ServiceFacts.spec(service);
   }
 
   private static Map<String, String> standIns(Map<String, String> pod, String service, Path files)

@@ -2,8 +2,7 @@ package dev.stockroom.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.k8s.CodeFacts.Route;
-import dev.stockroom.k8s.CodeFacts.ServiceCode;
+import dev.stockroom.k8s.PlatformRoutes.Route;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,15 +37,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The rendered app overlays against the services' code: every check here reads what the code does
- * (ports, routes, variables, calls) from the sources, through {@link CodeFacts}.
+ * (ports and calls from the services' own {@code ServiceSpec}s, {@link ServiceFacts}; the
+ * platform's routes, {@link PlatformRoutes}); whether each pod's values configure its service is
+ * {@link PodConfigurationTest}'s.
  */
 @DisplayName("Services in each overlay, against their code")
 class ServiceWiringTest {
-  private static final Map<String, ServiceCode> SERVICES = CodeFacts.services();
-  private static final Map<String, Route> ROUTES = CodeFacts.platformRoutes();
+  private static final Map<String, ServiceFacts> SERVICES = ServiceFacts.all();
+  private static final Map<String, Route> ROUTES = PlatformRoutes.all();
 
   /** Read by the JVM itself, not by Stockroom's code. */
-  private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+  static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 
   /**
    * What the JVM needs besides the heap, measured with -XX:NativeMemoryTracking on the users
@@ -141,32 +141,13 @@ class ServiceWiringTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("overlayServices")
   @DisplayName(
-      "every environment variable a pod sets is one the service's code reads (or the JVM), so a"
-          + " misspelled name cannot go unnoticed")
-  void everyVariableIsRead(String overlay, String service) {
+      "every address without a usable default in a pod is set: PG_URI, KAFKA_BOOTSTRAP_SERVERS"
+          + " (the code's defaults point at localhost) and the URL of every service it calls")
+  void everyAddressIsProvided(String overlay, String service) {
     Rendered r = Rendered.of(overlay);
-    Set<String> unread = new TreeSet<>(r.environment(r.deployment(service)).keySet());
-    unread.removeAll(SERVICES.get(service).reads().keySet());
-    unread.removeAll(JVM_VARIABLES);
-    assertThat(unread).as("%s sets variables %s never reads", overlay, service).isEmpty();
-  }
-
-  @ParameterizedTest(name = "{0}: {1}")
-  @MethodSource("overlayServices")
-  @DisplayName(
-      "every variable without a usable default in a pod is provided: PG_URI, KAFKA_BOOTSTRAP_SERVERS,"
-          + " a JWT key, a way to authenticate calls, the URLs of the services it calls")
-  void everyRequiredVariableIsProvided(String overlay, String service) {
-    Rendered r = Rendered.of(overlay);
-    ServiceCode code = SERVICES.get(service);
     Map<String, String> env = r.environment(r.deployment(service));
-    assertThat(code.requiredAlone()).contains("PG_URI", "KAFKA_BOOTSTRAP_SERVERS");
-    assertThat(env.keySet()).containsAll(code.requiredAlone());
-    assertThat(code.requiredOneOf()).as("the code requires a JWT key").isNotEmpty();
-    for (Set<String> group : code.requiredOneOf()) {
-      assertThat(env.keySet()).as("one of %s", group).containsAnyElementsOf(group);
-    }
-    for (String callee : code.calls()) {
+    assertThat(env).containsKeys("PG_URI", "KAFKA_BOOTSTRAP_SERVERS");
+    for (String callee : SERVICES.get(service).calls()) {
       assertThat(env).containsKey(callee.toUpperCase(java.util.Locale.ROOT) + "_URL");
     }
   }
@@ -220,7 +201,7 @@ class ServiceWiringTest {
     List<String> callers =
         SERVICES.values().stream()
             .filter(s -> s.calls().contains(service))
-            .map(CodeFacts.ServiceCode::name)
+            .map(ServiceFacts::name)
             .sorted()
             .toList();
     assertThat(env.containsKey("SERVICE_SIGNING_KEY"))

@@ -106,9 +106,14 @@ class CreditHoldsTest {
 
     assertThat(hold(user, "rel-1", 2_000, 600).status()).isEqualTo(201);
     assertThat(available(user)).isEqualTo(7_000);
+    // Held and captured apart, so a client can tell money set aside from money taken.
+    JsonObject person = http.get("/users/" + user, ADMIN).json();
+    assertThat(person.getLong("capturedCreditCents")).isEqualTo(1_000);
+    assertThat(person.getLong("heldCreditCents")).isEqualTo(2_000);
     assertThat(http.delete("/credit-holds/rel-1", SERVICE).status()).isEqualTo(204);
     assertThat(http.delete("/credit-holds/rel-1", SERVICE).status()).isEqualTo(204);
     assertThat(available(user)).isEqualTo(9_000);
+    assertThat(http.get("/users/" + user, ADMIN).json().getLong("heldCreditCents")).isZero();
     assertThat(http.post("/credit-holds/rel-1/capture", SERVICE, "").status()).isEqualTo(409);
     assertThat(http.delete("/credit-holds/never-made", SERVICE).status()).isEqualTo(204);
     assertThat(http.post("/credit-holds/never-made/capture", SERVICE, "").status()).isEqualTo(404);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Typed access to environment variables. Every accessor either returns a valid value or throws a
@@ -20,9 +21,24 @@ import java.util.Optional;
  */
 public final class Env {
   private final Map<String, String> values;
+  private final Consumer<String> reads;
 
   public Env(Map<String, String> values) {
+    this(values, name -> {});
+  }
+
+  private Env(Map<String, String> values, Consumer<String> reads) {
     this.values = Map.copyOf(values);
+    this.reads = reads;
+  }
+
+  /**
+   * An environment that tells {@code reads} the name of every variable asked for, set or not: what
+   * a service's configuration code reads is then a fact of the code, not of a reading of its source
+   * (the Kubernetes manifests' tests check that every variable a pod sets is read).
+   */
+  public static Env recording(Map<String, String> values, Consumer<String> reads) {
+    return new Env(values, reads);
   }
 
   public static Env system() {
@@ -34,6 +50,7 @@ public final class Env {
   }
 
   public Optional<String> optional(String name) {
+    reads.accept(name);
     String value = values.get(name);
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
   }

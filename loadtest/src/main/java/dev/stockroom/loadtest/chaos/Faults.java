@@ -29,7 +29,7 @@ final class Faults {
   private final Duration gap;
   private final Consumer<String> say;
   private ServiceProcess joined;
-  private int killed;
+  private final java.util.Map<String, Integer> killed = new java.util.HashMap<>();
 
   Faults(ChaosFleet fleet, History history, Duration down, Duration gap, Consumer<String> say) {
     this.fleet = fleet;
@@ -106,8 +106,10 @@ final class Faults {
   }
 
   private ServiceProcess next(String service) {
+    // Each service's instances in turn: every round kills a different one.
     List<ServiceProcess> all = fleet.instances(service);
-    return all.get(killed++ % all.size());
+    int n = killed.merge(service, 1, Integer::sum) - 1;
+    return all.get(n % all.size());
   }
 
   private String killAndRestart(ServiceProcess p) {

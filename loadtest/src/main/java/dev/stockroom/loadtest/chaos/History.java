@@ -74,8 +74,12 @@ public final class History {
   /** An item's stock through inventory's API before the load and after the run. */
   public record Stock(String sku, long before, long after, long reservedAfter) {}
 
-  /** A customer's credit through users' API at the end, and the orders their listing shows. */
-  public record Customer(String id, long capturedCents, List<String> listedOrders) {}
+  /**
+   * A customer's credit through users' API at the end (captured by confirmed orders, still held by
+   * open holds), and the orders their listing shows.
+   */
+  public record Customer(
+      String id, long capturedCents, long heldCents, List<String> listedOrders) {}
 
   /** A fault: from when it was injected until the system was whole again. */
   public record Fault(String kind, String what, double startMs, double endMs, String outcome) {}

@@ -86,6 +86,9 @@ final class OrderLedger {
               .filter(o -> o.customer().equals(c.id()) && o.status().equals("CONFIRMED"))
               .mapToLong(OrderFinal::totalCents)
               .sum();
+      if (c.heldCents() != 0) {
+        fail("customer %s: %d cents still held after every order ended", c.id(), c.heldCents());
+      }
       if (confirmedTotal != c.capturedCents()) {
         fail(
             "customer %s: credit captured %d cents, confirmed orders total %d",

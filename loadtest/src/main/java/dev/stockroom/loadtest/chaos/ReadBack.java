@@ -81,9 +81,14 @@ final class ReadBack {
         o.getString("id"), customer, o.getString("status"), lines, o.getLong("totalCents"));
   }
 
+  /** A customer's credit once no hold is open (a rejected order's release may lag its status). */
   History.Customer customer(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     JsonObject user = Api.await(get(urls.users() + "/users/" + id, admin), Duration.ofSeconds(30));
-    long captured = user.getLong("creditLimitCents") - user.getLong("availableCreditCents");
+    while (user.getLong("heldCreditCents") > 0 && System.nanoTime() < deadline) {
+      pause();
+      user = Api.await(get(urls.users() + "/users/" + id, admin), Duration.ofSeconds(30));
+    }
     String bearer = tokens.bearer(id, "customer");
     List<String> listed = new ArrayList<>();
     String after = null;
@@ -96,7 +101,17 @@ final class ReadBack {
       }
       after = page.getString("next");
     } while (after != null);
-    return new History.Customer(id, captured, listed);
+    return new History.Customer(
+        id, user.getLong("capturedCreditCents"), user.getLong("heldCreditCents"), listed);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private Future<JsonObject> get(String url, String bearer) {

@@ -31,6 +31,7 @@ final class Visibility {
     instances.sort(null);
     Map<String, Map<String, List<Seen>>> seen = seen(h);
     List<Double> latencies = new ArrayList<>();
+    List<Double> calm = new ArrayList<>(); // changes acknowledged outside every fault window
     List<String> examples = new ArrayList<>();
     long neverSeen = 0;
     long overBound = 0;
@@ -56,6 +57,9 @@ final class Visibility {
           double from = Math.max(w.answeredMs(), firstAnswer(shown));
           double latency = visibleAt - from;
           latencies.add(latency);
+          if (Availability.window(h, w.answeredMs()).equals("no fault")) {
+            calm.add(latency);
+          }
           double allowed =
               Math.max(0, h.settings.faultsEndMs() - from) + h.settings.visibilityBoundMs();
           if (latency > allowed) {
@@ -72,6 +76,7 @@ final class Visibility {
       }
     }
     latencies.sort(null);
+    calm.sort(null);
     Map<String, String> n = new LinkedHashMap<>();
     n.put("acknowledged changes", String.valueOf(acked));
     n.put("instances at the end", String.join(", ", instances));
@@ -79,6 +84,9 @@ final class Visibility {
     n.put("visible p50 (ms)", fmt("%.0f", percentile(latencies, 0.50)));
     n.put("visible p99 (ms)", fmt("%.0f", percentile(latencies, 0.99)));
     n.put("visible max (ms)", fmt("%.0f", percentile(latencies, 1.0)));
+    n.put("of changes made outside a fault: pairs", String.valueOf(calm.size()));
+    n.put("of changes made outside a fault: visible p50 (ms)", fmt("%.0f", percentile(calm, 0.50)));
+    n.put("of changes made outside a fault: visible p99 (ms)", fmt("%.0f", percentile(calm, 0.99)));
     n.put("never seen", String.valueOf(neverSeen));
     n.put("later than the bound", String.valueOf(overBound));
     long violations = neverSeen + overBound + (instances.isEmpty() ? 1 : 0);

@@ -38,7 +38,7 @@ class CheckerTest {
     h.orders.add(new History.OrderFinal("o1", "bob", "CONFIRMED", Map.of("LAST-00", 2), 200));
     h.orders.add(new History.OrderFinal("o2", "bob", "REJECTED", Map.of("LAST-00", 1000), 0));
     h.stock.add(new History.Stock("LAST-00", 10, 8, 0));
-    h.customers.add(new History.Customer("bob", 200, List.of("o1", "o2")));
+    h.customers.add(new History.Customer("bob", 200, 0, List.of("o1", "o2")));
     return h;
   }
 
@@ -116,12 +116,17 @@ class CheckerTest {
         .anyMatch(s -> s.contains("ended PENDING"));
 
     History credit = healthy();
-    credit.customers.set(0, new History.Customer("bob", 0, List.of("o1", "o2")));
+    credit.customers.set(0, new History.Customer("bob", 0, 0, List.of("o1", "o2")));
     assertThat(Checker.check(credit).get(2).counterexamples())
         .anyMatch(s -> s.contains("credit captured 0 cents, confirmed orders total 200"));
 
+    History held = healthy();
+    held.customers.set(0, new History.Customer("bob", 0, 200, List.of("o1", "o2")));
+    assertThat(Checker.check(held).get(2).counterexamples())
+        .anyMatch(s -> s.contains("200 cents still held"));
+
     History unexplained = healthy();
-    unexplained.customers.set(0, new History.Customer("bob", 200, List.of("o1", "o2", "o9")));
+    unexplained.customers.set(0, new History.Customer("bob", 200, 0, List.of("o1", "o2", "o9")));
     assertThat(Checker.check(unexplained).get(2).passed()).isFalse();
   }
 

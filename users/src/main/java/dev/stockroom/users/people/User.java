@@ -5,12 +5,17 @@ import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A person as the owner knows them, with the credit still available to them. */
+/**
+ * A person as the owner knows them, with their credit: available = limit - captured - held, where
+ * held is what open holds (orders still being placed) have set aside.
+ */
 public record User(
     UUID id,
     Profile profile,
     long creditLimitCents,
     long availableCreditCents,
+    long capturedCreditCents,
+    long heldCreditCents,
     long version,
     OffsetDateTime updatedAt) {
 
@@ -20,6 +25,8 @@ public record User(
         Profile.from(row),
         row.getLong("credit_limit_cents"),
         row.getLong("available_cents"),
+        row.getLong("captured_cents"),
+        row.getLong("held_cents"),
         row.getLong("version"),
         row.getOffsetDateTime("updated_at"));
   }
@@ -37,6 +44,8 @@ public record User(
         .putInto(new JsonObject().put("id", id.toString()))
         .put("creditLimitCents", creditLimitCents)
         .put("availableCreditCents", availableCreditCents)
+        .put("capturedCreditCents", capturedCreditCents)
+        .put("heldCreditCents", heldCreditCents)
         .put("version", version)
         .put("updatedAt", updatedAt.toInstant().toString());
   }

@@ -23,7 +23,7 @@ public final class UserStore {
   private static final String COLUMNS =
       "id, "
           + ProfileField.COLUMNS
-          + ", credit_limit_cents, version, updated_at,"
+          + ", credit_limit_cents, captured_cents, held_cents, version, updated_at,"
           + " credit_limit_cents - captured_cents - held_cents AS available_cents";
 
   /** $1 the id, then the profile's fields, then the credit limit. */

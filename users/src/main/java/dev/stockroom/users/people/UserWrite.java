@@ -23,6 +23,8 @@ public record UserWrite(Profile given, long creditLimitCents) {
         current.profile().with(given),
         current.creditLimitCents(),
         current.availableCreditCents(),
+        current.capturedCreditCents(),
+        current.heldCreditCents(),
         current.version(),
         current.updatedAt());
   }

@@ -24,6 +24,8 @@ class ProfileFieldTest {
                   new Profile(Map.of()),
                   0,
                   0,
+                  0,
+                  0,
                   1,
                   OffsetDateTime.parse("2026-12-04T12:00:00Z")));
 
