@@ -174,7 +174,7 @@ public final class ChaosRun implements Callable<Integer> {
         s ->
             history.stock.add(
                 new History.Stock(s, before.get(s)[0], after.get(s)[0], after.get(s)[1])));
-    seeded.customers().forEach(c -> history.customers.add(readBack.customer(c)));
+    history.customers.addAll(readBack.customers(seeded.customers()));
     history.settings =
         new History.Settings(
             instances, DEFAULT_BUDGET_MS, Math.round(visibilityBoundSeconds * 1000), faultsEnd);

@@ -81,9 +81,16 @@ final class ReadBack {
         o.getString("id"), customer, o.getString("status"), lines, o.getLong("totalCents"));
   }
 
-  /** A customer's credit once no hold is open (a rejected order's release may lag its status). */
-  History.Customer customer(String id) {
+  /**
+   * Each customer's credit once no hold is open (a rejected order's release may lag its status),
+   * waiting at most a minute for all of them together.
+   */
+  List<History.Customer> customers(List<String> ids) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    return ids.stream().map(id -> customer(id, deadline)).toList();
+  }
+
+  private History.Customer customer(String id, long deadline) {
     JsonObject user = Api.await(get(urls.users() + "/users/" + id, admin), Duration.ofSeconds(30));
     while (user.getLong("heldCreditCents") > 0 && System.nanoTime() < deadline) {
       pause();

@@ -2,7 +2,6 @@ package dev.stockroom.loadtest.chaos;
 
 import dev.stockroom.loadtest.Api;
 import dev.stockroom.loadtest.SeedPlan;
-import dev.stockroom.loadtest.Seeder;
 import dev.stockroom.loadtest.Tokens;
 import dev.stockroom.loadtest.system.ServiceProcess;
 import io.vertx.core.Future;
@@ -15,15 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load a chaos run puts on the fleet while faults happen, every request written to the {@link
  * History}: renamers (one per tracked person, each name carrying a sequence number, one rename in
  * flight per person so their order is known), report readers (the default budget and a small one,
- * alternately) and customers placing orders on a few scarce skus, each retried under the same
- * Idempotency-Key after a timeout or a 5xx, as a client would.
+ * alternately) and {@link Customers} placing orders.
  */
 final class Workload {
   /** What runs and how hard. */
@@ -45,8 +41,6 @@ final class Workload {
   private final Plan plan;
   private final String admin;
   private final Tokens tokens;
-  private final Random random = new Random(42);
-  private final AtomicLong keys = new AtomicLong();
   private final List<Future<Void>> loops = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -71,7 +65,9 @@ final class Workload {
                 boolean small = i % 2 == 1;
                 loops.add(loop(() -> read(small ? plan.smallBudget() : null, false)));
               }
-              plan.customers().forEach(c -> loops.add(loop(orderer(c))));
+              Customers customers =
+                  new Customers(api, fleet, history, tokens, plan.skus(), plan.orderPause());
+              plan.customers().forEach(c -> loops.add(loop(customers.orderer(c))));
             });
   }
 
@@ -190,64 +186,17 @@ final class Workload {
     return rows;
   }
 
-  private java.util.function.Supplier<Future<Void>> orderer(String customer) {
-    String bearer = tokens.bearer(customer, "customer");
-    return () -> {
-      String key = "chaos-" + keys.incrementAndGet();
-      String sku = plan.skus().get(random.nextInt(plan.skus().size()));
-      // One order in ten asks for more than the whole stock: it must be rejected, not oversold.
-      int quantity = random.nextInt(10) == 0 ? 1_000 : 1 + random.nextInt(3);
-      return place(key, customer, bearer, sku, quantity, 1).compose(v -> pause(plan.orderPause()));
-    };
+  Future<Void> pause(Duration d) {
+    return pause(api, d);
   }
 
-  /** One attempt; after a timeout, a refused connection or a 5xx, the same key again. */
-  private Future<Void> place(
-      String key, String customer, String bearer, String sku, int quantity, int attempt) {
-    ServiceProcess p = fleet.pick("orders");
-    double sent = history.nowMs();
-    return api.client()
-        .postAbs(p.url() + "/orders")
-        .putHeader("Authorization", bearer)
-        .putHeader("Idempotency-Key", key)
-        .timeout(TIMEOUT_MS)
-        .sendJsonObject(Seeder.order(customer, sku, quantity))
-        .transform(
-            ar -> {
-              HttpResponse<Buffer> r = ar.succeeded() ? ar.result() : null;
-              int status = r == null ? 0 : r.statusCode();
-              String orderId =
-                  status == 201 || status == 202 ? r.bodyAsJsonObject().getString("id") : null;
-              history.add(
-                  new History.OrderAttempt(
-                      key,
-                      customer,
-                      sku,
-                      quantity,
-                      p.name(),
-                      sent,
-                      history.nowMs(),
-                      status,
-                      error(r, ar.cause()),
-                      orderId));
-              boolean retry = status == 0 || status >= 500;
-              // A client gives up only when it has an answer; after the load it still retries
-              // for a while, so that every key ends with one.
-              if (retry && attempt < 60) {
-                return pause(Duration.ofMillis(500))
-                    .compose(v -> place(key, customer, bearer, sku, quantity, attempt + 1));
-              }
-              return Future.succeededFuture();
-            });
-  }
-
-  private Future<Void> pause(Duration d) {
+  static Future<Void> pause(Api api, Duration d) {
     Promise<Void> p = Promise.promise();
     api.vertx().setTimer(Math.max(1, d.toMillis()), id -> p.complete());
     return p.future();
   }
 
-  private static String error(HttpResponse<Buffer> r, Throwable cause) {
+  static String error(HttpResponse<Buffer> r, Throwable cause) {
     if (r == null) {
       return cause == null
           ? "no answer"
