@@ -89,6 +89,67 @@ class StartWithoutDependenciesTest {
 
   @Test
   @DisplayName(
+      "PostgreSQL's connections reset mid-request (a restart, found by the chaos run): 503 with"
+          + " Retry-After, never 500")
+  void connectionResetMidRequest() throws Exception {
+    try (FaultyTcpProxy pg = FaultyTcpProxy.to(TestInfra.postgres().port())) {
+      Map<String, String> env = UsersTestSupport.env();
+      String direct = env.get("PG_URI");
+      env.put("PG_URI", throughProxy(direct, pg.port()));
+      RunningService users = UsersTestSupport.start(env);
+      try (java.sql.Connection lock = java.sql.DriverManager.getConnection("jdbc:" + direct)) {
+        TestHttp http = new TestHttp(users.port());
+        String id = UsersTestSupport.register(http, "Rhea Reset", 100).getString("id");
+        // The person's row is locked elsewhere, so the rename waits inside PostgreSQL: the request
+        // is certainly mid-query when its connection is reset.
+        lock.setAutoCommit(false);
+        lock.createStatement().execute("SELECT 1 FROM users WHERE id = '" + id + "' FOR UPDATE");
+        java.util.concurrent.CompletableFuture<Reply> rename =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () ->
+                    http.patch(
+                        "/users/" + id,
+                        UsersTestSupport.ADMIN,
+                        new io.vertx.core.json.JsonObject().put("name", "Rhea Renamed"),
+                        Map.of()));
+        Eventually.assertWithin(
+            Duration.ofSeconds(10), () -> assertThat(waitingOnALock(direct)).isPositive());
+        pg.reset();
+        Reply answer = rename.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        lock.rollback();
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(503);
+        assertThat(answer.header("Retry-After")).isNotNull();
+        Eventually.assertWithin(
+            Duration.ofSeconds(10),
+            () ->
+                assertThat(http.get("/users/" + id, UsersTestSupport.ADMIN).status())
+                    .isEqualTo(200));
+        assertThat(http.get("/users/" + id, UsersTestSupport.ADMIN).json().getString("name"))
+            .as("the interrupted rename left nothing behind")
+            .isEqualTo("Rhea Reset");
+      } finally {
+        TestServices.stop(users);
+      }
+    }
+  }
+
+  /** Sessions of this database waiting for a lock (its own connection: stats are per snapshot). */
+  private static long waitingOnALock(String pgUri) {
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:" + pgUri);
+        var rs =
+            db.createStatement()
+                .executeQuery(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "PostgreSQL down while serving: 503 with Retry-After, never 500; back without a restart")
   void databaseOutage() {
     try (FaultyTcpProxy pg = FaultyTcpProxy.to(TestInfra.postgres().port())) {

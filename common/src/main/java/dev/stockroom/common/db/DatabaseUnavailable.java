@@ -2,7 +2,7 @@ package dev.stockroom.common.db;
 
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -14,8 +14,10 @@ public final class DatabaseUnavailable {
 
   public static boolean is(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // A SocketException covers a refused connection and one reset mid-query (PostgreSQL
+      // restarted or failed over under the request; found by the chaos run): both are "retry".
       if (t instanceof ClosedConnectionException
-          || t instanceof ConnectException
+          || t instanceof SocketException
           || t instanceof ClosedChannelException) {
         return true;
       }

@@ -1,7 +1,10 @@
 package dev.stockroom.common.testing;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -14,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy in front of a real server (PostgreSQL, a Kafka broker) that can go down on command:
  * {@link #refuse()} cuts every open connection and refuses new ones, as a server that restarts or a
- * network that partitions does; {@link #accept()} lets clients in again. {@link #delay} holds each
- * chunk of bytes coming back from the server for a while, as a slow link does.
+ * network that partitions does; {@link #accept()} lets clients in again; {@link #reset()} cuts them
+ * with a TCP reset. {@link #delay} holds each chunk of bytes coming back from the server for a
+ * while, as a slow link does.
  *
  * <p>Blocking construction and close: call from test threads, never from an event loop.
  */
@@ -59,6 +63,19 @@ public final class FaultyTcpProxy implements AutoCloseable {
   public void refuse() {
     refusing = true;
     open.forEach(NetSocket::close);
+  }
+
+  /**
+   * Resets every open connection (TCP RST, as a server process that dies or a stateful firewall
+   * that forgets a flow): clients read "Connection reset" rather than an orderly close. New
+   * connections are let in.
+   */
+  public void reset() {
+    for (NetSocket socket : open) {
+      Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      channel.close();
+    }
   }
 
   /** How many connections were refused so far: a client's attempts while the server was down. */

@@ -143,6 +143,19 @@ class CheckerTest {
   }
 
   @Test
+  void a500IsABugEvenDuringAPostgresRestart() {
+    History h = healthy();
+    h.faults.add(new History.Fault("postgres-restart", "restart", 1_000, 1_200, "healed"));
+    h.writes.add(new Write("alice", 3, "users-2", 1_100, 1_120, T0, 503, "unavailable"));
+    assertThat(Checker.check(h).get(3).passed()).isTrue();
+    h.writes.add(new Write("alice", 4, "users-2", 1_150, 1_160, T0, 500, "Internal error"));
+    Property p = Checker.check(h).get(3);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers()).containsEntry("500 answers, any endpoint", "1");
+    assertThat(p.counterexamples().get(0)).contains("PATCH /users/{id} at users-2 answered 500");
+  }
+
+  @Test
   void theCheckerDecidesFromTheWrittenHistory(@TempDir Path dir) {
     History h = healthy();
     h.reads.add(read("inventory-2", 600, null, false, row(1, 550)));
