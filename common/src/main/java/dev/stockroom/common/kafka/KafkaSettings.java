@@ -38,6 +38,12 @@ public final class KafkaSettings {
     // not make the broker create it with defaults (a deleting users.v1 would lose the snapshot).
     config.put("allow.auto.create.topics", "false");
     config.put("max.poll.records", "500");
+    // A crashed instance's partitions move to the others after this long. Kafka's default (45 s)
+    // left a replica's copies standing still for most of a minute after a SIGKILL (found trying
+    // failover with dev --instances 2); heartbeats come from the client's own thread, so only a
+    // frozen process misses them.
+    config.put("session.timeout.ms", "10000");
+    config.put("heartbeat.interval.ms", "3000");
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     config.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
     return config;
