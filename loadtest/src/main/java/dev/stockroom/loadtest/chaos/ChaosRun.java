@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The chaos run: several instances of every service, a workload recorded request by request, faults
@@ -100,12 +102,28 @@ public final class ChaosRun implements Callable<Integer> {
     }
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
+    check(instances >= 1 && instances <= 9, "--instances: 1 to 9");
+    check(rounds >= 1, "--rounds: at least 1");
+    check(tracked >= 1 && tracked <= 200, "--tracked: 1 to 200 (one report page shows them)");
+    check(customers >= 1 && readers >= 1 && stock >= 1, "--customers, --readers, --stock: >= 1");
+    check(
+        downSeconds >= 0 && gapSeconds >= 0 && quietSeconds >= 0 && visibilityBoundSeconds > 0,
+        "durations must not be negative");
     Outcome outcome = run();
     outcome.properties().forEach(p -> say((p.passed() ? "PASS " : "FAIL ") + p.name()));
     say("report: " + outcome.report() + ", history: " + outcome.history());
     return outcome.passed() ? 0 : 1;
+  }
+
+  /** A bad option is a usage error (exit 2, with the usage), before anything starts. */
+  private void check(boolean ok, String message) {
+    if (!ok) {
+      throw new CommandLine.ParameterException(spec.commandLine(), message);
+    }
   }
 
   public Outcome run() {
