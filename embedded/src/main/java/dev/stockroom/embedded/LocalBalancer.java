@@ -49,10 +49,7 @@ public final class LocalBalancer {
     connect(0)
         .onSuccess(
             out -> {
-              // A reset from either side (an instance killed mid-answer) ends both, quietly:
-              // without a handler Vert.x logs each one as an error.
-              in.exceptionHandler(e -> out.close());
-              out.exceptionHandler(e -> in.close());
+              // Each pipe ends its destination when its source ends or fails (a reset).
               in.pipeTo(out);
               out.pipeTo(in);
             })

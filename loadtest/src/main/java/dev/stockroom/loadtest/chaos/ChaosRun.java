@@ -177,7 +177,7 @@ public final class ChaosRun implements Callable<Integer> {
         .run(rounds);
     double faultsEnd = history.nowMs();
     say("faults over; " + quietSeconds + " s more load");
-    pause(seconds(quietSeconds));
+    Faults.pause(seconds(quietSeconds)); // the load runs on, with no fault
     workload.stop();
     workload.finalReads(null);
     workload.finalReads(SMALL_BUDGET);
@@ -228,14 +228,5 @@ public final class ChaosRun implements Callable<Integer> {
   static void say(String line) {
     System.out.println("[chaos] " + line);
     System.out.flush();
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -131,7 +131,8 @@ final class Faults {
     return name + " left inventory's consumer group (SIGTERM)";
   }
 
-  private static void pause(Duration d) {
+  /** Blocks the orchestrating thread (never an event loop) for {@code d}. */
+  static void pause(Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {

@@ -93,7 +93,7 @@ final class ReadBack {
   private History.Customer customer(String id, long deadline) {
     JsonObject user = Api.await(get(urls.users() + "/users/" + id, admin), Duration.ofSeconds(30));
     while (user.getLong("heldCreditCents") > 0 && System.nanoTime() < deadline) {
-      pause();
+      Faults.pause(Duration.ofMillis(500));
       user = Api.await(get(urls.users() + "/users/" + id, admin), Duration.ofSeconds(30));
     }
     String bearer = tokens.bearer(id, "customer");
@@ -110,15 +110,6 @@ final class ReadBack {
     } while (after != null);
     return new History.Customer(
         id, user.getLong("capturedCreditCents"), user.getLong("heldCreditCents"), listed);
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private Future<JsonObject> get(String url, String bearer) {
