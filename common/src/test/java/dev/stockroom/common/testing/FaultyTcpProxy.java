@@ -2,6 +2,8 @@ package dev.stockroom.common.testing;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -9,6 +11,8 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,11 +75,25 @@ public final class FaultyTcpProxy implements AutoCloseable {
    * connections are let in.
    */
   public void reset() {
-    for (NetSocket socket : open) {
+    List<Future<Void>> resets = new ArrayList<>();
+    for (NetSocket socket : clients) {
       Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-      channel.config().setOption(ChannelOption.SO_LINGER, 0);
-      channel.close();
+      Promise<Void> done = Promise.promise();
+      // On the channel's own event loop: a socket that the other side closed meanwhile is skipped
+      // (setting SO_LINGER on a closed socket throws), and the server side follows in closeBoth.
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                if (channel.isOpen()) {
+                  channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                  channel.close();
+                }
+                done.complete();
+              });
+      resets.add(done.future());
     }
+    TestServices.await(Future.all(resets), Duration.ofSeconds(5));
   }
 
   /** How many connections were refused so far: a client's attempts while the server was down. */
