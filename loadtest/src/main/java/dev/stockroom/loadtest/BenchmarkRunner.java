@@ -121,9 +121,10 @@ public final class BenchmarkRunner {
   private void prepare(Seeding seeding) {
     progress.label("seeding");
     progress.step("seeding", seeding::seed);
-    progress.step("ANALYZE of the three databases (as autovacuum would)", seeding::analyze);
+    progress.step("VACUUM ANALYZE of the three databases", seeding::analyze);
     seeding.hold();
     progress.step("warm-up of users and orders", seeding::warmUp);
+    progress.step("VACUUM, CHECKPOINT and waiting for an idle machine", seeding::settle);
   }
 
   private void runScenarios(BenchContext ctx) {

@@ -8,9 +8,44 @@ import java.util.Map;
 
 /** Everything one benchmark run measured, filled in by the runner and read by the report. */
 public final class Results {
-  /** A closed-loop (wrk) measurement of one endpoint. */
+  /**
+   * A closed-loop (wrk) measurement of one endpoint over interleaved rounds: {@code result} is the
+   * round closest to the mean (for latencies), {@code cpu} the mean of the rounds' CPU, {@code
+   * rounds} each round's throughput in the order they ran; {@code statementMillis} PostgreSQL's
+   * mean execution time of the endpoint's query (pg_stat_statements), null where not measured.
+   */
   public record ClosedLoop(
-      String label, String what, int connections, Wrk.Result result, Map<String, Double> cpu) {}
+      String label,
+      String what,
+      int connections,
+      Wrk.Result result,
+      Map<String, Double> cpu,
+      List<Double> rounds,
+      Double statementMillis) {
+    /** Rounds further apart than this (max − min over the mean) make a comparison unreliable. */
+    public static final double MAX_SPREAD = 0.10;
+
+    public ClosedLoop(
+        String label, String what, int connections, Wrk.Result result, Map<String, Double> cpu) {
+      this(label, what, connections, result, cpu, List.of(result.stats().throughput()), null);
+    }
+
+    /** Mean throughput over the rounds. */
+    public double throughput() {
+      return rounds.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    /** (max − min) / mean of the rounds' throughput; 0 for one round. */
+    public double spread() {
+      double max = rounds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      double min = rounds.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+      return throughput() == 0 ? 0 : (max - min) / throughput();
+    }
+
+    public boolean steady() {
+      return spread() <= MAX_SPREAD;
+    }
+  }
 
   /** An open-model (Gatling) run with the rate it was asked for. */
   public record OpenRun(

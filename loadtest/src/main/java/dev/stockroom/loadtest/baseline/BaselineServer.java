@@ -39,9 +39,13 @@ import java.util.UUID;
  * stocker filter's {@code ($4 IS NULL OR ...)} (only a one-time {@code $4 IS NULL} check remains),
  * which is what the report could send when no filter is asked for.
  *
+ * <p>With {@code BASELINE_SQL=plain} it answers the page the way a plain service in any stack would
+ * ({@link PlainJoin}): the minimal join, no watermarks, no filter, no keyset, and a body with only
+ * what a client needs. It is the yardstick for "as fast as the obvious implementation".
+ *
  * <p>Environment: {@code PG_URI}, {@code HTTP_PORT}, optional {@code BASELINE_VERTICLES} (2),
- * {@code BASELINE_POOL_SIZE} (8), {@code PG_PLAN_CACHE_MODE}, {@code BASELINE_SQL} (same|split),
- * {@code USERS_TOPIC} (users.v1).
+ * {@code BASELINE_POOL_SIZE} (8), {@code PG_PLAN_CACHE_MODE}, {@code BASELINE_SQL}
+ * (same|split|plain), {@code USERS_TOPIC} (users.v1).
  */
 public final class BaselineServer {
   private BaselineServer() {}
@@ -94,16 +98,21 @@ public final class BaselineServer {
             .connectingTo(connect)
             .using(vertx)
             .build();
-    String sql = "split".equals(env.get("BASELINE_SQL")) ? splitSql() : lowStockSql();
+    String mode = env.getOrDefault("BASELINE_SQL", "same");
+    String sql = "split".equals(mode) ? splitSql() : lowStockSql();
     vertx
         .deployVerticle(
-            () -> new Api(pool, sql, topic, port), new DeploymentOptions().setInstances(verticles))
+            () ->
+                "plain".equals(mode) ? new PlainJoin(pool, port) : new Api(pool, sql, topic, port),
+            new DeploymentOptions().setInstances(verticles))
         .onSuccess(
             id ->
                 System.out.println(
                     "baseline ready on http://localhost:"
                         + port
                         + " ("
+                        + mode
+                        + " SQL, "
                         + verticles
                         + " verticles, pool "
                         + poolSize

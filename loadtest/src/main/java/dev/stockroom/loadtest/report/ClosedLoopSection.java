@@ -3,6 +3,7 @@ package dev.stockroom.loadtest.report;
 import dev.stockroom.loadtest.LatencyStats;
 import dev.stockroom.loadtest.Results.ClosedLoop;
 import dev.stockroom.loadtest.system.CpuWindow;
+import dev.stockroom.loadtest.system.ServiceFleet;
 
 /** The wrk runs: the bare baselines against the report on its two paths. */
 final class ClosedLoopSection extends Section {
@@ -24,9 +25,13 @@ final class ClosedLoopSection extends Section {
             + opts.s("closedThreads")
             + " threads) for "
             + opts.s("closedSeconds")
-            + " s per endpoint, one after the other, after a "
+            + " s per endpoint and round, "
+            + opts.s("closedRounds")
+            + " interleaved rounds (A B … B A: a machine that drifts weighs on every endpoint"
+            + " alike), after a "
             + opts.s("warmupSeconds")
-            + " s warm-up of each. A closed loop measures the ceiling: every connection sends"
+            + " s warm-up of each. req/s is the mean of the rounds, *spread* their (max − min) /"
+            + " mean, flagged above 10%; latencies are from the round closest to the mean. A closed loop measures the ceiling: every connection sends"
             + " its next request as soon as the previous one is answered. *Stale* counts"
             + " responses whose copied data was flagged stale (an answer, but not the"
             + " freshness asked for). CPU is in cores (of "
@@ -34,9 +39,11 @@ final class ClosedLoopSection extends Section {
             + ").");
     md.line();
     md.head(
-        "lrrrrrrrrrrrrr",
+        "lrrrrrrrrrrrrrrr",
         "endpoint",
         "req/s",
+        "rounds",
+        "spread",
         "p50",
         "p95",
         "p99",
@@ -52,10 +59,12 @@ final class ClosedLoopSection extends Section {
     for (ClosedLoop c : r.closedLoop) {
       LatencyStats s = c.result().stats();
       // The baselines are their own servers; every other endpoint is served by inventory.
-      String server = c.label().startsWith("baseline") ? c.label() : "inventory";
+      String server = ServiceFleet.BASELINES.contains(c.label()) ? c.label() : "inventory";
       md.row(
           c.what(),
-          Fmt.bold(Fmt.f0(s.throughput())),
+          Fmt.bold(Fmt.f0(c.throughput())),
+          String.join(" / ", c.rounds().stream().map(Fmt::f0).toList()),
+          Fmt.pct(c.spread()) + (c.steady() ? "" : " ⚠"),
           Cells.latency(s, false),
           s.errors(),
           c.result().stale(),

@@ -89,6 +89,8 @@ final class PlotPanels {
     return switch (c.label()) {
       case "baseline" -> "bare baseline";
       case "baseline-generic" -> "bare baseline, generic plan";
+      case "plain-join" -> "plain join";
+      case "plain-join-generic" -> "plain join, generic plan";
       case "replica" -> "report, replica";
       case "owner" -> "report, maxStaleness=PT0S";
       default -> c.label();

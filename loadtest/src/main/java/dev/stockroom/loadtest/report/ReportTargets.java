@@ -18,45 +18,9 @@ final class ReportTargets extends TargetRows {
   void write() {
     ClosedLoop replica = r.closed("replica");
     ClosedLoop owner = r.closed("owner");
-    replicaVsBaseline(replica);
     replicaVsOwner(replica, owner);
     p99VsOwner(replica, owner);
     reportAtTarget();
-  }
-
-  /**
-   * Against the bare server with inventory's own plan_cache_mode (force_generic_plan), so the ratio
-   * measures what the service adds, not a database setting; the default-mode server for context.
-   */
-  private void replicaVsBaseline(ClosedLoop replica) {
-    ClosedLoop same = r.closed("baseline-generic");
-    ClosedLoop other = r.closed("baseline");
-    if (same == null) {
-      same = other;
-      other = null;
-    }
-    if (same == null || replica == null) {
-      target("replica ≥ 80% of the bare baseline", "not measured", null);
-      return;
-    }
-    double ratio = throughput(replica) / throughput(same);
-    target(
-        "report on the replica path ≥ 80% of the bare baseline's throughput at the same"
-            + " concurrency (wrk, "
-            + replica.connections()
-            + " connections)",
-        f0(throughput(replica))
-            + " vs "
-            + f0(throughput(same))
-            + " req/s = **"
-            + Fmt.pct(ratio)
-            + "**"
-            + (other == null
-                ? ""
-                : " (the baseline with generic plans, as inventory runs; "
-                    + Fmt.pct(throughput(replica) / throughput(other))
-                    + " of it with PostgreSQL's default plan_cache_mode)"),
-        ratio >= 0.8);
   }
 
   private void replicaVsOwner(ClosedLoop replica, ClosedLoop owner) {

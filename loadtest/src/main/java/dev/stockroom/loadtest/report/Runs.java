@@ -11,7 +11,7 @@ final class Runs {
   private Runs() {}
 
   static double throughput(ClosedLoop c) {
-    return c.result().stats().throughput();
+    return c.throughput();
   }
 
   /** Cores a process group used during a closed loop, 0 where it was not measured. */

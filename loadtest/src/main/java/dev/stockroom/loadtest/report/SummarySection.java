@@ -10,6 +10,7 @@ final class SummarySection extends Section {
   void write() {
     md.heading("Summary against the targets");
     md.head("lll", "target", "measured", "met");
+    new PeerTargets(report).write();
     new ReportTargets(report).write();
     new SystemTargets(report).write();
     md.line();

@@ -91,6 +91,6 @@ record OpenModelLoad(BenchContext ctx) {
       throw new IllegalStateException(
           option + "=auto needs the closed-loop result of " + closedLabel);
     }
-    return Math.max(50, Math.floor(c.result().stats().throughput() / divisor / 50) * 50);
+    return Math.max(50, Math.floor(c.throughput() / divisor / 50) * 50);
   }
 }

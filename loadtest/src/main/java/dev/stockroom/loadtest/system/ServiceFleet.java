@@ -22,12 +22,14 @@ import java.util.function.Supplier;
 
 /**
  * The JVMs under test on free ports: the three services, each configured only by environment as in
- * production, and the two bare baselines. Starts, stops and kills them, writes down the ones that
- * died by themselves (and whether of OutOfMemoryError) and samples their resident memory.
+ * production, and the bare baselines (the report's own SQL and body; the plain join). Starts, stops
+ * and kills them, writes down the ones that died by themselves (and whether of OutOfMemoryError)
+ * and samples their resident memory.
  */
 public final class ServiceFleet {
   public static final List<String> SERVICES = List.of("users", "inventory", "orders");
-  public static final List<String> BASELINES = List.of("baseline", "baseline-generic");
+  public static final List<String> BASELINES =
+      List.of("baseline", "baseline-generic", "plain-join", "plain-join-generic");
 
   private record Crash(String service, String during) {}
 
@@ -66,8 +68,11 @@ public final class ServiceFleet {
       Map<String, String> env = new HashMap<>();
       env.put("PG_URI", infra.pgUri("inventory"));
       env.put("HTTP_PORT", String.valueOf(port));
-      if (name.equals("baseline-generic")) {
+      if (name.endsWith("-generic")) {
         env.put("PG_PLAN_CACHE_MODE", "force_generic_plan");
+      }
+      if (name.startsWith("plain-join")) {
+        env.put("BASELINE_SQL", "plain");
       }
       List<String> cmd = new ArrayList<>();
       cmd.add(ServiceProcess.javaBinary());

@@ -46,6 +46,25 @@ final class MeasurementFixtures {
         cpu);
   }
 
+  /** A closed loop over several rounds; latencies from the first, at the mean throughput. */
+  static Results.ClosedLoop rounds(
+      String label,
+      String what,
+      double p99,
+      Map<String, Double> cpu,
+      double statementMillis,
+      double... rounds) {
+    double mean = java.util.Arrays.stream(rounds).average().orElse(0);
+    return new Results.ClosedLoop(
+        label,
+        what,
+        32,
+        new Wrk.Result(stats(label, (long) (mean * 10), 0, 10, p99), 5, 0, 0, 13000),
+        cpu,
+        java.util.Arrays.stream(rounds).boxed().toList(),
+        statementMillis);
+  }
+
   static LatencyStats stats(String label, long requests, long errors, double seconds, double p99) {
     return new LatencyStats(
         label,

@@ -8,6 +8,7 @@ import static dev.stockroom.loadtest.report.MeasurementFixtures.openCpu;
 import static dev.stockroom.loadtest.report.MeasurementFixtures.orders;
 import static dev.stockroom.loadtest.report.MeasurementFixtures.phases;
 import static dev.stockroom.loadtest.report.MeasurementFixtures.read;
+import static dev.stockroom.loadtest.report.MeasurementFixtures.rounds;
 import static dev.stockroom.loadtest.report.MeasurementFixtures.run;
 import static dev.stockroom.loadtest.report.MeasurementFixtures.stats;
 
@@ -59,10 +60,27 @@ final class ReportFixtures {
                 new Seeder.Step("people", 9800, 12.5),
                 new Seeder.Step("items", 32000, 40.25),
                 new Seeder.Step("restocks", 30000, 55.0)));
+    r.closedLoop.add(
+        rounds("plain-join", "plain join", 8, cpu(1.0, "plain-join", 0.5), 0.3, 5600, 6400));
+    r.closedLoop.add(
+        rounds(
+            "plain-join-generic",
+            "plain join, generic",
+            8,
+            cpu(1.0, "plain-join-generic", 0.5),
+            0.4,
+            6400,
+            6400));
     r.closedLoop.add(closed("baseline", "bare baseline", 6400, 10, cpu(1.1, "baseline", 0.6)));
     r.closedLoop.add(
-        closed("baseline-generic", "bare baseline, generic", 9100, 6, cpu(0.7, "baseline", 0.9)));
-    r.closedLoop.add(closed("replica", "report, replica", 5200, 12, cpu(1.05, "inventory", 0.75)));
+        closed(
+            "baseline-generic",
+            "bare baseline, generic",
+            9100,
+            6,
+            cpu(0.7, "baseline-generic", 0.9)));
+    r.closedLoop.add(
+        rounds("replica", "report, replica", 12, cpu(1.05, "inventory", 0.75), 0.5, 5000, 5400));
     r.closedLoop.add(closed("owner", "report, PT0S", 1500, 140, cpu(1.3, "users", 0.4)));
     r.explain.put("custom plan", List.of("Limit  (cost=0.29..12.1)", "Planning Time: 0.9 ms"));
     r.explain.put("generic plan", List.of("Limit  (cost=0.29..9.9)"));
