@@ -1,5 +1,6 @@
 package dev.stockroom.common.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -20,10 +21,16 @@ public final class Responses {
     ctx.response().setStatusCode(204).end();
   }
 
+  /** A body already rendered as JSON bytes (a large page written by a streaming generator). */
+  public static void ok(RoutingContext ctx, Buffer json) {
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(json);
+  }
+
   public static void json(RoutingContext ctx, int status, JsonObject body) {
+    // toBuffer writes UTF-8 bytes directly; encode() built a String that end() encoded again.
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
-        .end(body.encode());
+        .end(body.toBuffer());
   }
 }

@@ -8,7 +8,9 @@ import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.replica.LocalRow;
 import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
-import io.vertx.core.json.JsonObject;
+import dev.stockroom.common.replica.ReplicaStore;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.sqlclient.Pool;
@@ -67,30 +69,36 @@ public final class LowStockHandlers {
         .onFailure(ctx::fail);
   }
 
-  private io.vertx.core.Future<JsonObject> withStockers(
+  private Future<Buffer> withStockers(
       RowSet<Row> rows, Duration budget, Optional<ReadYourWrites> consistent, int limit) {
     List<Row> page = new ArrayList<>();
     rows.forEach(page::add);
     Set<UUID> stockers = new LinkedHashSet<>();
     Map<UUID, LocalRow> local = new HashMap<>();
-    for (Row row : page) {
-      UUID stocker = row.getUUID("last_stocked_by");
-      if (stocker != null) {
-        stockers.add(stocker);
-        if (row.getUUID("s_id") != null) {
-          local.put(stocker, users.store().localRow(row, "s_"));
+    if (!page.isEmpty()) {
+      int stockedBy = page.get(0).getColumnIndex("last_stocked_by");
+      ReplicaStore.RowReader copy = users.store().reader(page.get(0), "s_");
+      for (Row row : page) {
+        UUID stocker = row.getUUID(stockedBy);
+        if (stocker != null) {
+          stockers.add(stocker);
+          if (copy.present(row)) {
+            local.put(stocker, copy.read(row));
+          }
         }
       }
     }
     return users
         .resolve(stockers, local, budget, consistent)
         .map(
-            entries -> {
-              JsonObject answer = LowStockPage.render(page, entries, limit);
-              consistent.ifPresent(
-                  c -> answer.put("consistency", ConsistencyRequest.answer(c, entries.values())));
-              return answer;
-            });
+            entries ->
+                LowStockPage.render(
+                    page,
+                    entries,
+                    limit,
+                    consistent
+                        .map(c -> ConsistencyRequest.answer(c, entries.values()))
+                        .orElse(null)));
   }
 
   private static final Duration MAX_BUDGET = Duration.ofDays(36_500);

@@ -194,29 +194,33 @@ public final class BaselineServer {
           .onSuccess(
               rows -> {
                 List<Row> page = new ArrayList<>();
+                rows.forEach(page::add);
                 Map<UUID, ReplicaEntry> stockers = new HashMap<>();
-                for (Row row : rows) {
-                  page.add(row);
-                  UUID stockedBy = row.getUUID("last_stocked_by");
-                  if (stockedBy != null) {
-                    stockers.put(stockedBy, stocker(stockedBy, row));
+                if (!page.isEmpty()) {
+                  int stockedByColumn = page.get(0).getColumnIndex("last_stocked_by");
+                  ReplicaStore.RowReader copy = replica.reader(page.get(0), "s_");
+                  for (Row row : page) {
+                    UUID stockedBy = row.getUUID(stockedByColumn);
+                    if (stockedBy != null) {
+                      stockers.put(stockedBy, stocker(stockedBy, row, copy));
+                    }
                   }
                 }
                 request
                     .response()
                     .putHeader("Content-Type", "application/json")
-                    .end(LowStockPage.render(page, stockers, limit).toBuffer());
+                    .end(LowStockPage.render(page, stockers, limit, null));
               })
           .onFailure(
               e -> request.response().setStatusCode(500).end(String.valueOf(e.getMessage())));
     }
 
     /** What the replica holds, claimed current as of its row: no budget, no fallback. */
-    private ReplicaEntry stocker(UUID id, Row row) {
-      if (row.getUUID("s_id") == null) {
+    private static ReplicaEntry stocker(UUID id, Row row, ReplicaStore.RowReader copy) {
+      if (!copy.present(row)) {
         return new ReplicaEntry(id, null, new Freshness(Freshness.NONE, null, true));
       }
-      LocalRow local = replica.localRow(row, "s_");
+      LocalRow local = copy.read(row);
       return new ReplicaEntry(
           id, local.data(), new Freshness(Freshness.REPLICA, local.asOf(), false));
     }
