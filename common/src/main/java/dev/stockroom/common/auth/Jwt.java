@@ -33,6 +33,9 @@ public final class Jwt implements JWTAuth {
   private final JwtConfig config;
   private final Map<String, JWTAuth> serviceVerifiers;
   private final JWTAuth serviceSigner;
+  // Clients send the same token with every request: verify its signature once, not each time.
+  private final VerifiedTokens verified =
+      new VerifiedTokens(10_000, Duration.ofSeconds(60), System::nanoTime);
 
   private Jwt(JWTAuth delegate, JwksKeys jwks, JwtConfig config, Vertx vertx) {
     this.delegate = delegate;
@@ -93,6 +96,23 @@ public final class Jwt implements JWTAuth {
 
   @Override
   public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials token)) {
+      return verify(credentials);
+    }
+    User known = verified.get(token.getToken());
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return verify(credentials)
+        .onSuccess(
+            user ->
+                verified.put(
+                    token.getToken(),
+                    user,
+                    ((Number) user.attributes().getValue("exp")).longValue()));
+  }
+
+  private Future<User> verify(Credentials credentials) {
     // A service key verifies alone, and only a service token of its own: never fall through to
     // the issuer's keys, and never grant more than the service role.
     if (!serviceVerifiers.isEmpty() && credentials instanceof TokenCredentials token) {
