@@ -3,6 +3,7 @@ package dev.stockroom.inventory.report;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.stockroom.common.http.IsoInstants;
 import dev.stockroom.common.replica.Freshness;
 import dev.stockroom.common.replica.ReplicaEntry;
 import io.vertx.core.buffer.Buffer;
@@ -99,7 +100,7 @@ public final class LowStockPage {
     json.writeNumberField("lowStockThreshold", row.getInteger(c.threshold()));
     OffsetDateTime stockedAt = row.getOffsetDateTime(c.lastStockedAt());
     json.writeStringField(
-        "lastStockedAt", stockedAt == null ? null : stockedAt.toInstant().toString());
+        "lastStockedAt", stockedAt == null ? null : IsoInstants.format(stockedAt.toInstant()));
     UUID stocker = row.getUUID(c.lastStockedBy());
     json.writeFieldName("lastStockedBy");
     if (stocker == null) {
@@ -123,7 +124,7 @@ public final class LowStockPage {
     Freshness f = entry.freshness();
     json.writeObjectFieldStart("freshness");
     json.writeStringField("source", f.source());
-    json.writeStringField("asOf", f.asOf() == null ? null : f.asOf().toString());
+    json.writeStringField("asOf", f.asOf() == null ? null : IsoInstants.format(f.asOf()));
     json.writeBooleanField("stale", f.stale());
     json.writeEndObject();
     json.writeEndObject();
