@@ -33,9 +33,8 @@ public final class BenchOptions {
     values.put("closedRounds", "2");
     // After seeding: wait (at most this long) until the machine is idle before measuring.
     values.put("settleSeconds", "90");
-    // Long enough for the JIT and PostgreSQL's buffers: with 4 s, every endpoint ran 10-40% faster
-    // in its second round than in its first.
-    values.put("warmupSeconds", quick ? "10" : "15");
+    // The longest warm-up of an endpoint, which ends sooner once its throughput is steady.
+    values.put("warmupSeconds", quick ? "40" : "60");
     // Open model (Gatling).
     values.put("reportRate", "5000");
     values.put("reportSeconds", quick ? "20" : "60");

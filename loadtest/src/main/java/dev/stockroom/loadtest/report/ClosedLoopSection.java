@@ -28,9 +28,9 @@ final class ClosedLoopSection extends Section {
             + " s per endpoint and round, "
             + opts.s("closedRounds")
             + " interleaved rounds (A B … B A: a machine that drifts weighs on every endpoint"
-            + " alike), after a "
+            + " alike), after warming each up until two 5 s windows agree within 5% (at most "
             + opts.s("warmupSeconds")
-            + " s warm-up of each. req/s is the mean of the rounds, *spread* their (max − min) /"
+            + " s). req/s is the mean of the rounds, *spread* their (max − min) /"
             + " mean, flagged above 10%; latencies are from the round closest to the mean. A closed loop measures the ceiling: every connection sends"
             + " its next request as soon as the previous one is answered. *Stale* counts"
             + " responses whose copied data was flagged stale (an answer, but not the"

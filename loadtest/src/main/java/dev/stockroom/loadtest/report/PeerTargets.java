@@ -6,12 +6,14 @@ import static dev.stockroom.loadtest.report.Fmt.us;
 import static dev.stockroom.loadtest.report.Runs.throughput;
 
 import dev.stockroom.loadtest.Results.ClosedLoop;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The report against the obvious implementation (the plain join) and against the bare server with
  * its own SQL: throughput in both plan modes, CPU per request, PostgreSQL's time per execution and
- * p99. A ratio whose rounds disagree by more than 10% is shown but not judged.
+ * p99. A comparison whose rounds disagree by more than 10% is shown but not judged.
  */
 final class PeerTargets extends TargetRows {
   PeerTargets(Report report) {
@@ -89,13 +91,24 @@ final class PeerTargets extends TargetRows {
     judge(target, ms(a) + " vs " + ms(b), a / b, a / b <= 1.1, replica, bare);
   }
 
-  /** A ratio row; not judged when either side's rounds disagree by more than 10%. */
+  /**
+   * A ratio row, not judged when the comparison's rounds disagree: the two endpoints' throughput
+   * ratio in each round, more than 10% apart from one round to another.
+   */
   private void judge(
       String target, String measured, double ratio, boolean met, ClosedLoop a, ClosedLoop b) {
-    boolean steady = a.steady() && b.steady();
+    List<Double> perRound = new ArrayList<>();
+    for (int i = 0; i < Math.min(a.rounds().size(), b.rounds().size()); i++) {
+      perRound.add(a.rounds().get(i) / b.rounds().get(i));
+    }
+    double max = perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    double min = perRound.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double mean = perRound.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    boolean steady = mean > 0 && (max - min) / mean <= ClosedLoop.MAX_SPREAD;
     String spread =
-        String.format(
-            Locale.ROOT, "rounds spread %.0f%% / %.0f%%", 100 * a.spread(), 100 * b.spread());
+        "throughput ratio per round "
+            + String.join(
+                " / ", perRound.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
     target(
         target,
         measured

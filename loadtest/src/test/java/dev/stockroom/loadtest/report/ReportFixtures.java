@@ -61,7 +61,7 @@ final class ReportFixtures {
                 new Seeder.Step("items", 32000, 40.25),
                 new Seeder.Step("restocks", 30000, 55.0)));
     r.closedLoop.add(
-        rounds("plain-join", "plain join", 8, cpu(1.0, "plain-join", 0.5), 0.3, 5600, 6400));
+        rounds("plain-join", "plain join", 8, cpu(1.0, "plain-join", 0.5), 0.3, 5000, 6400));
     r.closedLoop.add(
         rounds(
             "plain-join-generic",

@@ -75,15 +75,19 @@ class ReportWriterTest {
     assertThat(md)
         .contains(
             "| report (replica path) ≥ 0.9× the plain join, default plan mode (wrk, same run) |"
-                + " 5,200 vs 6,000 req/s = **0.87×** (rounds spread 8% / 13%; **unsteady, not"
-                + " judged**) | – |\n")
+                + " 5,200 vs 5,700 req/s = **0.91×** (throughput ratio per round 1.00 / 0.84;"
+                + " **unsteady, not judged**) | – |\n")
+        .contains(
+            "| 5,200 vs 6,400 req/s = **0.81×** (throughput ratio per round 0.78 / 0.84) | ❌"
+                + " **no** |\n")
         .contains(
             "| report (replica path) ≥ 0.95× the bare baseline (same SQL and body, generic"
-                + " plans) (wrk, same run) | 5,200 vs 9,100 req/s = **0.57×** (rounds spread 8% /"
-                + " 0%) | ❌ **no** |\n")
-        .contains("| 144 µs vs 99 µs = **1.46×** (rounds spread 8% / 0%) | ❌ **no** |\n")
+                + " plans) (wrk, same run) | 5,200 vs 9,100 req/s = **0.57×** (throughput ratio per"
+                + " round 0.55) | ❌ **no** |\n")
+        .contains("| 144 µs vs 99 µs = **1.46×** (throughput ratio per round 0.55) | ❌ **no** |\n")
         .contains(
-            "| 500 µs vs 400 µs per execution = **1.25×** (rounds spread 8% / 0%) | ❌ **no** |\n")
+            "| 500 µs vs 400 µs per execution = **1.25×** (throughput ratio per round 0.78 / 0.84)"
+                + " | ❌ **no** |\n")
         .contains("| 5,200 vs 1,500 req/s = **3.5×** | ✅ yes |\n")
         .contains("| p99 3.00 ms vs 17.0 ms; closed loop p99 12.0 ms vs 140 ms | ✅ yes |\n")
         .contains(
