@@ -58,7 +58,9 @@ public final class BenchOptions {
     values.put("faultReadPhaseSeconds", quick ? "10" : "20");
     values.put("faultReadP99Ms", "250");
     // Service JVMs.
-    values.put("serviceXmx", "256m");
+    // Each service's heap, with the production image's collector (SerialGC), and the RSS target.
+    values.put("serviceXmx", "128m");
+    values.put("rssLimitMb", "220");
     // Debugging: keep the seeded system up this long before measuring (prints URLs and tokens).
     values.put("holdSeconds", "0");
     // Tuning: run only some scenarios (comma-separated keys, see BenchmarkRunner), e.g. closed,lag.

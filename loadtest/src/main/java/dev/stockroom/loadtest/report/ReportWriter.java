@@ -61,6 +61,7 @@ public final class ReportWriter {
             new PlotSection(report, plot),
             new LimitsSection(report),
             new ExplainSection(report),
+            new HistorySection(report),
             new ReproduceSection(report));
     sections.forEach(Section::write);
   }

@@ -135,8 +135,20 @@ final class SystemTargets extends TargetRows {
         }
       }
     }
+    long limitKb = opts.i("rssLimitMb") * 1024L;
+    boolean small =
+        r.memory.stream()
+            .allMatch(
+                m -> {
+                  Long mixed = m.peakRssKbByScenario().get(Scenarios.MIXED_KAFKA_STOPPED);
+                  return mixed != null && mixed <= limitKb;
+                });
     target(
-        "each service under -Xmx" + opts.s("serviceXmx") + " through the mixed load, no OOM",
+        "each service under -Xmx"
+            + opts.s("serviceXmx")
+            + " through the mixed load: no OOM, peak RSS ≤ "
+            + opts.s("rssLimitMb")
+            + " MB",
         (ok ? "no OOM, no crash through the mixed load" : "**crashed**, see Memory")
             + "; peak RSS in it: "
             + peaks
@@ -145,6 +157,6 @@ final class SystemTargets extends TargetRows {
                 : ". Under the overload runs later: **OutOfMemoryError in "
                     + String.join(", ", later)
                     + "**"),
-        ok);
+        ok && small);
   }
 }

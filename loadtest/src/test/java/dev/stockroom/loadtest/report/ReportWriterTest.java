@@ -101,7 +101,20 @@ class ReportWriterTest {
         .contains(
             "peak RSS in it: users ?, inventory 410 MB. Under the overload runs later:"
                 + " **OutOfMemoryError in inventory during \"open model: report at the target"
-                + " rate\"** | ✅ yes |\n");
+                + " rate\"** | ❌ **no** |\n")
+        .contains(
+            "| each service under -Xmx128m through the mixed load: no OOM, peak RSS ≤ 220 MB |");
+  }
+
+  @Test
+  void historyIsCarriedOverFromItsFile() throws Exception {
+    assertThat(render(ReportFixtures.full(opts(), dir), null)).doesNotContain("## History");
+    Files.createDirectories(dir.resolve("loadtest"));
+    Files.writeString(
+        dir.resolve(HistorySection.FILE), "| run | report/bare |\n|---|---|\n| 1 | 0.86× |\n");
+    String md = render(ReportFixtures.full(opts(), dir), null);
+    assertThat(md.substring(md.indexOf("## History"), md.indexOf("## Reproduce")))
+        .contains("| 1 | 0.86× |\n");
   }
 
   @Test
