@@ -36,7 +36,7 @@ final class LagSection extends Section {
             + " HdrHistogram, microsecond resolution.");
     md.line();
     md.head(
-        "rrrrrrrrrrrrr",
+        "rrrrrrrrrrrrrrrrrr",
         "updates sent",
         "target /s",
         "achieved /s",
@@ -49,7 +49,12 @@ final class LagSection extends Section {
         "max",
         "PATCH p50",
         "PATCH p99",
-        "CPU machine");
+        "CPU: PostgreSQL",
+        "users",
+        "inventory",
+        "orders",
+        "harness: probe, Kafka",
+        "machine");
     md.row(
         f0(l.sent()),
         f0(l.targetRate()),
@@ -59,7 +64,14 @@ final class LagSection extends Section {
         Cells.latency(l.lag(), true),
         Fmt.ms(l.writes().p50()),
         Fmt.ms(l.writes().p99()),
-        Fmt.cores(r.lagCpu, CpuWindow.MACHINE));
+        Cells.cores(
+            r.lagCpu,
+            "PostgreSQL",
+            "users",
+            "inventory",
+            "orders",
+            "harness + Kafka",
+            CpuWindow.MACHINE));
     md.line();
   }
 }

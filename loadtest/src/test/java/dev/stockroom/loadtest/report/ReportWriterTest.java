@@ -103,7 +103,7 @@ class ReportWriterTest {
                 + " **OutOfMemoryError in inventory during \"open model: report at the target"
                 + " rate\"** | ❌ **no** |\n")
         .contains(
-            "| each service under -Xmx128m through the mixed load: no OOM, peak RSS ≤ 220 MB |");
+            "| each service under -Xmx256m through the mixed load: no OOM, peak RSS ≤ 220 MB |");
   }
 
   @Test
@@ -134,7 +134,7 @@ class ReportWriterTest {
                 + " 80.0 ms | held | – | – | – | – | – | – |\n")
         .contains(
             "| 30,000 | 500 | 483 | 3 | 2 | 1.40 ms | 2.10 ms | **4.20 ms** | 8.40 ms | 12.6 ms |"
-                + " 0.43 ms | 1.30 ms | 1.62 |\n")
+                + " 0.43 ms | 1.30 ms | – | – | – | – | – | 1.62 |\n")
         .contains("- report at the target rate — p99 < 15: false\n");
   }
 
