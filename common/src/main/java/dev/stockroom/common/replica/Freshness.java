@@ -1,6 +1,9 @@
 package dev.stockroom.common.replica;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.stockroom.common.http.IsoInstants;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -24,5 +27,14 @@ public record Freshness(String source, Instant asOf, boolean stale) {
         .put("source", source)
         .put("asOf", asOf == null ? null : asOf.toString())
         .put("stale", stale);
+  }
+
+  /** The same object as {@link #toJson()}, written straight into a streaming generator. */
+  public void writeTo(JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("source", source);
+    json.writeStringField("asOf", asOf == null ? null : IsoInstants.format(asOf));
+    json.writeBooleanField("stale", stale);
+    json.writeEndObject();
   }
 }

@@ -1,6 +1,9 @@
 package dev.stockroom.common.replica;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -14,5 +17,23 @@ public record ReplicaEntry(UUID id, JsonObject data, Freshness freshness) {
       data.forEach(field -> json.put(field.getKey(), field.getValue()));
     }
     return json.put("id", id.toString()).put("freshness", freshness.toJson());
+  }
+
+  /**
+   * The same object as {@link #toJson()}, written straight into a streaming generator: for large
+   * pages, where a tree per entry is most of the cost of the answer.
+   */
+  public void writeTo(JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    if (data != null) {
+      for (Map.Entry<String, Object> field : data) {
+        json.writeFieldName(field.getKey());
+        json.writeObject(field.getValue());
+      }
+    }
+    json.writeStringField("id", id.toString());
+    json.writeFieldName("freshness");
+    freshness.writeTo(json);
+    json.writeEndObject();
   }
 }

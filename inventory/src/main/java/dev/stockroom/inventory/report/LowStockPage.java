@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.stockroom.common.http.IsoInstants;
-import dev.stockroom.common.replica.Freshness;
 import dev.stockroom.common.replica.ReplicaEntry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -106,27 +105,8 @@ public final class LowStockPage {
     if (stocker == null) {
       json.writeNull();
     } else {
-      stocker(json, stockers.get(stocker));
+      stockers.get(stocker).writeTo(json);
     }
-    json.writeEndObject();
-  }
-
-  /** The fields of {@code ReplicaEntry.toJson()}, in its order. */
-  private static void stocker(JsonGenerator json, ReplicaEntry entry) throws IOException {
-    json.writeStartObject();
-    if (entry.data() != null) {
-      for (Map.Entry<String, Object> field : entry.data()) {
-        json.writeFieldName(field.getKey());
-        json.writeObject(field.getValue());
-      }
-    }
-    json.writeStringField("id", entry.id().toString());
-    Freshness f = entry.freshness();
-    json.writeObjectFieldStart("freshness");
-    json.writeStringField("source", f.source());
-    json.writeStringField("asOf", f.asOf() == null ? null : IsoInstants.format(f.asOf()));
-    json.writeBooleanField("stale", f.stale());
-    json.writeEndObject();
     json.writeEndObject();
   }
 }
