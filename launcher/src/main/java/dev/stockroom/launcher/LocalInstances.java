@@ -33,6 +33,7 @@ final class LocalInstances implements AutoCloseable {
   private Vertx vertx; // for the balancers, once there are instances
   private final List<LocalBalancer> balancers = new ArrayList<>();
   private final List<Instance> instances = new ArrayList<>(); // in start order
+  private volatile boolean closing; // an instance that exits after this was stopped by close()
 
   static int port(int servicePort, int index) {
     return servicePort + 100 * index;
@@ -70,7 +71,32 @@ final class LocalInstances implements AutoCloseable {
       Progress.Step step = progress.start(i.name());
       awaitReady(i);
       step.done("up on " + i.port() + ", pid " + i.process().pid() + ", log " + i.log());
+      reportExit(i, port, progress);
     }
+  }
+
+  /**
+   * An instance that dies while the system runs (killed by hand, out of memory, a crash) is said at
+   * once: otherwise the only sign is its log stopping while the balancer quietly routes around it.
+   */
+  private void reportExit(Instance i, int servicePort, Progress progress) {
+    i.process()
+        .onExit()
+        .thenAccept(
+            p -> {
+              if (!closing) {
+                progress.line(
+                    i.name()
+                        + " (pid "
+                        + p.pid()
+                        + ") exited with code "
+                        + p.exitValue()
+                        + "; the balancer on "
+                        + servicePort
+                        + " sends its requests to the other instances; its log: "
+                        + i.log());
+              }
+            });
   }
 
   private static Instance launch(
@@ -137,6 +163,7 @@ final class LocalInstances implements AutoCloseable {
   /** SIGTERM to each, the last started first, then the balancers. */
   @Override
   public void close() {
+    closing = true;
     for (int k = instances.size() - 1; k >= 0; k--) {
       Process p = instances.get(k).process();
       p.destroy();

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code dev --demo --instances 2}: two JVMs of every service behind a balancer on each service's
  * port. Killing one instance of each (SIGKILL, as a person would by hand) leaves a working system:
  * a rename through users' address reaches the report through inventory's, and an order through
- * orders' address confirms.
+ * orders' address confirms. The launcher says which instance died.
  */
 class DevInstancesTest {
   @TempDir Path data;
@@ -34,7 +37,10 @@ class DevInstancesTest {
             Map.of(),
             2);
     List<LocalInstances.Instance> instances;
-    DevSession session = DevSession.start(options, Progress.silent());
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    DevSession session =
+        DevSession.start(
+            options, new Progress(new PrintStream(printed, true, StandardCharsets.UTF_8)));
     try {
       instances = session.system().instances();
       assertThat(instances)
@@ -63,6 +69,24 @@ class DevInstancesTest {
         }
       }
       long killed = System.nanoTime();
+      // The launcher says so at once, naming the instance, its exit code and its log.
+      List<LocalInstances.Instance> running = instances;
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () -> {
+            String out = printed.toString(StandardCharsets.UTF_8);
+            for (LocalInstances.Instance i : running) {
+              if (i.name().endsWith("-1")) {
+                assertThat(out)
+                    .contains(
+                        i.name()
+                            + " (pid "
+                            + i.process().pid()
+                            + ") exited with code 137; the balancer on ")
+                    .contains(i.log().toString());
+              }
+            }
+          });
 
       // Every partition of users.v1 flows again: watermarks (one a second on each) reach the
       // replica within 3 s at some moment at least 5 s after the kill, so none is still waiting
@@ -110,6 +134,8 @@ class DevInstancesTest {
     for (LocalInstances.Instance i : instances) {
       assertThat(i.process().isAlive()).as(i.name()).isFalse();
     }
+    // Instances stopped by the launcher itself are not reported as having died.
+    assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("-2 (pid ");
     for (int port : http) {
       assertThat(Ports.isFree(port)).as("port %d released", port).isTrue();
     }

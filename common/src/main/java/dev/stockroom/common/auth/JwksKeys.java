@@ -58,7 +58,7 @@ final class JwksKeys {
   private Future<User> verify(TokenCredentials credentials) {
     JWTAuth current = verifier;
     return current == null
-        ? Future.failedFuture("the identity provider's keys (" + url + ") are not available")
+        ? TokenRejection.refuse("the identity provider's keys are not available to check it")
         : current.authenticate(credentials);
   }
 

@@ -129,22 +129,22 @@ public final class Jwt implements JWTAuth {
         jwks != null && credentials instanceof TokenCredentials token
             ? jwks.authenticate(token)
             : delegate == null
-                ? Future.failedFuture("Invalid JWT: expected a bearer token")
+                ? TokenRejection.refuse("expected a bearer token")
                 : delegate.authenticate(credentials);
     return verified.compose(this::requireStockroomClaims);
   }
 
   private Future<User> requireStockroomClaims(User user) {
     if (!user.attributes().containsKey("exp")) {
-      return Future.failedFuture("Invalid JWT: the exp claim is required");
+      return TokenRejection.refuse("the exp claim is required");
     }
     if (user.subject() == null || user.subject().isBlank()) {
-      return Future.failedFuture("Invalid JWT: the sub claim is required");
+      return TokenRejection.refuse("the sub claim is required");
     }
     Object roles = claimAt(user.principal(), config.rolesClaim());
     if (!(roles instanceof JsonArray array)) {
-      return Future.failedFuture(
-          "Invalid JWT: the roles claim (" + config.rolesClaim() + ") must be an array");
+      return TokenRejection.refuse(
+          "the roles claim (" + config.rolesClaim() + ") must be an array");
     }
     user.attributes().put(ROLES_ATTRIBUTE, array.copy());
     return Future.succeededFuture(user);
@@ -152,8 +152,8 @@ public final class Jwt implements JWTAuth {
 
   private static Future<User> serviceOnly(User user, String kid) {
     if (!roles(user).equals(Set.of("service")) || !kid.equals(user.subject())) {
-      return Future.failedFuture(
-          "Invalid JWT: key '"
+      return TokenRejection.refuse(
+          "key '"
               + kid
               + "' signs only service tokens with sub '"
               + kid

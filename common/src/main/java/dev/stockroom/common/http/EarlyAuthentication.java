@@ -1,5 +1,6 @@
 package dev.stockroom.common.http;
 
+import dev.stockroom.common.auth.TokenRejection;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.RoutingContext;
@@ -46,7 +47,7 @@ final class EarlyAuthentication implements PlatformHandler {
               ((UserContextInternal) ctx.userContext()).setUser(user);
               ctx.next();
             })
-        .onFailure(e -> refuse(ctx, "the token is not valid: " + e.getMessage()));
+        .onFailure(e -> refuse(ctx, "the token is not valid: " + TokenRejection.describe(e)));
   }
 
   private static void refuse(RoutingContext ctx, String reason) {
