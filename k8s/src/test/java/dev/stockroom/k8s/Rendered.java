@@ -30,10 +30,10 @@ final class Rendered {
     this.objects = objects;
   }
 
-  /** An overlay (a path under k8s/) rendered by the built-in kustomize subset. */
+  /** An overlay (a path under k8s/) as {@code kubectl kustomize} renders it. */
   static Rendered of(String overlay) {
     return CACHE.computeIfAbsent(
-        overlay, o -> new Rendered(o, Kustomize.build(K8sTree.K8S.resolve(o))));
+        overlay, o -> new Rendered(o, Kubectl.kustomize(K8sTree.K8S.resolve(o))));
   }
 
   /** The infrastructure overlay an app overlay runs with, if it uses in-cluster infrastructure. */

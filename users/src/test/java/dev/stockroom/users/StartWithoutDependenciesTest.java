@@ -3,6 +3,7 @@ package dev.stockroom.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.health.ProbeRoute;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.FaultyTcpProxy;
@@ -174,7 +175,14 @@ class StartWithoutDependenciesTest {
                 new io.vertx.core.json.JsonObject().put("name", "Lou Later"),
                 Map.of());
         assertThat(write.status()).as(write.toString()).isEqualTo(503);
-        assertThat(http.get("/health/ready", null).status()).isEqualTo(503);
+        // Each probe route as ProbeRoute declares it (the manifests' probes are checked against
+        // that):
+        // the one that checks dependencies fails, the one that does not still answers.
+        for (ProbeRoute probe : ProbeRoute.values()) {
+          assertThat(http.get(probe.path(), null).status())
+              .as(probe.path())
+              .isEqualTo(probe.checksDependencies() ? 503 : 200);
+        }
 
         pg.accept();
         Eventually.assertWithin(

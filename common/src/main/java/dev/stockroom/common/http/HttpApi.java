@@ -1,6 +1,7 @@
 package dev.stockroom.common.http;
 
 import dev.stockroom.common.health.Health;
+import dev.stockroom.common.health.ProbeRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -109,8 +110,8 @@ public final class HttpApi {
     }
 
     Router router = builder.createRouter();
-    router.get("/health/live").handler(platform.health()::live);
-    router.get("/health/ready").handler(platform.health()::ready);
+    router.get(ProbeRoute.LIVE.path()).handler(platform.health()::live);
+    router.get(ProbeRoute.READY.path()).handler(platform.health()::ready);
     router.get("/metrics").handler(platform.metricsHandler());
     router
         .get("/openapi.yaml")
