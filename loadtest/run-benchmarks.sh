@@ -4,10 +4,13 @@
 # Builds what is missing, starts embedded PostgreSQL and Kafka, the three services (each its own
 # JVM with -Xmx256m and SerialGC, as in production) and the bare baselines on free ports, seeds
 # thousands of users, items and restocks, runs every comparison and fault scenario, stops
-# everything and writes BENCHMARKS.md (plus loadtest/benchmarks-latency.png) in the project root.
+# everything, writes every number it measured to loadtest/benchmarks-results.json and renders
+# BENCHMARKS.md (plus loadtest/benchmarks-latency.png) in the project root from that file.
 #
 #   loadtest/run-benchmarks.sh             # full mode, ~15 minutes: the numbers in BENCHMARKS.md
 #   loadtest/run-benchmarks.sh --quick     # ~5 minutes, shorter runs, smaller data set
+#   loadtest/run-benchmarks.sh --render=loadtest/benchmarks-results.json [--out=FILE]
+#                                          # the report again from a kept results file, no run
 #
 # Options: --quick, --no-build (use the jars as they are), --strict (exit 1 when a scenario failed
 # to run or a Gatling assertion failed), --out=FILE, and --name=value for any rate, duration or
@@ -23,16 +26,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
 build=auto
+render=no
 args=()
 for a in "$@"; do
   case "$a" in
     --no-build) build=no ;;
+    --render=*) render=yes; args+=("$a") ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) args+=("$a") ;;
   esac
 done
 
-if ! command -v wrk >/dev/null 2>&1; then
+if [ "$render" = no ] && ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "wrk is missing: installing the Debian package"
     apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }

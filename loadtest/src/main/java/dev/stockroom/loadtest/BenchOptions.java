@@ -100,6 +100,19 @@ public final class BenchOptions {
     return o;
   }
 
+  /**
+   * The options a recorded run ran with ({@link Results#options}), to render its report again;
+   * {@code out} overrides where the report goes.
+   */
+  public static BenchOptions recorded(Path root, Results run, Path out) {
+    BenchOptions o = new BenchOptions(root, "quick".equals(run.mode));
+    if (run.options != null) {
+      o.values.putAll(run.options);
+    }
+    o.values.put("out", out.toString());
+    return o;
+  }
+
   public boolean quick() {
     return quick;
   }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,6 +43,10 @@ public final class BenchmarkRunner {
 
   public static void main(String[] args) {
     Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    if (Arrays.stream(args).anyMatch(a -> a.startsWith("--render="))) {
+      System.exit(render(root, args));
+      return;
+    }
     BenchOptions opts;
     try {
       opts = BenchOptions.parse(root, args);
@@ -180,11 +185,43 @@ public final class BenchmarkRunner {
     }
   }
 
-  /** Writes BENCHMARKS.md; the exit code says whether the run went as asked (see --strict). */
+  /**
+   * {@code --render=FILE [--out=REPORT]}: BENCHMARKS.md (or REPORT) again from a kept results file,
+   * without running anything: after a change to the report, or for an older run.
+   */
+  private static int render(Path root, String[] args) {
+    Path file = null;
+    Path out = root.resolve("BENCHMARKS.md");
+    for (String a : args) {
+      if (a.startsWith("--render=")) {
+        file = Path.of(a.substring("--render=".length()));
+      } else if (a.startsWith("--out=")) {
+        out = Path.of(a.substring("--out=".length()));
+      } else {
+        System.err.println("--render takes only --out=FILE, not " + a);
+        return 2;
+      }
+    }
+    if (!Files.isRegularFile(file)) {
+      System.err.println("--render: no results file " + file);
+      return 2;
+    }
+    Results recorded = ResultsFile.read(file);
+    new ReportWriter(recorded, BenchOptions.recorded(root, recorded, out)).write();
+    System.out.println("wrote " + out + " from " + file);
+    return 0;
+  }
+
+  /**
+   * Writes the results file, then BENCHMARKS.md from what that file holds; the exit code says
+   * whether the run went as asked (see --strict).
+   */
   private int report() {
     try {
-      new ReportWriter(results, opts).write();
-      progress.say("wrote " + opts.output() + " and its plot");
+      Path file = ResultsFile.beside(opts.output());
+      ResultsFile.write(results, file);
+      new ReportWriter(ResultsFile.read(file), opts).write();
+      progress.say("wrote " + file + ", and " + opts.output() + " and its plot from it");
     } catch (RuntimeException e) {
       e.printStackTrace();
       return 1;

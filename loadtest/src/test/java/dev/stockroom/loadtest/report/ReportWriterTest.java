@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stockroom.loadtest.BenchOptions;
 import dev.stockroom.loadtest.Results;
+import dev.stockroom.loadtest.ResultsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +29,21 @@ class ReportWriterTest {
         .contains("![latency by percentile and over time](loadtest/benchmarks-latency.png)");
     assertThat(md).contains("loadtest/run-benchmarks.sh --quick            # writes BENCHMARKS.md");
     assertThat(Files.size(dir.resolve("loadtest").resolve(ReportWriter.PLOT))).isGreaterThan(1000);
+  }
+
+  @Test
+  void theReportIsRenderedFromTheResultsFileAlone() {
+    Results r = ReportFixtures.full(opts(), dir);
+    Path file = dir.resolve("results.json");
+    ResultsFile.write(r, file);
+    Results recorded = ResultsFile.read(file);
+
+    // Every number, note and failure the report shows survives the file: a field the file did
+    // not carry would change (or break) the rendered report.
+    assertThat(render(recorded, "plot.png")).isEqualTo(render(r, "plot.png"));
+    assertThat(render(ReportFixtures.empty(opts()), null))
+        .as("an empty run renders differently, so the comparison above can fail")
+        .isNotEqualTo(render(recorded, null));
   }
 
   @Test
