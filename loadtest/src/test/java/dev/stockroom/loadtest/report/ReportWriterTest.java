@@ -247,6 +247,13 @@ class ReportWriterTest {
         .doesNotContain("Latency plot")
         .doesNotContain("EXPLAIN")
         .doesNotContain("each service under");
+
+    // A run of some scenarios (--only): memory sampled, the mixed load never ran. No verdict.
+    Results partial = ReportFixtures.full(opts(), dir);
+    partial.open.remove("mixed-kafka");
+    assertThat(render(partial, null))
+        .contains("through the mixed load: no OOM, peak RSS ≤ 220 MB | not measured (the mixed")
+        .doesNotContain("**crashed**, see Memory");
   }
 
   @Test
