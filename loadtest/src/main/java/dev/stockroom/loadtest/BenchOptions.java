@@ -2,7 +2,14 @@ package dev.stockroom.loadtest;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Durations, rates and sizes of one benchmark run. {@code --quick} (about 5 minutes) is for
@@ -69,35 +76,55 @@ public final class BenchOptions {
     values.put("only", "all");
   }
 
+  /**
+   * Parses {@code --quick}, {@code --strict}, {@code --out=FILE} and {@code --name=value} for every
+   * value above, with picocli: an unknown name is refused with the closest known ones, and a value
+   * that is not a number where the default is one is refused here, before anything starts.
+   */
   public static BenchOptions parse(Path root, String... args) {
-    boolean quick = false;
-    for (String a : args) {
-      if (a.equals("--quick")) {
-        quick = true;
-      }
-    }
+    boolean quick = java.util.Arrays.asList(args).contains("--quick");
     BenchOptions o = new BenchOptions(root, quick);
     o.args.addAll(java.util.List.of(args));
-    for (String a : args) {
-      if (a.equals("--quick") || a.equals("--full")) {
-        continue;
+    CommandSpec spec = CommandSpec.create().name("loadtest/run-benchmarks.sh");
+    spec.addOption(OptionSpec.builder("--quick").arity("0").build());
+    spec.addOption(OptionSpec.builder("--full").arity("0").build());
+    spec.addOption(OptionSpec.builder("--strict").arity("0").build());
+    spec.addOption(OptionSpec.builder("--out").type(String.class).paramLabel("FILE").build());
+    o.values.forEach(
+        (name, value) ->
+            spec.addOption(
+                OptionSpec.builder("--" + name)
+                    .type(typeOf(value))
+                    .paramLabel("VALUE")
+                    .description("default " + value)
+                    .build()));
+    ParseResult parsed;
+    try {
+      parsed = new CommandLine(spec).parseArgs(args);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(
+          e.getMessage()
+              + (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                  ? "; did you mean " + String.join(" or ", u.getSuggestions()) + "?"
+                  : ""));
+    }
+    for (OptionSpec matched : parsed.matchedOptions()) {
+      String name = matched.longestName().substring(2);
+      if (!name.equals("quick") && !name.equals("full")) {
+        // The text as given (typed options are checked by picocli, not rewritten: 3000 stays 3000).
+        List<String> given = matched.originalStringValues();
+        o.values.put(name, given.isEmpty() ? "true" : given.get(given.size() - 1));
       }
-      if (a.startsWith("--out=") || a.startsWith("--strict")) {
-        o.values.put(
-            a.substring(2).split("=", 2)[0], a.contains("=") ? a.split("=", 2)[1] : "true");
-        continue;
-      }
-      if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("unknown argument " + a + " (use --name=value)");
-      }
-      String[] kv = a.substring(2).split("=", 2);
-      if (!o.values.containsKey(kv[0])) {
-        throw new IllegalArgumentException(
-            "unknown option --" + kv[0] + "; known: " + String.join(", ", o.values.keySet()));
-      }
-      o.values.put(kv[0], kv[1]);
     }
     return o;
+  }
+
+  /** A default that is a whole number or a number makes its option typed, so picocli checks it. */
+  private static Class<?> typeOf(String defaultValue) {
+    if (defaultValue.matches("-?\\d+")) {
+      return Long.class;
+    }
+    return defaultValue.matches("-?\\d+\\.\\d+") ? Double.class : String.class;
   }
 
   /**

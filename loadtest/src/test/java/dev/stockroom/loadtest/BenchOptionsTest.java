@@ -29,7 +29,14 @@ class BenchOptionsTest {
     assertThat(o.command())
         .isEqualTo("loadtest/run-benchmarks.sh --quick --reportRate=3000 --strict");
     assertThatThrownBy(() -> BenchOptions.parse(root, "--reportRat=1"))
-        .hasMessageContaining("unknown option");
+        .hasMessageContaining("Unknown option: '--reportRat=1'")
+        .hasMessageContaining("did you mean --reportRate");
+    // A number where the default is one is checked before anything starts.
+    assertThatThrownBy(() -> BenchOptions.parse(root, "--closedSeconds=ten"))
+        .hasMessageContaining("--closedSeconds")
+        .hasMessageContaining("'ten'");
+    assertThat(BenchOptions.parse(root, "--serviceXmx=128m", "--only=closed,lag").s("only"))
+        .isEqualTo("closed,lag");
   }
 
   @Test
