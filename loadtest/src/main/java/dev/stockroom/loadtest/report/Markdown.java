@@ -10,6 +10,11 @@ final class Markdown {
     text.append(s).append('\n');
   }
 
+  /** Text rendered elsewhere (a template), appended as it is. */
+  void raw(String rendered) {
+    text.append(rendered);
+  }
+
   void line() {
     text.append('\n');
   }
