@@ -27,7 +27,9 @@ class ReportWriterTest {
     assertThat(md).startsWith("# Stockroom benchmarks\n");
     assertThat(md)
         .contains("![latency by percentile and over time](loadtest/benchmarks-latency.png)");
-    assertThat(md).contains("loadtest/run-benchmarks.sh --quick            # writes BENCHMARKS.md");
+    assertThat(md)
+        .contains(
+            "loadtest/run-benchmarks.sh --quick            # writes loadtest/benchmarks-results.json");
     assertThat(Files.size(dir.resolve("loadtest").resolve(ReportWriter.PLOT))).isGreaterThan(1000);
   }
 
