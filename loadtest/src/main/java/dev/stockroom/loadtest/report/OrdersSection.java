@@ -3,114 +3,139 @@ package dev.stockroom.loadtest.report;
 import static dev.stockroom.loadtest.report.Fmt.f0;
 import static dev.stockroom.loadtest.report.Fmt.f1;
 import static dev.stockroom.loadtest.report.Fmt.ms;
+import static dev.stockroom.loadtest.report.Fmt.pct;
+import static dev.stockroom.loadtest.report.Fmt.us;
 
 import dev.stockroom.loadtest.LatencyStats;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.Results.OpenRun;
+import dev.stockroom.loadtest.system.StatementStats.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** The order sagas under contention: throughput on hot SKUs, then selling the last units. */
+/**
+ * The order sagas under contention (throughput on hot SKUs, then selling the last units) and what
+ * the throughput run asked of PostgreSQL per order, from pg_stat_statements: where an order's
+ * database time goes, and so what a faster saga would have to cut. Words in {@code
+ * loadtest/orders.md.mustache}.
+ */
 final class OrdersSection extends Section {
+  private static final int SHOWN = 12;
+  private static final int QUERY_CHARS = 110;
+
   OrdersSection(Report report) {
     super(report);
   }
 
   @Override
   void write() {
-    md.heading("Orders under contention");
     OpenRun run = r.open.get("contention");
     OpenRun sell = r.open.get("sellout");
-    if ((r.orders == null || run == null) && (r.sellout == null || sell == null)) {
-      md.notMeasured();
-      return;
-    }
-    md.line(
-        "Customers (random among the seeded ones, each with their own token) each order one unit"
-            + " of one of a few SKUs, every order a saga (reserve stock at inventory, hold credit"
-            + " at users, confirm, capture). Outcomes are counted in the orders database once"
-            + " every saga has finished, stock in inventory's; *sold* is the stock inventory"
-            + " lost, which must equal what confirmed orders hold and never exceed the stock.");
-    md.line();
-    if (r.orders != null && run != null) {
-      md.line(
-          "**Throughput:** "
-              + opts.s("hot")
-              + " hot SKUs ("
-              + f0(r.seed == null ? 0 : r.seed.plan().hotStock())
-              + " units each, 90% of the demand at the offered rate), "
-              + f0(run.rate())
-              + " orders/s offered for "
-              + f0(Runs.plannedSeconds(run))
-              + " s.");
-      md.line();
-      outcome(r.orders, run);
-    }
-    if (r.sellout != null && sell != null) {
-      md.line(
-          "**Selling out:** "
-              + opts.s("sellout")
-              + " SKUs with only "
-              + f0(r.seed == null ? 0 : r.seed.plan().selloutStock())
-              + " units each, ordered at "
-              + f0(sell.rate())
-              + " orders/s (a rate this machine sustains) for "
-              + f0(Runs.plannedSeconds(sell))
-              + " s: demand is 1/0.6 of the stock, so the last units go under contention and the"
-              + " remaining orders must be rejected as out of stock.");
-      md.line();
-      outcome(r.sellout, sell);
-    }
+    boolean throughput = r.orders != null && run != null;
+    boolean sellout = r.sellout != null && sell != null;
+    Map<String, Object> m = new HashMap<>();
+    m.put("measured", throughput || sellout);
+    m.put(
+        "throughput",
+        !throughput
+            ? false
+            : outcome(
+                r.orders,
+                run,
+                Map.of(
+                    "hot", opts.s("hot"),
+                    "stock", f0(r.seed == null ? 0 : r.seed.plan().hotStock()))));
+    m.put(
+        "sellout",
+        !sellout
+            ? false
+            : outcome(
+                r.sellout,
+                sell,
+                Map.of(
+                    "skus", opts.s("sellout"),
+                    "stock", f0(r.seed == null ? 0 : r.seed.plan().selloutStock()))));
+    Results.DatabaseWork w = r.orderStatements;
+    m.put("statements", w == null || w.ordersPlaced() == 0 ? false : statements(w));
+    md.raw(Template.render("orders", m));
   }
 
   /** What one order run did: requests, outcomes, stock accounting and the oversell verdict. */
-  private void outcome(Results.Orders o, OpenRun run) {
+  private static Map<String, Object> outcome(
+      Results.Orders o, OpenRun run, Map<String, Object> scenario) {
     LatencyStats g = run.run().global();
-    md.head("ll", "", "");
-    md.row(
-        "requests",
-        f0(g.requests())
-            + " sent, "
-            + g.errors()
-            + " failed (HTTP errors or timeouts); p50 "
-            + ms(g.p50())
-            + ", p99 "
-            + ms(g.p99())
-            + (o.poolBusyErrors() > 0
-                ? "; orders answered "
-                    + f0(o.poolBusyErrors())
-                    + " requests with 503 at once (at capacity: its database wait queue full or too many requests in flight)"
-                : ""));
-    md.row("orders by outcome", o.byStatus());
-    md.row("rejection reasons", o.rejections().isEmpty() ? "none" : o.rejections());
-    md.row(
-        "confirmed per second",
-        Fmt.bold(f0(o.confirmedPerSecondInStock()))
-            + " "
-            + (o.soldOut()
-                ? "while stock lasted (first "
-                    + f1(o.inStockSeconds())
-                    + " s); "
-                    + f0(o.confirmedPerSecond())
-                    + " over the whole run"
-                : "(the items did not sell out)"));
-    md.row(
-        "stock accounting",
-        f0(o.hotStockBefore())
-            + " units before; inventory sold "
-            + f0(o.soldByInventory())
-            + "; confirmed orders hold "
-            + f0(o.confirmedQuantity())
-            + " units; "
-            + f0(o.confirmedReservations())
-            + " confirmed reservations");
-    md.row(
-        "oversell",
-        o.oversold()
-            ? "**yes, or the books disagree** (see per SKU)"
-            : "**none**: sold = confirmed ≤ stock, no negative or over-reserved stock"
-                + (o.soldOut() ? ", sold out exactly" : ""));
-    md.row("still pending after 90 s", o.stillPending());
-    md.line();
-    md.line("Per SKU: " + String.join("; ", o.perSku()) + ".");
-    md.line();
+    Map<String, Object> m = new HashMap<>(scenario);
+    m.put("rate", f0(run.rate()));
+    m.put("seconds", f0(Runs.plannedSeconds(run)));
+    m.put("sent", f0(g.requests()));
+    m.put("failed", g.errors());
+    m.put("p50", ms(g.p50()));
+    m.put("p99", ms(g.p99()));
+    m.put("refused", o.poolBusyErrors() > 0 ? f0(o.poolBusyErrors()) : false);
+    m.put("byStatus", String.valueOf(o.byStatus()));
+    m.put("rejections", o.rejections().isEmpty() ? "none" : String.valueOf(o.rejections()));
+    m.put("perSecond", f0(o.confirmedPerSecondInStock()));
+    m.put("soldOut", o.soldOut());
+    m.put("inStock", f1(o.inStockSeconds()));
+    m.put("overall", f0(o.confirmedPerSecond()));
+    m.put("before", f0(o.hotStockBefore()));
+    m.put("sold", f0(o.soldByInventory()));
+    m.put("held", f0(o.confirmedQuantity()));
+    m.put("reservations", f0(o.confirmedReservations()));
+    m.put("oversold", o.oversold());
+    m.put("pending", o.stillPending());
+    m.put("perSku", String.join("; ", o.perSku()));
+    return m;
+  }
+
+  private Map<String, Object> statements(Results.DatabaseWork w) {
+    double placed = w.ordersPlaced();
+    double execMs = w.execMillis();
+    Map<String, Object> m = new HashMap<>();
+    m.put("seconds", f0(w.seconds()));
+    m.put("placed", f0(placed));
+    m.put("confirmed", f0(w.ordersConfirmed()));
+    m.put("perOrder", f1(w.calls() / placed));
+    m.put("execPerOrder", us(execMs / placed));
+    OpenRun run = r.open.get("contention");
+    m.put("postgresCores", Fmt.cores(run == null ? null : run.cpu(), "PostgreSQL"));
+    m.put("concurrency", String.format(Locale.ROOT, "%.2f", execMs / 1000 / w.seconds()));
+    m.put(
+        "rows",
+        w.statements().stream()
+            .limit(SHOWN)
+            .map(
+                s ->
+                    Map.of(
+                        "database", s.database(),
+                        "statement", code(s.query()),
+                        "calls", String.format(Locale.ROOT, "%.2f", s.calls() / placed),
+                        "time", us(s.execMillis() / placed),
+                        "share", pct(s.execMillis() / execMs)))
+            .toList());
+    List<Statement> rest = w.statements().stream().skip(SHOWN).toList();
+    double restMs = rest.stream().mapToDouble(Statement::execMillis).sum();
+    long restCalls = rest.stream().mapToLong(Statement::calls).sum();
+    m.put(
+        "rest",
+        rest.isEmpty()
+            ? false
+            : Map.of(
+                "count", rest.size(),
+                "calls", String.format(Locale.ROOT, "%.2f", restCalls / placed),
+                "time", us(restMs / placed),
+                "share", pct(restMs / execMs)));
+    return m;
+  }
+
+  /** One line of SQL in a code span, shortened; a table cell cannot hold a pipe or a backtick. */
+  static String code(String query) {
+    String oneLine = query.replaceAll("\\s+", " ").trim();
+    if (oneLine.length() > QUERY_CHARS) {
+      oneLine = oneLine.substring(0, QUERY_CHARS - 1) + "…";
+    }
+    return "`" + oneLine.replace('`', '\'').replace("|", "\\|") + "`";
   }
 }

@@ -55,7 +55,6 @@ public final class ReportWriter {
             new LagSection(report),
             new ReadYourWritesSection(report),
             new OrdersSection(report),
-            new OrderStatementsSection(report),
             new FaultsSection(report),
             new MemorySection(report),
             new PlotSection(report, plot),

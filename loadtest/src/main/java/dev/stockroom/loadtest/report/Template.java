@@ -14,18 +14,24 @@ import java.nio.charset.StandardCharsets;
  * (inside a fenced code block lines stay as they are).
  */
 final class Template {
-  private static final Mustache.Compiler COMPILER = Mustache.compiler().escapeHTML(false);
+  private static final Mustache.Compiler COMPILER =
+      Mustache.compiler().escapeHTML(false).withLoader(Template::reader);
 
   private Template() {}
 
   static String render(String name, Object model) {
-    String path = "/loadtest/" + name + ".md.mustache";
-    try (Reader template =
-        new InputStreamReader(Template.class.getResourceAsStream(path), StandardCharsets.UTF_8)) {
+    try (Reader template = reader(name)) {
       return unwrapped(COMPILER.compile(template).execute(model));
     } catch (IOException e) {
-      throw new UncheckedIOException(path, e);
+      throw new UncheckedIOException(name, e);
     }
+  }
+
+  /** {@code loadtest/NAME.md.mustache}, also for partials ({@code {{> NAME}}}). */
+  private static Reader reader(String name) {
+    return new InputStreamReader(
+        Template.class.getResourceAsStream("/loadtest/" + name + ".md.mustache"),
+        StandardCharsets.UTF_8);
   }
 
   private static String unwrapped(String text) {
