@@ -4,6 +4,7 @@ import static dev.stockroom.loadtest.report.Fmt.f0;
 
 import dev.stockroom.loadtest.LagProbe;
 import dev.stockroom.loadtest.system.CpuWindow;
+import java.util.Map;
 
 /** The replication lag probe: from a user's change to inventory's report showing it. */
 final class LagSection extends Section {
@@ -13,29 +14,27 @@ final class LagSection extends Section {
 
   @Override
   void write() {
-    md.heading("Replication lag: how long until a user change shows in inventory's report");
-    if (r.lag == null) {
-      md.notMeasured();
-      return;
-    }
     LagProbe.Result l = r.lag;
-    md.line(
-        "The probe changes the names of "
-            + (r.seed == null ? "?" : String.valueOf(r.seed.plan().probes()))
-            + " people through `PATCH /users/{id}` at a steady rate (round robin, each name"
-            + " carrying a sequence number) and reads inventory's low-stock report back to"
-            + " back (the page of items those people restocked, `stocker=` filter, default"
-            + " budget: the replica). A change counts as visible when a report shows that name or"
-            + " a later one; its lag runs from sending the PATCH to receiving that report, so it"
-            + " includes the write itself and up to one poll (mean poll "
-            + Fmt.f1(l.meanPollMs())
-            + " ms, "
-            + f0(l.polls())
-            + " polls). Path: users' transaction writes the outbox row → NOTIFY wakes the relay"
-            + " → Kafka → inventory's consumer applies it → the next report shows it."
-            + " HdrHistogram, microsecond resolution.");
-    md.line();
-    md.head(
+    md.raw(
+        Template.render(
+            "lag",
+            Map.of(
+                "measured",
+                l == null
+                    ? false
+                    : Map.of(
+                        "probes",
+                        r.seed == null ? "?" : String.valueOf(r.seed.plan().probes()),
+                        "meanPoll",
+                        Fmt.f1(l.meanPollMs()),
+                        "polls",
+                        f0(l.polls()),
+                        "table",
+                        Markdown.of(t -> table(t, l))))));
+  }
+
+  private void table(Markdown t, LagProbe.Result l) {
+    t.head(
         "rrrrrrrrrrrrrrrrrr",
         "updates sent",
         "target /s",
@@ -55,7 +54,7 @@ final class LagSection extends Section {
         "orders",
         "harness: probe, Kafka",
         "machine");
-    md.row(
+    t.row(
         f0(l.sent()),
         f0(l.targetRate()),
         f0(l.achievedRate()),
@@ -72,6 +71,5 @@ final class LagSection extends Section {
             "orders",
             "harness + Kafka",
             CpuWindow.MACHINE));
-    md.line();
   }
 }

@@ -10,6 +10,13 @@ final class Markdown {
     text.append(s).append('\n');
   }
 
+  /** A table (or any Markdown) written on its own, for a template to place. */
+  static String of(java.util.function.Consumer<Markdown> write) {
+    Markdown table = new Markdown();
+    write.accept(table);
+    return table.text();
+  }
+
   /** Text rendered elsewhere (a template), appended as it is. */
   void raw(String rendered) {
     text.append(rendered);

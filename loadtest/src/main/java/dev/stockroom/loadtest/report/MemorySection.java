@@ -5,6 +5,7 @@ import static dev.stockroom.loadtest.report.Fmt.mb;
 import dev.stockroom.loadtest.Results;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Peak resident memory of each service per scenario, and which ones died of OOM. */
 final class MemorySection extends Section {
@@ -14,20 +15,17 @@ final class MemorySection extends Section {
 
   @Override
   void write() {
-    md.heading("Memory");
-    if (r.memory.isEmpty()) {
-      md.notMeasured();
-      return;
-    }
-    md.line(
-        "Resident set size (VmRSS, sampled every 0.5 s from /proc) of each service JVM, the"
-            + " highest sample per phase of the run. The heap is capped at -Xmx"
-            + opts.s("serviceXmx")
-            + "; RSS adds metaspace, code cache, thread stacks, Netty's direct buffers and the"
-            + " GC's own structures. users was killed and started again in the users-killed"
-            + " scenario, and a service that crashed was restarted by the harness, so figures"
-            + " after that are a fresh JVM's.");
-    md.line();
+    md.raw(
+        Template.render(
+            "memory",
+            Map.of(
+                "measured",
+                r.memory.isEmpty()
+                    ? false
+                    : Map.of("xmx", opts.s("serviceXmx"), "table", Markdown.of(this::table)))));
+  }
+
+  private void table(Markdown t) {
     List<String> sampled = new ArrayList<>();
     for (Results.Memory m : r.memory) {
       sampled.addAll(m.peakRssKbByScenario().keySet());
@@ -37,14 +35,14 @@ final class MemorySection extends Section {
     List<String> names = new ArrayList<>(List.of("service", "heap cap"));
     names.addAll(cols);
     names.addAll(List.of("peak", "at the end", "crashed (OutOfMemoryError) during"));
-    md.head("ll" + "r".repeat(cols.size()) + "rrl", names);
+    t.head("ll" + "r".repeat(cols.size()) + "rrl", names);
     for (Results.Memory m : r.memory) {
       List<String> peaks = new ArrayList<>();
       for (String c : cols) {
         Long v = m.peakRssKbByScenario().get(c);
         peaks.add(v == null ? "–" : mb(v));
       }
-      md.row(
+      t.row(
           m.service(),
           m.xmx(),
           peaks,
@@ -54,6 +52,5 @@ final class MemorySection extends Section {
               ? (m.outOfMemory() ? "**OOM seen in the log**" : "never")
               : Fmt.bold(String.join(", ", m.crashedDuring())));
     }
-    md.line();
   }
 }

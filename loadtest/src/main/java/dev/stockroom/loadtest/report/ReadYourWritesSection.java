@@ -4,6 +4,7 @@ import static dev.stockroom.loadtest.report.Fmt.f0;
 
 import dev.stockroom.loadtest.LatencyStats;
 import dev.stockroom.loadtest.ReadYourWritesProbe;
+import java.util.Map;
 
 /** Reads right after writes, with the consistency token the write answered. */
 final class ReadYourWritesSection extends Section {
@@ -13,23 +14,22 @@ final class ReadYourWritesSection extends Section {
 
   @Override
   void write() {
-    md.heading("Read your own writes: the report right after a rename, with the writer's token");
     ReadYourWritesProbe.Result y = r.readYourWrites;
-    if (y == null) {
-      md.notMeasured();
-      return;
-    }
-    md.line(
-        "Each round renames a probe person through `PATCH /users/{id}`, then at once reads the"
-            + " report page that shows them with the `Stockroom-Consistency` token the PATCH"
-            + " answered (default `consistencyWait`, 200 ms), then the same page without a token"
-            + " and with `maxStaleness=PT0S`; "
-            + f0(opts.d("rywChains"))
-            + " chains of rounds at once, one round after the other. The token's read must show"
-            + " the new name: from the replica once the consumer caught up (woken, not polling),"
-            + " else from users.");
-    md.line();
-    md.head(
+    md.raw(
+        Template.render(
+            "read-your-writes",
+            Map.of(
+                "measured",
+                y == null
+                    ? false
+                    : Map.of(
+                        "chains", f0(opts.d("rywChains")),
+                        "outcomes", Markdown.of(t -> outcomes(t, y)),
+                        "latencies", Markdown.of(t -> latencies(t, y))))));
+  }
+
+  private static void outcomes(Markdown t, ReadYourWritesProbe.Result y) {
+    t.head(
         "rrrrrrr",
         "rounds",
         "from the replica",
@@ -38,7 +38,7 @@ final class ReadYourWritesSection extends Section {
         "wrong name",
         "unsatisfied",
         "failed");
-    md.row(
+    t.row(
         f0(y.rounds()),
         share(y.fromReplica(), y.rounds()),
         share(y.fromOwner(), y.rounds()),
@@ -46,12 +46,13 @@ final class ReadYourWritesSection extends Section {
         f0(y.wrongName()),
         f0(y.unsatisfied()),
         f0(y.failed()));
-    md.line();
-    md.head("lrrrr", "report read", "p50", "p95", "p99", "max");
+  }
+
+  private static void latencies(Markdown t, ReadYourWritesProbe.Result y) {
+    t.head("lrrrr", "report read", "p50", "p95", "p99", "max");
     for (LatencyStats s : new LatencyStats[] {y.withToken(), y.withoutToken(), y.askOwner()}) {
-      md.row(s.label(), Fmt.ms(s.p50()), Fmt.ms(s.p95()), Fmt.ms(s.p99()), Fmt.ms(s.max()));
+      t.row(s.label(), Fmt.ms(s.p50()), Fmt.ms(s.p95()), Fmt.ms(s.p99()), Fmt.ms(s.max()));
     }
-    md.line();
   }
 
   private static String share(long part, long whole) {
