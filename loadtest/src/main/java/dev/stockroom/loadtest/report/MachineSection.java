@@ -1,6 +1,8 @@
 package dev.stockroom.loadtest.report;
 
 import dev.stockroom.loadtest.Machine;
+import java.util.HashMap;
+import java.util.Map;
 
 /** What the run ran on: CPU, memory, OS and the versions of everything measured. */
 final class MachineSection extends Section {
@@ -10,24 +12,25 @@ final class MachineSection extends Section {
 
   @Override
   void write() {
-    md.heading("The machine");
-    if (r.machine == null) {
-      md.line("(not recorded)");
-      md.line();
-      return;
-    }
     Machine m = r.machine;
-    md.head("ll", "", "");
-    md.row("CPU", m.cpuModel());
-    md.row("cores (`nproc`)", m.nproc() + " (" + m.cpuInfoProcessors() + " in /proc/cpuinfo)");
-    md.row("memory (MemTotal)", Fmt.gib(m.memTotalKb()));
-    md.row("OS, kernel", m.os() + ", Linux " + m.kernel());
-    md.row("Java", m.java());
-    md.row("PostgreSQL", m.postgres() + " (embedded, zonky binaries, default settings)");
-    md.row("Kafka", m.kafka() + " (embedded KRaft broker, one node, in the harness JVM)");
-    md.row(
-        "load generators",
-        "Gatling " + m.gatling() + " (gatling-maven-plugin, Java DSL); " + m.wrk());
-    md.line();
+    Map<String, Object> model = new HashMap<>();
+    if (m == null) {
+      model.put("machine", false);
+    } else {
+      Map<String, Object> machine = new HashMap<>();
+      machine.put("cpuModel", m.cpuModel());
+      machine.put("nproc", m.nproc());
+      machine.put("cpuInfoProcessors", m.cpuInfoProcessors());
+      machine.put("memory", Fmt.gib(m.memTotalKb()));
+      machine.put("os", m.os());
+      machine.put("kernel", m.kernel());
+      machine.put("java", m.java());
+      machine.put("postgres", m.postgres());
+      machine.put("kafka", m.kafka());
+      machine.put("gatling", m.gatling());
+      machine.put("wrk", m.wrk());
+      model.put("machine", machine);
+    }
+    md.raw(Template.render("machine", model));
   }
 }

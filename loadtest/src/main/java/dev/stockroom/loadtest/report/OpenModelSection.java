@@ -5,6 +5,7 @@ import dev.stockroom.loadtest.Results.OpenRun;
 import dev.stockroom.loadtest.system.CpuWindow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Every Gatling run in one table, then the assertions that failed. */
 final class OpenModelSection extends Section {
@@ -14,17 +15,25 @@ final class OpenModelSection extends Section {
 
   @Override
   void write() {
-    md.heading("Open model (Gatling, constant arrival rate)");
-    md.line(
-        "Each run injects new requests at a fixed rate whether or not earlier ones were"
-            + " answered (`constantUsersPerSec`, one request per virtual user, keep-alive"
-            + " connections shared), so queueing shows up as latency instead of being hidden."
-            + " Gatling measures whole milliseconds. *achieved* is requests over the time"
-            + " Gatling actually spent sending (below the target rate when Gatling itself could"
-            + " not keep up). Each run has assertions (p99, error rate) that fail the Gatling"
-            + " run when broken; the HTML reports are listed at the end.");
-    md.line();
-    md.head(
+    List<String> failed = new ArrayList<>();
+    for (OpenRun o : r.open.values()) {
+      for (String a : o.run().assertionLines()) {
+        if (a.contains(": false")) {
+          failed.add(o.label() + " — " + a);
+        }
+      }
+    }
+    md.raw(
+        Template.render(
+            "open-model",
+            Map.of(
+                "table", Markdown.of(this::table),
+                "hasFailed", !failed.isEmpty(),
+                "failed", failed)));
+  }
+
+  private void table(Markdown t) {
+    t.head(
         "lrrrrrrrrrlrrrrrr",
         "run",
         "target /s",
@@ -45,7 +54,7 @@ final class OpenModelSection extends Section {
         "machine");
     for (OpenRun o : r.open.values()) {
       LatencyStats g = o.run().global();
-      md.row(
+      t.row(
           o.label(),
           Fmt.f0(o.rate()),
           Fmt.f0(g.throughput()),
@@ -61,25 +70,6 @@ final class OpenModelSection extends Section {
               "orders",
               "load generator",
               CpuWindow.MACHINE));
-    }
-    md.line();
-    failedAssertions();
-  }
-
-  private void failedAssertions() {
-    List<String> failed = new ArrayList<>();
-    for (OpenRun o : r.open.values()) {
-      for (String a : o.run().assertionLines()) {
-        if (a.contains(": false")) {
-          failed.add(o.label() + " — " + a);
-        }
-      }
-    }
-    if (!failed.isEmpty()) {
-      md.line("Assertions that failed (Gatling's own words):");
-      md.line();
-      failed.forEach(md::bullet);
-      md.line();
     }
   }
 }

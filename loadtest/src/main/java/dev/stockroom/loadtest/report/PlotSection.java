@@ -1,5 +1,7 @@
 package dev.stockroom.loadtest.report;
 
+import java.util.Map;
+
 /** The latency plot and how to read it; left out when the plot could not be drawn. */
 final class PlotSection extends Section {
   private final String plot;
@@ -12,18 +14,8 @@ final class PlotSection extends Section {
 
   @Override
   void write() {
-    if (plot == null) {
-      return;
+    if (plot != null) {
+      md.raw(Template.render("plot", Map.of("plot", plot)));
     }
-    md.heading("Latency plot");
-    md.line("![latency by percentile and over time](" + plot + ")");
-    md.line();
-    md.line(
-        "Top: latency by percentile (x: 0, 90, 99, 99.9, 99.99 %; y: milliseconds, log scale)"
-            + " for the closed-loop comparison (wrk) and the open-model runs (Gatling, whole"
-            + " milliseconds). Middle left: the replication lag probe. Then p50 and p99 per"
-            + " second through each fault run (shaded: the fault window; red ticks: seconds"
-            + " with failed requests).");
-    md.line();
   }
 }
