@@ -4,6 +4,7 @@ import dev.stockroom.loadtest.LatencyStats;
 import dev.stockroom.loadtest.Results.ClosedLoop;
 import dev.stockroom.loadtest.system.CpuWindow;
 import dev.stockroom.loadtest.system.ServiceFleet;
+import java.util.Map;
 
 /** The wrk runs: the bare baselines against the report on its two paths. */
 final class ClosedLoopSection extends Section {
@@ -13,32 +14,25 @@ final class ClosedLoopSection extends Section {
 
   @Override
   void write() {
-    md.heading("Closed loop: bare baseline vs the report (wrk)");
-    if (r.closedLoop.isEmpty()) {
-      md.notMeasured();
-      return;
-    }
-    md.line(
-        "wrk with "
-            + r.closedLoop.get(0).connections()
-            + " connections ("
-            + opts.s("closedThreads")
-            + " threads) for "
-            + opts.s("closedSeconds")
-            + " s per endpoint and round, "
-            + opts.s("closedRounds")
-            + " interleaved rounds (A B … B A: a machine that drifts weighs on every endpoint"
-            + " alike), after warming each up until two 5 s windows agree within 5% (at most "
-            + opts.s("warmupSeconds")
-            + " s). req/s is the mean of the rounds, *spread* their (max − min) /"
-            + " mean, flagged above 10%; latencies are from the round closest to the mean. A closed loop measures the ceiling: every connection sends"
-            + " its next request as soon as the previous one is answered. *Stale* counts"
-            + " responses whose copied data was flagged stale (an answer, but not the"
-            + " freshness asked for). CPU is in cores (of "
-            + nproc()
-            + ").");
-    md.line();
-    md.head(
+    md.raw(
+        Template.render(
+            "closed-loop",
+            Map.of(
+                "measured",
+                r.closedLoop.isEmpty()
+                    ? false
+                    : Map.of(
+                        "connections", r.closedLoop.get(0).connections(),
+                        "threads", opts.s("closedThreads"),
+                        "seconds", opts.s("closedSeconds"),
+                        "rounds", opts.s("closedRounds"),
+                        "warmup", opts.s("warmupSeconds"),
+                        "nproc", nproc(),
+                        "table", Markdown.of(this::table)))));
+  }
+
+  private void table(Markdown t) {
+    t.head(
         "lrrrrrrrrrrrrrrr",
         "endpoint",
         "req/s",
@@ -60,7 +54,7 @@ final class ClosedLoopSection extends Section {
       LatencyStats s = c.result().stats();
       // The baselines are their own servers; every other endpoint is served by inventory.
       String server = ServiceFleet.BASELINES.contains(c.label()) ? c.label() : "inventory";
-      md.row(
+      t.row(
           c.what(),
           Fmt.bold(Fmt.f0(c.throughput())),
           String.join(" / ", c.rounds().stream().map(Fmt::f0).toList()),
@@ -70,6 +64,5 @@ final class ClosedLoopSection extends Section {
           c.result().stale(),
           Cells.cores(c.cpu(), "PostgreSQL", server, "users", "load generator", CpuWindow.MACHINE));
     }
-    md.line();
   }
 }
