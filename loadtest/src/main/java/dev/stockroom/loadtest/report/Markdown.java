@@ -32,22 +32,6 @@ final class Markdown {
     line();
   }
 
-  /** A level-3 heading and the blank line after it. */
-  void subheading(String title) {
-    line("### " + title);
-    line();
-  }
-
-  void bullet(String s) {
-    line("- " + s);
-  }
-
-  /** Closes a section whose scenario did not run. */
-  void notMeasured() {
-    line("Not measured.");
-    line();
-  }
-
   /**
    * A table row. Each argument is one cell, or a {@link List} of cells (the column groups tables
    * share, see {@link Cells}). An empty cell is written as a single space: {@code | |}.
