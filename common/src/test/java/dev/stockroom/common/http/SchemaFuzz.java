@@ -45,9 +45,19 @@ public final class SchemaFuzz {
   }
 
   /** Every parameter and request body schema of the contract, {@code perSchema} values each. */
-  public static List<Outcome> check(Vertx vertx, String contractPath, long seed, int perSchema) {
-    OpenAPIContract contract =
-        new ValidatorCachingContract(OpenAPIContract.from(vertx, contractPath).await());
+  public static List<Outcome> check(String contractPath, long seed, int perSchema) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return check(
+          new ValidatorCachingContract(OpenAPIContract.from(vertx, contractPath).await()),
+          seed,
+          perSchema);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static List<Outcome> check(OpenAPIContract contract, long seed, int perSchema) {
     SchemaRepository repository = contract.getSchemaRepository();
     SchemaFuzz fuzz = new SchemaFuzz(seed);
     List<Outcome> outcomes = new ArrayList<>();
