@@ -2,13 +2,10 @@ package dev.stockroom.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +22,10 @@ class DashboardTest {
     return new JsonObject(configMap.path("data").path("stockroom.json").asText());
   }
 
-  private static void exprs(Object node, List<String> found) {
-    if (node instanceof JsonObject o) {
-      if (o.getValue("expr") instanceof String expr) {
-        found.add(expr);
-      }
-      o.forEach(e -> exprs(e.getValue(), found));
-    } else if (node instanceof JsonArray a) {
-      a.forEach(v -> exprs(v, found));
-    }
-  }
-
   @Test
   @DisplayName(
-      "a row per service and one for the pipeline, and every metric a panel reads is published")
+      "a row per service and one for the pipeline (that every panel's query has data on the"
+          + " services' real metrics is checked by the launcher's PrometheusTest)")
   void panelsReadPublishedMetrics() {
     JsonObject dashboard = dashboard();
     List<String> rows = new ArrayList<>();
@@ -49,14 +36,5 @@ class DashboardTest {
     assertThat(rows)
         .startsWith("users", "inventory", "orders")
         .anyMatch(r -> r.startsWith("pipeline"));
-
-    List<String> queries = new ArrayList<>();
-    exprs(dashboard, queries);
-    Set<String> read = new TreeSet<>();
-    queries.forEach(q -> read.addAll(PromQl.metrics(q)));
-    assertThat(read).contains("replica_apply_lag_seconds_bucket", "replica_consumer_lag_records");
-    assertThat(PromQl.unpublished(read))
-        .as("metrics no service registers under that name")
-        .isEmpty();
   }
 }

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -84,6 +86,22 @@ class PrometheusTest {
               }
             }
             assertThat(empty).as("dashboard queries without data").isEmpty();
+          });
+      // Every alert's expression without its threshold has data: each metric it reads is one the
+      // services really publish, under that name and those labels (a renamed metric would leave
+      // its alert silent forever, and no unit test of the rule would notice).
+      List<String> measured = alertMeasures();
+      assertThat(measured).hasSizeGreaterThan(5);
+      Eventually.assertWithin(
+          Duration.ofSeconds(60),
+          () -> {
+            List<String> empty = new ArrayList<>();
+            for (String q : measured) {
+              if (query(api, q).isEmpty()) {
+                empty.add(q);
+              }
+            }
+            assertThat(empty).as("alert expressions without data").isEmpty();
           });
 
       session.system().infrastructure().kafka().stop();
@@ -148,6 +166,26 @@ class PrometheusTest {
         .replace("(replica_freshness_bound_seconds) > 900", "(replica_freshness_bound_seconds) > 5")
         .replace(
             "(outbox_oldest_unpublished_seconds) > 60", "(outbox_oldest_unpublished_seconds) > 5");
+  }
+
+  /** Each alert's expression up to its comparison with a constant ("… > 900" → "…"). */
+  @SuppressWarnings("unchecked")
+  private static List<String> alertMeasures() throws IOException {
+    Map<String, Object> rule =
+        new Yaml().load(Files.readString(MONITORING.resolve("prometheusrule.yaml")));
+    Map<String, Object> spec = (Map<String, Object>) rule.get("spec");
+    Pattern threshold =
+        Pattern.compile("^(.*?)\\s*(==|!=|>=|<=|>|<)\\s*[0-9.]+\\s*$", Pattern.DOTALL);
+    List<String> measures = new ArrayList<>();
+    for (Map<String, Object> group : (List<Map<String, Object>>) spec.get("groups")) {
+      for (Map<String, Object> alert : (List<Map<String, Object>>) group.get("rules")) {
+        String expr = String.valueOf(alert.get("expr")).strip();
+        Matcher m = threshold.matcher(expr);
+        assertThat(m.matches()).as("alert expression compared with a constant: %s", expr).isTrue();
+        measures.add(m.group(1));
+      }
+    }
+    return measures;
   }
 
   @SuppressWarnings("unchecked")
