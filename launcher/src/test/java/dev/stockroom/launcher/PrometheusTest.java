@@ -76,33 +76,13 @@ class PrometheusTest {
 
       List<String> queries = dashboardQueries();
       assertThat(queries).hasSizeGreaterThan(10);
-      Eventually.assertWithin(
-          Duration.ofSeconds(60),
-          () -> {
-            List<String> empty = new ArrayList<>();
-            for (String q : queries) {
-              if (query(api, q).isEmpty()) {
-                empty.add(q);
-              }
-            }
-            assertThat(empty).as("dashboard queries without data").isEmpty();
-          });
+      haveData(api, queries, "dashboard queries without data");
       // Every alert's expression without its threshold has data: each metric it reads is one the
       // services really publish, under that name and those labels (a renamed metric would leave
       // its alert silent forever, and no unit test of the rule would notice).
       List<String> measured = alertMeasures();
       assertThat(measured).hasSizeGreaterThan(5);
-      Eventually.assertWithin(
-          Duration.ofSeconds(60),
-          () -> {
-            List<String> empty = new ArrayList<>();
-            for (String q : measured) {
-              if (query(api, q).isEmpty()) {
-                empty.add(q);
-              }
-            }
-            assertThat(empty).as("alert expressions without data").isEmpty();
-          });
+      haveData(api, measured, "alert expressions without data");
 
       session.system().infrastructure().kafka().stop();
       // A change that cannot leave the outbox while the broker is away.
@@ -166,6 +146,16 @@ class PrometheusTest {
         .replace("(replica_freshness_bound_seconds) > 900", "(replica_freshness_bound_seconds) > 5")
         .replace(
             "(outbox_oldest_unpublished_seconds) > 60", "(outbox_oldest_unpublished_seconds) > 5");
+  }
+
+  /** Within a minute, every query returns at least one series. */
+  private static void haveData(String api, List<String> queries, String what) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(60),
+        () ->
+            assertThat(queries.stream().filter(q -> query(api, q).isEmpty()).toList())
+                .as(what)
+                .isEmpty());
   }
 
   /** Each alert's expression up to its comparison with a constant ("… > 900" → "…"). */
