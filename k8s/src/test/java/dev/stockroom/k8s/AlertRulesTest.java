@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +53,7 @@ class AlertRulesTest {
   @DisplayName("promtool's unit tests pass against the rules as the PrometheusRule ships them")
   void promtoolUnitTests() throws Exception {
     Path promtool =
-        promtool()
+        K8sTree.onPath("promtool")
             .orElseThrow(
                 () ->
                     new AssertionError(
@@ -92,15 +90,5 @@ class AlertRulesTest {
     assertThat(names).isNotEmpty();
     assertThat(firing).as("alerts with a firing case").containsAll(names);
     assertThat(silent).as("alerts with a silent case").containsAll(names);
-  }
-
-  private static Optional<Path> promtool() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "promtool");
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 }

@@ -1,14 +1,12 @@
 package dev.stockroom.k8s;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,17 +30,8 @@ final class Kubectl {
       }
       return path;
     }
-    return onPath().orElseThrow(() -> new IllegalStateException("no kubectl: " + HINT));
-  }
-
-  private static Optional<Path> onPath() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "kubectl");
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return K8sTree.onPath("kubectl")
+        .orElseThrow(() -> new IllegalStateException("no kubectl: " + HINT));
   }
 
   /** {@code kubectl kustomize DIR}: the objects the overlay applies, as plain trees. */
