@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.common.config.ConfigResource;
@@ -59,16 +61,12 @@ class ColdStartTest {
         usersEnv.put("OUTBOX_POLL_INTERVAL", "PT0.2S");
         users = TestServices.start(e -> UsersService.start(new Env(e)), usersEnv);
 
+        // users is ready before its topics exist (it starts without Kafka and creates them in
+        // the background), so the topic is awaited, not expected at once.
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, UsersService.TOPIC);
-        assertThat(
-                admin
-                    .describeConfigs(List.of(topic))
-                    .all()
-                    .get(10, TimeUnit.SECONDS)
-                    .get(topic)
-                    .get("cleanup.policy")
-                    .value())
-            .isEqualTo("compact");
+        Eventually.assertWithin(
+            Duration.ofSeconds(20),
+            () -> assertThat(cleanupPolicy(admin, topic)).isEqualTo("compact"));
         String id =
             new TestHttp(users.port())
                 .post(
@@ -99,6 +97,23 @@ class ColdStartTest {
           .map(ConsumerGroupListing::groupId)
           .toList();
     } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String cleanupPolicy(Admin admin, ConfigResource topic) {
+    try {
+      return admin
+          .describeConfigs(List.of(topic))
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .get(topic)
+          .get("cleanup.policy")
+          .value();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("topic " + topic.name() + " not there yet", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }
