@@ -61,8 +61,9 @@ final class ReplicaApplier {
     if (!tombstones.isEmpty()) {
       chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
     }
-    for (Map.Entry<Integer, Instant> w : watermarks.entrySet()) {
-      chain = chain.compose(v -> store.applyWatermark(tx, w.getKey(), w.getValue()));
+    if (!watermarks.isEmpty()) {
+      // A watermark goes to every partition at once: one batch, not a round trip each.
+      chain = chain.compose(v -> store.applyWatermarks(tx, watermarks));
     }
     // Delivered at commit to every instance's ReplicaProgress: reads waiting for a token look
     // again.

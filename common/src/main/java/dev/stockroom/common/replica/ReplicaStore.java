@@ -167,12 +167,13 @@ public final class ReplicaStore {
         .addInteger(partition);
   }
 
-  Future<Void> applyWatermark(SqlClient tx, int partition, Instant watermark) {
-    return tx.preparedQuery(sql.watermark)
-        .execute(
-            Tuple.of(
-                schema.topic(), partition, OffsetDateTime.ofInstant(watermark, ZoneOffset.UTC)))
-        .mapEmpty();
+  Future<Void> applyWatermarks(SqlClient tx, Map<Integer, Instant> watermarks) {
+    List<Tuple> batch = new ArrayList<>(watermarks.size());
+    watermarks.forEach(
+        (partition, at) ->
+            batch.add(
+                Tuple.of(schema.topic(), partition, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))));
+    return tx.preparedQuery(sql.watermark).executeBatch(batch).mapEmpty();
   }
 
   /** The applied watermark of every partition. */

@@ -62,7 +62,7 @@ class ReplicaFieldsTest {
       await(
           pool.preparedQuery(old.sql().upsertEvent)
               .execute(old.tuple(id, new JsonObject().put("name", "Ada"), 1, false, copied, 0)));
-      await(pool.withTransaction(tx -> old.applyWatermark(tx, 0, watermark)));
+      await(pool.withTransaction(tx -> old.applyWatermarks(tx, Map.of(0, watermark))));
       assertThat(await(old.read(List.of(id))).get(id).asOf())
           .as("current as of its partition's watermark")
           .isEqualTo(watermark);
@@ -98,7 +98,7 @@ class ReplicaFieldsTest {
           pool.preparedQuery(store.sql().markReconciled).execute(Tuple.of(new UUID[] {id}, start)));
       await(ReplicaFields.backfilled(pool, after, start));
       Instant later = Instant.now().plusMillis(5).truncatedTo(ChronoUnit.MILLIS);
-      await(pool.withTransaction(tx -> store.applyWatermark(tx, 0, later)));
+      await(pool.withTransaction(tx -> store.applyWatermarks(tx, Map.of(0, later))));
       assertThat(await(store.read(List.of(id))).get(id).asOf())
           .as("backfilled: current through its partition's watermark again")
           .isEqualTo(later);
