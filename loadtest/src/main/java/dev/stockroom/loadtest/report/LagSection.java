@@ -29,6 +29,10 @@ final class LagSection extends Section {
                         Fmt.f1(l.meanPollMs()),
                         "polls",
                         f0(l.polls()),
+                        "gap",
+                        opts.s("lagPollGapMs"),
+                        "warmup",
+                        opts.s("lagWarmupSeconds"),
                         "table",
                         Markdown.of(t -> table(t, l))))));
   }

@@ -130,6 +130,7 @@ final class LimitsSection extends Section {
   private Map<String, Object> lag() {
     return Map.of(
         "meanPoll", f1(r.lag.meanPollMs()),
+        "gap", opts.s("lagPollGapMs"),
         "p99", Fmt.ms(r.lag.lag().p99()),
         "rate", f0(r.lag.achievedRate()),
         "machine", cores(r.lagCpu, CpuWindow.MACHINE));

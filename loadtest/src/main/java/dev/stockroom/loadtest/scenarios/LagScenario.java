@@ -12,12 +12,18 @@ import java.util.Locale;
 public record LagScenario(BenchContext ctx) {
   public void run() {
     Results results = ctx.results();
+    LagProbe probe =
+        new LagProbe(
+            ctx.api(),
+            ctx.urls(),
+            ctx.tokens(),
+            results.seed.probes(),
+            ctx.opts().i("lagPollGapMs"));
+    probe.run(ctx.opts().d("lagRate"), ctx.opts().d("lagWarmupSeconds"));
     ctx.pause(2000);
     // The probe runs in this JVM: its CPU is the harness's, so no separate load generator.
     CpuWindow cpu = ctx.cpuWindow(() -> 0);
-    results.lag =
-        new LagProbe(ctx.api(), ctx.urls(), ctx.tokens(), results.seed.probes())
-            .run(ctx.opts().d("lagRate"), ctx.opts().d("lagSeconds"));
+    results.lag = probe.run(ctx.opts().d("lagRate"), ctx.opts().d("lagSeconds"));
     results.lagCpu = cpu.end();
     LatencyStats l = results.lag.lag();
     ctx.say(
