@@ -6,6 +6,7 @@ import static dev.stockroom.loadtest.report.Fmt.f1;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.SeedPlan;
 import dev.stockroom.loadtest.Seeder;
+import dev.stockroom.loadtest.system.ServiceFleet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,6 +21,7 @@ final class SetupSection extends Section {
     Results.ClosedLoop replica = r.closed("replica");
     Map<String, Object> m = new HashMap<>();
     m.put("xmx", opts.s("serviceXmx"));
+    m.put("xms", ServiceFleet.initialHeap(opts.s("serviceXmx")));
     m.put("responseKb", replica == null ? "?" : f1(replica.result().bytesPerResponse() / 1024.0));
     m.put("seed", r.seed == null ? false : seed(r.seed));
     md.raw(Template.render("what-ran", m));

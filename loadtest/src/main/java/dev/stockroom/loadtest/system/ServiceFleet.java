@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +50,12 @@ public final class ServiceFleet {
     // As the production image runs them (Dockerfile, k8s): SerialGC, and a service that runs out
     // of heap dies (and is restarted) rather than limping on. The JVM's own choice on this machine
     // would be G1, whose bookkeeping alone costs tens of MB of resident memory per service.
-    List<String> jvm = List.of("-Xmx" + xmx, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    List<String> jvm =
+        List.of(
+            "-Xmx" + xmx,
+            "-Xms" + initialHeap(xmx),
+            "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
     for (String name : SERVICES) {
       Path jar = root.resolve(name + "/target/" + name + ".jar");
       if (!Files.exists(jar)) {
@@ -84,6 +90,20 @@ public final class ServiceFleet {
       fleet.add(name, cmd, env, workDir, port);
     }
     return fleet;
+  }
+
+  /**
+   * The initial heap a pod starts with: the image's MaxRAMPercentage=50 in a container of twice the
+   * heap gives 1/64 of that memory (8m for 512Mi). Left to itself the JVM here would take 1/64 of
+   * this machine's 24 GiB, i.e. the whole cap, committed (and resident) from the start.
+   */
+  public static String initialHeap(String xmx) {
+    String v = xmx.toLowerCase(Locale.ROOT);
+    long mb =
+        v.endsWith("g")
+            ? Long.parseLong(v.substring(0, v.length() - 1)) * 1024
+            : Long.parseLong(v.substring(0, v.length() - 1));
+    return Math.max(8, mb / 32) + "m";
   }
 
   private static final String SERVICE_ENV_PREFIX = "BENCH_SERVICE_";
