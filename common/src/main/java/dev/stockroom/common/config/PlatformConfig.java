@@ -65,19 +65,27 @@ public record PlatformConfig(
       throw new ConfigException(
           "HTTP_REQUEST_READ_TIMEOUT: expected a positive ISO-8601 duration, got PT0S");
     }
+    int httpInstances =
+        env.intInRange(
+            "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
+    int pgPoolSize = env.intInRange("PG_POOL_SIZE", 8, 1, 200);
+    int pgWaitQueue = env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000);
     return new PlatformConfig(
         serviceName,
         dev,
         env.port("HTTP_PORT", defaultPort),
-        env.intInRange(
-            "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64),
+        httpInstances,
         env.intInRange("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
-        env.intInRange("HTTP_MAX_IN_FLIGHT", 1024, 1, 1_000_000),
+        env.intInRange(
+            "HTTP_MAX_IN_FLIGHT",
+            inFlightThePoolCanTake(pgPoolSize, pgWaitQueue, httpInstances),
+            1,
+            1_000_000),
         readTimeout,
         env.intInRange("HTTP_UNAUTHENTICATED_CONNECTIONS_PER_CLIENT", 512, 1, 1_000_000),
         pgUri,
-        env.intInRange("PG_POOL_SIZE", 8, 1, 200),
-        env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000),
+        pgPoolSize,
+        pgWaitQueue,
         env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaultPlanCacheMode),
         env.duration("PG_POOL_MAX_LIFETIME", Duration.ofMinutes(30)),
         pgSslCa(env, pgUri),
@@ -89,6 +97,17 @@ public record PlatformConfig(
         env.duration("BREAKER_RESET", Duration.ofSeconds(5)),
         (short) env.intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
         env.optional("SERVICE_TOKEN"));
+  }
+
+  /**
+   * The default bound on requests in flight per HTTP verticle: what the database pool can serve or
+   * queue, shared out among the verticles. Every API request needs the pool, so admitting more only
+   * turns into the pool's refusals, each an exception with a full stack trace that lives until its
+   * 503 is written: under a 5,000 requests/s overload 10,600 of them held ~50 MB and ran a 128 MB
+   * heap out, where admission's own 503 costs nothing (2026-12-05).
+   */
+  static int inFlightThePoolCanTake(int poolSize, int waitQueue, int httpInstances) {
+    return Math.max(1, (poolSize + waitQueue + httpInstances - 1) / httpInstances);
   }
 
   /** A CA is only used to verify, so PG_URI must ask for TLS; otherwise it would be ignored. */

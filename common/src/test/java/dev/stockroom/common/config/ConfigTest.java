@@ -39,6 +39,21 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName(
+      "requests in flight default to what the database pool can serve or queue, shared out among"
+          + " the HTTP verticles")
+  void inFlightFollowsThePool() {
+    Map<String, String> env = devEnv();
+    env.put("HTTP_INSTANCES", "2");
+    assertThat(read(env).maxInFlight()).isEqualTo((8 + 512) / 2);
+    env.put("PG_POOL_SIZE", "16");
+    env.put("PG_POOL_WAIT_QUEUE", "101");
+    assertThat(read(env).maxInFlight()).isEqualTo(59);
+    env.put("HTTP_MAX_IN_FLIGHT", "1000");
+    assertThat(read(env).maxInFlight()).isEqualTo(1000);
+  }
+
+  @Test
   @DisplayName("a malformed port, URI or duration fails with one line naming the variable")
   void malformedValues() {
     Map<String, String> env = devEnv();
