@@ -71,9 +71,9 @@ public final class BenchOptions {
     values.put("faultReadP99Ms", "250");
     // Service JVMs.
     // Each service's heap, with the production image's collector (SerialGC), and the RSS target.
-    // At 128m inventory ran out of heap in the overload run and orders failed 9,649 of its
-    // contention requests (2026-12-04), so the default stays 256m until the services fit.
-    values.put("serviceXmx", "256m");
+    // 128m, the target of #17: inventory's overload OOM at 128m (2026-12-04) was the pool's
+    // refusals piling up, gone since admission refuses first (2026-12-05).
+    values.put("serviceXmx", "128m");
     values.put("rssLimitMb", "220");
     // Debugging: keep the seeded system up this long before measuring (prints URLs and tokens).
     values.put("holdSeconds", "0");

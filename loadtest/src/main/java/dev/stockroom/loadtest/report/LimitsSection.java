@@ -42,7 +42,11 @@ final class LimitsSection extends Section {
     OpenRun target = r.open.get("report-target");
     m.put("openModel", target == null ? false : openModel(target, replica));
     boolean crashed = r.memory.stream().anyMatch(x -> !x.crashedDuring().isEmpty());
-    m.put("overload", crashed ? Map.of("response", responseSize(replica)) : false);
+    m.put(
+        "overload",
+        crashed
+            ? Map.of("response", responseSize(replica), "xmx", "-Xmx" + opts.s("serviceXmx"))
+            : false);
     m.put("lag", r.lag == null ? false : lag());
     m.put("orders", r.orders == null ? false : orders(r.orders, r.open.get("contention")));
     m.put("notes", r.notes);
