@@ -2,7 +2,7 @@
 # Stockroom's benchmarks in one command.
 #
 # Builds what is missing, starts embedded PostgreSQL and Kafka, the three services (each its own
-# JVM with -Xmx128m and SerialGC, as in production) and the bare baselines on free ports, seeds
+# JVM with -Xmx256m and SerialGC, as in production) and the bare baselines on free ports, seeds
 # thousands of users, items and restocks, runs every comparison and fault scenario, stops
 # everything, writes every number it measured to loadtest/benchmarks-results.json and renders
 # BENCHMARKS.md (plus loadtest/benchmarks-latency.png) in the project root from that file.

@@ -121,7 +121,7 @@ class ReportWriterTest {
                 + " **OutOfMemoryError in inventory during \"open model: report at the target"
                 + " rate\"** | ❌ **no** |\n")
         .contains(
-            "| each service under -Xmx128m through the mixed load: no OOM, peak RSS ≤ 220 MB |");
+            "| each service under -Xmx256m through the mixed load: no OOM, peak RSS ≤ 220 MB |");
   }
 
   @Test
