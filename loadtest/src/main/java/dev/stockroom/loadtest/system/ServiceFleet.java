@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The JVMs under test on free ports: the three services, each configured only by environment as in
@@ -98,13 +100,18 @@ public final class ServiceFleet {
    * this machine's 24 GiB, i.e. the whole cap, committed (and resident) from the start.
    */
   public static String initialHeap(String xmx) {
-    String v = xmx.toLowerCase(Locale.ROOT);
-    long mb =
-        v.endsWith("g")
-            ? Long.parseLong(v.substring(0, v.length() - 1)) * 1024
-            : Long.parseLong(v.substring(0, v.length() - 1));
-    return Math.max(8, mb / 32) + "m";
+    Matcher m = JVM_SIZE.matcher(xmx);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "serviceXmx: expected a JVM heap size such as 256m or 1g, got " + xmx);
+    }
+    long bytes = Long.parseLong(m.group(1));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    long kb = unit.isEmpty() ? bytes / 1024 : bytes << (10 * "kmg".indexOf(unit));
+    return Math.max(8, kb / 1024 / 32) + "m";
   }
+
+  private static final Pattern JVM_SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
 
   private static final String SERVICE_ENV_PREFIX = "BENCH_SERVICE_";
 
