@@ -54,6 +54,8 @@ final class InventoryApi {
         Map.entry("lowStock", report::lowStock),
         Map.entry("reserve", reservations::reserve),
         Map.entry("confirmReservation", reservations::confirm),
+        Map.entry("reserveBatch", reservations::reserveBatch),
+        Map.entry("confirmReservationBatch", reservations::confirmBatch),
         Map.entry("releaseReservation", reservations::release),
         Map.entry("returnReservation", reservations::giveBack),
         Map.entry("reconcileReplica", reconcile::reconcile),

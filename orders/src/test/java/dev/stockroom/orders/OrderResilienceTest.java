@@ -157,7 +157,10 @@ class OrderResilienceTest {
                 "ORDER_WAIT", "PT0.1S", "BREAKER_RESET", "PT1S", "HTTP_INSTANCES", "2"))) {
       String kim = system.customer("Kim Breaker", 50_000);
       system.item("BREAK-1", 20, 100);
-      system.toInventory.on(io.vertx.core.http.HttpMethod.POST, "/reservations").answer(503);
+      system
+          .toInventory
+          .on(io.vertx.core.http.HttpMethod.POST, "(/batch)?/reservations")
+          .answer(503);
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         ids.add(system.place(kim, "k-break-" + i, order(kim, "BREAK-1", 1)).json().getString("id"));

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("The saga's pivot under network faults")
 class SagaPivotTest {
-  private static final String CONFIRM = "/reservations/[^/]+/confirm";
-  private static final String CAPTURE = "/credit-holds/[^/]+/capture";
+  /** Single or batched: the saga sends each step in a batch, alone only as a fallback. */
+  private static final String CONFIRM = "/reservations/[^/]+/confirm|/batch/reservations/confirm";
+
+  private static final String CAPTURE = "/credit-holds/[^/]+/capture|/batch/credit-holds/capture";
   private static final Duration SETTLED = Duration.ofSeconds(40);
 
   @Test

@@ -1,16 +1,21 @@
 package dev.stockroom.inventory.reservations;
 
+import dev.stockroom.common.http.BatchResults;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.service.ServiceContext;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** HTTP handlers for reservations: the inventory side of the order saga. */
 public final class ReservationHandlers {
   private final ReservationStore store;
+  private final ReservationBatches batches;
 
   public ReservationHandlers(ServiceContext ctx) {
     this.store = new ReservationStore(ctx.pool());
+    this.batches = new ReservationBatches(ctx.pool());
   }
 
   public void reserve(RoutingContext ctx) {
@@ -49,6 +54,37 @@ public final class ReservationHandlers {
         .release(ctx.pathParam("reservationId"))
         .onSuccess(v -> Responses.noContent(ctx))
         .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** Many reservations in one transaction, each answered as {@link #reserve} would answer it. */
+  public void reserveBatch(RoutingContext ctx) {
+    List<ReservationRequest> requests =
+        ctx.body().asJsonObject().getJsonArray("reservations").stream()
+            .map(r -> ReservationRequest.from((JsonObject) r))
+            .toList();
+    batches
+        .reserve(requests)
+        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 201)))
+        .onFailure(ctx::fail);
+  }
+
+  /** Many confirmations in one transaction, each answered as {@link #confirm} would answer it. */
+  public void confirmBatch(RoutingContext ctx) {
+    List<String> ids =
+        ctx.body().asJsonObject().getJsonArray("reservationIds").stream()
+            .map(String.class::cast)
+            .toList();
+    batches
+        .confirm(ids)
+        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 200)))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject result(RoutingContext ctx, ReservationBatches.Answer answer, int made) {
+    if (answer.refusal() != null) {
+      return BatchResults.refused(ctx, (Problem) problem(answer.refusal()));
+    }
+    return BatchResults.done(answer.created() ? made : 200, answer.reservation().toJson());
   }
 
   /** Every refusal of a reservation, as the contract answers it. */

@@ -33,11 +33,51 @@ final class ReservationSql {
           + " SELECT $1, sku, quantity, name, price_cents FROM taken"
           + " RETURNING sku, quantity, name, unit_price_cents";
 
-  static final String FIND =
+  private static final String JOINED =
       "SELECT r.reservation_id, r.status, r.expires_at, r.fingerprint,"
           + " l.sku, l.quantity, l.name, l.unit_price_cents"
-          + " FROM reservations r JOIN reservation_lines l USING (reservation_id)"
-          + " WHERE r.reservation_id = $1";
+          + " FROM reservations r JOIN reservation_lines l USING (reservation_id)";
+
+  static final String FIND = JOINED + " WHERE r.reservation_id = $1";
+
+  /**
+   * $1 reservation ids: each with its lines, one row per line. The condition on the lines too: the
+   * planner does not carry {@code = ANY} across the join, and on statistics taken while the table
+   * was small it read every line ever reserved for each batch.
+   */
+  static final String FIND_ALL =
+      JOINED + " WHERE r.reservation_id = ANY($1::text[]) AND l.reservation_id = ANY($1::text[])";
+
+  /**
+   * $1 ids (sorted, so that concurrent batches wait for each other's claims in one order), $2
+   * fingerprints, $3 ttls. The ids this statement inserts are claimed; the others exist already.
+   */
+  static final String CLAIM_ALL =
+      "INSERT INTO reservations (reservation_id, fingerprint, ttl_seconds, status, expires_at)"
+          + " SELECT id, fingerprint, ttl, 'HELD', now() + ttl * interval '1 second'"
+          + " FROM unnest($1::text[], $2::text[], $3::int[]) AS c (id, fingerprint, ttl)"
+          + " ORDER BY id ON CONFLICT (reservation_id) DO NOTHING RETURNING "
+          + HEADER;
+
+  /** $1 ids claimed in this transaction and refused: the claim goes with the refusal. */
+  static final String UNCLAIM = "DELETE FROM reservations WHERE reservation_id = ANY($1::text[])";
+
+  /**
+   * $1 reservation ids, $2 skus, $3 quantities: one element per line of the reservations a batch
+   * accepts, after their item rows were locked and checked (the guard is there, as in {@link
+   * #TAKE}, so that a mistake shows as a failure, not as oversold stock).
+   */
+  static final String TAKE_ALL =
+      "WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int[])"
+          + "  AS w (reservation_id, sku, quantity)),"
+          + " per_sku AS (SELECT sku, sum(quantity)::int AS quantity FROM wanted GROUP BY sku),"
+          + " taken AS (UPDATE items i SET reserved = i.reserved + p.quantity, updated_at = now()"
+          + "  FROM per_sku p WHERE i.sku = p.sku AND i.quantity - i.reserved >= p.quantity"
+          + "  RETURNING i.sku, i.name, i.price_cents)"
+          + " INSERT INTO reservation_lines (reservation_id, sku, quantity, name, unit_price_cents)"
+          + " SELECT w.reservation_id, w.sku, w.quantity, t.name, t.price_cents"
+          + " FROM wanted w JOIN taken t USING (sku)"
+          + " RETURNING reservation_id, sku, quantity, name, unit_price_cents";
 
   /**
    * One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies the
@@ -47,6 +87,13 @@ final class ReservationSql {
   static final String CONFIRM =
       "UPDATE reservations SET status = 'CONFIRMED', updated_at = now()"
           + " WHERE reservation_id = $1 AND status IS NOT DISTINCT FROM 'HELD'"
+          + " AND expires_at > now()"
+          + " RETURNING reservation_id";
+
+  /** $1 reservation ids; IS NOT DISTINCT FROM for the reason given at {@link #CONFIRM}. */
+  static final String CONFIRM_ALL =
+      "UPDATE reservations SET status = 'CONFIRMED', updated_at = now()"
+          + " WHERE reservation_id = ANY($1::text[]) AND status IS NOT DISTINCT FROM 'HELD'"
           + " AND expires_at > now()"
           + " RETURNING reservation_id";
 
@@ -69,7 +116,10 @@ final class ReservationSql {
           + " ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
           + " RETURNING reservation_id";
 
-  /** $1 reservation ids whose items are about to change. */
+  /**
+   * $1 reservation ids whose items are about to change. {@code = ANY(ARRAY(...))} rather than
+   * {@code IN (...)}: the generic plan of IN scanned every item to find the few it locks.
+   */
   static final String LOCK_ITEMS_OF =
       "SELECT sku FROM items WHERE sku IN"
           + " (SELECT sku FROM reservation_lines WHERE reservation_id = ANY($1::text[]))"

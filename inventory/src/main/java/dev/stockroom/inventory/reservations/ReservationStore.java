@@ -148,7 +148,7 @@ public final class ReservationStore {
   }
 
   /** Locks the reservations' items in sku order, then changes their stock; answers the count. */
-  private static Future<Integer> settle(SqlConnection conn, String[] ids, String stock) {
+  static Future<Integer> settle(SqlConnection conn, String[] ids, String stock) {
     if (ids.length == 0) {
       return Future.succeededFuture(0);
     }
@@ -159,7 +159,7 @@ public final class ReservationStore {
         .map(done -> ids.length);
   }
 
-  private static Reservation confirmed(String reservationId, Optional<Reservation> found) {
+  static Reservation confirmed(String reservationId, Optional<Reservation> found) {
     Reservation reservation = found.orElseThrow(() -> ReservationRefusal.unknown(reservationId));
     if (reservation.status().equals("CONFIRMED")) {
       return reservation;
@@ -180,7 +180,7 @@ public final class ReservationStore {
             });
   }
 
-  private static String[] ids(RowSet<Row> rows) {
+  static String[] ids(RowSet<Row> rows) {
     List<String> ids = new ArrayList<>();
     rows.forEach(row -> ids.add(row.getString("reservation_id")));
     return ids.toArray(String[]::new);

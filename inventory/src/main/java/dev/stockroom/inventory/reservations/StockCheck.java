@@ -23,6 +23,12 @@ final class StockCheck {
   }
 
   static Future<Void> check(ReservationRequest request, Map<String, Integer> available) {
+    ReservationRefusal refusal = refusalOf(request, available);
+    return refusal == null ? Future.succeededFuture() : Future.failedFuture(refusal);
+  }
+
+  /** Why {@code request} cannot be served from {@code available}, or null when it can. */
+  static ReservationRefusal refusalOf(ReservationRequest request, Map<String, Integer> available) {
     List<String> unknown = new ArrayList<>();
     List<Map<String, Object>> shortfall = new ArrayList<>();
     request
@@ -41,11 +47,8 @@ final class StockCheck {
               }
             });
     if (!unknown.isEmpty()) {
-      return Future.failedFuture(ReservationRefusal.unknownSkus(unknown));
+      return ReservationRefusal.unknownSkus(unknown);
     }
-    if (!shortfall.isEmpty()) {
-      return Future.failedFuture(ReservationRefusal.insufficientStock(shortfall));
-    }
-    return Future.succeededFuture();
+    return shortfall.isEmpty() ? null : ReservationRefusal.insufficientStock(shortfall);
   }
 }

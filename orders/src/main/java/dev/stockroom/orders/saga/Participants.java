@@ -2,18 +2,19 @@ package dev.stockroom.orders.saga;
 
 import dev.stockroom.common.http.Downstreams;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The saga's calls to inventory and users. Every call is idempotent by an id derived from the order
- * and has a timeout; answers are classified as done, refused (compensate) or transient (retry).
+ * and has a timeout; answers are classified as done, refused (compensate) or transient (retry). The
+ * four forward steps go through a {@link GroupCommit} each: orders at the same step share one batch
+ * call, and each order's result is classified as its own single call's would be.
  */
 final class Participants {
   static final String INVENTORY = "inventory";
@@ -22,13 +23,45 @@ final class Participants {
   /** users' largest credit limit (and hold): no customer can pay a larger total. */
   static final long MAX_CREDIT_CENTS = 100_000_000_000L;
 
-  private final WebClient client;
-  private final Downstreams downstreams;
+  /** The batch endpoints' limit. */
+  static final int MAX_BATCH = 100;
+
+  private static final Function<Integer, Rejection> RESERVE_REFUSALS =
+      status ->
+          switch (status) {
+            case 409 -> Rejection.OUT_OF_STOCK;
+            case 404 -> Rejection.UNKNOWN_SKU;
+            default -> null;
+          };
+  private static final Function<Integer, Rejection> HOLD_REFUSALS =
+      status ->
+          switch (status) {
+            case 422 -> Rejection.INSUFFICIENT_CREDIT;
+            case 404 -> Rejection.UNKNOWN_CUSTOMER;
+            default -> null;
+          };
+
+  /** A 409 or 404 means the reservation was released or expired: its stock was never sold. */
+  private static final Function<Integer, Rejection> CONFIRM_REFUSALS =
+      status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null;
+
+  /** A 409 means the hold ended (expired, released); a 404 that the customer was erased. */
+  private static final Function<Integer, Rejection> CAPTURE_REFUSALS =
+      status ->
+          switch (status) {
+            case 409 -> Rejection.DEPENDENCY_UNAVAILABLE;
+            case 404 -> Rejection.UNKNOWN_CUSTOMER;
+            default -> null;
+          };
+
+  private final ParticipantCalls calls;
   private final String inventoryUrl;
   private final String usersUrl;
-  private final Supplier<String> token;
-  private final Duration timeout;
   private final int ttlSeconds;
+  private final GroupCommit reservations;
+  private final GroupCommit holds;
+  private final GroupCommit confirmations;
+  private final GroupCommit captures;
 
   Participants(
       WebClient client,
@@ -37,29 +70,23 @@ final class Participants {
       String usersUrl,
       Supplier<String> token,
       Duration timeout,
-      Duration commitmentTtl) {
-    this.client = client;
-    this.downstreams = downstreams;
+      Duration commitmentTtl,
+      SagaMetrics metrics) {
     downstreams.declare(INVENTORY, USERS);
+    this.calls = new ParticipantCalls(client, downstreams, token, timeout);
     this.inventoryUrl = inventoryUrl;
     this.usersUrl = usersUrl;
-    this.token = token;
-    this.timeout = timeout;
     this.ttlSeconds = (int) commitmentTtl.toSeconds();
+    this.reservations =
+        new GroupCommit(MAX_BATCH, this::reserveAll, metrics.batchSizes(Step.RESERVE));
+    this.holds = new GroupCommit(MAX_BATCH, this::holdAll, metrics.batchSizes(Step.HOLD));
+    this.confirmations =
+        new GroupCommit(MAX_BATCH, this::confirmAll, metrics.batchSizes(Step.CONFIRM));
+    this.captures = new GroupCommit(MAX_BATCH, this::captureAll, metrics.batchSizes(Step.CAPTURE));
   }
 
   Future<Outcome> reserve(SagaOrder order) {
-    return call(
-        HttpMethod.POST,
-        INVENTORY,
-        inventoryUrl + "/reservations",
-        order.reservationRequest(ttlSeconds),
-        status ->
-            switch (status) {
-              case 409 -> Rejection.OUT_OF_STOCK;
-              case 404 -> Rejection.UNKNOWN_SKU;
-              default -> null;
-            });
+    return reservations.submit(order);
   }
 
   Future<Outcome> hold(SagaOrder order) {
@@ -71,53 +98,94 @@ final class Participants {
                   + MAX_CREDIT_CENTS
                   + ")"));
     }
-    JsonObject body =
-        new JsonObject()
-            .put("holdId", order.holdId())
-            .put("amountCents", order.totalCents())
-            .put("ttlSeconds", ttlSeconds);
-    return call(
-        HttpMethod.POST,
-        USERS,
-        usersUrl + "/users/" + order.customerId() + "/credit-holds",
-        body,
-        status ->
-            switch (status) {
-              case 422 -> Rejection.INSUFFICIENT_CREDIT;
-              case 404 -> Rejection.UNKNOWN_CUSTOMER;
-              default -> null;
-            });
+    return holds.submit(order);
   }
 
-  /** A 409 or 404 means the reservation was released or expired: its stock was never sold. */
   Future<Outcome> confirmReservation(SagaOrder order) {
-    return call(
-        HttpMethod.POST,
-        INVENTORY,
-        inventoryUrl + "/reservations/" + order.reservationId() + "/confirm",
-        null,
-        status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
+    return confirmations.submit(order);
   }
 
-  /** A 409 means the hold ended (expired, released); a 404 that the customer was erased. */
   Future<Outcome> capture(SagaOrder order) {
-    return call(
-        HttpMethod.POST,
+    return captures.submit(order);
+  }
+
+  private Future<List<Outcome>> reserveAll(List<SagaOrder> orders) {
+    return calls.batch(
+        INVENTORY,
+        inventoryUrl + "/batch/reservations",
+        "reservations",
+        orders.stream().map(o -> (Object) o.reservationRequest(ttlSeconds)).toList(),
+        RESERVE_REFUSALS,
+        i ->
+            calls.single(
+                HttpMethod.POST,
+                INVENTORY,
+                inventoryUrl + "/reservations",
+                orders.get(i).reservationRequest(ttlSeconds),
+                RESERVE_REFUSALS));
+  }
+
+  private Future<List<Outcome>> holdAll(List<SagaOrder> orders) {
+    return calls.batch(
         USERS,
-        usersUrl + "/credit-holds/" + order.holdId() + "/capture",
-        null,
-        status ->
-            switch (status) {
-              case 409 -> Rejection.DEPENDENCY_UNAVAILABLE;
-              case 404 -> Rejection.UNKNOWN_CUSTOMER;
-              default -> null;
-            });
+        usersUrl + "/batch/credit-holds",
+        "holds",
+        orders.stream()
+            .map(o -> (Object) holdBody(o).put("userId", o.customerId().toString()))
+            .toList(),
+        HOLD_REFUSALS,
+        i ->
+            calls.single(
+                HttpMethod.POST,
+                USERS,
+                usersUrl + "/users/" + orders.get(i).customerId() + "/credit-holds",
+                holdBody(orders.get(i)),
+                HOLD_REFUSALS));
+  }
+
+  private JsonObject holdBody(SagaOrder order) {
+    return new JsonObject()
+        .put("holdId", order.holdId())
+        .put("amountCents", order.totalCents())
+        .put("ttlSeconds", ttlSeconds);
+  }
+
+  private Future<List<Outcome>> confirmAll(List<SagaOrder> orders) {
+    return calls.batch(
+        INVENTORY,
+        inventoryUrl + "/batch/reservations/confirm",
+        "reservationIds",
+        orders.stream().map(o -> (Object) o.reservationId()).toList(),
+        CONFIRM_REFUSALS,
+        i ->
+            calls.single(
+                HttpMethod.POST,
+                INVENTORY,
+                inventoryUrl + "/reservations/" + orders.get(i).reservationId() + "/confirm",
+                null,
+                CONFIRM_REFUSALS));
+  }
+
+  private Future<List<Outcome>> captureAll(List<SagaOrder> orders) {
+    return calls.batch(
+        USERS,
+        usersUrl + "/batch/credit-holds/capture",
+        "holdIds",
+        orders.stream().map(o -> (Object) o.holdId()).toList(),
+        CAPTURE_REFUSALS,
+        i ->
+            calls.single(
+                HttpMethod.POST,
+                USERS,
+                usersUrl + "/credit-holds/" + orders.get(i).holdId() + "/capture",
+                null,
+                CAPTURE_REFUSALS));
   }
 
   /**
    * Compensation: inventory undoes the reservation whatever became of it (a live one is released,
    * sold stock is put back), then the credit hold is released. Both are idempotent; an id either
-   * side never saw (404) has nothing to give back.
+   * side never saw (404) has nothing to give back. Rare, so not batched.
    */
   Future<Outcome> giveBack(SagaOrder order) {
     return undo(
@@ -133,74 +201,12 @@ final class Participants {
 
   /** An undo of something the participant does not know (404) has nothing left to do. */
   private Future<Outcome> undo(HttpMethod method, String downstream, String url) {
-    return call(method, downstream, url, null, status -> null)
+    return calls
+        .single(method, downstream, url, null, status -> null)
         .map(
             outcome ->
                 outcome instanceof Outcome.Refused r && r.status() == 404
                     ? new Outcome.Ok(new JsonObject())
                     : outcome);
-  }
-
-  /**
-   * One call through the downstream's circuit breaker (shared by the process). Transport failures,
-   * timeouts and 5xx count towards opening it; an open breaker, like they, is transient for the
-   * saga. Answers below 500 are the participant's word and are classified, not counted.
-   */
-  private Future<Outcome> call(
-      HttpMethod method,
-      String downstream,
-      String url,
-      JsonObject body,
-      Function<Integer, Rejection> refusals) {
-    return downstreams
-        .call(downstream, () -> send(method, url, body))
-        .map(r -> classify(r, refusals))
-        .otherwise(e -> new Outcome.Transient(method + " " + url + ": " + e.getMessage()));
-  }
-
-  private Future<HttpResponse<Buffer>> send(HttpMethod method, String url, JsonObject body) {
-    var request =
-        client
-            .requestAbs(method, url)
-            .bearerTokenAuthentication(token.get())
-            .timeout(timeout.toMillis());
-    Future<HttpResponse<Buffer>> response =
-        body == null ? request.send() : request.sendJsonObject(body);
-    return response.compose(
-        r ->
-            r.statusCode() >= 500
-                ? Future.failedFuture(r.statusCode() + ": " + detail(r))
-                : Future.succeededFuture(r));
-  }
-
-  private static Outcome classify(
-      HttpResponse<Buffer> response, Function<Integer, Rejection> refusals) {
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      JsonObject body =
-          response.body() == null || response.body().length() == 0
-              ? new JsonObject()
-              : response.bodyAsJsonObject();
-      return new Outcome.Ok(body);
-    }
-    Rejection refusal = status >= 400 && status < 500 ? refusals.apply(status) : null;
-    String detail = detail(response);
-    if (refusal != null) {
-      return new Outcome.Refused(refusal, detail, status);
-    }
-    if (status >= 400 && status < 500 && status != 408 && status != 429) {
-      // A 4xx nobody expects is a bug on one side; retrying will not fix it.
-      return new Outcome.Refused(
-          Rejection.DEPENDENCY_UNAVAILABLE, "unexpected " + status + ": " + detail, status);
-    }
-    return new Outcome.Transient(status + ": " + detail);
-  }
-
-  private static String detail(HttpResponse<Buffer> response) {
-    try {
-      return response.bodyAsJsonObject().getString("detail", response.statusMessage());
-    } catch (RuntimeException e) {
-      return response.statusMessage();
-    }
   }
 }

@@ -31,6 +31,7 @@ public final class SagaEngine {
             ctx.vertx(),
             new WebClientOptions().setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(64));
+    SagaMetrics metrics = new SagaMetrics(ctx.metrics().registry());
     Participants participants =
         new Participants(
             client,
@@ -39,14 +40,15 @@ public final class SagaEngine {
             settings.usersUrl(),
             tokens,
             settings.callTimeout(),
-            settings.commitmentTtl());
+            settings.commitmentTtl(),
+            metrics);
     this.saga =
         new Saga(
             store,
             participants,
             customers,
             settings.customerBudget(),
-            new SagaMetrics(ctx.metrics().registry()),
+            metrics,
             outcomes,
             ctx.tracing().tracer());
   }

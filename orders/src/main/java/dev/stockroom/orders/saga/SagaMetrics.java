@@ -1,6 +1,7 @@
 package dev.stockroom.orders.saga;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -34,6 +35,14 @@ final class SagaMetrics {
         .tag("reason", reason.code())
         .register(registry)
         .increment();
+  }
+
+  /** How many orders each batch call of a step carried (the group commit's effect). */
+  DistributionSummary batchSizes(Step step) {
+    return DistributionSummary.builder("orders_saga_batch_size")
+        .description("Orders carried by one batch call to a participant")
+        .tag("step", step.name())
+        .register(registry);
   }
 
   void retry(Step step) {

@@ -1,17 +1,21 @@
 package dev.stockroom.users.credit;
 
+import dev.stockroom.common.http.BatchResults;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.UUID;
 
 /** HTTP handlers for credit holds: the users side of the order saga. */
 public final class CreditHandlers {
   private final HoldStore store;
+  private final HoldBatches batches;
 
-  public CreditHandlers(HoldStore store) {
+  public CreditHandlers(HoldStore store, HoldBatches batches) {
     this.store = store;
+    this.batches = batches;
   }
 
   public void hold(RoutingContext ctx) {
@@ -47,6 +51,42 @@ public final class CreditHandlers {
         .release(ctx.pathParam("holdId"))
         .onSuccess(v -> Responses.noContent(ctx))
         .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** Many holds in one transaction, each answered as {@link #hold} would answer it. */
+  public void holdBatch(RoutingContext ctx) {
+    List<HoldBatches.HoldRequest> requests =
+        ctx.body().asJsonObject().getJsonArray("holds").stream()
+            .map(JsonObject.class::cast)
+            .map(
+                h ->
+                    new HoldBatches.HoldRequest(
+                        h.getString("holdId"),
+                        UUID.fromString(h.getString("userId")),
+                        h.getLong("amountCents"),
+                        h.getInteger("ttlSeconds")))
+            .toList();
+    batches
+        .hold(requests)
+        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 201)))
+        .onFailure(ctx::fail);
+  }
+
+  /** Many captures in one transaction, each answered as {@link #capture} would answer it. */
+  public void captureBatch(RoutingContext ctx) {
+    List<String> holdIds =
+        ctx.body().asJsonObject().getJsonArray("holdIds").stream().map(String.class::cast).toList();
+    batches
+        .capture(holdIds)
+        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 200)))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject result(RoutingContext ctx, HoldBatches.Answer answer, int made) {
+    if (answer.refusal() != null) {
+      return BatchResults.refused(ctx, (Problem) problem(answer.refusal()));
+    }
+    return BatchResults.done(answer.created() ? made : 200, answer.hold().toJson());
   }
 
   /** Every refusal of the credit side, as the contract answers it. */

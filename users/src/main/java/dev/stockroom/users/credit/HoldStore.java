@@ -123,12 +123,7 @@ public final class HoldStore {
         .execute(Tuple.of(userId))
         .compose(
             rows ->
-                Future.failedFuture(
-                    rows.size() == 0
-                        ? unknownUser(userId)
-                        : new HoldRefusal(
-                            Reason.INSUFFICIENT_CREDIT,
-                            "The user's available credit is less than the amount")));
+                Future.failedFuture(rows.size() == 0 ? unknownUser(userId) : insufficientCredit()));
   }
 
   private Future<Outcome> replay(String holdId, UUID userId, long amount, int ttlSeconds) {
@@ -199,7 +194,7 @@ public final class HoldStore {
         .map(hold);
   }
 
-  private static Hold alreadySettled(String holdId, Optional<Hold> hold, String wanted) {
+  static Hold alreadySettled(String holdId, Optional<Hold> hold, String wanted) {
     Hold found =
         hold.orElseThrow(
             () -> new HoldRefusal(Reason.UNKNOWN_HOLD, "Hold " + holdId + " was not found"));
@@ -209,7 +204,12 @@ public final class HoldStore {
     throw HoldRefusal.settled(holdId, found.status());
   }
 
-  private static HoldRefusal unknownUser(UUID userId) {
+  static HoldRefusal insufficientCredit() {
+    return new HoldRefusal(
+        Reason.INSUFFICIENT_CREDIT, "The user's available credit is less than the amount");
+  }
+
+  static HoldRefusal unknownUser(UUID userId) {
     return new HoldRefusal(Reason.UNKNOWN_USER, "User " + userId + " was not found");
   }
 

@@ -10,8 +10,8 @@ class HoldPlansTest {
 
   @Test
   @DisplayName(
-      "capturing or releasing one hold reads its key, not every live hold, even on statistics"
-          + " taken when none was held")
+      "capturing or releasing holds (one, or a batch) reads their keys, not every live hold,"
+          + " even on statistics taken when none was held")
   void oneHoldByItsKey() {
     String db = GenericPlans.migratedDatabase("hold_plans", "db/migration/users");
     TestDb.execute(
@@ -27,6 +27,8 @@ class HoldPlansTest {
 
     GenericPlans.assertReadsOnly(
         db, "credit_holds_pkey", "text", "'h-1'", HoldStore.CAPTURE, HoldStore.RELEASE);
+    GenericPlans.assertReadsOnly(
+        db, "credit_holds_pkey", "text[]", "ARRAY['h-1', 'h-2']", HoldSql.CAPTURE_ALL);
   }
 
   @Test

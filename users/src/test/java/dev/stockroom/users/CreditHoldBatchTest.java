@@ -1,0 +1,191 @@
+package dev.stockroom.users;
+
+import static dev.stockroom.users.UsersTestSupport.ADMIN;
+import static dev.stockroom.users.UsersTestSupport.SERVICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestHttp.Reply;
+import dev.stockroom.common.testing.TestServices;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The saga's group commit on the credit side: many holds or captures in one call. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Credit holds in batches")
+class CreditHoldBatchTest {
+  private RunningService service;
+  private TestHttp http;
+  private String pgUri;
+
+  @BeforeAll
+  void start() {
+    Map<String, String> env = UsersTestSupport.env();
+    env.put("PG_POOL_SIZE", "8");
+    pgUri = env.get("PG_URI");
+    service = UsersTestSupport.start(env);
+    http = new TestHttp(service.port());
+  }
+
+  @AfterAll
+  void stop() {
+    TestServices.stop(service);
+  }
+
+  private static JsonObject hold(String holdId, String userId, long amount) {
+    return new JsonObject()
+        .put("holdId", holdId)
+        .put("userId", userId)
+        .put("amountCents", amount)
+        .put("ttlSeconds", 600);
+  }
+
+  private JsonArray holdAll(JsonObject... holds) {
+    Reply reply =
+        http.post(
+            "/batch/credit-holds",
+            SERVICE,
+            new JsonObject().put("holds", new JsonArray(List.of((Object[]) holds))));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.array("results");
+  }
+
+  private JsonArray captureAll(String... holdIds) {
+    Reply reply =
+        http.post(
+            "/batch/credit-holds/capture",
+            SERVICE,
+            new JsonObject().put("holdIds", new JsonArray(List.of((Object[]) holdIds))));
+    assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    return reply.array("results");
+  }
+
+  private static int status(JsonArray results, int i) {
+    return results.getJsonObject(i).getInteger("status");
+  }
+
+  private JsonObject user(String id) {
+    return http.get("/users/" + id, ADMIN).json();
+  }
+
+  private long holdRows(String holdId) {
+    return TestDb.count(
+        pgUri, "SELECT count(*) FROM credit_holds WHERE hold_id = '" + holdId + "'");
+  }
+
+  @Test
+  @DisplayName(
+      "each hold of a batch is answered as alone: taken in order until the credit runs out,"
+          + " unknown users and reused ids refused, repeats answered again; refusals leave nothing")
+  void eachAsAlone() {
+    String ada = UsersTestSupport.register(http, "Ada Batch", 1_000).getString("id");
+    String bob = UsersTestSupport.register(http, "Bob Batch", 500).getString("id");
+    String a = "a-" + UUID.randomUUID();
+    String b = "b-" + UUID.randomUUID();
+    String c = "c-" + UUID.randomUUID();
+    String d = "d-" + UUID.randomUUID();
+    String e = "e-" + UUID.randomUUID();
+
+    JsonArray results =
+        holdAll(
+            hold(a, ada, 600),
+            hold(b, ada, 600), // 400 left after a: refused, nothing of it held
+            hold(c, ada, 400),
+            hold(d, UUID.randomUUID().toString(), 1),
+            hold(e, bob, 500),
+            hold(a, ada, 600), // a repeat inside the batch
+            hold(e, bob, 499)); // the same id, another request
+
+    assertThat(status(results, 0)).isEqualTo(201);
+    assertThat(results.getJsonObject(0).getJsonObject("body").getString("status"))
+        .isEqualTo("HELD");
+    assertThat(status(results, 1)).isEqualTo(422);
+    assertThat(results.getJsonObject(1).getJsonObject("problem").getString("type"))
+        .endsWith("insufficient-credit");
+    assertThat(status(results, 2)).isEqualTo(201);
+    assertThat(status(results, 3)).isEqualTo(404);
+    assertThat(status(results, 4)).isEqualTo(201);
+    assertThat(status(results, 5)).isEqualTo(200);
+    assertThat(status(results, 6)).isEqualTo(422);
+    assertThat(results.getJsonObject(6).getJsonObject("problem").getString("type"))
+        .endsWith("hold-id-reused");
+
+    assertThat(user(ada).getLong("availableCreditCents")).isZero();
+    assertThat(user(bob).getLong("availableCreditCents")).isZero();
+    assertThat(holdRows(b)).as("a refused hold leaves no row").isZero();
+    assertThat(holdRows(d)).isZero();
+    assertThat(status(holdAll(hold(a, ada, 600)), 0)).as("asked again later").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a batch of captures moves each live hold's amount once and answers each as alone")
+  void captures() {
+    String ada = UsersTestSupport.register(http, "Ada Capture", 1_000).getString("id");
+    String live = "live-" + UUID.randomUUID();
+    String released = "released-" + UUID.randomUUID();
+    holdAll(hold(live, ada, 300), hold(released, ada, 200));
+    assertThat(http.delete("/credit-holds/" + released, SERVICE).status()).isEqualTo(204);
+
+    JsonArray results = captureAll(live, released, "unknown-" + UUID.randomUUID(), live);
+
+    assertThat(status(results, 0)).isEqualTo(200);
+    assertThat(results.getJsonObject(0).getJsonObject("body").getString("status"))
+        .isEqualTo("CAPTURED");
+    assertThat(status(results, 1)).isEqualTo(409);
+    assertThat(status(results, 2)).isEqualTo(404);
+    assertThat(status(results, 3)).isEqualTo(200);
+    assertThat(user(ada).getLong("availableCreditCents")).isEqualTo(700);
+    assertThat(status(captureAll(live), 0)).as("capturing again").isEqualTo(200);
+    assertThat(user(ada).getLong("availableCreditCents")).isEqualTo(700);
+    assertThat(TestDb.count(pgUri, "SELECT captured_cents FROM users WHERE id = '" + ada + "'"))
+        .isEqualTo(300);
+  }
+
+  @Test
+  @DisplayName("concurrent batches over shared users never deadlock and never overspend")
+  void concurrentBatches() throws Exception {
+    String ada = UsersTestSupport.register(http, "Ada Race", 37 * 100 + 99).getString("id");
+    String bob = UsersTestSupport.register(http, "Bob Race", 1_000_000).getString("id");
+    List<Callable<JsonArray>> batches = new ArrayList<>();
+    for (int batch = 0; batch < 10; batch++) {
+      List<JsonObject> holds = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String id = "race-" + batch + "-" + i + "-" + UUID.randomUUID();
+        holds.add(hold(id, i % 2 == 0 ? ada : bob, 100));
+      }
+      batches.add(() -> holdAll(holds.toArray(JsonObject[]::new)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    int adaHeld = 0;
+    try {
+      for (Future<JsonArray> f : pool.invokeAll(batches)) {
+        JsonArray results = f.get();
+        for (int i = 0; i < results.size(); i++) {
+          int status = status(results, i);
+          assertThat(status).isEqualTo(i % 2 == 0 ? status : 201).isIn(201, 422);
+          adaHeld += i % 2 == 0 && status == 201 ? 1 : 0;
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(adaHeld).isEqualTo(37);
+    assertThat(user(ada).getLong("availableCreditCents")).isEqualTo(99);
+    assertThat(user(bob).getLong("availableCreditCents")).isEqualTo(1_000_000 - 50 * 100);
+  }
+}
