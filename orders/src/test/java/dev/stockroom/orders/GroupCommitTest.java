@@ -51,10 +51,13 @@ class GroupCommitTest {
       assertThat(confirmed).as("Bob can pay for 3 of his orders").isEqualTo(ORDERS / 2 + 3);
       assertThat(system.itemState("GROUP-1").getInteger("quantity")).isEqualTo(ORDERS - confirmed);
       assertThat(system.availableCredit(bob)).isZero();
-      long calls = batchCalls(system, "RESERVE");
+      long calls = batchCalls(system, "reserve");
       assertThat(calls).as("reservation calls for %d orders", ORDERS).isLessThan(ORDERS / 2);
       assertThat(slow.hits()).isEqualTo(calls);
-      assertThat(batchCalls(system, "HOLD")).isLessThan(ORDERS);
+      assertThat(batchCalls(system, "hold")).isLessThan(ORDERS);
+      assertThat(batchCalls(system, "advance"))
+          .as("every order moves on at least twice (past CUSTOMER, past RESERVE)")
+          .isLessThan(2 * ORDERS);
     }
   }
 
@@ -111,14 +114,14 @@ class GroupCommitTest {
     }
   }
 
-  /** How many batch calls the saga made for {@code step}, from orders' own metrics. */
-  private static long batchCalls(OrdersFixture system, String step) {
+  /** How many batches the saga sent for {@code call}, from orders' own metrics. */
+  private static long batchCalls(OrdersFixture system, String call) {
     String metrics = system.ordersHttp.get("/metrics", null).body();
     Matcher m =
         Pattern.compile(
-                "(?m)^orders_saga_batch_size_count\\{[^}]*step=\"" + step + "\"[^}]*} ([0-9.E]+)$")
+                "(?m)^orders_saga_batch_size_count\\{[^}]*call=\"" + call + "\"[^}]*} ([0-9.E]+)$")
             .matcher(metrics);
-    assertThat(m.find()).as("orders_saga_batch_size_count for %s", step).isTrue();
+    assertThat(m.find()).as("orders_saga_batch_size_count for %s", call).isTrue();
     return (long) Double.parseDouble(m.group(1));
   }
 }

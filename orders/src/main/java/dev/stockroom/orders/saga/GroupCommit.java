@@ -9,38 +9,37 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Group commit for one step's participant call, as the outbox relay batches its sends: the first
- * order goes at once, and the orders that reach the step while that call is in flight go together
- * in the next one. An idle system pays no wait; a busy one pays one call and one transaction per
- * batch instead of per order. Confined to one event loop (one per saga engine), so it needs no
- * locks.
+ * Group commit, as the outbox relay batches its sends: the first item goes at once, and the items
+ * that arrive while that call is in flight go together in the next one. An idle system pays no
+ * wait; a busy one pays one call (one round trip, one transaction) per batch instead of per item.
+ * Confined to one event loop (one per saga engine), so it needs no locks.
+ *
+ * @param <I> what is asked for each item
+ * @param <O> each item's answer; a failed call fails every item of its batch
  */
-final class GroupCommit {
-  private record Waiting(SagaOrder order, Promise<Outcome> outcome) {}
+final class GroupCommit<I, O> {
+  private record Waiting<I, O>(I item, Promise<O> answer) {}
 
   private final int maxBatch;
-  private final Function<List<SagaOrder>, Future<List<Outcome>>> call;
+  private final Function<List<I>, Future<List<O>>> call;
   private final DistributionSummary sizes;
-  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Waiting<I, O>> waiting = new ArrayDeque<>();
   private boolean sending;
 
-  GroupCommit(
-      int maxBatch,
-      Function<List<SagaOrder>, Future<List<Outcome>>> call,
-      DistributionSummary sizes) {
+  /** {@code call} answers one result per item, in order. */
+  GroupCommit(int maxBatch, Function<List<I>, Future<List<O>>> call, DistributionSummary sizes) {
     this.maxBatch = maxBatch;
     this.call = call;
     this.sizes = sizes;
   }
 
-  /** This order's outcome of the step; never fails (a failed call is transient for each order). */
-  Future<Outcome> submit(SagaOrder order) {
-    Promise<Outcome> outcome = Promise.promise();
-    waiting.add(new Waiting(order, outcome));
+  Future<O> submit(I item) {
+    Promise<O> answer = Promise.promise();
+    waiting.add(new Waiting<>(item, answer));
     if (!sending) {
       sendNext();
     }
-    return outcome.future();
+    return answer.future();
   }
 
   private void sendNext() {
@@ -49,27 +48,25 @@ final class GroupCommit {
       return;
     }
     sending = true;
-    List<Waiting> batch = new ArrayList<>(Math.min(waiting.size(), maxBatch));
+    List<Waiting<I, O>> batch = new ArrayList<>(Math.min(waiting.size(), maxBatch));
     while (!waiting.isEmpty() && batch.size() < maxBatch) {
       batch.add(waiting.poll());
     }
     sizes.record(batch.size());
-    Future<List<Outcome>> outcomes;
+    Future<List<O>> answers;
     try {
-      outcomes = call.apply(batch.stream().map(Waiting::order).toList());
+      answers = call.apply(batch.stream().map(Waiting::item).toList());
     } catch (RuntimeException e) {
-      outcomes = Future.failedFuture(e);
+      answers = Future.failedFuture(e);
     }
-    outcomes.onComplete(
-        (answers, failure) -> {
+    answers.onComplete(
+        (all, failure) -> {
           for (int i = 0; i < batch.size(); i++) {
-            batch
-                .get(i)
-                .outcome()
-                .complete(
-                    failure == null
-                        ? answers.get(i)
-                        : new Outcome.Transient("batch failed: " + failure.getMessage()));
+            if (failure == null) {
+              batch.get(i).answer().complete(all.get(i));
+            } else {
+              batch.get(i).answer().fail(failure);
+            }
           }
           sendNext();
         });

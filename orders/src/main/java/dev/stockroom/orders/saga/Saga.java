@@ -167,10 +167,10 @@ final class Saga {
   /** Persists the next step with what this one learnt (the customer, the reserved lines). */
   private Future<Optional<SagaOrder>> advance(SagaOrder order, JsonObject body, Step next) {
     if (order.step() == Step.CUSTOMER) {
-      return store.advance(order, next, body, null, null);
+      return store.advance(new SagaStore.Advance(order, next, body, null, null));
     }
     if (order.step() != Step.RESERVE) {
-      return store.advance(order, next, null, null, null);
+      return store.advance(new SagaStore.Advance(order, next, null, null, null));
     }
     JsonArray lines = new JsonArray();
     long total = 0;
@@ -184,7 +184,7 @@ final class Saga {
               .put("quantity", line.getInteger("quantity")));
       total += line.getLong("unitPriceCents") * line.getInteger("quantity");
     }
-    return store.advance(order, next, null, lines, total);
+    return store.advance(new SagaStore.Advance(order, next, null, lines, total));
   }
 
   private Future<Optional<SagaOrder>> startCompensation(

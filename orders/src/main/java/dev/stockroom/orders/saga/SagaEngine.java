@@ -25,13 +25,13 @@ public final class SagaEngine {
       ServiceTokens tokens,
       SagaOutcomes outcomes,
       String owner) {
-    this.store = new SagaStore(ctx.pool(), owner, settings.lease());
+    SagaMetrics metrics = new SagaMetrics(ctx.metrics().registry());
+    this.store = new SagaStore(ctx.pool(), owner, settings.lease(), metrics.batchSizes("advance"));
     WebClient client =
         WebClient.create(
             ctx.vertx(),
             new WebClientOptions().setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(64));
-    SagaMetrics metrics = new SagaMetrics(ctx.metrics().registry());
     Participants participants =
         new Participants(
             client,

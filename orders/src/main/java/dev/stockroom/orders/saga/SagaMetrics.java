@@ -37,11 +37,14 @@ final class SagaMetrics {
         .increment();
   }
 
-  /** How many orders each batch call of a step carried (the group commit's effect). */
-  DistributionSummary batchSizes(Step step) {
+  /**
+   * How many orders each batch carried (the group commit's effect): {@code call} is a participant's
+   * step (reserve, hold, confirm, capture) or the saga's own write (advance).
+   */
+  DistributionSummary batchSizes(String call) {
     return DistributionSummary.builder("orders_saga_batch_size")
-        .description("Orders carried by one batch call to a participant")
-        .tag("step", step.name())
+        .description("Orders carried by one batched call or write")
+        .tag("call", call)
         .register(registry);
   }
 

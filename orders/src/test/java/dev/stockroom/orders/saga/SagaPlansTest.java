@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 class SagaPlansTest {
   @Test
   @DisplayName(
-      "claiming one saga reads its primary key, not the backlog, even on statistics taken when no"
-          + " saga was in flight")
+      "claiming one saga, or moving a batch of them on, reads their primary keys, not the"
+          + " backlog, even on statistics taken when no saga was in flight")
   void claimStaysOnThePrimaryKey() {
     String db = GenericPlans.migratedDatabase("saga_plans", "db/migration/orders");
     GenericPlans.staleStatistics(
@@ -23,6 +23,13 @@ class SagaPlansTest {
         "uuid, text, bigint",
         "'00000000-0000-0000-0000-000000000001', 'me', 1000",
         SagaStore.CLAIM_ONE);
+    GenericPlans.assertReadsOnly(
+        db,
+        "orders_pkey",
+        "uuid[], text[], text[], text[], text[], bigint[], text",
+        "ARRAY['00000000-0000-0000-0000-000000000001'::uuid], ARRAY['HOLD'], ARRAY['CONFIRM'],"
+            + " ARRAY[NULL], ARRAY[NULL], ARRAY[NULL::bigint], 'me'",
+        SagaStore.ADVANCE_ALL);
   }
 
   @Test

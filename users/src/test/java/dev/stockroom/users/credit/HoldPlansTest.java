@@ -52,6 +52,29 @@ class HoldPlansTest {
         db, "credit_holds_settled", HoldStore.PURGE, "float8, int", "604800, 500");
   }
 
+  @Test
+  @DisplayName(
+      "a batch's statements read the holds it names by key, on fresh statistics or stale ones")
+  void batchesReadTheirKeys() {
+    String db = GenericPlans.migratedDatabase("hold_batch_plans", "db/migration/users");
+    TestDb.execute(
+        db,
+        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
+            + USER
+            + "', 'Ada', 'ada@example.com', 100)");
+    GenericPlans.staleStatistics(
+        db,
+        "credit_holds",
+        holds(20_000, "CAPTURED", "now() - interval '1 minute'")
+            + "; "
+            + holds(2_000, "HELD", "now() + interval '10 minutes'"),
+        holds(20_000, "CAPTURED", "now() - interval '1 minute'"));
+    String ids = "ARRAY['h-1', 'h-2', 'h-3']";
+    for (String sql : new String[] {HoldSql.FIND_ALL, HoldSql.CAPTURE_ALL, HoldSql.UNCLAIM}) {
+      GenericPlans.assertReadsOnly(db, "credit_holds_pkey", "text[]", ids, sql);
+    }
+  }
+
   private static String holds(int count, String status, String expiresAt) {
     return "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status,"
         + " expires_at) SELECT gen_random_uuid()::text, '"
