@@ -23,6 +23,7 @@ import dev.stockroom.orders.placing.OrderHandlers;
 import dev.stockroom.orders.placing.OrderStore;
 import dev.stockroom.orders.saga.SagaBacklogVerticle;
 import dev.stockroom.orders.saga.SagaEngine;
+import dev.stockroom.orders.saga.SagaMetrics;
 import dev.stockroom.orders.saga.SagaOutcomes;
 import dev.stockroom.orders.saga.SagaSettings;
 import dev.stockroom.orders.saga.SagaWorkerVerticle;
@@ -132,7 +133,13 @@ public final class OrdersService {
                                       owner);
                               OrderHandlers handlers =
                                   new OrderHandlers(
-                                      new OrderStore(ctx.pool()), engine, outcomes, saga, owner);
+                                      new OrderStore(
+                                          ctx.pool(),
+                                          SagaMetrics.batchSizes(ctx.metrics().registry(), "read")),
+                                      engine,
+                                      outcomes,
+                                      saga,
+                                      owner);
                               return new OrdersApi(
                                       ctx,
                                       handlers,

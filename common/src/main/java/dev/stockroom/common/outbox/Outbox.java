@@ -40,40 +40,45 @@ public final class Outbox {
   }
 
   /**
-   * One statement that writes an event if, and only if, {@code guardedWrite} (a data-modifying
-   * statement with RETURNING and parameters $1 to ${@code writeParameters}) changed a row: atomic
-   * as one statement, so no transaction and one round trip instead of four (BEGIN, the write, the
-   * event, COMMIT). Its row count is the number of events written. Execute it with {@link
-   * #withEvent}.
+   * One statement that writes the events of the rows {@code guardedWrite} changes, and only those:
+   * atomic as one statement, so no transaction and one round trip instead of four (BEGIN, the
+   * write, the events, COMMIT), for many rows at once. The write (a data-modifying statement with
+   * parameters $1 to ${@code writeParameters}) must return each changed row's event key as {@code
+   * event_key}; the statement returns the keys whose events were written. Execute it with {@link
+   * #withEvents}.
    */
   public static String afterWrite(String guardedWrite, int writeParameters) {
-    int p = writeParameters;
+    StringBuilder arrays = new StringBuilder();
+    String[] types = {"text", "text", "text", "uuid", "text", "text"};
+    for (int i = 0; i < types.length; i++) {
+      arrays.append(i == 0 ? "" : ", ").append('$').append(writeParameters + 1 + i);
+      arrays.append("::").append(types[i]).append("[]");
+    }
     return "WITH written AS ("
         + guardedWrite
         + ") INSERT INTO outbox (topic, event_key, event_type, event_id, payload, trace_context)"
-        + " SELECT $"
-        + (p + 1)
-        + "::text, $"
-        + (p + 2)
-        + "::text, $"
-        + (p + 3)
-        + "::text, $"
-        + (p + 4)
-        + "::uuid, $"
-        + (p + 5)
-        + "::jsonb, $"
-        + (p + 6)
-        + "::text FROM written";
+        + " SELECT e.topic, e.event_key, e.event_type, e.event_id, e.payload::jsonb,"
+        + " e.trace_context FROM unnest("
+        + arrays
+        + ") AS e (topic, event_key, event_type, event_id, payload, trace_context)"
+        + " JOIN written w ON w.event_key = e.event_key RETURNING event_key";
   }
 
-  /** The write's parameters followed by the event's, for a statement of {@link #afterWrite}. */
-  public static Tuple withEvent(Tuple write, OutboxEvent event) {
+  /**
+   * The write's parameters followed by the events' (one per row the write may change, keyed as it
+   * returns them), for a statement of {@link #afterWrite}; {@code traces} are the traceparents of
+   * the work each event comes from (null: untraced).
+   */
+  public static Tuple withEvents(Tuple write, List<OutboxEvent> events, List<String> traces) {
     return write
-        .addString(event.topic())
-        .addString(event.key())
-        .addString(event.type())
-        .addUUID(UUID.randomUUID())
-        .addValue(event.data())
-        .addString(TraceContexts.current());
+        .addArrayOfString(events.stream().map(OutboxEvent::topic).toArray(String[]::new))
+        .addArrayOfString(events.stream().map(OutboxEvent::key).toArray(String[]::new))
+        .addArrayOfString(events.stream().map(OutboxEvent::type).toArray(String[]::new))
+        .addArrayOfUUID(events.stream().map(e -> UUID.randomUUID()).toArray(UUID[]::new))
+        .addArrayOfString(
+            events.stream()
+                .map(e -> e.data() == null ? null : e.data().encode())
+                .toArray(String[]::new))
+        .addArrayOfString(traces.toArray(String[]::new));
   }
 }

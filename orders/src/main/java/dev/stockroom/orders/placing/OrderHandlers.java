@@ -110,7 +110,7 @@ public final class OrderHandlers {
   }
 
   private Future<StoredOrder> find(UUID id) {
-    return store.find(id).map(o -> o.orElseThrow(() -> Problem.notFound("Order " + id)));
+    return store.findBatched(id).map(o -> o.orElseThrow(() -> Problem.notFound("Order " + id)));
   }
 
   private static long millisUntil(long nanoTime) {

@@ -1,7 +1,9 @@
 package dev.stockroom.orders.placing;
 
+import dev.stockroom.common.batch.GroupCommit;
 import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaOrder;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,7 +13,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -42,10 +46,15 @@ public final class OrderStore {
           + " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = $3)"
           + " ORDER BY created_at DESC, id DESC LIMIT $2";
 
-  private final Pool pool;
+  private static final String BY_IDS = "SELECT " + COLUMNS + " FROM orders WHERE id = ANY($1)";
 
-  public OrderStore(Pool pool) {
+  private final Pool pool;
+  private final GroupCommit<UUID, Optional<StoredOrder>> reads;
+
+  /** One per verticle instance: its reads of just-placed orders are batched on its event loop. */
+  public OrderStore(Pool pool, DistributionSummary readBatches) {
     this.pool = pool;
+    this.reads = new GroupCommit<>(100, this::findAll, readBatches);
   }
 
   /**
@@ -108,6 +117,25 @@ public final class OrderStore {
                 throw OrderRefusal.keyReused();
               }
               return row.getUUID("id");
+            });
+  }
+
+  /**
+   * The order as it is now, read together with the others asked for meanwhile on this event loop
+   * (each placing request reads its order back once the saga is decided).
+   */
+  public Future<Optional<StoredOrder>> findBatched(UUID id) {
+    return reads.submit(id);
+  }
+
+  private Future<List<Optional<StoredOrder>>> findAll(List<UUID> ids) {
+    return pool.preparedQuery(BY_IDS)
+        .execute(Tuple.of((Object) ids.toArray(UUID[]::new)))
+        .map(
+            rows -> {
+              Map<UUID, StoredOrder> found = new HashMap<>();
+              rows.forEach(row -> found.put(row.getUUID("id"), StoredOrder.from(row)));
+              return ids.stream().map(id -> Optional.ofNullable(found.get(id))).toList();
             });
   }
 

@@ -1,5 +1,6 @@
 package dev.stockroom.orders.saga;
 
+import dev.stockroom.common.batch.GroupCommit;
 import dev.stockroom.common.http.Downstreams;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;

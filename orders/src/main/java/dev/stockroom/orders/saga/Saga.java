@@ -1,12 +1,6 @@
 package dev.stockroom.orders.saga;
 
 import dev.stockroom.common.outbox.OutboxEvent;
-import dev.stockroom.common.replica.ConsistencyRequest;
-import dev.stockroom.common.replica.ConsistencyToken;
-import dev.stockroom.common.replica.Freshness;
-import dev.stockroom.common.replica.ReadYourWrites;
-import dev.stockroom.common.replica.Replica;
-import dev.stockroom.common.replica.ReplicaEntry;
 import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaTransitions.Decision;
 import io.opentelemetry.api.trace.Span;
@@ -18,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +26,7 @@ final class Saga {
 
   private final SagaStore store;
   private final Participants participants;
-  private final Replica customers;
-  private final Duration customerBudget;
+  private final CustomerStep customers;
   private final SagaMetrics metrics;
   private final SagaOutcomes outcomes;
   private final Tracer tracer;
@@ -42,15 +34,13 @@ final class Saga {
   Saga(
       SagaStore store,
       Participants participants,
-      Replica customers,
-      Duration customerBudget,
+      CustomerStep customers,
       SagaMetrics metrics,
       SagaOutcomes outcomes,
       Tracer tracer) {
     this.store = store;
     this.participants = participants;
     this.customers = customers;
-    this.customerBudget = customerBudget;
     this.metrics = metrics;
     this.outcomes = outcomes;
     this.tracer = tracer;
@@ -103,7 +93,7 @@ final class Saga {
   /** The step's one call to a participant (or the customer lookup), as an outcome. */
   private Future<Outcome> call(SagaOrder order) {
     return switch (order.step()) {
-      case CUSTOMER -> customer(order);
+      case CUSTOMER -> customers.customer(order);
       case RESERVE -> participants.reserve(order);
       case HOLD -> participants.hold(order);
       case CONFIRM -> participants.confirmReservation(order);
@@ -111,27 +101,6 @@ final class Saga {
       case COMPENSATE -> participants.giveBack(order);
       case DONE -> throw new IllegalStateException("order " + order.id() + " is done");
     };
-  }
-
-  private Future<Outcome> customer(SagaOrder order) {
-    Optional<ReadYourWrites> after =
-        Optional.ofNullable(order.consistentWith())
-            .map(
-                at ->
-                    new ReadYourWrites(new ConsistencyToken(at), ConsistencyRequest.DEFAULT_WAIT));
-    return customers
-        .lookup(List.of(order.customerId()), customerBudget, after)
-        .map(
-            entries -> {
-              ReplicaEntry entry = entries.get(order.customerId());
-              if (entry.data() != null) {
-                return new Outcome.Ok(entry.toJson());
-              }
-              return entry.freshness().source().equals(Freshness.NONE)
-                  ? new Outcome.Transient(
-                      "the customer's data is not known here and users is unreachable")
-                  : new Outcome.Refused(Rejection.UNKNOWN_CUSTOMER, "no such customer");
-            });
   }
 
   private Future<Optional<SagaOrder>> apply(SagaOrder order, Outcome outcome, Decision decision) {

@@ -26,7 +26,13 @@ public final class SagaEngine {
       SagaOutcomes outcomes,
       String owner) {
     SagaMetrics metrics = new SagaMetrics(ctx.metrics().registry());
-    this.store = new SagaStore(ctx.pool(), owner, settings.lease(), metrics.batchSizes("advance"));
+    this.store =
+        new SagaStore(
+            ctx.pool(),
+            owner,
+            settings.lease(),
+            metrics.batchSizes("advance"),
+            metrics.batchSizes("finish"));
     WebClient client =
         WebClient.create(
             ctx.vertx(),
@@ -46,8 +52,7 @@ public final class SagaEngine {
         new Saga(
             store,
             participants,
-            customers,
-            settings.customerBudget(),
+            new CustomerStep(customers, settings.customerBudget(), metrics.batchSizes("customer")),
             metrics,
             outcomes,
             ctx.tracing().tracer());

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** Sagas by outcome and reason, their duration, compensations and retries. */
-final class SagaMetrics {
+public final class SagaMetrics {
   private final MeterRegistry registry;
   private final Timer duration;
 
@@ -39,11 +39,16 @@ final class SagaMetrics {
 
   /**
    * How many orders each batch carried (the group commit's effect): {@code call} is a participant's
-   * step (reserve, hold, confirm, capture) or the saga's own write (advance).
+   * step (reserve, hold, confirm, capture) or the saga's own work (customer, advance, finish).
    */
   DistributionSummary batchSizes(String call) {
+    return batchSizes(registry, call);
+  }
+
+  /** As {@link #batchSizes(String)}, for the placing requests' batched reads ({@code read}). */
+  public static DistributionSummary batchSizes(MeterRegistry registry, String call) {
     return DistributionSummary.builder("orders_saga_batch_size")
-        .description("Orders carried by one batched call or write")
+        .description("Orders carried by one batched call, write or read")
         .tag("call", call)
         .register(registry);
   }

@@ -22,14 +22,14 @@ class SagaPlansTest {
         "orders_pkey",
         "uuid, text, bigint",
         "'00000000-0000-0000-0000-000000000001', 'me', 1000",
-        SagaStore.CLAIM_ONE);
+        SagaSql.CLAIM_ONE);
     GenericPlans.assertReadsOnly(
         db,
         "orders_pkey",
         "uuid[], text[], text[], text[], text[], bigint[], text",
         "ARRAY['00000000-0000-0000-0000-000000000001'::uuid], ARRAY['HOLD'], ARRAY['CONFIRM'],"
             + " ARRAY[NULL], ARRAY[NULL], ARRAY[NULL::bigint], 'me'",
-        SagaStore.ADVANCE_ALL);
+        SagaSql.ADVANCE_ALL);
   }
 
   @Test

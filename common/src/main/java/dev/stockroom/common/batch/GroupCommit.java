@@ -1,4 +1,4 @@
-package dev.stockroom.orders.saga;
+package dev.stockroom.common.batch;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
@@ -12,12 +12,12 @@ import java.util.function.Function;
  * Group commit, as the outbox relay batches its sends: the first item goes at once, and the items
  * that arrive while that call is in flight go together in the next one. An idle system pays no
  * wait; a busy one pays one call (one round trip, one transaction) per batch instead of per item.
- * Confined to one event loop (one per saga engine), so it needs no locks.
+ * Confined to one event loop (make one per verticle instance), so it needs no locks.
  *
  * @param <I> what is asked for each item
  * @param <O> each item's answer; a failed call fails every item of its batch
  */
-final class GroupCommit<I, O> {
+public final class GroupCommit<I, O> {
   private record Waiting<I, O>(I item, Promise<O> answer) {}
 
   private final int maxBatch;
@@ -27,13 +27,14 @@ final class GroupCommit<I, O> {
   private boolean sending;
 
   /** {@code call} answers one result per item, in order. */
-  GroupCommit(int maxBatch, Function<List<I>, Future<List<O>>> call, DistributionSummary sizes) {
+  public GroupCommit(
+      int maxBatch, Function<List<I>, Future<List<O>>> call, DistributionSummary sizes) {
     this.maxBatch = maxBatch;
     this.call = call;
     this.sizes = sizes;
   }
 
-  Future<O> submit(I item) {
+  public Future<O> submit(I item) {
     Promise<O> answer = Promise.promise();
     waiting.add(new Waiting<>(item, answer));
     if (!sending) {

@@ -1,0 +1,81 @@
+package dev.stockroom.orders.saga;
+
+import static java.util.stream.Collectors.joining;
+
+import dev.stockroom.common.outbox.Outbox;
+import java.util.Arrays;
+
+/**
+ * All SQL of the saga. Every write is guarded by the lease holder and the step it read, so two
+ * instances can never advance the same saga.
+ */
+final class SagaSql {
+  private SagaSql() {}
+
+  /**
+   * IS DISTINCT FROM rather than {@code <>}: a WHERE clause that implies the partial index
+   * orders_due's predicate lets a generic plan (or stale statistics) read this one row through that
+   * index, which holds every saga in flight: one claim then costs a scan of the whole backlog.
+   */
+  static final String CLAIM_ONE =
+      "UPDATE orders SET lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond'"
+          + " WHERE id = $1 AND step IS DISTINCT FROM 'DONE' AND next_attempt_at <= now()"
+          + " AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2) RETURNING "
+          + SagaOrder.COLUMNS;
+
+  static final String CLAIM_DUE =
+      "UPDATE orders SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'"
+          + " WHERE id IN (SELECT id FROM orders WHERE step <> 'DONE' AND next_attempt_at <= now()"
+          + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $3"
+          + " FOR UPDATE SKIP LOCKED) RETURNING "
+          + SagaOrder.COLUMNS;
+  static final String GUARD = " WHERE id = $1 AND step = $2 AND lease_owner = $3";
+
+  /**
+   * Many sagas' next steps in one statement: $1 ids, $2 the steps read, $3 the next steps, $4 and
+   * $5 the customer and lines learnt (JSON text, NULL: unchanged), $6 totals, $7 the lease owner.
+   * Each row keeps its own guard; the rows returned are the sagas that moved.
+   */
+  static final String ADVANCE_ALL =
+      "UPDATE orders o SET step = a.next, attempts = 0, updated_at = now(),"
+          + " customer = coalesce(a.customer::jsonb, o.customer),"
+          + " lines = coalesce(a.lines::jsonb, o.lines), total_cents = coalesce(a.total, o.total_cents)"
+          + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])"
+          + "  AS a (id, step, next, customer, lines, total)"
+          + " WHERE o.id = a.id AND o.step = a.step AND o.lease_owner = $7 RETURNING "
+          + Arrays.stream(SagaOrder.COLUMNS.split(", ")).map(c -> "o." + c).collect(joining(", "));
+
+  /** The outcome is known at once (REJECTED); giving back what was taken goes on until done. */
+  static final String COMPENSATE =
+      "UPDATE orders SET step = 'COMPENSATE', status = 'REJECTED', rejection = $4, attempts = 0,"
+          + " pending_reason = $5, updated_at = now()"
+          + GUARD
+          + " RETURNING "
+          + SagaOrder.COLUMNS;
+
+  static final String RETRY =
+      "UPDATE orders SET attempts = attempts + 1, next_attempt_at = now() + $4 * interval '1 millisecond',"
+          + " lease_owner = NULL, lease_until = NULL, updated_at = now()"
+          + GUARD;
+  static final String FINISH =
+      "UPDATE orders SET status = $4, step = 'DONE', rejection = coalesce($5, rejection), lease_owner = NULL,"
+          + " lease_until = NULL, updated_at = now()"
+          + GUARD
+          + " RETURNING id";
+
+  /**
+   * Many sagas finished and their events written, in one statement (no transaction, one round
+   * trip): $1 ids, $2 the steps read, $3 statuses, $4 rejections (JSON text, NULL: unchanged), $5
+   * the lease owner, then the events keyed by order id.
+   */
+  static final String FINISH_ALL =
+      Outbox.afterWrite(
+          "UPDATE orders o SET status = f.status, step = 'DONE',"
+              + " rejection = coalesce(f.rejection::jsonb, o.rejection), lease_owner = NULL,"
+              + " lease_until = NULL, updated_at = now()"
+              + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
+              + "  AS f (id, step, status, rejection)"
+              + " WHERE o.id = f.id AND o.step = f.step AND o.lease_owner = $5"
+              + " RETURNING o.id::text AS event_key",
+          5);
+}
