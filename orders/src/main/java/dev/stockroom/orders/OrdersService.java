@@ -135,6 +135,7 @@ public final class OrdersService {
                                   new OrderHandlers(
                                       new OrderStore(
                                           ctx.pool(),
+                                          SagaMetrics.batchSizes(ctx.metrics().registry(), "place"),
                                           SagaMetrics.batchSizes(ctx.metrics().registry(), "read")),
                                       engine,
                                       outcomes,

@@ -4,6 +4,8 @@ import static dev.stockroom.orders.OrdersFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.FaultyHttpProxy.Rule;
+import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +84,41 @@ class GroupCommitTest {
       assertThat(users.hits()).isPositive();
       assertThat(system.itemState("GROUP-2").getInteger("quantity")).isZero();
       assertThat(system.availableCredit(cy)).isEqualTo(1_000_000 - ORDERS * 100);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "one Idempotency-Key sent by many requests at once, batched into one insert: one order")
+  void keysInOneBatch() throws Exception {
+    try (OrdersFixture system = new OrdersFixture(OrdersFixture.overrides("HTTP_INSTANCES", "1"))) {
+      String dee = system.customer("Dee Repeat", 1_000_000);
+      system.item("GROUP-3", 10, 100);
+      List<Callable<TestHttp.Reply>> placing = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        placing.add(() -> system.place(dee, "k-same", order(dee, "GROUP-3", 1)));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(placing.size());
+      List<TestHttp.Reply> replies = new ArrayList<>();
+      try {
+        for (Future<TestHttp.Reply> f : pool.invokeAll(placing)) {
+          replies.add(f.get());
+        }
+      } finally {
+        pool.shutdown();
+      }
+
+      assertThat(replies).allSatisfy(r -> assertThat(r.status()).as(r.toString()).isIn(201, 202));
+      assertThat(replies.stream().map(r -> r.json().getString("id")).distinct()).hasSize(1);
+      String id = replies.get(0).json().getString("id");
+      var settled = Commitments.assertAgree(system, id, Duration.ofSeconds(30));
+      assertThat(settled.status()).isEqualTo("CONFIRMED");
+      assertThat(system.itemState("GROUP-3").getInteger("quantity")).isEqualTo(9);
+      assertThat(
+              TestDb.count(
+                  system.ordersEnv.get("PG_URI"),
+                  "SELECT count(*) FROM orders WHERE idempotency_key = 'k-same'"))
+          .isEqualTo(1);
     }
   }
 

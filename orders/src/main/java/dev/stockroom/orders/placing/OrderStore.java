@@ -24,13 +24,27 @@ public final class OrderStore {
   private static final String COLUMNS =
       "id, customer_id, status, customer, lines, requested_lines, total_cents, shipping_address,"
           + " rejection, created_at, updated_at";
-  private static final String PLACE =
+
+  /**
+   * Many placing requests' orders in one statement, in key order (concurrent batches then wait for
+   * each other's keys in one order). The rows returned are the orders recorded now; a request whose
+   * key was taken already (by an earlier request or an earlier item) is answered from the order
+   * that has it.
+   */
+  static final String PLACE_ALL =
       "INSERT INTO orders (id, customer_id, status, requested_lines, shipping_address, placed_by,"
           + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until,"
-          + " consistent_with, trace_context) VALUES ($1, $2, 'PENDING', $3, $4, $5, $6, $7,"
-          + " 'CUSTOMER', now() + $8 * interval '1 millisecond', $9,"
-          + " now() + $10 * interval '1 millisecond', $11, $12)"
+          + " consistent_with, trace_context)"
+          + " SELECT p.id, p.customer_id, 'PENDING', p.lines::jsonb, p.address::jsonb, p.placed_by,"
+          + " p.key, p.hash, 'CUSTOMER', now() + p.deadline * interval '1 millisecond', p.owner,"
+          + " now() + p.lease * interval '1 millisecond', p.consistent_with, p.trace"
+          + " FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
+          + " $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::timestamptz[], $12::text[])"
+          + " AS p (id, customer_id, lines, address, placed_by, key, hash, deadline, owner, lease,"
+          + " consistent_with, trace)"
+          + " ORDER BY p.placed_by, p.key"
           + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING *";
+
   private static final String BY_KEY =
       "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM orders WHERE id = $1";
@@ -49,11 +63,28 @@ public final class OrderStore {
   private static final String BY_IDS = "SELECT " + COLUMNS + " FROM orders WHERE id = ANY($1)";
 
   private final Pool pool;
+  private final GroupCommit<NewOrder, Optional<Row>> inserts;
   private final GroupCommit<UUID, Optional<StoredOrder>> reads;
 
-  /** One per verticle instance: its reads of just-placed orders are batched on its event loop. */
-  public OrderStore(Pool pool, DistributionSummary readBatches) {
+  /** An order to record, as one item of a batched insert. */
+  private record NewOrder(
+      UUID id,
+      OrderRequest request,
+      String placedBy,
+      String key,
+      Duration deadline,
+      String leaseOwner,
+      Duration lease,
+      OffsetDateTime consistentWith,
+      String trace) {}
+
+  /**
+   * One per verticle instance: its inserts of new orders and reads of placed ones are batched on
+   * its event loop.
+   */
+  public OrderStore(Pool pool, DistributionSummary insertBatches, DistributionSummary readBatches) {
     this.pool = pool;
+    this.inserts = new GroupCommit<>(100, this::insertAll, insertBatches);
     this.reads = new GroupCommit<>(100, this::findAll, readBatches);
   }
 
@@ -75,31 +106,56 @@ public final class OrderStore {
       String leaseOwner,
       Duration lease,
       Optional<Instant> consistentWith) {
-    UUID id = UUID.randomUUID();
-    return pool.preparedQuery(PLACE)
-        .execute(
-            Tuple.tuple()
-                .addUUID(id)
-                .addUUID(request.customerId())
-                .addValue(request.lines())
-                .addValue(request.shippingAddress())
-                .addString(placedBy)
-                .addString(key)
-                .addString(request.fingerprint())
-                .addLong(deadline.toMillis())
-                .addString(leaseOwner)
-                .addLong(lease.toMillis())
-                .addOffsetDateTime(
-                    consistentWith
-                        .map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
-                        .orElse(null))
-                .addString(TraceContexts.current()))
+    NewOrder order =
+        new NewOrder(
+            UUID.randomUUID(),
+            request,
+            placedBy,
+            key,
+            deadline,
+            leaseOwner,
+            lease,
+            consistentWith.map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).orElse(null),
+            TraceContexts.current());
+    return inserts
+        .submit(order)
         .compose(
-            rows ->
-                rows.size() == 1
-                    ? Future.succeededFuture(recorded(rows.iterator().next()))
+            row ->
+                row.isPresent()
+                    ? Future.succeededFuture(recorded(row.get()))
                     : existing(request, placedBy, key)
                         .map(found -> new Placed(found, Optional.empty(), Optional.empty())));
+  }
+
+  private Future<List<Optional<Row>>> insertAll(List<NewOrder> batch) {
+    Tuple orders =
+        Tuple.tuple()
+            .addArrayOfUUID(batch.stream().map(NewOrder::id).toArray(UUID[]::new))
+            .addArrayOfUUID(batch.stream().map(o -> o.request().customerId()).toArray(UUID[]::new))
+            .addArrayOfString(
+                batch.stream().map(o -> o.request().lines().encode()).toArray(String[]::new))
+            .addArrayOfString(
+                batch.stream()
+                    .map(o -> o.request().shippingAddress().encode())
+                    .toArray(String[]::new))
+            .addArrayOfString(batch.stream().map(NewOrder::placedBy).toArray(String[]::new))
+            .addArrayOfString(batch.stream().map(NewOrder::key).toArray(String[]::new))
+            .addArrayOfString(
+                batch.stream().map(o -> o.request().fingerprint()).toArray(String[]::new))
+            .addArrayOfLong(batch.stream().map(o -> o.deadline().toMillis()).toArray(Long[]::new))
+            .addArrayOfString(batch.stream().map(NewOrder::leaseOwner).toArray(String[]::new))
+            .addArrayOfLong(batch.stream().map(o -> o.lease().toMillis()).toArray(Long[]::new))
+            .addArrayOfOffsetDateTime(
+                batch.stream().map(NewOrder::consistentWith).toArray(OffsetDateTime[]::new))
+            .addArrayOfString(batch.stream().map(NewOrder::trace).toArray(String[]::new));
+    return pool.preparedQuery(PLACE_ALL)
+        .execute(orders)
+        .map(
+            rows -> {
+              Map<UUID, Row> recorded = new HashMap<>();
+              rows.forEach(row -> recorded.put(row.getUUID("id"), row));
+              return batch.stream().map(o -> Optional.ofNullable(recorded.get(o.id()))).toList();
+            });
   }
 
   private static Placed recorded(Row row) {

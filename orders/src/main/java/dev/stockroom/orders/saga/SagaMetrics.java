@@ -45,7 +45,10 @@ public final class SagaMetrics {
     return batchSizes(registry, call);
   }
 
-  /** As {@link #batchSizes(String)}, for the placing requests' batched reads ({@code read}). */
+  /**
+   * As {@link #batchSizes(String)}, for the placing requests' batched inserts ({@code place}) and
+   * reads ({@code read}).
+   */
   public static DistributionSummary batchSizes(MeterRegistry registry, String call) {
     return DistributionSummary.builder("orders_saga_batch_size")
         .description("Orders carried by one batched call, write or read")
