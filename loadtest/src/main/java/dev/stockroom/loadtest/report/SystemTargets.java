@@ -51,16 +51,19 @@ final class SystemTargets extends TargetRows {
             && r.lag.achievedRate() >= 0.95 * r.lag.targetRate());
   }
 
+  /** Issue #17's target for the order saga on this 2-core machine. */
+  private static final int CONFIRMED_PER_SECOND = 600;
+
   private void orders() {
     Results.Orders o = r.orders;
     Results.Orders so = r.sellout;
     if (o == null && so == null) {
-      target("≥ 500 confirmed orders/s", "not measured", null);
+      target("≥ " + CONFIRMED_PER_SECOND + " confirmed orders/s", "not measured", null);
       return;
     }
     boolean oversold = (o != null && o.oversold()) || (so != null && so.oversold());
     target(
-        "≥ 500 confirmed orders/s with zero oversell",
+        "≥ " + CONFIRMED_PER_SECOND + " confirmed orders/s with zero oversell",
         (o == null
                 ? "throughput not measured"
                 : "**"
@@ -72,7 +75,18 @@ final class SystemTargets extends TargetRows {
             + "; "
             + (oversold ? "**OVERSOLD or inconsistent**" : "no oversell")
             + (so == null ? "" : sellout(so)),
-        o != null && o.confirmedPerSecondInStock() >= 500 && !oversold);
+        o != null && !oversold && keptUp(o.confirmedPerSecondInStock()));
+  }
+
+  /**
+   * Met at the target rate, or when the run offered at least that and confirmed all of it: the
+   * in-stock window is timed from the orders' own timestamps, so an offered rate met in full reads
+   * a fraction of a percent either side of it.
+   */
+  private boolean keptUp(double confirmedPerSecond) {
+    double offered = r.open.get("contention").rate();
+    return confirmedPerSecond >= CONFIRMED_PER_SECOND
+        || (offered >= CONFIRMED_PER_SECOND && confirmedPerSecond >= 0.99 * offered);
   }
 
   private static String sellout(Results.Orders so) {
