@@ -135,12 +135,13 @@ public final class OrdersService {
                                   new OrderHandlers(
                                       new OrderStore(
                                           ctx.pool(),
+                                          saga,
+                                          owner,
                                           SagaMetrics.batchSizes(ctx.metrics().registry(), "place"),
                                           SagaMetrics.batchSizes(ctx.metrics().registry(), "read")),
                                       engine,
                                       outcomes,
-                                      saga,
-                                      owner);
+                                      saga);
                               return new OrdersApi(
                                       ctx,
                                       handlers,

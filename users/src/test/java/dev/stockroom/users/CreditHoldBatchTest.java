@@ -4,16 +4,13 @@ import static dev.stockroom.users.UsersTestSupport.ADMIN;
 import static dev.stockroom.users.UsersTestSupport.SERVICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
-import dev.stockroom.common.testing.TestServices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -29,22 +26,20 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("Credit holds in batches")
 class CreditHoldBatchTest {
-  private RunningService service;
+  private UsersTestSupport.Running users;
   private TestHttp http;
   private String pgUri;
 
   @BeforeAll
   void start() {
-    Map<String, String> env = UsersTestSupport.env();
-    env.put("PG_POOL_SIZE", "8");
-    pgUri = env.get("PG_URI");
-    service = UsersTestSupport.start(env);
-    http = new TestHttp(service.port());
+    users = UsersTestSupport.Running.start();
+    http = users.http();
+    pgUri = users.pgUri();
   }
 
   @AfterAll
   void stop() {
-    TestServices.stop(service);
+    users.close();
   }
 
   private static JsonObject hold(String holdId, String userId, long amount) {

@@ -32,6 +32,21 @@ final class UsersTestSupport {
     return TestServices.start(e -> UsersService.start(new Env(e)), env);
   }
 
+  /** A users service of the test class's own, with a pool of 8 (concurrency shows on it). */
+  record Running(RunningService service, TestHttp http, String pgUri) implements AutoCloseable {
+    static Running start() {
+      Map<String, String> env = env();
+      env.put("PG_POOL_SIZE", "8");
+      RunningService service = UsersTestSupport.start(env);
+      return new Running(service, new TestHttp(service.port()), env.get("PG_URI"));
+    }
+
+    @Override
+    public void close() {
+      TestServices.stop(service);
+    }
+  }
+
   static JsonObject register(TestHttp http, String name, long creditLimitCents) {
     String email = name.toLowerCase().replace(' ', '.') + "." + UUID.randomUUID() + "@example.com";
     TestHttp.Reply reply =

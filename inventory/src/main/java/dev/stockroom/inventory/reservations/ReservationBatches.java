@@ -8,6 +8,7 @@ import static dev.stockroom.inventory.reservations.ReservationSql.SELL;
 import static dev.stockroom.inventory.reservations.ReservationSql.TAKE_ALL;
 import static dev.stockroom.inventory.reservations.ReservationSql.UNCLAIM;
 
+import dev.stockroom.common.domain.BatchItem;
 import dev.stockroom.inventory.reservations.ReservationRefusal.Reason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -39,24 +39,14 @@ public final class ReservationBatches {
     this.pool = pool;
   }
 
-  /** One item's answer: the reservation (made now or before), or why it was refused. */
-  public record Answer(Reservation reservation, boolean created, ReservationRefusal refusal) {
-    static Answer of(Supplier<Reservation> found) {
-      try {
-        return new Answer(found.get(), false, null);
-      } catch (ReservationRefusal refusal) {
-        return new Answer(null, false, refusal);
-      }
-    }
-  }
-
   /** Answers in the order of {@code requests}. */
-  public Future<List<Answer>> reserve(List<ReservationRequest> requests) {
+  public Future<List<BatchItem<Reservation>>> reserve(List<ReservationRequest> requests) {
     return pool.withTransaction(conn -> claimAndTake(conn, requests))
         .compose(answers -> replays(requests, answers));
   }
 
-  private Future<Answer[]> claimAndTake(SqlConnection conn, List<ReservationRequest> requests) {
+  private Future<BatchItem<Reservation>[]> claimAndTake(
+      SqlConnection conn, List<ReservationRequest> requests) {
     Map<String, ReservationRequest> byId = new HashMap<>();
     requests.forEach(r -> byId.putIfAbsent(r.reservationId(), r));
     String[] ids = byId.keySet().stream().sorted().toArray(String[]::new);
@@ -73,9 +63,9 @@ public final class ReservationBatches {
    * Locks the claimed requests' items once, decides each request in order against what is left,
    * gives up the refused ones' claims and takes the stock of the others in one statement.
    */
-  private Future<Answer[]> take(
+  private Future<BatchItem<Reservation>[]> take(
       SqlConnection conn, List<ReservationRequest> requests, Map<String, Reservation> claimed) {
-    Answer[] answers = new Answer[requests.size()];
+    BatchItem<Reservation>[] answers = newAnswers(requests.size());
     // The first item with a claimed id is its claimant; a repeat of the id is a replay.
     Map<Integer, Reservation> claimants = new LinkedHashMap<>();
     for (int i = 0; i < requests.size(); i++) {
@@ -94,12 +84,12 @@ public final class ReservationBatches {
         .compose(locked -> decide(conn, requests, claimants, available(locked), answers));
   }
 
-  private Future<Answer[]> decide(
+  private Future<BatchItem<Reservation>[]> decide(
       SqlConnection conn,
       List<ReservationRequest> requests,
       Map<Integer, Reservation> claimants,
       Map<String, Integer> available,
-      Answer[] answers) {
+      BatchItem<Reservation>[] answers) {
     List<String> refused = new ArrayList<>();
     List<String> lineIds = new ArrayList<>();
     List<String> lineSkus = new ArrayList<>();
@@ -108,7 +98,7 @@ public final class ReservationBatches {
       ReservationRequest request = requests.get(i);
       ReservationRefusal refusal = StockCheck.refusalOf(request, available);
       if (refusal != null) {
-        answers[i] = new Answer(null, false, refusal);
+        answers[i] = BatchItem.refused(refusal);
         refused.add(request.reservationId());
         continue;
       }
@@ -142,10 +132,10 @@ public final class ReservationBatches {
         .map(taken -> accepted(requests, claimants, answers, taken, lineIds.size()));
   }
 
-  private static Answer[] accepted(
+  private static BatchItem<Reservation>[] accepted(
       List<ReservationRequest> requests,
       Map<Integer, Reservation> claimants,
-      Answer[] answers,
+      BatchItem<Reservation>[] answers,
       RowSet<Row> taken,
       int lines) {
     if (taken.size() != lines) {
@@ -161,14 +151,15 @@ public final class ReservationBatches {
         (i, header) -> {
           if (answers[i] == null) {
             List<Reservation.Line> itsLines = linesById.get(requests.get(i).reservationId());
-            answers[i] = new Answer(header.withLines(itsLines), true, null);
+            answers[i] = BatchItem.created(header.withLines(itsLines));
           }
         });
     return answers;
   }
 
   /** Requests whose id was claimed before (or by an earlier item): answered from what exists. */
-  private Future<List<Answer>> replays(List<ReservationRequest> requests, Answer[] answers) {
+  private Future<List<BatchItem<Reservation>>> replays(
+      List<ReservationRequest> requests, BatchItem<Reservation>[] answers) {
     String[] unanswered =
         IntStream.range(0, answers.length)
             .filter(i -> answers[i] == null)
@@ -179,13 +170,13 @@ public final class ReservationBatches {
         unanswered.length == 0 ? Future.succeededFuture(Map.of()) : findAll(unanswered);
     return found.map(
         existing -> {
-          List<Answer> all = new ArrayList<>(answers.length);
+          List<BatchItem<Reservation>> all = new ArrayList<>(answers.length);
           for (int i = 0; i < answers.length; i++) {
             ReservationRequest request = requests.get(i);
             all.add(
                 answers[i] != null
                     ? answers[i]
-                    : Answer.of(() -> replay(request, existing.get(request.reservationId()))));
+                    : BatchItem.of(() -> replay(request, existing.get(request.reservationId()))));
           }
           return all;
         });
@@ -205,7 +196,7 @@ public final class ReservationBatches {
   }
 
   /** Sells each live reservation's stock; answers in the order of {@code ids}. */
-  public Future<List<Answer>> confirm(List<String> ids) {
+  public Future<List<BatchItem<Reservation>>> confirm(List<String> ids) {
     String[] distinct = ids.stream().distinct().sorted().toArray(String[]::new);
     return pool.withTransaction(
             conn ->
@@ -219,7 +210,7 @@ public final class ReservationBatches {
                 ids.stream()
                     .map(
                         id ->
-                            Answer.of(
+                            BatchItem.of(
                                 () ->
                                     ReservationStore.confirmed(
                                         id, Optional.ofNullable(found.get(id)))))
@@ -242,6 +233,11 @@ public final class ReservationBatches {
               headers.forEach((id, header) -> found.put(id, header.withLines(lines.get(id))));
               return found;
             });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static BatchItem<Reservation>[] newAnswers(int size) {
+    return (BatchItem<Reservation>[]) new BatchItem<?>[size];
   }
 
   private static Map<String, Reservation> headers(RowSet<Row> claimed) {

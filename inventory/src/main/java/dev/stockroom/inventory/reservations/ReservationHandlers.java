@@ -64,7 +64,10 @@ public final class ReservationHandlers {
             .toList();
     batches
         .reserve(requests)
-        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 201)))
+        .onSuccess(
+            items ->
+                BatchResults.send(
+                    ctx, items, 201, Reservation::toJson, ReservationHandlers::problem))
         .onFailure(ctx::fail);
   }
 
@@ -76,15 +79,11 @@ public final class ReservationHandlers {
             .toList();
     batches
         .confirm(ids)
-        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 200)))
+        .onSuccess(
+            items ->
+                BatchResults.send(
+                    ctx, items, 200, Reservation::toJson, ReservationHandlers::problem))
         .onFailure(ctx::fail);
-  }
-
-  private static JsonObject result(RoutingContext ctx, ReservationBatches.Answer answer, int made) {
-    if (answer.refusal() != null) {
-      return BatchResults.refused(ctx, (Problem) problem(answer.refusal()));
-    }
-    return BatchResults.done(answer.created() ? made : 200, answer.reservation().toJson());
   }
 
   /** Every refusal of a reservation, as the contract answers it. */

@@ -30,19 +30,13 @@ public final class OrderHandlers {
   private final SagaEngine engine;
   private final SagaOutcomes outcomes;
   private final SagaSettings settings;
-  private final String instance;
 
   public OrderHandlers(
-      OrderStore store,
-      SagaEngine engine,
-      SagaOutcomes outcomes,
-      SagaSettings settings,
-      String instance) {
+      OrderStore store, SagaEngine engine, SagaOutcomes outcomes, SagaSettings settings) {
     this.store = store;
     this.engine = engine;
     this.outcomes = outcomes;
     this.settings = settings;
-    this.instance = instance;
   }
 
   public void place(RoutingContext ctx) {
@@ -55,14 +49,7 @@ public final class OrderHandlers {
             .map(c -> c.token().at());
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
-        .place(
-            request,
-            Caller.subject(ctx),
-            key,
-            settings.deadline(),
-            instance,
-            settings.lease(),
-            consistentWith)
+        .place(request, Caller.subject(ctx), key, consistentWith)
         .compose(placed -> driveAndAwait(placed, waitUntil).recover(e -> answerRecorded(placed, e)))
         .onSuccess(
             order -> {

@@ -3,6 +3,7 @@ package dev.stockroom.orders.placing;
 import dev.stockroom.common.batch.GroupCommit;
 import dev.stockroom.common.tracing.TraceContexts;
 import dev.stockroom.orders.saga.SagaOrder;
+import dev.stockroom.orders.saga.SagaSettings;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -36,12 +37,11 @@ public final class OrderStore {
           + " idempotency_key, request_hash, step, deadline_at, lease_owner, lease_until,"
           + " consistent_with, trace_context)"
           + " SELECT p.id, p.customer_id, 'PENDING', p.lines::jsonb, p.address::jsonb, p.placed_by,"
-          + " p.key, p.hash, 'CUSTOMER', now() + p.deadline * interval '1 millisecond', p.owner,"
-          + " now() + p.lease * interval '1 millisecond', p.consistent_with, p.trace"
+          + " p.key, p.hash, 'CUSTOMER', now() + $8 * interval '1 millisecond', $9,"
+          + " now() + $10 * interval '1 millisecond', p.consistent_with, p.trace"
           + " FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
-          + " $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::timestamptz[], $12::text[])"
-          + " AS p (id, customer_id, lines, address, placed_by, key, hash, deadline, owner, lease,"
-          + " consistent_with, trace)"
+          + " $7::text[], $11::timestamptz[], $12::text[])"
+          + " AS p (id, customer_id, lines, address, placed_by, key, hash, consistent_with, trace)"
           + " ORDER BY p.placed_by, p.key"
           + " ON CONFLICT (placed_by, idempotency_key) DO NOTHING RETURNING *";
 
@@ -66,24 +66,34 @@ public final class OrderStore {
   private final GroupCommit<NewOrder, Optional<Row>> inserts;
   private final GroupCommit<UUID, Optional<StoredOrder>> reads;
 
+  private final Duration deadline;
+  private final String leaseOwner;
+  private final Duration lease;
+
   /** An order to record, as one item of a batched insert. */
   private record NewOrder(
       UUID id,
       OrderRequest request,
       String placedBy,
       String key,
-      Duration deadline,
-      String leaseOwner,
-      Duration lease,
       OffsetDateTime consistentWith,
       String trace) {}
 
   /**
    * One per verticle instance: its inserts of new orders and reads of placed ones are batched on
-   * its event loop.
+   * its event loop. A new order gets the saga's {@code deadline} and is leased to {@code
+   * leaseOwner} (this instance) for {@code lease}, so that its saga runs here at once.
    */
-  public OrderStore(Pool pool, DistributionSummary insertBatches, DistributionSummary readBatches) {
+  public OrderStore(
+      Pool pool,
+      SagaSettings saga,
+      String leaseOwner,
+      DistributionSummary insertBatches,
+      DistributionSummary readBatches) {
     this.pool = pool;
+    this.deadline = saga.deadline();
+    this.leaseOwner = leaseOwner;
+    this.lease = saga.lease();
     this.inserts = new GroupCommit<>(100, this::insertAll, insertBatches);
     this.reads = new GroupCommit<>(100, this::findAll, readBatches);
   }
@@ -99,22 +109,13 @@ public final class OrderStore {
    * request gets the same order, a different request with the same key is refused.
    */
   public Future<Placed> place(
-      OrderRequest request,
-      String placedBy,
-      String key,
-      Duration deadline,
-      String leaseOwner,
-      Duration lease,
-      Optional<Instant> consistentWith) {
+      OrderRequest request, String placedBy, String key, Optional<Instant> consistentWith) {
     NewOrder order =
         new NewOrder(
             UUID.randomUUID(),
             request,
             placedBy,
             key,
-            deadline,
-            leaseOwner,
-            lease,
             consistentWith.map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).orElse(null),
             TraceContexts.current());
     return inserts
@@ -142,9 +143,9 @@ public final class OrderStore {
             .addArrayOfString(batch.stream().map(NewOrder::key).toArray(String[]::new))
             .addArrayOfString(
                 batch.stream().map(o -> o.request().fingerprint()).toArray(String[]::new))
-            .addArrayOfLong(batch.stream().map(o -> o.deadline().toMillis()).toArray(Long[]::new))
-            .addArrayOfString(batch.stream().map(NewOrder::leaseOwner).toArray(String[]::new))
-            .addArrayOfLong(batch.stream().map(o -> o.lease().toMillis()).toArray(Long[]::new))
+            .addLong(deadline.toMillis())
+            .addString(leaseOwner)
+            .addLong(lease.toMillis())
             .addArrayOfOffsetDateTime(
                 batch.stream().map(NewOrder::consistentWith).toArray(OffsetDateTime[]::new))
             .addArrayOfString(batch.stream().map(NewOrder::trace).toArray(String[]::new));

@@ -68,7 +68,8 @@ public final class CreditHandlers {
             .toList();
     batches
         .hold(requests)
-        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 201)))
+        .onSuccess(
+            items -> BatchResults.send(ctx, items, 201, Hold::toJson, CreditHandlers::problem))
         .onFailure(ctx::fail);
   }
 
@@ -78,15 +79,9 @@ public final class CreditHandlers {
         ctx.body().asJsonObject().getJsonArray("holdIds").stream().map(String.class::cast).toList();
     batches
         .capture(holdIds)
-        .onSuccess(answers -> BatchResults.send(ctx, answers, a -> result(ctx, a, 200)))
+        .onSuccess(
+            items -> BatchResults.send(ctx, items, 200, Hold::toJson, CreditHandlers::problem))
         .onFailure(ctx::fail);
-  }
-
-  private static JsonObject result(RoutingContext ctx, HoldBatches.Answer answer, int made) {
-    if (answer.refusal() != null) {
-      return BatchResults.refused(ctx, (Problem) problem(answer.refusal()));
-    }
-    return BatchResults.done(answer.created() ? made : 200, answer.hold().toJson());
   }
 
   /** Every refusal of the credit side, as the contract answers it. */

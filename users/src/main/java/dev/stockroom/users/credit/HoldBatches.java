@@ -8,6 +8,7 @@ import static dev.stockroom.users.credit.HoldSql.MOVE_ALL_TO_CAPTURED;
 import static dev.stockroom.users.credit.HoldSql.TAKE_ALL;
 import static dev.stockroom.users.credit.HoldSql.UNCLAIM;
 
+import dev.stockroom.common.domain.BatchItem;
 import dev.stockroom.users.credit.HoldRefusal.Reason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -40,24 +40,13 @@ public final class HoldBatches {
   /** A hold asked for in a batch. */
   public record HoldRequest(String holdId, UUID userId, long amountCents, int ttlSeconds) {}
 
-  /** One item's answer: the hold (made now or before), or why it was refused. */
-  public record Answer(Hold hold, boolean created, HoldRefusal refusal) {
-    static Answer of(Supplier<Hold> found) {
-      try {
-        return new Answer(found.get(), false, null);
-      } catch (HoldRefusal refusal) {
-        return new Answer(null, false, refusal);
-      }
-    }
-  }
-
   /** Answers in the order of {@code requests}. */
-  public Future<List<Answer>> hold(List<HoldRequest> requests) {
+  public Future<List<BatchItem<Hold>>> hold(List<HoldRequest> requests) {
     return pool.withTransaction(conn -> claimAndTake(conn, requests))
         .compose(answers -> replays(requests, answers));
   }
 
-  private Future<Answer[]> claimAndTake(SqlConnection conn, List<HoldRequest> requests) {
+  private Future<BatchItem<Hold>[]> claimAndTake(SqlConnection conn, List<HoldRequest> requests) {
     Map<String, HoldRequest> byId = new HashMap<>();
     requests.forEach(r -> byId.putIfAbsent(r.holdId(), r));
     List<HoldRequest> sorted =
@@ -74,9 +63,9 @@ public final class HoldBatches {
   }
 
   /** Locks the claimants' users once and decides each hold in order against what is left. */
-  private Future<Answer[]> take(
+  private Future<BatchItem<Hold>[]> take(
       SqlConnection conn, List<HoldRequest> requests, Map<String, Hold> claimed) {
-    Answer[] answers = new Answer[requests.size()];
+    BatchItem<Hold>[] answers = newAnswers(requests.size());
     // The first item with a claimed id is its claimant; a repeat of the id is a replay.
     Map<Integer, Hold> claimants = new LinkedHashMap<>();
     for (int i = 0; i < requests.size(); i++) {
@@ -95,11 +84,11 @@ public final class HoldBatches {
         .compose(locked -> decide(conn, claimants, available(locked), answers));
   }
 
-  private Future<Answer[]> decide(
+  private Future<BatchItem<Hold>[]> decide(
       SqlConnection conn,
       Map<Integer, Hold> claimants,
       Map<UUID, Long> available,
-      Answer[] answers) {
+      BatchItem<Hold>[] answers) {
     List<String> refused = new ArrayList<>();
     List<UUID> users = new ArrayList<>();
     List<Long> amounts = new ArrayList<>();
@@ -107,14 +96,14 @@ public final class HoldBatches {
         (i, hold) -> {
           long left = available.get(hold.userId());
           if (left < hold.amountCents()) {
-            answers[i] = new Answer(null, false, HoldStore.insufficientCredit());
+            answers[i] = BatchItem.refused(HoldStore.insufficientCredit());
             refused.add(hold.holdId());
             return;
           }
           available.put(hold.userId(), left - hold.amountCents());
           users.add(hold.userId());
           amounts.add(hold.amountCents());
-          answers[i] = new Answer(hold, true, null);
+          answers[i] = BatchItem.created(hold);
         });
     Future<?> unclaimed =
         refused.isEmpty()
@@ -141,7 +130,8 @@ public final class HoldBatches {
   }
 
   /** Holds whose id existed (or was unknown to the claim): answered from what exists. */
-  private Future<List<Answer>> replays(List<HoldRequest> requests, Answer[] answers) {
+  private Future<List<BatchItem<Hold>>> replays(
+      List<HoldRequest> requests, BatchItem<Hold>[] answers) {
     String[] unanswered =
         IntStream.range(0, answers.length)
             .filter(i -> answers[i] == null)
@@ -156,7 +146,7 @@ public final class HoldBatches {
                         i ->
                             answers[i] != null
                                 ? answers[i]
-                                : Answer.of(() -> replay(requests.get(i), existing)))
+                                : BatchItem.of(() -> replay(requests.get(i), existing)))
                     .toList());
   }
 
@@ -175,7 +165,7 @@ public final class HoldBatches {
   }
 
   /** Captures each live hold; answers in the order of {@code holdIds}. */
-  public Future<List<Answer>> capture(List<String> holdIds) {
+  public Future<List<BatchItem<Hold>>> capture(List<String> holdIds) {
     String[] distinct = holdIds.stream().distinct().sorted().toArray(String[]::new);
     return pool.withTransaction(
             conn ->
@@ -188,7 +178,7 @@ public final class HoldBatches {
                 holdIds.stream()
                     .map(
                         id ->
-                            Answer.of(
+                            BatchItem.of(
                                 () ->
                                     HoldStore.alreadySettled(
                                         id, Optional.ofNullable(found.get(id)), "CAPTURED")))
@@ -228,6 +218,11 @@ public final class HoldBatches {
   /** Two arrays as two parameters (Tuple.of would spread the second as varargs). */
   private static Tuple perUser(UUID[] users, Long[] amounts) {
     return Tuple.tuple().addArrayOfUUID(users).addArrayOfLong(amounts);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static BatchItem<Hold>[] newAnswers(int size) {
+    return (BatchItem<Hold>[]) new BatchItem<?>[size];
   }
 
   private static Map<UUID, Long> available(RowSet<Row> locked) {

@@ -14,11 +14,7 @@ class HoldPlansTest {
           + " even on statistics taken when none was held")
   void oneHoldByItsKey() {
     String db = GenericPlans.migratedDatabase("hold_plans", "db/migration/users");
-    TestDb.execute(
-        db,
-        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
-            + USER
-            + "', 'Ada', 'ada@example.com', 100)");
+    withUser(db);
     GenericPlans.staleStatistics(
         db,
         "credit_holds",
@@ -36,11 +32,7 @@ class HoldPlansTest {
       "the sweeper's statements read only live or settled-and-old holds, whatever the table holds")
   void sweeperIsBounded() {
     String db = GenericPlans.migratedDatabase("hold_sweep_plans", "db/migration/users");
-    TestDb.execute(
-        db,
-        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
-            + USER
-            + "', 'Ada', 'ada@example.com', 100)");
+    withUser(db);
     GenericPlans.staleStatistics(
         db,
         "credit_holds",
@@ -57,11 +49,7 @@ class HoldPlansTest {
       "a batch's statements read the holds it names by key, on fresh statistics or stale ones")
   void batchesReadTheirKeys() {
     String db = GenericPlans.migratedDatabase("hold_batch_plans", "db/migration/users");
-    TestDb.execute(
-        db,
-        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
-            + USER
-            + "', 'Ada', 'ada@example.com', 100)");
+    withUser(db);
     GenericPlans.staleStatistics(
         db,
         "credit_holds",
@@ -73,6 +61,14 @@ class HoldPlansTest {
     for (String sql : new String[] {HoldSql.FIND_ALL, HoldSql.CAPTURE_ALL, HoldSql.UNCLAIM}) {
       GenericPlans.assertReadsOnly(db, "credit_holds_pkey", "text[]", ids, sql);
     }
+  }
+
+  private static void withUser(String db) {
+    TestDb.execute(
+        db,
+        "INSERT INTO users (id, name, email, credit_limit_cents) VALUES ('"
+            + USER
+            + "', 'Ada', 'ada@example.com', 100)");
   }
 
   private static String holds(int count, String status, String expiresAt) {
