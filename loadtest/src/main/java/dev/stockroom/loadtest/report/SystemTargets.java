@@ -1,11 +1,13 @@
 package dev.stockroom.loadtest.report;
 
 import static dev.stockroom.loadtest.report.Fmt.f0;
+import static dev.stockroom.loadtest.report.Fmt.f1;
 import static dev.stockroom.loadtest.report.Fmt.ms;
 
 import dev.stockroom.loadtest.LatencyStats;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.Results.OpenRun;
+import dev.stockroom.loadtest.system.CpuWindow;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,7 @@ final class SystemTargets extends TargetRows {
   void write() {
     lag();
     orders();
+    cpuPerOrder();
     usersKilled();
     memory();
   }
@@ -87,6 +90,36 @@ final class SystemTargets extends TargetRows {
     double offered = r.open.get("contention").rate();
     return confirmedPerSecond >= CONFIRMED_PER_SECOND
         || (offered >= CONFIRMED_PER_SECOND && confirmedPerSecond >= 0.99 * offered);
+  }
+
+  /**
+   * Issue #17's CPU budget per confirmed order: every process on the machine (PostgreSQL, Kafka in
+   * the harness, the services) but the load generator, over the orders run, per order confirmed
+   * while stock lasted.
+   */
+  private void cpuPerOrder() {
+    String what = "CPU per confirmed order ≤ 2.5 ms (every process but the load generator)";
+    OpenRun run = r.open.get("contention");
+    Double machine = run == null ? null : run.cpu().get(CpuWindow.MACHINE);
+    Double generator = run == null ? null : run.cpu().get("load generator");
+    double perSecond = r.orders == null ? 0 : r.orders.confirmedPerSecondInStock();
+    if (machine == null || generator == null || perSecond <= 0) {
+      target(what, "not measured", null);
+      return;
+    }
+    double ms = (machine - generator) * 1000 / perSecond;
+    target(
+        what,
+        "**"
+            + f1(ms)
+            + " ms** ("
+            + f1(machine - generator)
+            + " cores busy at "
+            + f0(perSecond)
+            + " confirmed/s; "
+            + f1(machine * 1000 / perSecond)
+            + " ms with the load generator)",
+        ms <= 2.5);
   }
 
   private static String sellout(Results.Orders so) {
