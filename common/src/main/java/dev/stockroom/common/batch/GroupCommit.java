@@ -6,6 +6,8 @@ import io.vertx.core.Promise;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -20,11 +22,19 @@ import java.util.function.Function;
 public final class GroupCommit<I, O> {
   private record Waiting<I, O>(I item, Promise<O> answer) {}
 
+  /** The largest batch unless a caller sets its own (a batch endpoint's contract, say). */
+  public static final int MAX_BATCH = 100;
+
   private final int maxBatch;
   private final Function<List<I>, Future<List<O>>> call;
   private final DistributionSummary sizes;
   private final ArrayDeque<Waiting<I, O>> waiting = new ArrayDeque<>();
   private boolean sending;
+
+  /** {@code call} answers one result per item, in order; batches of at most {@link #MAX_BATCH}. */
+  public GroupCommit(Function<List<I>, Future<List<O>>> call, DistributionSummary sizes) {
+    this(MAX_BATCH, call, sizes);
+  }
 
   /** {@code call} answers one result per item, in order. */
   public GroupCommit(
@@ -41,6 +51,15 @@ public final class GroupCommit<I, O> {
       sendNext();
     }
     return answer.future();
+  }
+
+  /**
+   * For a {@code call} that reads or writes its batch in one statement: each item's answer, in the
+   * batch's order, from what the statement {@code found} by key (empty: nothing for that item).
+   */
+  public static <I, K, V> List<Optional<V>> inOrder(
+      List<I> batch, Function<I, K> key, Map<K, V> found) {
+    return batch.stream().map(item -> Optional.ofNullable(found.get(key.apply(item)))).toList();
   }
 
   private void sendNext() {

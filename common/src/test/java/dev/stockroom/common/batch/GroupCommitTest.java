@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +88,13 @@ class GroupCommitTest {
             sizes);
     assertThat(group.submit(1).cause()).hasMessage("bug");
     assertThat(group.submit(2).cause()).as("and it is not stuck").hasMessage("bug");
+  }
+
+  @Test
+  @DisplayName("a batch read by key answers each item in the batch's order, empty when not found")
+  void inOrder() {
+    assertThat(
+            GroupCommit.inOrder(List.of(3, 1, 2), i -> "k" + i, Map.of("k1", "one", "k3", "three")))
+        .containsExactly(Optional.of("three"), Optional.of("one"), Optional.empty());
   }
 }

@@ -94,8 +94,8 @@ public final class OrderStore {
     this.deadline = saga.deadline();
     this.leaseOwner = leaseOwner;
     this.lease = saga.lease();
-    this.inserts = new GroupCommit<>(100, this::insertAll, insertBatches);
-    this.reads = new GroupCommit<>(100, this::findAll, readBatches);
+    this.inserts = new GroupCommit<>(this::insertAll, insertBatches);
+    this.reads = new GroupCommit<>(this::findAll, readBatches);
   }
 
   /**
@@ -155,7 +155,7 @@ public final class OrderStore {
             rows -> {
               Map<UUID, Row> recorded = new HashMap<>();
               rows.forEach(row -> recorded.put(row.getUUID("id"), row));
-              return batch.stream().map(o -> Optional.ofNullable(recorded.get(o.id()))).toList();
+              return GroupCommit.inOrder(batch, NewOrder::id, recorded);
             });
   }
 
@@ -192,7 +192,7 @@ public final class OrderStore {
             rows -> {
               Map<UUID, StoredOrder> found = new HashMap<>();
               rows.forEach(row -> found.put(row.getUUID("id"), StoredOrder.from(row)));
-              return ids.stream().map(id -> Optional.ofNullable(found.get(id))).toList();
+              return GroupCommit.inOrder(ids, id -> id, found);
             });
   }
 

@@ -30,8 +30,7 @@ final class CustomerStep {
   CustomerStep(Replica customers, Duration budget, DistributionSummary batchSizes) {
     this.customers = customers;
     this.budget = budget;
-    this.reads =
-        new GroupCommit<>(Participants.MAX_BATCH, o -> read(o, Optional.empty()), batchSizes);
+    this.reads = new GroupCommit<>(o -> read(o, Optional.empty()), batchSizes);
   }
 
   Future<Outcome> customer(SagaOrder order) {

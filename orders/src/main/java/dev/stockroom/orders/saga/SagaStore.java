@@ -55,8 +55,8 @@ final class SagaStore {
     this.pool = pool;
     this.owner = owner;
     this.lease = lease;
-    this.advances = new GroupCommit<>(100, this::advanceAll, advanceBatches);
-    this.finishes = new GroupCommit<>(100, this::finishAll, finishBatches);
+    this.advances = new GroupCommit<>(this::advanceAll, advanceBatches);
+    this.finishes = new GroupCommit<>(this::finishAll, finishBatches);
   }
 
   Future<Optional<SagaOrder>> claim(UUID id) {
@@ -104,9 +104,7 @@ final class SagaStore {
             rows -> {
               Map<UUID, SagaOrder> moved = new HashMap<>();
               rows.forEach(row -> moved.put(row.getUUID("id"), SagaOrder.from(row)));
-              return batch.stream()
-                  .map(a -> Optional.ofNullable(moved.get(a.order().id())))
-                  .toList();
+              return GroupCommit.inOrder(batch, a -> a.order().id(), moved);
             });
   }
 
