@@ -15,8 +15,8 @@
 # Options: --quick, --no-build (use the jars as they are), --strict (exit 1 when a scenario failed
 # to run or a Gatling assertion failed), --out=FILE, and --name=value for any rate, duration or
 # size (see loadtest/src/main/java/dev/stockroom/loadtest/BenchOptions.java), e.g. --reportRate=3000.
-# While tuning, --only=closed,lag runs just those scenarios (keys: closed, explain, compare, lag, ryw,
-# kafka, users, sellout, orders, rate); the report then leaves the others out. Environment variables
+# While tuning, --only=closed,lag runs just those scenarios (keys: closed, layers, explain, compare,
+# lag, ryw, kafka, users, sellout, orders, rate); the report then leaves the others out. Environment variables
 # named BENCH_SERVICE_<NAME> reach every service as <NAME>, e.g. BENCH_SERVICE_PG_POOL_SIZE=16.
 #
 # Needs a JDK 17+ and wrk (installed from the Debian package when missing and running as root).

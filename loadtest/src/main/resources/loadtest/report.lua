@@ -1,9 +1,24 @@
 -- wrk script for the closed-loop comparison: counts responses whose copied data is flagged
 -- stale (a degraded answer, not an HTTP error) and prints one JSON line with the percentiles.
+-- WRK_PORTS="p1,p2,...": the threads take turns among these ports of the URL's host, i.e. several
+-- instances of one service, as a Kubernetes Service spreads connections over its pods.
 local threads = {}
+local ports = {}
+for p in string.gmatch(os.getenv("WRK_PORTS") or "", "%d+") do
+  table.insert(ports, p)
+end
 
 function setup(thread)
   table.insert(threads, thread)
+  if #ports > 0 then
+    local port = ports[((#threads - 1) % #ports) + 1]
+    for _, addr in ipairs(wrk.lookup(wrk.host, port)) do
+      if wrk.connect(addr) then
+        thread.addr = addr
+        break
+      end
+    end
+  end
 end
 
 function init(args)

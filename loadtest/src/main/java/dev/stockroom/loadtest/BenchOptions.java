@@ -60,6 +60,8 @@ public final class BenchOptions {
     values.put("lagP99Ms", "100");
     values.put("orderRate", "600");
     values.put("orderSeconds", quick ? "15" : "30");
+    // One set of services against two: offered more than one set confirms (~525/s here).
+    values.put("scalingOrderRate", "900");
     values.put("selloutRate", "100");
     values.put("selloutSeconds", quick ? "10" : "20");
     values.put("sellout", "5");

@@ -6,10 +6,12 @@ import dev.stockroom.loadtest.report.ReportWriter;
 import dev.stockroom.loadtest.scenarios.ClosedLoopComparison;
 import dev.stockroom.loadtest.scenarios.FaultScenarios;
 import dev.stockroom.loadtest.scenarios.LagScenario;
+import dev.stockroom.loadtest.scenarios.LayerPrices;
 import dev.stockroom.loadtest.scenarios.MemoryScenario;
 import dev.stockroom.loadtest.scenarios.OpenModelRuns;
 import dev.stockroom.loadtest.scenarios.OrderScenarios;
 import dev.stockroom.loadtest.scenarios.ReportQueryPlans;
+import dev.stockroom.loadtest.scenarios.Scaling;
 import dev.stockroom.loadtest.system.Infra;
 import dev.stockroom.loadtest.system.ServiceFleet;
 import io.vertx.core.Vertx;
@@ -143,6 +145,7 @@ public final class BenchmarkRunner {
         "closed",
         "closed loop: baseline vs replica vs owner",
         new ClosedLoopComparison(ctx)::run);
+    run(ctx, "layers", "the price of each platform layer", new LayerPrices(ctx)::run);
     run(ctx, "explain", "EXPLAIN of the report query", new ReportQueryPlans(ctx)::run);
     run(ctx, "compare", "open model: replica vs owner at the same rate", open::compare);
     run(ctx, "lag", "replication lag probe", new LagScenario(ctx)::run);
@@ -155,6 +158,7 @@ public final class BenchmarkRunner {
     run(ctx, "users", "report load, users killed", faults::reportWithUsersKilled);
     run(ctx, "sellout", "orders: selling out the last units", orders::sellout);
     run(ctx, "orders", "order contention", orders::contention);
+    run(ctx, "scaling", "one instance of each service against two", new Scaling(ctx)::run);
     run(ctx, "rate", "open model: report at the target rate", open::report);
     ctx.reviveCrashed("the end");
     new MemoryScenario(ctx).run();

@@ -116,6 +116,9 @@ public final class Results {
   public double totalSeconds;
   public Seeder.Seeded seed;
   public final List<ClosedLoop> closedLoop = new ArrayList<>();
+  public final List<ClosedLoop> layers = new ArrayList<>();
+  public final List<ClosedLoop> scalingReport = new ArrayList<>();
+  public final Map<String, Orders> scalingOrders = new LinkedHashMap<>();
   public final Map<String, List<String>> explain = new LinkedHashMap<>();
   public final Map<String, OpenRun> open = new LinkedHashMap<>();
   public LagProbe.Result lag;

@@ -195,7 +195,7 @@ public final class Seeder {
         .put("creditLimitCents", SeedPlan.CREDIT_LIMIT_CENTS);
   }
 
-  private static JsonObject item(String sku, String name, long price, int quantity, int low) {
+  public static JsonObject item(String sku, String name, long price, int quantity, int low) {
     return new JsonObject()
         .put("sku", sku)
         .put("name", name)
@@ -208,7 +208,7 @@ public final class Seeder {
     return IntStream.range(0, n).mapToObj(f).toList();
   }
 
-  static void write(Path dir, String file, List<String> lines) {
+  public static void write(Path dir, String file, List<String> lines) {
     try {
       Files.createDirectories(dir);
       Files.write(dir.resolve(file), lines);

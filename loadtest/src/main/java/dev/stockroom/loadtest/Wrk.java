@@ -46,6 +46,21 @@ public final class Wrk {
 
   public Result run(
       String label, String url, String bearer, int threads, int connections, int seconds) {
+    return run(label, url, List.of(), bearer, threads, connections, seconds);
+  }
+
+  /**
+   * As {@link #run(String, String, String, int, int, int)}, with the threads spread over these
+   * ports of the URL's host in turn (several instances of one service); none: the URL's own.
+   */
+  public Result run(
+      String label,
+      String url,
+      List<Integer> spreadOverPorts,
+      String bearer,
+      int threads,
+      int connections,
+      int seconds) {
     List<String> cmd = new ArrayList<>();
     cmd.addAll(
         List.of(
@@ -63,7 +78,14 @@ public final class Wrk {
     }
     cmd.add(url);
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      if (!spreadOverPorts.isEmpty()) {
+        pb.environment()
+            .put(
+                "WRK_PORTS",
+                String.join(",", spreadOverPorts.stream().map(String::valueOf).toList()));
+      }
+      Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
         p.destroyForcibly();

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param topicReplicationFactor the replication factor of the topics a service creates
  * @param serviceToken a fixed token for calls to other services ({@code SERVICE_TOKEN}), instead of
  *     minting one
+ * @param layersOff platform layers switched off for a benchmark (dev mode only, {@link
+ *     PlatformLayer})
  */
 public record PlatformConfig(
     String serviceName,
@@ -43,7 +45,8 @@ public record PlatformConfig(
     Duration startupTimeout,
     Duration breakerReset,
     short topicReplicationFactor,
-    Optional<String> serviceToken) {
+    Optional<String> serviceToken,
+    java.util.Set<PlatformLayer> layersOff) {
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
@@ -96,7 +99,8 @@ public record PlatformConfig(
         env.duration("STARTUP_TIMEOUT", Duration.ofMinutes(3)),
         env.duration("BREAKER_RESET", Duration.ofSeconds(5)),
         (short) env.intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
-        env.optional("SERVICE_TOKEN"));
+        env.optional("SERVICE_TOKEN"),
+        PlatformLayer.switchedOff(env, dev));
   }
 
   /**

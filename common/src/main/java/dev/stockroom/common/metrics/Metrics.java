@@ -35,7 +35,14 @@ public final class Metrics {
     return registry;
   }
 
-  public VertxBuilder configure(VertxBuilder builder, VertxOptions options) {
+  /**
+   * Vert.x's own meters into this registry; with {@code vertxMeters} false (a benchmark pricing the
+   * layer) Vert.x records none and only the features' meters remain.
+   */
+  public VertxBuilder configure(VertxBuilder builder, VertxOptions options, boolean vertxMeters) {
+    if (!vertxMeters) {
+      return builder.with(options);
+    }
     options.setMetricsOptions(
         new MicrometerMetricsOptions()
             .setEnabled(true)

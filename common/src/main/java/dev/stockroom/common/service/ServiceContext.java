@@ -124,7 +124,8 @@ public final class ServiceContext {
         config.requestReadTimeout(),
         health,
         metrics.scrapeHandler(),
-        connections);
+        connections,
+        config.layersOff());
   }
 
   public Future<String> deploy(Supplier<? extends Deployable> verticle, DeploymentOptions options) {

@@ -4,6 +4,7 @@ import dev.stockroom.common.auth.Jwt;
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.config.PlatformLayer;
 import dev.stockroom.common.db.Database;
 import dev.stockroom.common.health.Health;
 import dev.stockroom.common.kafka.TopicSetup;
@@ -48,7 +49,18 @@ public final class ServiceRunner {
     PlatformConfig config = configuration.platform();
     Metrics metrics = new Metrics(spec.name());
     Tracing tracing = Tracing.from(env, spec.name());
-    Vertx vertx = tracing.configure(metrics.configure(Vertx.builder(), new VertxOptions())).build();
+    boolean vertxMeters = !config.layersOff().contains(PlatformLayer.METRICS);
+    Vertx vertx =
+        tracing
+            .configure(metrics.configure(Vertx.builder(), new VertxOptions(), vertxMeters))
+            .build();
+    if (!config.layersOff().isEmpty()) {
+      log.warn(
+          "{}: platform layers switched off for a benchmark ({}={}); never in production",
+          spec.name(),
+          PlatformLayer.VARIABLE,
+          config.layersOff());
+    }
     Pool pool = Database.pool(vertx, config);
     Health health = new Health(pool, Duration.ofSeconds(2));
     Jwt jwt = Jwt.create(vertx, config.jwt());

@@ -90,6 +90,30 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("platform layers are switched off only in dev mode, and only known ones")
+  void layersOff() {
+    Map<String, String> env = devEnv();
+    assertThat(read(env).layersOff()).isEmpty();
+    env.put("BENCH_LAYERS_OFF", "auth, METRICS");
+    assertThat(read(env).layersOff())
+        .containsExactlyInAnyOrder(PlatformLayer.AUTH, PlatformLayer.METRICS);
+    env.put("BENCH_LAYERS_OFF", "auth,tls");
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "BENCH_LAYERS_OFF: expected a comma-separated list of auth, validation, metrics,"
+                + " got 'tls'");
+    Map<String, String> production = devEnv();
+    production.remove("STOCKROOM_ENV");
+    production.put("JWT_SECRET", "s".repeat(40));
+    production.put("BENCH_LAYERS_OFF", "auth");
+    assertThatThrownBy(() -> read(production))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BENCH_LAYERS_OFF switches platform layers off")
+        .hasMessageContaining("STOCKROOM_ENV=dev");
+  }
+
+  @Test
   @DisplayName("outside dev mode the dev secret and a missing key both refuse to start")
   void productionKeys() {
     Map<String, String> env = devEnv();

@@ -22,20 +22,29 @@ import java.util.Map;
  * every endpoint alike; the spread of each endpoint's rounds says how far a ratio can be trusted.
  */
 public record ClosedLoopComparison(BenchContext ctx) {
-  private static final String PAGE = "/items/low-stock?limit=50";
-
   /** One endpoint: the label results are filed under, what it is, its URL and token. */
-  private record Target(String label, String what, String url, String bearer) {}
+  record Target(String label, String what, String url, List<Integer> ports, String bearer) {
+    static final String PAGE = "/items/low-stock?limit=50";
+
+    /** One server at {@code url}. */
+    Target(String label, String what, String url, String bearer) {
+      this(label, what, url, List.of(), bearer);
+    }
+  }
 
   /** One round of one endpoint; {@code statementMillis}: mean execution time of its query. */
   private record Round(Wrk.Result result, Map<String, Double> cpu, double statementMillis) {}
 
   public void run() {
+    ctx.results().closedLoop.addAll(measure(targets()));
+  }
+
+  /** Warms each target up, then measures them all in interleaved rounds. */
+  List<Results.ClosedLoop> measure(List<Target> targets) {
     Wrk wrk = new Wrk(ctx.opts().workDir());
     int c = ctx.opts().i("closedConnections");
     int t = ctx.opts().i("closedThreads");
     int rounds = ctx.opts().i("closedRounds");
-    List<Target> targets = targets();
     for (Target target : targets) {
       warmUp(wrk, target, t, c);
     }
@@ -52,16 +61,23 @@ public record ClosedLoopComparison(BenchContext ctx) {
         CpuWindow cpu = ctx.cpuWindow(CpuMeters::finishedChildren);
         Wrk.Result r =
             wrk.run(
-                target.what(), target.url(), target.bearer(), t, c, ctx.opts().i("closedSeconds"));
+                target.what(),
+                target.url(),
+                target.ports(),
+                target.bearer(),
+                t,
+                c,
+                ctx.opts().i("closedSeconds"));
         Map<String, Double> cores = cpu.end();
         double millis = pageQueryMillis(statements.stop());
         measured.computeIfAbsent(target, k -> new ArrayList<>()).add(new Round(r, cores, millis));
         say("round " + (round + 1) + ": " + target.what(), r);
       }
     }
+    List<Results.ClosedLoop> results = new ArrayList<>();
     for (Target target : targets) {
       Results.ClosedLoop result = combine(target, c, measured.get(target));
-      ctx.results().closedLoop.add(result);
+      results.add(result);
       ctx.say(
           String.format(
               Locale.ROOT,
@@ -72,6 +88,7 @@ public record ClosedLoopComparison(BenchContext ctx) {
               100 * result.spread(),
               result.steady() ? "" : " (UNSTEADY: rounds disagree by more than 10%)"));
     }
+    return results;
   }
 
   /**
@@ -85,7 +102,7 @@ public record ClosedLoopComparison(BenchContext ctx) {
     int windows = 0;
     while (System.nanoTime() < deadline) {
       double now =
-          wrk.run("warm-up", target.url(), target.bearer(), threads, connections, 5)
+          wrk.run("warm-up", target.url(), target.ports(), target.bearer(), threads, connections, 5)
               .stats()
               .throughput();
       windows++;
@@ -159,32 +176,32 @@ public record ClosedLoopComparison(BenchContext ctx) {
         new Target(
             "plain-join",
             "plain join: the obvious service, default plan_cache_mode",
-            ctx.fleet().url("plain-join") + PAGE,
+            ctx.fleet().url("plain-join") + Target.PAGE,
             null),
         new Target(
             "plain-join-generic",
             "plain join, plan_cache_mode=force_generic_plan",
-            ctx.fleet().url("plain-join-generic") + PAGE,
+            ctx.fleet().url("plain-join-generic") + Target.PAGE,
             null),
         new Target(
             "baseline",
             "bare baseline: the report's SQL and body, default plan_cache_mode",
-            ctx.fleet().url("baseline") + PAGE,
+            ctx.fleet().url("baseline") + Target.PAGE,
             null),
         new Target(
             "baseline-generic",
             "bare baseline, plan_cache_mode=force_generic_plan",
-            ctx.fleet().url("baseline-generic") + PAGE,
+            ctx.fleet().url("baseline-generic") + Target.PAGE,
             null),
         new Target(
             "replica",
             "GET /items/low-stock (default budget: the replica)",
-            inventory + PAGE,
+            inventory + Target.PAGE,
             stocker),
         new Target(
             "owner",
             "GET /items/low-stock?maxStaleness=PT0S (API composition)",
-            inventory + PAGE + "&maxStaleness=PT0S",
+            inventory + Target.PAGE + "&maxStaleness=PT0S",
             stocker));
   }
 }

@@ -48,6 +48,29 @@ public record OrderScenarios(BenchContext ctx) {
         run("sellout", label, LAST_UNITS, stock, rate, ctx.opts().d("selloutSeconds"), work -> {});
   }
 
+  /**
+   * An order run on SKUs of its own ({@code skuFile} in the data directory, all starting with
+   * {@code skuPrefix}, {@code perSku} units each), its requests spread over these orders instances.
+   */
+  public Results.Orders spread(
+      String key,
+      String label,
+      String skuFile,
+      String skuPrefix,
+      int perSku,
+      double rate,
+      List<String> ordersUrls) {
+    return run(
+        key,
+        label,
+        new Skus(skuFile, skuPrefix),
+        perSku,
+        rate,
+        ctx.opts().d("orderSeconds"),
+        work -> {},
+        ordersUrls);
+  }
+
   private Results.Orders run(
       String key,
       String label,
@@ -56,7 +79,19 @@ public record OrderScenarios(BenchContext ctx) {
       double rate,
       double seconds,
       Consumer<Results.DatabaseWork> databaseWork) {
-    long refusedAtStart = RefusalCounter.refused(ctx.urls().orders());
+    return run(key, label, skus, perSku, rate, seconds, databaseWork, List.of(ctx.urls().orders()));
+  }
+
+  private Results.Orders run(
+      String key,
+      String label,
+      Skus skus,
+      int perSku,
+      double rate,
+      double seconds,
+      Consumer<Results.DatabaseWork> databaseWork,
+      List<String> ordersUrls) {
+    long refusedAtStart = refused(ordersUrls);
     OrderDatabaseWork work = OrderDatabaseWork.begin(ctx);
     Results.OpenRun run =
         new OpenModelLoad(ctx)
@@ -67,10 +102,17 @@ public record OrderScenarios(BenchContext ctx) {
                 rate,
                 seconds,
                 Map.of(
-                    "bench.skuFile", skus.file(), "bench.p99Ms", "2000", "bench.maxErrorPct", "0"),
+                    "bench.skuFile",
+                    skus.file(),
+                    "bench.p99Ms",
+                    "2000",
+                    "bench.maxErrorPct",
+                    "0",
+                    "bench.ordersUrl",
+                    String.join(",", ordersUrls)),
                 List.of());
     databaseWork.accept(work.end());
-    long poolBusy = RefusalCounter.refused(ctx.urls().orders()) - refusedAtStart;
+    long poolBusy = refused(ordersUrls) - refusedAtStart;
     OrderAccounting accounting =
         new OrderAccounting(
             ctx,
@@ -91,5 +133,9 @@ public record OrderScenarios(BenchContext ctx) {
             o.confirmedQuantity(),
             verdict));
     return o;
+  }
+
+  private static long refused(List<String> ordersUrls) {
+    return ordersUrls.stream().mapToLong(RefusalCounter::refused).sum();
   }
 }

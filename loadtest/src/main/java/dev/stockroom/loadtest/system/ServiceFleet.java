@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -143,7 +142,32 @@ public final class ServiceFleet {
   private void add(
       String name, List<String> command, Map<String, String> env, Path workDir, int port) {
     Path log = workDir.resolve("logs/" + name + ".log");
-    processes.put(name, new ServiceProcess(name, command, env, log, port));
+    synchronized (processes) {
+      processes.put(name, new ServiceProcess(name, command, env, log, port));
+    }
+  }
+
+  /**
+   * Another JVM of a service, with variables added or replaced ({@code BENCH_LAYERS_OFF}, …); not
+   * started. It joins the CPU and memory samples until {@link #remove}d.
+   */
+  public ServiceProcess addVariant(String service, String name, Map<String, String> changes) {
+    synchronized (processes) {
+      ServiceProcess variant = processes.get(service).variant(name, freePort(), changes);
+      processes.put(name, variant);
+      return variant;
+    }
+  }
+
+  /** Stops a JVM added with {@link #addVariant} and forgets it. */
+  public void remove(String name, Duration timeout) {
+    ServiceProcess p;
+    synchronized (processes) {
+      p = processes.remove(name);
+    }
+    if (p != null) {
+      p.stop(timeout);
+    }
   }
 
   public ServiceProcess get(String name) {
@@ -154,8 +178,11 @@ public final class ServiceFleet {
     return processes.get(name).url();
   }
 
-  public Collection<ServiceProcess> all() {
-    return Collections.unmodifiableCollection(processes.values());
+  /** Every JVM now in the fleet, in start order (a copy: variants come and go meanwhile). */
+  public List<ServiceProcess> all() {
+    synchronized (processes) {
+      return List.copyOf(processes.values());
+    }
   }
 
   /** Starts them all at once, then waits for each to be ready. */
@@ -214,7 +241,7 @@ public final class ServiceFleet {
 
   /** On Ctrl-C or a crash of the harness: no JVM it started may outlive it. */
   public void killAll() {
-    for (ServiceProcess s : processes.values()) {
+    for (ServiceProcess s : all()) {
       if (s.isAlive()) {
         s.kill();
       }
@@ -231,7 +258,7 @@ public final class ServiceFleet {
   private void sampleRss(Supplier<String> label) {
     while (true) {
       String now = label.get();
-      for (ServiceProcess s : processes.values()) {
+      for (ServiceProcess s : all()) {
         long[] rss = s.sampleRss();
         if (rss[0] > 0) {
           peakRssByLabel

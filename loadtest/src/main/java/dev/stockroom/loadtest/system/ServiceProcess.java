@@ -75,6 +75,15 @@ public final class ServiceProcess {
     return command;
   }
 
+  /** The same JVM under another name and port, with some variables added or replaced. */
+  public ServiceProcess variant(String variantName, int variantPort, Map<String, String> changes) {
+    Map<String, String> changed = new java.util.HashMap<>(env);
+    changed.putAll(changes);
+    changed.put("HTTP_PORT", String.valueOf(variantPort));
+    return new ServiceProcess(
+        variantName, command, changed, log.resolveSibling(variantName + ".log"), variantPort);
+  }
+
   public synchronized void start() {
     if (process != null && process.isAlive()) {
       return;

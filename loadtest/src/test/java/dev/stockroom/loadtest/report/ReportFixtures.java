@@ -183,6 +183,27 @@ final class ReportFixtures {
                 "seeding", 310_000L,
                 "mixed load, Kafka stopped", 420_000L,
                 "open model: report at the target rate", 512_000L)));
+    r.layers.add(
+        closed("inventory", "inventory, every layer", 5000, 12, cpu(0.8, "inventory", 1.0)));
+    r.layers.add(
+        closed(
+            "inventory-without-auth",
+            "inventory without auth",
+            5000,
+            11,
+            cpu(0.8, "inventory-without-auth", 0.95)));
+    r.layers.add(
+        closed("baseline-generic", "bare baseline", 6000, 9, cpu(0.8, "baseline-generic", 0.9)));
+    r.scalingReport.add(
+        closed("one", "report, one inventory", 5000, 12, cpu(0.8, "inventory", 1.0)));
+    Map<String, Double> two = cpu(0.85, "inventory", 0.5);
+    two.put("inventory-2", 0.5);
+    r.scalingReport.add(closed("two", "report, two inventories", 4800, 20, two));
+    for (int n = 1; n <= 2; n++) {
+      String key = "scaling-" + n;
+      r.open.put(key, open(key, "orders on " + n, 900, read("order", 900, 30), openCpu, root));
+      r.scalingOrders.put(key, orders(false, false, 800, 500 - 10 * n));
+    }
     r.failures.put("lag", "timed out");
     r.notes.add("wrk was patched to count stale responses");
     return r;

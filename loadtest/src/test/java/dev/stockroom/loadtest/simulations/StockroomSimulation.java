@@ -131,9 +131,12 @@ abstract class StockroomSimulation extends Simulation {
     return Duration.ofMillis(Math.round(phases.totalSeconds() * 1000));
   }
 
-  /** Keep-alive connections shared by all virtual users: one per concurrent request. */
+  /**
+   * Keep-alive connections shared by all virtual users: one per concurrent request. Several base
+   * URLs (comma-separated: instances of one service) take the virtual users in turn.
+   */
   protected HttpProtocolBuilder protocol(String baseUrl) {
-    return http.baseUrl(baseUrl)
+    return http.baseUrls(baseUrl.split(","))
         .acceptHeader("application/json")
         .contentTypeHeader("application/json")
         .shareConnections()

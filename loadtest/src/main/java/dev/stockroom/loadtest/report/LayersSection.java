@@ -1,0 +1,68 @@
+package dev.stockroom.loadtest.report;
+
+import dev.stockroom.loadtest.Results.ClosedLoop;
+import dev.stockroom.loadtest.scenarios.LayerPrices;
+import dev.stockroom.loadtest.system.CpuWindow;
+import java.util.Map;
+
+/** What each platform layer costs the report per request: inventory with it and without it. */
+final class LayersSection extends Section {
+  LayersSection(Report report) {
+    super(report);
+  }
+
+  @Override
+  void write() {
+    if (r.layers.isEmpty()) {
+      return;
+    }
+    md.raw(
+        Template.render(
+            "layers",
+            Map.of(
+                "connections",
+                r.layers.get(0).connections(),
+                "rounds",
+                opts.s("closedRounds"),
+                "table",
+                Markdown.of(this::table))));
+  }
+
+  private void table(Markdown t) {
+    ClosedLoop full = layer(LayerPrices.FULL);
+    t.head(
+        "lrrrrrrr",
+        "server",
+        "req/s",
+        "spread",
+        "p99",
+        "its CPU per request",
+        "price of what is off (vs every layer)",
+        "PostgreSQL CPU per request",
+        "machine busy");
+    for (ClosedLoop c : r.layers) {
+      double own = micros(c, c.label());
+      String price =
+          full == null || c == full ? "—" : Fmt.f0(micros(full, full.label()) - own) + " µs";
+      t.row(
+          c.what(),
+          Fmt.bold(Fmt.f0(c.throughput())),
+          Fmt.pct(c.spread()) + (c.steady() ? "" : " ⚠"),
+          Fmt.ms(c.result().stats().p99()),
+          Fmt.f0(own) + " µs",
+          price,
+          Fmt.f0(micros(c, "PostgreSQL")) + " µs",
+          Fmt.cores(c.cpu(), CpuWindow.MACHINE));
+    }
+  }
+
+  /** A process's CPU per answered request, in µs. */
+  private static double micros(ClosedLoop c, String process) {
+    Double cores = c.cpu().get(process);
+    return cores == null || c.throughput() == 0 ? Double.NaN : cores / c.throughput() * 1e6;
+  }
+
+  private ClosedLoop layer(String label) {
+    return r.layers.stream().filter(c -> c.label().equals(label)).findFirst().orElse(null);
+  }
+}
