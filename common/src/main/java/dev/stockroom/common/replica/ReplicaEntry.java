@@ -1,6 +1,8 @@
 package dev.stockroom.common.replica;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import dev.stockroom.common.http.JsonNames;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Map;
@@ -10,6 +12,9 @@ import java.util.UUID;
  * One answer of a replica read: the copied fields (null when only the id is known) and freshness.
  */
 public record ReplicaEntry(UUID id, JsonObject data, Freshness freshness) {
+  private static final SerializableString ID = JsonNames.of("id");
+  private static final SerializableString FRESHNESS = JsonNames.of("freshness");
+
   public JsonObject toJson() {
     // A shallow copy is enough (the copied fields are strings) and cheaper than copy() per row.
     JsonObject json = new JsonObject();
@@ -27,12 +32,13 @@ public record ReplicaEntry(UUID id, JsonObject data, Freshness freshness) {
     json.writeStartObject();
     if (data != null) {
       for (Map.Entry<String, Object> field : data) {
-        json.writeFieldName(field.getKey());
+        json.writeFieldName(JsonNames.of(field.getKey()));
         json.writeObject(field.getValue());
       }
     }
-    json.writeStringField("id", id.toString());
-    json.writeFieldName("freshness");
+    json.writeFieldName(ID);
+    json.writeString(id.toString());
+    json.writeFieldName(FRESHNESS);
     freshness.writeTo(json);
     json.writeEndObject();
   }

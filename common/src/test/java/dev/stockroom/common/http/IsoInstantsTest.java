@@ -44,4 +44,21 @@ class IsoInstantsTest {
       assertThat(IsoInstants.format(t)).isEqualTo(t.toString());
     }
   }
+
+  @Test
+  @DisplayName("instants written again, among others that share their cache slots, read the same")
+  void rememberedInstantsStayExact() {
+    SplittableRandom random = new SplittableRandom(29);
+    Instant base = Instant.parse("2026-12-05T10:00:00Z");
+    // A few hundred instants a nanosecond or a second apart, written in random order, many times:
+    // every slot is taken over and over, and a hit must still be this instant's text.
+    Instant[] instants = new Instant[300];
+    for (int i = 0; i < instants.length; i++) {
+      instants[i] = base.plusSeconds(i % 20).plusNanos(i / 20);
+    }
+    for (int i = 0; i < 200_000; i++) {
+      Instant t = instants[random.nextInt(instants.length)];
+      assertThat(IsoInstants.format(t)).isEqualTo(t.toString());
+    }
+  }
 }

@@ -3,7 +3,9 @@ package dev.stockroom.inventory.report;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import dev.stockroom.common.http.IsoInstants;
+import dev.stockroom.common.http.JsonNames;
 import dev.stockroom.common.replica.ReplicaEntry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +27,15 @@ import java.util.UUID;
  */
 public final class LowStockPage {
   private static final JsonFactory JSON = new JsonFactory();
+  private static final SerializableString SKU = JsonNames.of("sku");
+  private static final SerializableString NAME = JsonNames.of("name");
+  private static final SerializableString PRICE_CENTS = JsonNames.of("priceCents");
+  private static final SerializableString QUANTITY = JsonNames.of("quantity");
+  private static final SerializableString RESERVED = JsonNames.of("reserved");
+  private static final SerializableString AVAILABLE = JsonNames.of("available");
+  private static final SerializableString LOW_STOCK_THRESHOLD = JsonNames.of("lowStockThreshold");
+  private static final SerializableString LAST_STOCKED_AT = JsonNames.of("lastStockedAt");
+  private static final SerializableString LAST_STOCKED_BY = JsonNames.of("lastStockedBy");
 
   private LowStockPage() {}
 
@@ -90,18 +101,25 @@ public final class LowStockPage {
     int quantity = row.getInteger(c.quantity());
     int reserved = row.getInteger(c.reserved());
     json.writeStartObject();
-    json.writeStringField("sku", row.getString(c.sku()));
-    json.writeStringField("name", row.getString(c.name()));
-    json.writeNumberField("priceCents", row.getLong(c.priceCents()));
-    json.writeNumberField("quantity", quantity);
-    json.writeNumberField("reserved", reserved);
-    json.writeNumberField("available", quantity - reserved);
-    json.writeNumberField("lowStockThreshold", row.getInteger(c.threshold()));
+    json.writeFieldName(SKU);
+    json.writeString(row.getString(c.sku()));
+    json.writeFieldName(NAME);
+    json.writeString(row.getString(c.name()));
+    json.writeFieldName(PRICE_CENTS);
+    json.writeNumber(row.getLong(c.priceCents()));
+    json.writeFieldName(QUANTITY);
+    json.writeNumber(quantity);
+    json.writeFieldName(RESERVED);
+    json.writeNumber(reserved);
+    json.writeFieldName(AVAILABLE);
+    json.writeNumber(quantity - reserved);
+    json.writeFieldName(LOW_STOCK_THRESHOLD);
+    json.writeNumber(row.getInteger(c.threshold()));
     OffsetDateTime stockedAt = row.getOffsetDateTime(c.lastStockedAt());
-    json.writeStringField(
-        "lastStockedAt", stockedAt == null ? null : IsoInstants.format(stockedAt.toInstant()));
+    json.writeFieldName(LAST_STOCKED_AT);
+    json.writeString(stockedAt == null ? null : IsoInstants.format(stockedAt.toInstant()));
     UUID stocker = row.getUUID(c.lastStockedBy());
-    json.writeFieldName("lastStockedBy");
+    json.writeFieldName(LAST_STOCKED_BY);
     if (stocker == null) {
       json.writeNull();
     } else {
