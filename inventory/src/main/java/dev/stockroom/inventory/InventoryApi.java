@@ -1,5 +1,6 @@
 package dev.stockroom.inventory;
 
+import dev.stockroom.common.config.PlatformLayer;
 import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.Replica;
 import dev.stockroom.common.replica.ReplicaRebuild;
@@ -37,7 +38,12 @@ final class InventoryApi {
       ReplicaRebuild rebuild) {
     this.items = new ItemHandlers(new ItemStore(ctx.pool()));
     this.restocks = new RestockHandlers(ctx.pool(), users, replicaTtl);
-    this.report = new LowStockHandlers(ctx.pool(), users, replicaTtl);
+    this.report =
+        new LowStockHandlers(
+            ctx.pool(),
+            users,
+            replicaTtl,
+            !ctx.config().layersOff().contains(PlatformLayer.FRESHNESS));
     this.reservations = new ReservationHandlers(ctx);
     this.rebuild = rebuild;
     this.replica = new ReplicaStatus(ctx.pool(), InventoryService.USERS, rebuild);

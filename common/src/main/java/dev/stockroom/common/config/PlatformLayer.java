@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * A layer every request passes through that a benchmark can switch off ({@code
- * BENCH_LAYERS_OFF=auth,validation,metrics}) to put a price on it: the same service with and
- * without the layer, side by side. Only with {@code STOCKROOM_ENV=dev}: without auth anyone is
+ * BENCH_LAYERS_OFF=auth,validation,metrics,freshness}) to put a price on it: the same service with
+ * and without the layer, side by side. Only with {@code STOCKROOM_ENV=dev}: without auth anyone is
  * anyone.
  */
 public enum PlatformLayer {
@@ -19,7 +19,12 @@ public enum PlatformLayer {
   /** Parameters are converted to their types, nothing is checked against the contract. */
   VALIDATION,
   /** Vert.x records no HTTP, pool or event-loop meters (the services' own meters stay). */
-  METRICS;
+  METRICS,
+  /**
+   * Copied data is served as the copy has it: no partition watermark joined, no freshness budget
+   * checked, no owner asked (the low-stock report).
+   */
+  FRESHNESS;
 
   public static final String VARIABLE = "BENCH_LAYERS_OFF";
 

@@ -19,6 +19,7 @@ import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Request validation on the event loop. vertx-openapi 5.0 hands every request's validation to a
@@ -38,10 +39,23 @@ final class InlineValidation {
 
   /** Extracts, validates and stores the request as RouterBuilder's own handler would. */
   Handler<RoutingContext> handler(Operation operation) {
+    return handler(operation, this::validate);
+  }
+
+  /**
+   * A benchmark's price of validation: the request's parameters only converted to their declared
+   * scalar types, its body parsed as JSON, nothing checked against the contract.
+   */
+  Handler<RoutingContext> unchecked(Operation operation) {
+    return handler(operation, InlineValidation::convert);
+  }
+
+  private Handler<RoutingContext> handler(
+      Operation operation, BiFunction<ValidatableRequest, Operation, ValidatedRequest> check) {
     return ctx ->
         extractor
             .extractValidatableRequest(ctx, operation)
-            .map(request -> validate(request, operation))
+            .map(request -> check.apply(request, operation))
             .onSuccess(
                 validated -> {
                   ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
@@ -53,23 +67,6 @@ final class InlineValidation {
                         e instanceof ValidatorException
                             ? new HttpException(400, e.getMessage(), e)
                             : e));
-  }
-
-  /**
-   * A benchmark's price of validation: the request's parameters only converted to their declared
-   * scalar types, its body parsed as JSON, nothing checked against the contract.
-   */
-  Handler<RoutingContext> unchecked(Operation operation) {
-    return ctx ->
-        extractor
-            .extractValidatableRequest(ctx, operation)
-            .map(request -> convert(request, operation))
-            .onSuccess(
-                converted -> {
-                  ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, converted);
-                  ctx.next();
-                })
-            .onFailure(ctx::fail);
   }
 
   private static ValidatedRequest convert(ValidatableRequest request, Operation operation) {

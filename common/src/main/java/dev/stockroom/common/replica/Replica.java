@@ -147,6 +147,23 @@ public final class Replica {
         .recover(failure -> Future.succeededFuture(stale(ids, local, answer, failure)));
   }
 
+  /**
+   * The ids as the local copy has them, current as of its rows' own sync time, never asking the
+   * owner: what a read costs without freshness (a benchmark's {@code BENCH_LAYERS_OFF=freshness}).
+   */
+  public Map<UUID, ReplicaEntry> asCopied(Collection<UUID> ids, Map<UUID, LocalRow> local) {
+    Map<UUID, ReplicaEntry> answer = new HashMap<>();
+    for (UUID id : ids) {
+      LocalRow row = local.get(id);
+      answer.put(
+          id,
+          row == null
+              ? new ReplicaEntry(id, null, new Freshness(Freshness.NONE, null, false))
+              : fromReplica(row));
+    }
+    return answer;
+  }
+
   private static ReplicaEntry fromReplica(LocalRow row) {
     return new ReplicaEntry(
         row.id(), row.data(), new Freshness(Freshness.REPLICA, row.asOf(), false));

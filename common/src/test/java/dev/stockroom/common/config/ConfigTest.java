@@ -102,7 +102,7 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage(
             "BENCH_LAYERS_OFF: expected a comma-separated list of auth, validation, metrics,"
-                + " got 'tls'");
+                + " freshness, got 'tls'");
     Map<String, String> production = devEnv();
     production.remove("STOCKROOM_ENV");
     production.put("JWT_SECRET", "s".repeat(40));

@@ -8,6 +8,7 @@ import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.replica.LocalRow;
 import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
+import dev.stockroom.common.replica.ReplicaEntry;
 import dev.stockroom.common.replica.ReplicaStore;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -36,11 +37,14 @@ public final class LowStockHandlers {
   private final Pool pool;
   private final Replica users;
   private final Duration defaultBudget;
+  private final boolean freshness;
 
-  public LowStockHandlers(Pool pool, Replica users, Duration defaultBudget) {
+  /** {@code freshness} false only for a benchmark's price of it ({@code BENCH_LAYERS_OFF}). */
+  public LowStockHandlers(Pool pool, Replica users, Duration defaultBudget, boolean freshness) {
     this.pool = pool;
     this.users = users;
     this.defaultBudget = defaultBudget;
+    this.freshness = freshness;
   }
 
   public void lowStock(RoutingContext ctx) {
@@ -55,7 +59,7 @@ public final class LowStockHandlers {
             ctx.request().getHeader(ConsistencyToken.HEADER),
             stringParam(query, "consistentWith"),
             stringParam(query, "consistencyWait"));
-    pool.preparedQuery(LowStockQuery.SQL)
+    pool.preparedQuery(freshness ? LowStockQuery.SQL : LowStockQuery.WITHOUT_FRESHNESS)
         .execute(
             Tuple.of(
                 below,
@@ -88,17 +92,17 @@ public final class LowStockHandlers {
         }
       }
     }
-    return users
-        .resolve(stockers, local, budget, consistent)
-        .map(
-            entries ->
-                LowStockPage.render(
-                    page,
-                    entries,
-                    limit,
-                    consistent
-                        .map(c -> ConsistencyRequest.answer(c, entries.values()))
-                        .orElse(null)));
+    Future<Map<UUID, ReplicaEntry>> resolved =
+        freshness
+            ? users.resolve(stockers, local, budget, consistent)
+            : Future.succeededFuture(users.asCopied(stockers, local));
+    return resolved.map(
+        entries ->
+            LowStockPage.render(
+                page,
+                entries,
+                limit,
+                consistent.map(c -> ConsistencyRequest.answer(c, entries.values())).orElse(null)));
   }
 
   private static final Duration MAX_BUDGET = Duration.ofDays(36_500);

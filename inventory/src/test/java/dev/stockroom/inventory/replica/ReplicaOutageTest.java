@@ -56,6 +56,31 @@ class ReplicaOutageTest {
 
   @Test
   @DisplayName(
+      "with freshness switched off for a benchmark, even PT0S is answered from the copy as it is"
+          + " and the owner is never asked")
+  void freshnessLayerOff() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of("BENCH_LAYERS_OFF", "freshness"))) {
+      seed(system);
+      long before = system.ownerListCalls();
+      // Until the events have reached the copy: before that, only the ids are known.
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () ->
+              assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT0S"))
+                  .hasSize(3)
+                  .allSatisfy(
+                      s -> {
+                        JsonObject freshness = s.getJsonObject("freshness");
+                        assertThat(freshness.getString("source")).isEqualTo("replica");
+                        assertThat(freshness.getBoolean("stale")).isFalse();
+                        assertThat(s.getString("name")).startsWith("Outage Stocker");
+                      }));
+      assertThat(system.ownerListCalls()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "with Kafka down the bound grows, the owner is asked once per request, and with the owner down too rows come back stale, fast")
   void kafkaThenOwnerDown() {
     try (ReplicaFixture system =

@@ -23,12 +23,17 @@ public record LayerPrices(BenchContext ctx) {
   public static final String FULL = "inventory";
   public static final String FLOOR = "baseline-generic";
 
+  /** A copy with nothing off: how far two JVMs of one build differ, the table's resolution. */
+  public static final String CONTROL = "inventory-copy";
+
   private static Map<String, String> variants() {
     Map<String, String> m = new LinkedHashMap<>();
+    m.put(CONTROL, "");
     m.put("inventory-without-auth", "auth");
     m.put("inventory-without-validation", "validation");
     m.put("inventory-without-metrics", "metrics");
-    m.put("inventory-without-all-three", "auth,validation,metrics");
+    m.put("inventory-without-freshness", "freshness");
+    m.put("inventory-without-all-four", "auth,validation,metrics,freshness");
     return m;
   }
 

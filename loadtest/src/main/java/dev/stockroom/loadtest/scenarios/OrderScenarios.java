@@ -33,7 +33,8 @@ public record OrderScenarios(BenchContext ctx) {
             stock,
             rate,
             ctx.opts().d("orderSeconds"),
-            work -> ctx.results().orderStatements = work);
+            work -> ctx.results().orderStatements = work,
+            List.of(ctx.urls().orders()));
   }
 
   /** The last units of a few SKUs: they sell out, exactly, and then orders are turned away. */
@@ -45,7 +46,15 @@ public record OrderScenarios(BenchContext ctx) {
         String.format(
             Locale.ROOT, "OrderContention, last %d units of %d SKUs, %.0f/s", stock, skus, rate);
     ctx.results().sellout =
-        run("sellout", label, LAST_UNITS, stock, rate, ctx.opts().d("selloutSeconds"), work -> {});
+        run(
+            "sellout",
+            label,
+            LAST_UNITS,
+            stock,
+            rate,
+            ctx.opts().d("selloutSeconds"),
+            work -> {},
+            List.of(ctx.urls().orders()));
   }
 
   /**
@@ -69,17 +78,6 @@ public record OrderScenarios(BenchContext ctx) {
         ctx.opts().d("orderSeconds"),
         work -> {},
         ordersUrls);
-  }
-
-  private Results.Orders run(
-      String key,
-      String label,
-      Skus skus,
-      int perSku,
-      double rate,
-      double seconds,
-      Consumer<Results.DatabaseWork> databaseWork) {
-    return run(key, label, skus, perSku, rate, seconds, databaseWork, List.of(ctx.urls().orders()));
   }
 
   private Results.Orders run(

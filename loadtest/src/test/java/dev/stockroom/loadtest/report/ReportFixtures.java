@@ -184,7 +184,9 @@ final class ReportFixtures {
                 "mixed load, Kafka stopped", 420_000L,
                 "open model: report at the target rate", 512_000L)));
     r.layers.add(
-        closed("inventory", "inventory, every layer", 5000, 12, cpu(0.8, "inventory", 1.0)));
+        closed("inventory", "inventory, every layer", 5000, 12, cpu(0.8, "inventory", 1.05)));
+    r.layers.add(
+        closed("inventory-copy", "a second inventory", 5000, 12, cpu(0.8, "inventory-copy", 1.0)));
     r.layers.add(
         closed(
             "inventory-without-auth",
