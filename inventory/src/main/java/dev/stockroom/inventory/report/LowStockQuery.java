@@ -10,40 +10,33 @@ import dev.stockroom.inventory.InventoryService;
  */
 final class LowStockQuery {
   static final String SQL =
-      "SELECT i.sku, i.name, i.price_cents, i.quantity, i.reserved, i.low_stock_threshold,"
-          + " i.last_stocked_at, i.last_stocked_by,"
-          + " "
-          + InventoryService.USERS.select("r", "s_")
-          + ", "
-          + InventoryService.USERS.asOf("r", "w")
-          + " AS s_as_of"
-          + " FROM items i"
-          + " LEFT JOIN "
-          + InventoryService.USERS.table()
-          + " r ON r.id = i.last_stocked_by"
-          + " LEFT JOIN replica_watermarks w ON w.topic = $6 AND w.partition = r.partition"
-          + " WHERE i.quantity < $1 AND (i.quantity, i.sku) > ($2, $3)"
-          + " AND ($4::text IS NULL OR lower(r.name) LIKE $4)"
-          + " ORDER BY i.quantity, i.sku LIMIT $5";
+      query(
+          InventoryService.USERS.asOf("r", "w"),
+          " LEFT JOIN replica_watermarks w ON w.topic = $6 AND w.partition = r.partition",
+          "");
 
   /**
    * The same page without freshness, for a benchmark's price of it ({@code
    * BENCH_LAYERS_OFF=freshness}): no watermark joined, a row as current as its own sync time. $6 is
    * the topic as above, unused but kept so both take the same parameters.
    */
-  static final String WITHOUT_FRESHNESS =
-      "SELECT i.sku, i.name, i.price_cents, i.quantity, i.reserved, i.low_stock_threshold,"
-          + " i.last_stocked_at, i.last_stocked_by,"
-          + " "
-          + InventoryService.USERS.select("r", "s_")
-          + ", r.synced_at AS s_as_of"
-          + " FROM items i"
-          + " LEFT JOIN "
-          + InventoryService.USERS.table()
-          + " r ON r.id = i.last_stocked_by"
-          + " WHERE i.quantity < $1 AND (i.quantity, i.sku) > ($2, $3)"
-          + " AND ($4::text IS NULL OR lower(r.name) LIKE $4) AND $6::text IS NOT NULL"
-          + " ORDER BY i.quantity, i.sku LIMIT $5";
+  static final String WITHOUT_FRESHNESS = query("r.synced_at", "", " AND $6::text IS NOT NULL");
+
+  private static String query(String asOf, String watermarkJoin, String extraCondition) {
+    return "SELECT i.sku, i.name, i.price_cents, i.quantity, i.reserved, i.low_stock_threshold,"
+        + " i.last_stocked_at, i.last_stocked_by, "
+        + InventoryService.USERS.select("r", "s_")
+        + ", "
+        + asOf
+        + " AS s_as_of FROM items i LEFT JOIN "
+        + InventoryService.USERS.table()
+        + " r ON r.id = i.last_stocked_by"
+        + watermarkJoin
+        + " WHERE i.quantity < $1 AND (i.quantity, i.sku) > ($2, $3)"
+        + " AND ($4::text IS NULL OR lower(r.name) LIKE $4)"
+        + extraCondition
+        + " ORDER BY i.quantity, i.sku LIMIT $5";
+  }
 
   private LowStockQuery() {}
 

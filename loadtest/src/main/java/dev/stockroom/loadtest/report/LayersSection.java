@@ -51,7 +51,7 @@ final class LayersSection extends Section {
               ? "—"
               : Fmt.f0(micros(reference, reference.label()) - own) + " µs";
       t.row(
-          c.what(),
+          LayerPrices.VARIANTS.containsKey(c.label()) ? LayerPrices.describe(c.label()) : c.what(),
           Fmt.bold(Fmt.f0(c.throughput())),
           Fmt.pct(c.spread()) + (c.steady() ? "" : " ⚠"),
           Fmt.ms(c.result().stats().p99()),

@@ -37,6 +37,14 @@ public record LayerPrices(BenchContext ctx) {
     return m;
   }
 
+  /** How the table names a copy: the control, or the layers it runs without. */
+  public static String describe(String name) {
+    String off = VARIANTS.get(name);
+    return off.isEmpty()
+        ? "a second inventory, nothing off (the control)"
+        : "inventory without " + off;
+  }
+
   public void run() {
     ServiceFleet fleet = ctx.fleet();
     List<String> started = new ArrayList<>(VARIANTS.keySet());
@@ -51,8 +59,7 @@ public record LayerPrices(BenchContext ctx) {
       VARIANTS.forEach(
           (name, off) ->
               targets.add(
-                  new Target(
-                      name, "inventory without " + off, fleet.url(name) + Target.PAGE, stocker)));
+                  new Target(name, describe(name), fleet.url(name) + Target.PAGE, stocker)));
       targets.add(
           new Target(
               FLOOR,
