@@ -16,8 +16,9 @@
 # to run or a Gatling assertion failed), --out=FILE, and --name=value for any rate, duration or
 # size (see loadtest/src/main/java/dev/stockroom/loadtest/BenchOptions.java), e.g. --reportRate=3000.
 # While tuning, --only=closed,lag runs just those scenarios (keys: closed, layers, explain, compare,
-# lag, ryw, kafka, users, sellout, orders, rate); the report then leaves the others out. Environment variables
-# named BENCH_SERVICE_<NAME> reach every service as <NAME>, e.g. BENCH_SERVICE_PG_POOL_SIZE=16.
+# lag, ryw, kafka, users, sellout, orders, scaling, rate); the report then leaves the others out.
+# Environment variables named BENCH_SERVICE_<NAME> reach every service as <NAME>, e.g.
+# BENCH_SERVICE_PG_POOL_SIZE=16 (or BENCH_SERVICE_BENCH_LAYERS_OFF=validation).
 #
 # Needs a JDK 17+ and wrk (installed from the Debian package when missing and running as root).
 # Everything it starts listens on localhost only and stops by itself.
