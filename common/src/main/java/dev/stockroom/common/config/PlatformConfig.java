@@ -7,6 +7,7 @@ import dev.stockroom.common.kafka.KafkaConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The settings every service shares, read from environment variables before anything starts. A
@@ -46,7 +47,7 @@ public record PlatformConfig(
     Duration breakerReset,
     short topicReplicationFactor,
     Optional<String> serviceToken,
-    java.util.Set<PlatformLayer> layersOff) {
+    Set<PlatformLayer> layersOff) {
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
