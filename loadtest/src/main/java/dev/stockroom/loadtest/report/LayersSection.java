@@ -45,11 +45,11 @@ final class LayersSection extends Section {
         "PostgreSQL CPU per request",
         "machine busy");
     for (ClosedLoop c : r.layers) {
-      double own = micros(c, c.label());
+      double own = 1000 * Runs.cpuMs(c, c.label());
       String price =
           reference == null || c == reference
               ? "—"
-              : Fmt.f0(micros(reference, reference.label()) - own) + " µs";
+              : Fmt.f0(1000 * Runs.cpuMs(reference, reference.label()) - own) + " µs";
       t.row(
           LayerPrices.VARIANTS.containsKey(c.label()) ? LayerPrices.describe(c.label()) : c.what(),
           Fmt.bold(Fmt.f0(c.throughput())),
@@ -57,15 +57,9 @@ final class LayersSection extends Section {
           Fmt.ms(c.result().stats().p99()),
           Fmt.f0(own) + " µs",
           price,
-          Fmt.f0(micros(c, "PostgreSQL")) + " µs",
+          Fmt.f0(1000 * Runs.cpuMs(c, "PostgreSQL")) + " µs",
           Fmt.cores(c.cpu(), CpuWindow.MACHINE));
     }
-  }
-
-  /** A process's CPU per answered request, in µs. */
-  private static double micros(ClosedLoop c, String process) {
-    Double cores = c.cpu().get(process);
-    return cores == null || c.throughput() == 0 ? Double.NaN : cores / c.throughput() * 1e6;
   }
 
   private ClosedLoop layer(String label) {

@@ -54,8 +54,8 @@ final class PeerTargets extends TargetRows {
       target(target, "not measured", null);
       return;
     }
-    double a = cpuMs(replica, "inventory");
-    double b = cpuMs(bare, "baseline-generic");
+    double a = Runs.cpuMs(replica, "inventory");
+    double b = Runs.cpuMs(bare, "baseline-generic");
     judge(target, us(a) + " vs " + us(b), a / b, a / b <= 1.3, replica, bare);
   }
 
@@ -118,10 +118,5 @@ final class PeerTargets extends TargetRows {
             + spread
             + (steady ? ")" : "; **unsteady, not judged**)"),
         steady ? met : null);
-  }
-
-  /** CPU milliseconds a process group spent per request answered. */
-  private static double cpuMs(ClosedLoop c, String group) {
-    return 1000.0 * Runs.cores(c, group) / Math.max(1, throughput(c));
   }
 }

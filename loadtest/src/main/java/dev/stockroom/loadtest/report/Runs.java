@@ -4,6 +4,7 @@ import dev.stockroom.loadtest.LatencyStats;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.Results.ClosedLoop;
 import dev.stockroom.loadtest.Results.OpenRun;
+import dev.stockroom.loadtest.system.CpuWindow;
 import java.util.Map;
 
 /** Figures read out of the runner's records that more than one section needs. */
@@ -18,6 +19,11 @@ final class Runs {
   static double cores(ClosedLoop c, String group) {
     Double v = c.cpu().get(group);
     return v == null ? 0 : v;
+  }
+
+  /** CPU milliseconds a process group spent per request answered. */
+  static double cpuMs(ClosedLoop c, String group) {
+    return 1000.0 * cores(c, group) / Math.max(1, throughput(c));
   }
 
   /** How long the run was asked to last (the recorded span can be longer when Gatling lags). */
@@ -40,6 +46,22 @@ final class Runs {
       }
     }
     return null;
+  }
+
+  /**
+   * CPU per confirmed order in ms: every process but the load generator, over the orders confirmed
+   * a second while stock lasted; NaN when either was not measured.
+   */
+  static double msPerOrder(OpenRun run, Results.Orders orders) {
+    if (run == null || orders == null || orders.confirmedPerSecondInStock() <= 0) {
+      return Double.NaN;
+    }
+    Double machine = run.cpu().get(CpuWindow.MACHINE);
+    Double generator = run.cpu().get("load generator");
+    if (machine == null || generator == null) {
+      return Double.NaN;
+    }
+    return (machine - generator) * 1000 / orders.confirmedPerSecondInStock();
   }
 
   static boolean crashedIn(Results r, String scenario) {

@@ -83,16 +83,13 @@ final class ScalingSection extends Section {
       OpenRun run = r.open.get(e.getKey());
       Results.Orders o = e.getValue();
       Map<String, Double> cpu = run == null ? Map.of() : run.cpu();
-      double busy =
-          cpu.getOrDefault(CpuWindow.MACHINE, 0.0) - cpu.getOrDefault("load generator", 0.0);
+      double ms = Runs.msPerOrder(run, o);
       t.row(
           run == null ? e.getKey() : run.label(),
           run == null ? "–" : Fmt.f0(run.rate()),
           Fmt.bold(Fmt.f0(o.confirmedPerSecondInStock())),
           Fmt.f0(o.poolBusyErrors()),
-          o.confirmedPerSecondInStock() > 0
-              ? Fmt.f1(busy * 1000 / o.confirmedPerSecondInStock()) + " ms"
-              : "–",
+          Double.isNaN(ms) ? "–" : Fmt.f1(ms) + " ms",
           Cells.cores(cpu, ORDERS_CPU));
     }
   }

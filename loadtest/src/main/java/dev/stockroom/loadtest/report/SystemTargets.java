@@ -117,7 +117,7 @@ final class SystemTargets extends TargetRows {
   private void cpuPerOrder() {
     String what = "CPU per confirmed order ≤ 2.5 ms (every process but the load generator)";
     OpenRun run = r.open.get("contention");
-    double ms = msPerOrder(run, r.orders);
+    double ms = Runs.msPerOrder(run, r.orders);
     if (Double.isNaN(ms)) {
       target(what, "not measured", null);
       return;
@@ -128,7 +128,7 @@ final class SystemTargets extends TargetRows {
     // capacity it spends spare cores on smaller batches, so the cost per order is lowest at the
     // highest rate the run offered (one instance of each service in the scaling run).
     OpenRun busier = r.open.get("scaling-1");
-    double busierMs = msPerOrder(busier, r.scalingOrders.get("scaling-1"));
+    double busierMs = Runs.msPerOrder(busier, r.scalingOrders.get("scaling-1"));
     target(
         what,
         "**"
@@ -152,19 +152,6 @@ final class SystemTargets extends TargetRows {
                     + f0(r.scalingOrders.get("scaling-1").confirmedPerSecondInStock())
                     + " confirmed/s, the scaling run's one instance)"),
         ms <= 2.5 || busierMs <= 2.5);
-  }
-
-  /** Every process but the load generator, per order confirmed while stock lasted; NaN if none. */
-  private static double msPerOrder(OpenRun run, Results.Orders orders) {
-    if (run == null || orders == null || orders.confirmedPerSecondInStock() <= 0) {
-      return Double.NaN;
-    }
-    Double machine = run.cpu().get(CpuWindow.MACHINE);
-    Double generator = run.cpu().get("load generator");
-    if (machine == null || generator == null) {
-      return Double.NaN;
-    }
-    return (machine - generator) * 1000 / orders.confirmedPerSecondInStock();
   }
 
   private static String sellout(Results.Orders so) {
