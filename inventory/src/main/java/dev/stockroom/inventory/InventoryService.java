@@ -9,6 +9,7 @@ import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.common.replica.DeadLetterAdmin;
 import dev.stockroom.common.replica.OwnerApi;
 import dev.stockroom.common.replica.ReplicaProgress;
+import dev.stockroom.common.replica.ReplicaProjection;
 import dev.stockroom.common.replica.ReplicaRebuild;
 import dev.stockroom.common.replica.ReplicaSchema;
 import dev.stockroom.common.replica.ReplicaSettings;
@@ -26,14 +27,19 @@ import java.util.List;
 /** The inventory service: the owner of items and stock. */
 public final class InventoryService {
   /** inventory's copy of users: only what the low-stock report and the restock audit show. */
+  /** Each item's last stocker, projected onto the item row for the report's single scan. */
+  public static final ReplicaProjection STOCKER =
+      new ReplicaProjection("items", "sku", "last_stocked_by", "stocker_");
+
   public static final ReplicaSchema USERS =
       ReplicaSchema.of(
-          "user_replica",
-          "users.v1",
-          "stockroom.user.",
-          List.of("name", "email", "phone"),
-          "inventory",
-          new OwnerApi("/users", "users"));
+              "user_replica",
+              "users.v1",
+              "stockroom.user.",
+              List.of("name", "email", "phone"),
+              "inventory",
+              new OwnerApi("/users", "users"))
+          .withProjection(STOCKER);
 
   public static final ServiceSpec<InventoryConfig> SPEC =
       new ServiceSpec<>(

@@ -9,8 +9,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -44,12 +46,15 @@ final class ReplicaApplier {
     List<Tuple> upserts = new ArrayList<>();
     List<Tuple> tombstones = new ArrayList<>();
     Map<Integer, Instant> watermarks = new HashMap<>();
+    Set<UUID> written = new LinkedHashSet<>();
     for (ReplicaEvent event : events) {
       if (event instanceof Upsert u) {
+        written.add(u.id());
         upserts.add(
             store.tuple(u.id(), u.data(), u.version(), u.deleted(), u.time(), u.partition()));
       } else if (event instanceof Tombstone t) {
         tombstones.add(Tuple.of(t.id()));
+        written.add(t.id());
       } else if (event instanceof Watermark w) {
         watermarks.merge(w.partition(), w.at(), (a, b) -> a.isAfter(b) ? a : b);
       }
@@ -61,6 +66,7 @@ final class ReplicaApplier {
     if (!tombstones.isEmpty()) {
       chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
     }
+    chain = chain.compose(v -> store.project(tx, written));
     if (!watermarks.isEmpty()) {
       // A watermark goes to every partition at once: one batch, not a round trip each.
       chain = chain.compose(v -> store.applyWatermarks(tx, watermarks));

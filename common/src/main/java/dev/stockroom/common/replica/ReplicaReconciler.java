@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -52,13 +55,19 @@ public final class ReplicaReconciler {
     return page(null, start, counts)
         .compose(
             v ->
-                store.pool().preparedQuery(store.sql().removeUnreconciled).execute(Tuple.of(start)))
+                store
+                    .pool()
+                    .withTransaction(
+                        tx ->
+                            tx.preparedQuery(store.sql().removeUnreconciled)
+                                .execute(Tuple.of(start))
+                                .compose(removed -> projectRemoved(tx, removed))))
         .compose(
             removed -> ReplicaFields.backfilled(store.pool(), store.schema(), start).map(removed))
         .map(
             removed -> {
-              counts.put("removed", removed.rowCount());
-              divergences.increment(counts.getInteger("repaired") + removed.rowCount());
+              counts.put("removed", removed);
+              divergences.increment(counts.getInteger("repaired") + removed);
               log.info("replica {} reconciled: {}", store.schema().table(), counts.encode());
               return counts;
             });
@@ -92,7 +101,8 @@ public final class ReplicaReconciler {
                                           v ->
                                               tx.preparedQuery(store.sql().markReconciled)
                                                   .execute(
-                                                      Tuple.of(ids.toArray(UUID[]::new), start))))
+                                                      Tuple.of(ids.toArray(UUID[]::new), start)))
+                                      .compose(v -> store.project(tx, ids)))
                           .mapEmpty();
               return repaired.compose(
                   v ->
@@ -102,8 +112,14 @@ public final class ReplicaReconciler {
             });
   }
 
-  private Future<Void> repair(
-      io.vertx.sqlclient.SqlConnection tx, List<Tuple> rows, JsonObject counts) {
+  /** The rows removed, their projections emptied in the same transaction. */
+  private Future<Integer> projectRemoved(SqlConnection tx, RowSet<Row> removed) {
+    List<UUID> ids = new ArrayList<>();
+    removed.forEach(row -> ids.add(row.getUUID("id")));
+    return store.project(tx, ids).map(removed.rowCount());
+  }
+
+  private Future<Void> repair(SqlConnection tx, List<Tuple> rows, JsonObject counts) {
     Future<Void> chain = Future.succeededFuture();
     for (Tuple row : rows) {
       chain =

@@ -2,6 +2,7 @@ package dev.stockroom.common.replica;
 
 import dev.stockroom.common.db.ColumnNames;
 import dev.stockroom.common.db.Migrations;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
  * @param eventPrefix the owner's event types, e.g. {@code stockroom.user.} for {@code
  *     stockroom.user.registered|updated|deleted}
  * @param consumerGroup one group per consuming service
+ * @param projections where else the copy is kept, projected onto rows that reference it
  */
 public record ReplicaSchema(
     String table,
@@ -23,7 +25,8 @@ public record ReplicaSchema(
     List<String> fields,
     String consumerGroup,
     String dlqTopic,
-    OwnerApi owner) {
+    OwnerApi owner,
+    List<ReplicaProjection> projections) {
 
   public static final Migrations MIGRATIONS =
       new Migrations("db/replica", "flyway_replica_history");
@@ -67,11 +70,16 @@ public record ReplicaSchema(
    * fields whatever the watermark says.
    */
   public String asOf(String row, String watermark) {
+    return asOfSynced(row + ".synced_at", watermark);
+  }
+
+  /** {@link #asOf} of a copy whose synced_at is the column {@code syncedAt}. */
+  String asOfSynced(String syncedAt, String watermark) {
     return "greatest("
-        + row
-        + ".synced_at, CASE WHEN "
-        + row
-        + ".synced_at >= (SELECT f.since FROM replica_fields f WHERE f.replica = '"
+        + syncedAt
+        + ", CASE WHEN "
+        + syncedAt
+        + " >= (SELECT f.since FROM replica_fields f WHERE f.replica = '"
         + table
         + "') THEN "
         + watermark
@@ -93,6 +101,15 @@ public record ReplicaSchema(
         fields,
         service + "-" + table,
         topic + "." + service + ".dlq",
-        owner);
+        owner,
+        List.of());
+  }
+
+  /** This copy, also projected as {@code projection} says. */
+  public ReplicaSchema withProjection(ReplicaProjection projection) {
+    List<ReplicaProjection> more = new ArrayList<>(projections);
+    more.add(projection);
+    return new ReplicaSchema(
+        table, topic, eventPrefix, fields, consumerGroup, dlqTopic, owner, List.copyOf(more));
   }
 }

@@ -30,6 +30,9 @@ final class ReplicaSql {
   final String markReconciled;
   final String removeUnreconciled;
 
+  /** One {@link ReplicaProjection#refresh} per projection of the copy. */
+  final List<String> refreshProjections;
+
   ReplicaSql(ReplicaSchema schema) {
     String t = schema.table();
     List<String> cols = schema.columns();
@@ -103,5 +106,6 @@ final class ReplicaSql {
         "DELETE FROM "
             + t
             + " WHERE (reconciled_at IS NULL OR reconciled_at < $1) AND synced_at < $1 RETURNING id";
+    refreshProjections = schema.projections().stream().map(p -> p.refresh(schema)).toList();
   }
 }

@@ -143,9 +143,32 @@ public final class ReplicaStore {
                     null));
           }
         });
-    return rows.isEmpty()
-        ? Future.succeededFuture()
-        : pool.preparedQuery(sql.upsertFetched).executeBatch(rows).mapEmpty();
+    if (rows.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return sql.refreshProjections.isEmpty()
+        ? pool.preparedQuery(sql.upsertFetched).executeBatch(rows).mapEmpty()
+        : pool.withTransaction(
+            tx ->
+                tx.preparedQuery(sql.upsertFetched)
+                    .executeBatch(rows)
+                    .compose(v -> project(tx, fetched.keySet())));
+  }
+
+  /**
+   * Refreshes the rows that reference these ids in every projection of the copy ({@link
+   * ReplicaProjection}); each write of the copy calls it in its own transaction, after writing.
+   */
+  Future<Void> project(SqlClient tx, Collection<UUID> ids) {
+    Future<Void> chain = Future.succeededFuture();
+    if (ids.isEmpty()) {
+      return chain;
+    }
+    Tuple idArray = Tuple.of((Object) ids.toArray(UUID[]::new));
+    for (String refresh : sql.refreshProjections) {
+      chain = chain.compose(v -> tx.preparedQuery(refresh).execute(idArray).mapEmpty());
+    }
+    return chain;
   }
 
   /** The upserts' parameters; {@code syncedAt} is the owner's time the data is current as of. */

@@ -1,5 +1,7 @@
 package dev.stockroom.inventory.restocks;
 
+import dev.stockroom.common.replica.ReplicaProjection;
+import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.inventory.items.Item;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -15,12 +17,19 @@ final class RestockStore {
   /** The largest quantity the column holds; a restock past it is refused, not overflowed. */
   static final int MAX_QUANTITY = Integer.MAX_VALUE;
 
+  /** The stocker's copy goes onto the item in the same statement (the report's projection). */
+  private static final ReplicaProjection.Assignment STOCKER =
+      InventoryService.STOCKER.assignFrom(InventoryService.USERS, "$3");
+
   private static final String ADD_STOCK =
-      "UPDATE items SET quantity = quantity + $2, last_stocked_at = now(), last_stocked_by = $3,"
-          + " updated_at = now() WHERE sku = $1 AND quantity <= "
+      "UPDATE items i SET quantity = i.quantity + $2, last_stocked_at = now(),"
+          + " last_stocked_by = $3, updated_at = now(), "
+          + STOCKER.set()
+          + STOCKER.from()
+          + " WHERE i.sku = $1 AND i.quantity <= "
           + MAX_QUANTITY
-          + " - $2 RETURNING sku, name, price_cents, quantity, reserved,"
-          + " low_stock_threshold, last_stocked_at, last_stocked_by";
+          + " - $2 RETURNING i.sku, i.name, i.price_cents, i.quantity, i.reserved,"
+          + " i.low_stock_threshold, i.last_stocked_at, i.last_stocked_by";
   private static final String AUDIT =
       "INSERT INTO restocks (sku, quantity, stocked_by, stocker_name) VALUES ($1, $2, $3, $4)"
           + " RETURNING id, created_at";

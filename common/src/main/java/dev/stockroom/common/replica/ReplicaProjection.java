@@ -1,0 +1,111 @@
+package dev.stockroom.common.replica;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The copy projected once more onto the rows of a table of the consuming service that reference it,
+ * so a read that shows each row with its copied person is one table scan instead of a join per row.
+ * Every write of the copy refreshes the rows that reference what it wrote, in the same transaction
+ * ({@link ReplicaStore#project}); a write of the reference sets the projected columns in the same
+ * statement ({@link #assignFrom}). The columns ({@code <prefix>id}, one per field, {@code version,
+ * deleted, synced_at, partition}) come from the service's own migration.
+ *
+ * @param table the referencing table, e.g. {@code items}
+ * @param key its primary key: rows are locked in its order, the order every other writer of the
+ *     table locks several rows in, so a refresh never deadlocks with them
+ * @param reference its column holding the copied row's id, e.g. {@code last_stocked_by}
+ * @param prefix the projected columns' prefix, e.g. {@code stocker_}
+ */
+public record ReplicaProjection(String table, String key, String reference, String prefix) {
+
+  /** The copy's columns as they are projected, in this order onto {@link #columns}. */
+  private static List<String> copied(ReplicaSchema schema) {
+    List<String> columns = new ArrayList<>();
+    columns.add("id");
+    columns.addAll(schema.columns());
+    columns.addAll(List.of("version", "deleted", "synced_at", "partition"));
+    return columns;
+  }
+
+  /** The projected columns on {@link #table}. */
+  public List<String> columns(ReplicaSchema schema) {
+    return copied(schema).stream().map(c -> prefix + c).toList();
+  }
+
+  /**
+   * The select list of a read of {@link #table} as {@code row}, in the shape {@link
+   * ReplicaSchema#select} gives a join: {@code <alias><column>} for id, fields, version, deleted.
+   */
+  public String select(ReplicaSchema schema, String row, String alias) {
+    List<String> shown = new ArrayList<>(copied(schema));
+    shown.removeAll(List.of("synced_at", "partition"));
+    return shown.stream()
+        .map(c -> row + "." + prefix + c + " AS " + alias + c)
+        .collect(Collectors.joining(", "));
+  }
+
+  /** {@link ReplicaSchema#asOf} of the projected copy, its partition's watermark as given. */
+  public String asOf(ReplicaSchema schema, String row, String watermark) {
+    return schema.asOfSynced(row + "." + prefix + "synced_at", watermark);
+  }
+
+  /** The projected copy's partition, to join its watermark on. */
+  public String partition(String row) {
+    return row + "." + prefix + "partition";
+  }
+
+  /**
+   * Refreshes every row referencing one of the ids in $1: locked in key order first, then set from
+   * the copy as this transaction sees it (nothing, when the copy has no such row).
+   */
+  String refresh(ReplicaSchema schema) {
+    List<String> copied = copied(schema);
+    return "UPDATE "
+        + table
+        + " p SET "
+        + copied.stream().map(c -> prefix + c + " = s.v_" + c).collect(Collectors.joining(", "))
+        + " FROM (SELECT i."
+        + key
+        + ", "
+        + copied.stream().map(c -> "r." + c + " AS v_" + c).collect(Collectors.joining(", "))
+        + " FROM "
+        + table
+        + " i LEFT JOIN "
+        + schema.table()
+        + " r ON r.id = i."
+        + reference
+        + " WHERE i."
+        + reference
+        + " = ANY($1) ORDER BY i."
+        + key
+        + " FOR UPDATE OF i) s WHERE p."
+        + key
+        + " = s."
+        + key;
+  }
+
+  /**
+   * For an UPDATE of {@link #table} that sets {@link #reference} to {@code id}: the assignments
+   * ({@code set}) and the FROM clause ({@code from}, the copy as {@code r}) that set the projected
+   * columns in the same statement. The copy's row is share-locked before the updated row is, the
+   * order a write of the copy takes them in, so the two never deadlock and neither loses the
+   * other's write.
+   */
+  public Assignment assignFrom(ReplicaSchema schema, String id) {
+    List<String> copied = copied(schema);
+    String set =
+        copied.stream().map(c -> prefix + c + " = r." + c).collect(Collectors.joining(", "));
+    String from =
+        " FROM (SELECT 1) one LEFT JOIN (SELECT * FROM "
+            + schema.table()
+            + " WHERE id = "
+            + id
+            + " FOR SHARE) r ON true";
+    return new Assignment(set, from);
+  }
+
+  /** See {@link #assignFrom}. */
+  public record Assignment(String set, String from) {}
+}
