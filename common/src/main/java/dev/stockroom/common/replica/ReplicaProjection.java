@@ -57,11 +57,23 @@ public record ReplicaProjection(String table, String key, String reference, Stri
   }
 
   /**
-   * Refreshes every row referencing one of the ids in $1: locked in key order first, then set from
-   * the copy as this transaction sees it (nothing, when the copy has no such row).
+   * How far the projected synced_at may trail the copy's when nothing else differs. Every owner
+   * fallback writes the person back with a new synced_at; rewriting each item they stocked for
+   * that, under 32 concurrent {@code maxStaleness=PT0S} reports of the same page, serialized the
+   * reports on the items' row locks (44 instead of 774 req/s). A projection this much behind claims
+   * less freshness than the copy, never more.
+   */
+  public static final String SYNCED_AT_SLACK = "1 second";
+
+  /**
+   * Refreshes every row referencing one of the ids in $1 whose projection differs from the copy as
+   * this transaction sees it (nothing, when the copy has no such row) other than by a synced_at
+   * within {@link #SYNCED_AT_SLACK} behind: those rows are locked in key order, then set.
    */
   String refresh(ReplicaSchema schema) {
     List<String> copied = copied(schema);
+    List<String> compared = new ArrayList<>(copied);
+    compared.remove("synced_at");
     return "UPDATE "
         + table
         + " p SET "
@@ -78,7 +90,17 @@ public record ReplicaProjection(String table, String key, String reference, Stri
         + reference
         + " WHERE i."
         + reference
-        + " = ANY($1) ORDER BY i."
+        + " = ANY($1) AND (("
+        + compared.stream().map(c -> "i." + prefix + c).collect(Collectors.joining(", "))
+        + ") IS DISTINCT FROM ("
+        + compared.stream().map(c -> "r." + c).collect(Collectors.joining(", "))
+        + ") OR i."
+        + prefix
+        + "synced_at IS NULL OR i."
+        + prefix
+        + "synced_at < r.synced_at - interval '"
+        + SYNCED_AT_SLACK
+        + "') ORDER BY i."
         + key
         + " FOR UPDATE OF i) s WHERE p."
         + key
