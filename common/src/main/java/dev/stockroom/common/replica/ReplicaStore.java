@@ -146,18 +146,20 @@ public final class ReplicaStore {
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
-    return sql.refreshProjections.isEmpty()
-        ? pool.preparedQuery(sql.upsertFetched).executeBatch(rows).mapEmpty()
-        : pool.withTransaction(
-            tx ->
-                tx.preparedQuery(sql.upsertFetched)
-                    .executeBatch(rows)
-                    .compose(v -> project(tx, fetched.keySet())));
+    // Projected after the copy's rows are written and unlocked, not in their transaction:
+    // concurrent reads that ask the owner for the same people wait on those rows, and holding them
+    // through one more statement cut maxStaleness=PT0S reports to a fifth. A projection left
+    // behind by a failure here claims less freshness than the copy, never more (events, which the
+    // watermarks vouch for, are projected in their own transaction).
+    return pool.preparedQuery(sql.upsertFetched)
+        .executeBatch(rows)
+        .compose(v -> project(pool, fetched.keySet()));
   }
 
   /**
    * Refreshes the rows that reference these ids in every projection of the copy ({@link
-   * ReplicaProjection}); each write of the copy calls it in its own transaction, after writing.
+   * ReplicaProjection}); each write of the copy calls it after writing, in the write's transaction
+   * but for the owner's answers.
    */
   Future<Void> project(SqlClient tx, Collection<UUID> ids) {
     Future<Void> chain = Future.succeededFuture();
