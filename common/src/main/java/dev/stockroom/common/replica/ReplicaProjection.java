@@ -57,11 +57,12 @@ public record ReplicaProjection(String table, String key, String reference, Stri
   }
 
   /**
-   * How far the projected synced_at may trail the copy's when nothing else differs. Every owner
-   * fallback writes the person back with a new synced_at; rewriting each item they stocked for
-   * that, under 32 concurrent {@code maxStaleness=PT0S} reports of the same page, serialized the
-   * reports on the items' row locks (44 instead of 774 req/s). A projection this much behind claims
-   * less freshness than the copy, never more.
+   * How far the projected synced_at may trail the copy's when nothing else differs, and how far the
+   * copy's may trail the owner's answers (ReplicaSql's upsertFetched). Every owner fallback writes
+   * the person back with a new synced_at; rewriting each item they stocked for that, under 32
+   * concurrent {@code maxStaleness=PT0S} reports of the same page, serialized the reports on the
+   * items' row locks (44 instead of 774 req/s). A copy this much behind claims less freshness,
+   * never more.
    */
   public static final String SYNCED_AT_SLACK = "1 second";
 

@@ -18,7 +18,10 @@ final class ReplicaSql {
   final String upsertEvent;
 
   /**
-   * Writing back what the owner answered: current as of the owner's read, so synced_at moves on.
+   * Writing back what the owner answered: current as of the owner's read, so synced_at moves on,
+   * but a row whose values are the same and whose synced_at would move by less than {@link
+   * ReplicaProjection#SYNCED_AT_SLACK} is left as it is (concurrent reads asking the owner for the
+   * same people rewrote them, and their projections, on every request). Returns the ids written.
    */
   final String upsertFetched;
 
@@ -74,7 +77,24 @@ final class ReplicaSql {
             + ".version = EXCLUDED.version AND "
             + differs
             + ") RETURNING id";
-    upsertFetched = insert + t + ".version <= EXCLUDED.version RETURNING id";
+    upsertFetched =
+        insert
+            + t
+            + ".version <= EXCLUDED.version AND ("
+            + "("
+            + mine
+            + ", "
+            + t
+            + ".deleted, "
+            + t
+            + ".version) IS DISTINCT FROM ("
+            + theirs
+            + ", EXCLUDED.deleted, EXCLUDED.version)"
+            + " OR "
+            + t
+            + ".synced_at < EXCLUDED.synced_at - interval '"
+            + ReplicaProjection.SYNCED_AT_SLACK
+            + "') RETURNING id";
     tombstone =
         "UPDATE "
             + t

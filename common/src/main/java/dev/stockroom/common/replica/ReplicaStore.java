@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -153,7 +154,16 @@ public final class ReplicaStore {
     // watermarks vouch for, are projected in their own transaction).
     return pool.preparedQuery(sql.upsertFetched)
         .executeBatch(rows)
-        .compose(v -> project(pool, fetched.keySet()));
+        .compose(written -> project(pool, ids(written)));
+  }
+
+  /** The ids a batch of statements returning {@code id} answered, over every result. */
+  private static List<UUID> ids(RowSet<Row> batch) {
+    List<UUID> ids = new ArrayList<>();
+    for (RowSet<Row> result = batch; result != null; result = result.next()) {
+      result.forEach(row -> ids.add(row.getUUID("id")));
+    }
+    return ids;
   }
 
   /**
