@@ -1,7 +1,12 @@
 package dev.stockroom.common.replica;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -127,6 +132,39 @@ public record ReplicaProjection(String table, String key, String reference, Stri
             + id
             + " FOR SHARE) r ON true";
     return new Assignment(set, from);
+  }
+
+  private static final String COLUMNS =
+      "SELECT column_name FROM information_schema.columns"
+          + " WHERE table_schema = current_schema() AND table_name = $1";
+
+  /**
+   * Fails, naming what is missing, unless {@link #table} has every projected column: a field added
+   * to the copy's list without its projected column would otherwise stop the consumer at its first
+   * event and fail every read of the table, long after the start.
+   */
+  public Future<Void> verify(SqlClient db, ReplicaSchema schema) {
+    return db.preparedQuery(COLUMNS)
+        .execute(Tuple.of(table))
+        .compose(
+            rows -> {
+              Set<String> present = new HashSet<>();
+              rows.forEach(row -> present.add(row.getString("column_name")));
+              List<String> missing =
+                  columns(schema).stream().filter(c -> !present.contains(c)).toList();
+              return missing.isEmpty()
+                  ? Future.succeededFuture()
+                  : Future.failedFuture(
+                      new IllegalStateException(
+                          "the copy in "
+                              + schema.table()
+                              + " is projected onto "
+                              + table
+                              + ", which lacks "
+                              + String.join(", ", missing)
+                              + ": add a column for every copied field in the migration that adds"
+                              + " the field"));
+            });
   }
 
   /** See {@link #assignFrom}. */

@@ -26,7 +26,12 @@ public final class Replicas {
       ReplicaSettings settings,
       ServiceTokens tokens,
       ReplicaProgress progress) {
-    return ReplicaFields.register(ctx.pool(), store.schema())
+    Future<Void> projections = Future.succeededFuture();
+    for (ReplicaProjection projection : store.schema().projections()) {
+      projections = projections.compose(v -> projection.verify(ctx.pool(), store.schema()));
+    }
+    return projections
+        .compose(v -> ReplicaFields.register(ctx.pool(), store.schema()))
         .compose(
             backfillPending ->
                 ctx.deploy(() -> progress)

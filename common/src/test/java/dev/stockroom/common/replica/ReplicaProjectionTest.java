@@ -66,6 +66,19 @@ class ReplicaProjectionTest {
               + " assignee_partition integer)");
       assertThat(ASSIGNEE.columns(PEOPLE)).contains("assignee_department_name");
       Pool pool = Database.pool(vertx, config);
+      await(ASSIGNEE.verify(pool, PEOPLE));
+      TestDb.execute(
+          pg, "CREATE TABLE notes (code text PRIMARY KEY, assigned_to uuid, by_id uuid)");
+      Future<Void> incomplete =
+          new ReplicaProjection("notes", "code", "assigned_to", "by_").verify(pool, PEOPLE);
+      assertThat(
+              await(
+                  incomplete
+                      .map(v -> "started")
+                      .recover(e -> Future.succeededFuture(e.getMessage()))))
+          .as("a start with a projected column missing fails, naming it")
+          .contains("notes, which lacks by_name, by_department_name, by_version");
+
       ReplicaStore store = new ReplicaStore(pool, PEOPLE);
       UUID ada = UUID.randomUUID();
       UUID bob = UUID.randomUUID();
