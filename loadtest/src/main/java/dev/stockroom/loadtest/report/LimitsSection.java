@@ -36,7 +36,10 @@ final class LimitsSection extends Section {
     ClosedLoop generic = r.closed("baseline-generic");
     ClosedLoop replica = r.closed("replica");
     ClosedLoop owner = r.closed("owner");
-    m.put("machine", base != null && replica != null ? machine(base, replica) : false);
+    // inventory runs on generic plans: the bare server on the same plans is what it adds to.
+    String server = generic != null ? "baseline-generic" : "baseline";
+    ClosedLoop same = r.closed(server);
+    m.put("machine", same != null && replica != null ? machine(same, server, replica) : false);
     m.put("planning", base != null && generic != null ? planning(base, generic) : false);
     m.put("composition", owner != null && replica != null ? composition(owner, replica) : false);
     OpenRun target = r.open.get("report-target");
@@ -53,18 +56,18 @@ final class LimitsSection extends Section {
     return m;
   }
 
-  private Map<String, Object> machine(ClosedLoop base, ClosedLoop replica) {
+  private Map<String, Object> machine(ClosedLoop base, String server, ClosedLoop replica) {
     Map<String, Object> m = new HashMap<>();
     m.put("baseMachine", cores(base.cpu(), CpuWindow.MACHINE));
     m.put("replicaMachine", cores(replica.cpu(), CpuWindow.MACHINE));
     m.put("nproc", nproc());
     m.put("basePg", cores(base.cpu(), "PostgreSQL"));
     m.put("replicaPg", cores(replica.cpu(), "PostgreSQL"));
-    m.put("baseServer", cores(base.cpu(), "baseline"));
+    m.put("baseServer", cores(base.cpu(), server));
     m.put("replicaServer", cores(replica.cpu(), "inventory"));
     m.put("baseWrk", cores(base.cpu(), "load generator"));
     m.put("replicaWrk", cores(replica.cpu(), "load generator"));
-    m.put("bareCpu", us(msPerRequest(base, "baseline")));
+    m.put("bareCpu", us(msPerRequest(base, server)));
     m.put("inventoryCpu", us(msPerRequest(replica, "inventory")));
     m.put("barePgCpu", us(msPerRequest(base, "PostgreSQL")));
     m.put("inventoryPgCpu", us(msPerRequest(replica, "PostgreSQL")));
