@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
@@ -89,6 +90,20 @@ final class ReplicaFixture implements AutoCloseable {
                 .put("quantity", quantity)
                 .put("lowStockThreshold", 5));
     assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+  }
+
+  /**
+   * A row in the copy for a person the owner never had, copied an hour ago: what reconciliation
+   * removes. Answers its id.
+   */
+  String ghost() {
+    String ghost = UUID.randomUUID().toString();
+    TestDb.execute(
+        inventoryEnv.get("PG_URI"),
+        "INSERT INTO user_replica (id, name, version, synced_at) VALUES ('"
+            + ghost
+            + "', 'Ghost', 1, now() - interval '1 hour')");
+    return ghost;
   }
 
   TestHttp.Reply restock(String sku, String stockerId, int quantity) {

@@ -241,12 +241,7 @@ class ReplicaSyncTest {
                     TestDb.count(pg, "SELECT count(*) FROM user_replica WHERE id = '" + id + "'"))
                 .isEqualTo(1));
     TestDb.execute(pg, "UPDATE user_replica SET name = 'Corrupted' WHERE id = '" + id + "'");
-    String ghost = UUID.randomUUID().toString();
-    TestDb.execute(
-        pg,
-        "INSERT INTO user_replica (id, name, version, synced_at) VALUES ('"
-            + ghost
-            + "', 'Ghost', 1, now() - interval '1 hour')");
+    String ghost = system.ghost();
 
     TestHttp.Reply result = system.inventoryHttp.post("/admin/replica/reconcile", ADMIN, "");
     assertThat(result.status()).as(result.toString()).isEqualTo(200);

@@ -135,12 +135,7 @@ class StockerProjectionTest {
 
     // Reconciliation repairs a row, and removes one the owner does not know.
     drifted(ada, "Ada Drifted");
-    String ghost = UUID.randomUUID().toString();
-    TestDb.execute(
-        pg,
-        "INSERT INTO user_replica (id, name, version, synced_at) VALUES ('"
-            + ghost
-            + "', 'Ghost', 1, now() - interval '1 hour')");
+    String ghost = system.ghost();
     system.createItem("PROJ-G", 0);
     TestDb.execute(
         pg,
