@@ -40,8 +40,9 @@ public record ReplicaProjection(String table, String key, String reference, Stri
   }
 
   /**
-   * The select list of a read of {@link #table} as {@code row}, in the shape {@link
-   * ReplicaSchema#select} gives a join: {@code <alias><column>} for id, fields, version, deleted.
+   * The select list of a read of {@link #table} as {@code row}, for {@link ReplicaStore#reader}
+   * with the same {@code alias}: {@code <alias><column>} for id, fields, version, deleted. Add
+   * {@link #asOf} as {@code <alias>as_of}.
    */
   public String select(ReplicaSchema schema, String row, String alias) {
     List<String> shown = new ArrayList<>(copied(schema));

@@ -4,7 +4,6 @@ import dev.stockroom.common.db.ColumnNames;
 import dev.stockroom.common.db.Migrations;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Which copy a consuming service keeps: its table (with columns {@code id, <fields>, version,
@@ -39,28 +38,6 @@ public record ReplicaSchema(
   /** The columns of the fields, in the fields' order. */
   public List<String> columns() {
     return fields.stream().map(ReplicaSchema::column).toList();
-  }
-
-  /**
-   * The select list of a query that joins this replica as {@code row}, for {@link
-   * ReplicaStore#localRow(io.vertx.sqlclient.Row, String)} with the same prefix: id, the fields'
-   * columns, version and deleted, each as {@code prefix<column>}. Add {@link #asOf} as {@code
-   * <prefix>as_of}.
-   */
-  public String select(String row, String prefix) {
-    StringBuilder list = new StringBuilder();
-    for (String c : Stream.concat(Stream.of("id"), columns().stream()).toList()) {
-      list.append(row).append('.').append(c).append(" AS ").append(prefix).append(c).append(", ");
-    }
-    return list.append(row)
-        .append(".version AS ")
-        .append(prefix)
-        .append("version, ")
-        .append(row)
-        .append(".deleted AS ")
-        .append(prefix)
-        .append("deleted")
-        .toString();
   }
 
   /**

@@ -69,28 +69,16 @@ final class ReplicaSql {
             + ".partition) WHERE ";
     String differs =
         "(" + mine + ", " + t + ".deleted) IS DISTINCT FROM (" + theirs + ", EXCLUDED.deleted)";
-    upsertEvent =
-        insert
-            + t
-            + ".version < EXCLUDED.version OR ("
-            + t
-            + ".version = EXCLUDED.version AND "
-            + differs
-            + ") RETURNING id";
+    String sameVersion = t + ".version = EXCLUDED.version";
+    String newerOrRepaired =
+        t + ".version < EXCLUDED.version OR (" + sameVersion + " AND " + differs + ")";
+    upsertEvent = insert + newerOrRepaired + " RETURNING id";
     upsertFetched =
         insert
-            + t
-            + ".version <= EXCLUDED.version AND ("
-            + "("
-            + mine
-            + ", "
-            + t
-            + ".deleted, "
-            + t
-            + ".version) IS DISTINCT FROM ("
-            + theirs
-            + ", EXCLUDED.deleted, EXCLUDED.version)"
-            + " OR "
+            + newerOrRepaired
+            + " OR ("
+            + sameVersion
+            + " AND "
             + t
             + ".synced_at < EXCLUDED.synced_at - interval '"
             + ReplicaProjection.SYNCED_AT_SLACK

@@ -173,7 +173,7 @@ public final class ReplicaStore {
    */
   Future<Void> project(SqlClient tx, Collection<UUID> ids) {
     Future<Void> chain = Future.succeededFuture();
-    if (ids.isEmpty()) {
+    if (ids.isEmpty() || sql.refreshProjections.isEmpty()) {
       return chain;
     }
     Tuple idArray = Tuple.of((Object) ids.toArray(UUID[]::new));
