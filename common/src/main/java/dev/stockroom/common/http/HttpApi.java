@@ -55,6 +55,20 @@ public final class HttpApi {
                 build(platform, new ValidatorCachingContract(contract), handlersByOperationId));
   }
 
+  /**
+   * The query decoded once, up front (the request keeps it): Netty's decoder throws on a broken
+   * escape such as {@code %zz}, which surfaced from the contract's extraction as a 500.
+   */
+  private static void decodableQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(Problem.badRequest("query", "The query string is not valid percent-encoding"));
+      return;
+    }
+    ctx.next();
+  }
+
   private static Router build(
       Platform platform, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers) {
     RequestExtractor authorizeThenExtract =
@@ -67,6 +81,7 @@ public final class HttpApi {
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
     builder
         .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler((PlatformHandler) HttpApi::decodableQuery)
         .rootHandler(
             (PlatformHandler)
                 ctx -> {

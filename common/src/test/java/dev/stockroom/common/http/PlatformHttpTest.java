@@ -211,13 +211,23 @@ class PlatformHttpTest {
   }
 
   @Test
-  @DisplayName("bad path and query values are 400 problems")
-  void badParameters() {
+  @DisplayName(
+      "bad path and query values, and a query that is not valid percent-encoding, are 400 problems")
+  void badParameters() throws Exception {
     assertProblem(http.get("/things/abc", admin), 400);
     assertProblem(http.get("/things/1?limit=abc", admin), 400);
     JsonObject tooBig = assertProblem(http.get("/things/1?limit=500", admin), 400);
     assertThat(tooBig.getJsonArray("errors").getJsonObject(0).getString("pointer"))
         .isEqualTo("query limit");
+    String badEscape =
+        rawExchange(
+            "GET /things/1?limit=%zz HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + admin
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(badEscape)
+        .startsWith("HTTP/1.1 400")
+        .contains("application/problem+json")
+        .contains("percent-encoding");
   }
 
   @Test
