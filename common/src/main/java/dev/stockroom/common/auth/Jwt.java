@@ -12,6 +12,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,8 +147,21 @@ public final class Jwt implements JWTAuth {
       return TokenRejection.refuse(
           "the roles claim (" + config.rolesClaim() + ") must be an array");
     }
-    user.attributes().put(ROLES_ATTRIBUTE, array.copy());
-    return Future.succeededFuture(user);
+    return Future.succeededFuture(caller(user.subject(), array, user.attributes().getValue("exp")));
+  }
+
+  /**
+   * What the platform reads of a verified token, and nothing else: its subject, roles and expiry.
+   * The provider's user carries every claim twice (principal and decoded token), about 2.4 KB of
+   * heap per token; the verified-token cache holds up to 10,000 of them, which was the largest part
+   * of a service's live heap under many clients.
+   */
+  private static User caller(String subject, JsonArray roles, Object exp) {
+    JsonArray names = new JsonArray(new ArrayList<>(roles.size()));
+    roles.forEach(role -> names.add(String.valueOf(role)));
+    return User.create(
+        new JsonObject().put("sub", subject),
+        new JsonObject().put("exp", exp).put(ROLES_ATTRIBUTE, names));
   }
 
   private static Future<User> serviceOnly(User user, String kid) {

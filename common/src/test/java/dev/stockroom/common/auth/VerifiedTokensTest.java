@@ -77,6 +77,12 @@ class VerifiedTokensTest {
         TestServices.await(jwt.authenticate(new TokenCredentials(token)), Duration.ofSeconds(5));
     assertThat(second).isSameAs(first);
     assertThat(Jwt.roles(second)).containsExactly("stocker");
+    // Only what the platform reads is kept: the cache holds up to 10,000 of these.
+    assertThat(second.subject()).isEqualTo("kim");
+    assertThat(second.principal().fieldNames()).containsExactly("sub");
+    assertThat(second.attributes().fieldNames())
+        .containsExactlyInAnyOrder("exp", "stockroom.roles");
+    assertThat(second.expired()).isFalse();
     String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
     for (int i = 0; i < 2; i++) {
       assertThatThrownBy(
