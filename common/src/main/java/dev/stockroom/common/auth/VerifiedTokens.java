@@ -1,6 +1,10 @@
 package dev.stockroom.common.auth;
 
 import io.vertx.ext.auth.User;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,12 +15,20 @@ import java.util.function.LongSupplier;
  * the signature check (an RSA verification with RS256) once, not per request. An entry lives until
  * the token's {@code exp} and at most {@code maxAge}: a key removed from the JWKS, or a token
  * otherwise refused from now on, is refused again within {@code maxAge}. Bounded: when {@code
- * capacity} tokens are held, the cache starts over rather than grow.
+ * capacity} tokens are held, the cache starts over rather than grow. Tokens are held by their
+ * SHA-256 (32 bytes instead of the ~700 of an RS256 token, which was half of a full cache's heap):
+ * a token whose text differs by one byte, such as a forged payload under a copied signature, is
+ * another key.
  */
 final class VerifiedTokens {
   private record Verified(User user, long untilNanos) {}
 
-  private final Map<String, Verified> tokens = new ConcurrentHashMap<>();
+  private record Digest(long a, long b, long c, long d) {}
+
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(VerifiedTokens::sha256);
+
+  private final Map<Digest, Verified> tokens = new ConcurrentHashMap<>();
   private final int capacity;
   private final long maxAgeNanos;
   private final LongSupplier nanoTime;
@@ -29,12 +41,13 @@ final class VerifiedTokens {
 
   /** The user this token was verified as, or null when it is not (or no longer) known good. */
   User get(String token) {
-    Verified v = tokens.get(token);
+    Digest key = digest(token);
+    Verified v = tokens.get(key);
     if (v == null) {
       return null;
     }
     if (nanoTime.getAsLong() - v.untilNanos() >= 0) {
-      tokens.remove(token, v);
+      tokens.remove(key, v);
       return null;
     }
     return v.user();
@@ -52,7 +65,21 @@ final class VerifiedTokens {
     if (tokens.size() >= capacity) {
       tokens.clear();
     }
-    tokens.put(token, new Verified(user, now + lifetime));
+    tokens.put(digest(token), new Verified(user, now + lifetime));
+  }
+
+  private static Digest digest(String token) {
+    MessageDigest sha = SHA_256.get();
+    ByteBuffer hash = ByteBuffer.wrap(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+    return new Digest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   int size() {

@@ -3,6 +3,7 @@ package dev.stockroom.common.http;
 import dev.stockroom.common.tracing.TraceContexts;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,15 @@ public final class RequestIds {
     return id != null ? id : "none";
   }
 
-  private static String newId() {
-    return UUID.randomUUID().toString();
+  /**
+   * A random (version 4) UUID. Request ids must be unique, not unpredictable: UUID.randomUUID()
+   * draws from the process's one SecureRandom, a lock and a SHA-1 per call on every request that
+   * comes without an id.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
   }
 }

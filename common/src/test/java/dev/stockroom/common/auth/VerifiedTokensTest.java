@@ -67,6 +67,17 @@ class VerifiedTokensTest {
   }
 
   @Test
+  @DisplayName("held by digest: only the same text finds an entry, whatever its characters")
+  void digestKeys() {
+    VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofSeconds(60), clock::get);
+    User user = user();
+    tokens.put("header.payload.sig?", user, inSeconds(3600));
+    assertThat(tokens.get("header.payload.sig?")).isSameAs(user);
+    assertThat(tokens.get("header.payload.sig\u20ac")).isNull();
+    assertThat(tokens.get("header.payload.sig")).isNull();
+  }
+
+  @Test
   @DisplayName("Jwt verifies a token once and answers the same user again; a bad token never")
   void jwtRemembers() {
     Jwt jwt = Jwt.create(VERTX, JwtConfig.hs256(JwtConfig.DEV_SECRET));
