@@ -183,15 +183,6 @@ public final class HttpApi {
     return mediaType.equals("application/json") || mediaType.endsWith("+json");
   }
 
-  /**
-   * The request stops counting against {@code HTTP_MAX_IN_FLIGHT}, which bounds what the database
-   * pool is asked to take: from here it only waits for work done elsewhere (an order for its saga's
-   * outcome). Call on the request's event loop, where its handlers run.
-   */
-  public static void leaveAdmission(RoutingContext ctx) {
-    Admission.leave(ctx);
-  }
-
   /** The request as validated against the contract (typed parameters and body). */
   public static ValidatedRequest validated(RoutingContext ctx) {
     return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);

@@ -50,34 +50,13 @@ public final class OrderHandlers {
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
         .place(request, Caller.subject(ctx), key, consistentWith)
-        .compose(placed -> outcome(ctx, placed, waitUntil))
+        .compose(placed -> driveAndAwait(placed, waitUntil).recover(e -> answerRecorded(placed, e)))
         .onSuccess(
             order -> {
               ctx.response().putHeader("Location", "/orders/" + order.id());
               Responses.json(ctx, order.finished() ? 201 : 202, order.toJson());
             })
         .onFailure(failure -> ctx.fail(problem(failure)));
-  }
-
-  /**
-   * The order as its saga leaves it by {@code waitUntil}, or as recorded. From here the request
-   * holds no pool connection of its own (the saga's statements and calls go in batches), so it
-   * leaves the requests in flight; how many wait at once is bounded by {@code ORDER_MAX_WAITING}
-   * instead, past which the answer is the order as recorded (202) while its saga goes on.
-   */
-  private Future<StoredOrder> outcome(
-      RoutingContext ctx, OrderStore.Placed placed, long waitUntil) {
-    HttpApi.leaveAdmission(ctx);
-    if (outcomes.waiting() >= settings.maxWaiting()) {
-      UUID id = placed.id();
-      placed
-          .leased()
-          .map(engine::run)
-          .orElseGet(() -> engine.drive(id))
-          .onFailure(e -> log.debug("order {}: saga not decided while answering: {}", id, e));
-      return placed.recorded().map(Future::succeededFuture).orElseGet(() -> find(id));
-    }
-    return driveAndAwait(placed, waitUntil).recover(e -> answerRecorded(placed, e));
   }
 
   /**

@@ -43,11 +43,6 @@ public final class SagaOutcomes {
     return decided.future();
   }
 
-  /** How many orders requests are waiting for. */
-  public int waiting() {
-    return waiting.size();
-  }
-
   /** The saga has decided the order (confirmed or rejected). */
   void decided(UUID orderId) {
     List<Waiter> waiters = waiting.remove(orderId);

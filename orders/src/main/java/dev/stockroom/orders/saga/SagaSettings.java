@@ -10,8 +10,6 @@ import java.time.Duration;
  *
  * @param deadline after this the saga stops retrying and compensates ({@code ORDER_SAGA_DEADLINE})
  * @param answerWait how long {@code POST /orders} waits for the saga before answering 202
- * @param maxWaiting how many {@code POST /orders} wait for their saga at once in this process; the
- *     next is answered 202 as soon as its order is recorded ({@code ORDER_MAX_WAITING})
  * @param commitmentTtl how long reservations and holds live if the saga never comes back
  */
 public record SagaSettings(
@@ -19,7 +17,6 @@ public record SagaSettings(
     String usersUrl,
     Duration deadline,
     Duration answerWait,
-    int maxWaiting,
     Duration callTimeout,
     Duration commitmentTtl,
     Duration lease,
@@ -33,7 +30,6 @@ public record SagaSettings(
             url(env, "USERS_URL", "http://localhost:8081"),
             env.duration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
             env.duration("ORDER_WAIT", Duration.ofSeconds(2)),
-            env.intInRange("ORDER_MAX_WAITING", 1_000, 0, 1_000_000),
             env.duration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
             env.duration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
             env.duration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
