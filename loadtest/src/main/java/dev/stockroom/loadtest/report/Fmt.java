@@ -55,6 +55,11 @@ final class Fmt {
     return String.format(Locale.ROOT, "%.2f", cpu.get(group));
   }
 
+  /** A target's verdict in the summary. */
+  static String verdict(boolean met) {
+    return met ? "✅ yes" : "❌ **no**";
+  }
+
   static String bold(String s) {
     return "**" + s + "**";
   }

@@ -1,0 +1,111 @@
+package dev.stockroom.loadtest.report;
+
+import static dev.stockroom.loadtest.report.Fmt.f0;
+import static dev.stockroom.loadtest.report.Fmt.ms;
+import static dev.stockroom.loadtest.report.Fmt.us;
+import static dev.stockroom.loadtest.report.Runs.throughput;
+
+import dev.stockroom.loadtest.Results;
+import dev.stockroom.loadtest.Results.ClosedLoop;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The summary's rows for the report against the plain join and the bare server (wrk, same run):
+ * throughput in both plan modes, CPU per request, PostgreSQL's time per execution and p99. A ratio
+ * whose rounds disagree by more than 10% is shown but not judged.
+ */
+final class ClosedLoopTargets {
+  private ClosedLoopTargets() {}
+
+  static Map<String, Object> rows(Results r) {
+    ClosedLoop replica = r.closed("replica");
+    ClosedLoop bare = r.closed("baseline-generic");
+    ClosedLoop plain = r.closed("plain-join-generic");
+    return Map.of(
+        "plainDefault", throughputVs(replica, r.closed("plain-join"), 0.9),
+        "plainGeneric", throughputVs(replica, plain, 0.9),
+        "bare", throughputVs(replica, bare, 0.95),
+        "cpu", cpuPerRequest(replica, bare),
+        "statement", statementTime(replica, plain),
+        "p99", p99(replica, bare));
+  }
+
+  private static Object throughputVs(ClosedLoop replica, ClosedLoop other, double at) {
+    if (replica == null || other == null) {
+      return false;
+    }
+    double ratio = throughput(replica) / throughput(other);
+    return judged(
+        f0(throughput(replica)), f0(throughput(other)), ratio, ratio >= at, replica, other);
+  }
+
+  private static Object cpuPerRequest(ClosedLoop replica, ClosedLoop bare) {
+    if (replica == null || bare == null) {
+      return false;
+    }
+    double a = Runs.cpuMs(replica, "inventory");
+    double b = Runs.cpuMs(bare, "baseline-generic");
+    return judged(us(a), us(b), a / b, a / b <= 1.3, replica, bare);
+  }
+
+  private static Object statementTime(ClosedLoop replica, ClosedLoop plain) {
+    if (replica == null
+        || plain == null
+        || replica.statementMillis() == null
+        || plain.statementMillis() == null) {
+      return false;
+    }
+    double ratio = replica.statementMillis() / plain.statementMillis();
+    return judged(
+        us(replica.statementMillis()),
+        us(plain.statementMillis()),
+        ratio,
+        ratio <= 1.2,
+        replica,
+        plain);
+  }
+
+  private static Object p99(ClosedLoop replica, ClosedLoop bare) {
+    if (replica == null || bare == null) {
+      return false;
+    }
+    double a = replica.result().stats().p99();
+    double b = bare.result().stats().p99();
+    return judged(ms(a), ms(b), a / b, a / b <= 1.1, replica, bare);
+  }
+
+  /**
+   * A ratio of two closed loops, judged only when the two endpoints' throughput ratio agrees within
+   * 10% from round to round.
+   */
+  private static Map<String, Object> judged(
+      String a, String b, double ratio, boolean met, ClosedLoop x, ClosedLoop y) {
+    List<Double> perRound =
+        IntStream.range(0, Math.min(x.rounds().size(), y.rounds().size()))
+            .mapToObj(i -> x.rounds().get(i) / y.rounds().get(i))
+            .toList();
+    double max = perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    double min = perRound.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double mean = perRound.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    boolean steady = mean > 0 && (max - min) / mean <= ClosedLoop.MAX_SPREAD;
+    return Map.of(
+        "a",
+        a,
+        "b",
+        b,
+        "ratio",
+        String.format(Locale.ROOT, "%.2f", ratio),
+        "rounds",
+        perRound.stream()
+            .map(v -> String.format(Locale.ROOT, "%.2f", v))
+            .collect(Collectors.joining(" / ")),
+        "unsteady",
+        !steady,
+        "met",
+        steady ? Fmt.verdict(met) : "–");
+  }
+}
