@@ -12,7 +12,8 @@ public final class Results {
    * A closed-loop (wrk) measurement of one endpoint over interleaved rounds: {@code result} is the
    * round closest to the mean (for latencies), {@code cpu} the mean of the rounds' CPU, {@code
    * rounds} each round's throughput in the order they ran; {@code statementMillis} PostgreSQL's
-   * mean execution time of the endpoint's query (pg_stat_statements), null where not measured.
+   * mean execution time of the endpoint's query (pg_stat_statements), null where not measured;
+   * {@code perRound} every round's own figures (empty in results files from before 2026-12-05).
    */
   public record ClosedLoop(
       String label,
@@ -21,13 +22,18 @@ public final class Results {
       Wrk.Result result,
       Map<String, Double> cpu,
       List<Double> rounds,
-      Double statementMillis) {
+      Double statementMillis,
+      List<Round> perRound) {
     /** Rounds further apart than this (max − min over the mean) make a comparison unreliable. */
     public static final double MAX_SPREAD = 0.10;
 
+    public ClosedLoop {
+      perRound = perRound == null ? List.of() : perRound;
+    }
+
     public ClosedLoop(
         String label, String what, int connections, Wrk.Result result, Map<String, Double> cpu) {
-      this(label, what, connections, result, cpu, List.of(result.stats().throughput()), null);
+      this(label, what, connections, result, cpu, List.of(result.stats().throughput()), null, null);
     }
 
     /** Mean throughput over the rounds. */
@@ -46,6 +52,13 @@ public final class Results {
       return spread() <= MAX_SPREAD;
     }
   }
+
+  /**
+   * One closed-loop round of one endpoint: requests/s, p99 in ms, CPU in cores by process group,
+   * and the page query's mean execution time in ms (null where not measured).
+   */
+  public record Round(
+      double throughput, double p99, Map<String, Double> cpu, Double statementMillis) {}
 
   /** An open-model (Gatling) run with the rate it was asked for. */
   public record OpenRun(

@@ -7,16 +7,18 @@ import static dev.stockroom.loadtest.report.Runs.throughput;
 
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.Results.ClosedLoop;
+import dev.stockroom.loadtest.Results.Round;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * The summary's rows for the report against the plain join and the bare server (wrk, same run):
  * throughput in both plan modes, CPU per request, PostgreSQL's time per execution and p99. A ratio
- * whose rounds disagree by more than 10% is shown but not judged.
+ * whose rounds disagree by more than 10% is shown but not judged, each by its own figure.
  */
 final class ClosedLoopTargets {
   private ClosedLoopTargets() {}
@@ -40,7 +42,11 @@ final class ClosedLoopTargets {
     }
     double ratio = throughput(replica) / throughput(other);
     return judged(
-        f0(throughput(replica)), f0(throughput(other)), ratio, ratio >= at, replica, other);
+        f0(throughput(replica)),
+        f0(throughput(other)),
+        ratio,
+        ratio >= at,
+        perRound(replica, other, Round::throughput, Round::throughput));
   }
 
   private static Object cpuPerRequest(ClosedLoop replica, ClosedLoop bare) {
@@ -49,7 +55,12 @@ final class ClosedLoopTargets {
     }
     double a = Runs.cpuMs(replica, "inventory");
     double b = Runs.cpuMs(bare, "baseline-generic");
-    return judged(us(a), us(b), a / b, a / b <= 1.3, replica, bare);
+    return judged(
+        us(a),
+        us(b),
+        a / b,
+        a / b <= 1.3,
+        perRound(replica, bare, cpuMs("inventory"), cpuMs("baseline-generic")));
   }
 
   private static Object statementTime(ClosedLoop replica, ClosedLoop plain) {
@@ -60,13 +71,14 @@ final class ClosedLoopTargets {
       return false;
     }
     double ratio = replica.statementMillis() / plain.statementMillis();
+    ToDoubleFunction<Round> statement =
+        round -> round.statementMillis() == null ? Double.NaN : round.statementMillis();
     return judged(
         us(replica.statementMillis()),
         us(plain.statementMillis()),
         ratio,
         ratio <= 1.2,
-        replica,
-        plain);
+        perRound(replica, plain, statement, statement));
   }
 
   private static Object p99(ClosedLoop replica, ClosedLoop bare) {
@@ -75,19 +87,46 @@ final class ClosedLoopTargets {
     }
     double a = replica.result().stats().p99();
     double b = bare.result().stats().p99();
-    return judged(ms(a), ms(b), a / b, a / b <= 1.1, replica, bare);
+    return judged(
+        ms(a), ms(b), a / b, a / b <= 1.1, perRound(replica, bare, Round::p99, Round::p99));
+  }
+
+  /** CPU milliseconds a process group spent per request in one round. */
+  private static ToDoubleFunction<Round> cpuMs(String group) {
+    return round -> 1000.0 * round.cpu().getOrDefault(group, Double.NaN) / round.throughput();
   }
 
   /**
-   * A ratio of two closed loops, judged only when the two endpoints' throughput ratio agrees within
-   * 10% from round to round.
+   * The compared figure's ratio in each round (x's over y's), or, for results recorded before
+   * rounds kept their own figures, the throughput ratio.
+   */
+  private record Ratios(List<Double> values, boolean byThroughput) {}
+
+  private static Ratios perRound(
+      ClosedLoop x, ClosedLoop y, ToDoubleFunction<Round> fx, ToDoubleFunction<Round> fy) {
+    if (x.perRound().isEmpty() || y.perRound().isEmpty()) {
+      return new Ratios(
+          IntStream.range(0, Math.min(x.rounds().size(), y.rounds().size()))
+              .mapToObj(i -> x.rounds().get(i) / y.rounds().get(i))
+              .toList(),
+          true);
+    }
+    return new Ratios(
+        IntStream.range(0, Math.min(x.perRound().size(), y.perRound().size()))
+            .mapToObj(
+                i -> fx.applyAsDouble(x.perRound().get(i)) / fy.applyAsDouble(y.perRound().get(i)))
+            .toList(),
+        false);
+  }
+
+  /**
+   * A ratio of two closed loops, judged only when the compared figure's ratio agrees within 10%
+   * from round to round: a throughput ratio may hold while the CPU per request moves, or the other
+   * way round.
    */
   private static Map<String, Object> judged(
-      String a, String b, double ratio, boolean met, ClosedLoop x, ClosedLoop y) {
-    List<Double> perRound =
-        IntStream.range(0, Math.min(x.rounds().size(), y.rounds().size()))
-            .mapToObj(i -> x.rounds().get(i) / y.rounds().get(i))
-            .toList();
+      String a, String b, double ratio, boolean met, Ratios rounds) {
+    List<Double> perRound = rounds.values();
     double max = perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     double min = perRound.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     double mean = perRound.stream().mapToDouble(Double::doubleValue).average().orElse(0);
@@ -103,6 +142,8 @@ final class ClosedLoopTargets {
         perRound.stream()
             .map(v -> String.format(Locale.ROOT, "%.2f", v))
             .collect(Collectors.joining(" / ")),
+        "byThroughput",
+        rounds.byThroughput(),
         "unsteady",
         !steady,
         "met",

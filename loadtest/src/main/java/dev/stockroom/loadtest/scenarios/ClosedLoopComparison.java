@@ -166,7 +166,16 @@ public record ClosedLoopComparison(BenchContext ctx) {
         typical.result(),
         cpu,
         throughputs,
-        Double.isNaN(statementMillis) ? null : statementMillis);
+        Double.isNaN(statementMillis) ? null : statementMillis,
+        rounds.stream()
+            .map(
+                r ->
+                    new Results.Round(
+                        r.result().stats().throughput(),
+                        r.result().stats().p99(),
+                        r.cpu(),
+                        Double.isNaN(r.statementMillis()) ? null : r.statementMillis()))
+            .toList());
   }
 
   private List<Target> targets() {

@@ -62,7 +62,8 @@ final class MeasurementFixtures {
         new Wrk.Result(stats(label, (long) (mean * 10), 0, 10, p99), 5, 0, 0, 13000),
         cpu,
         java.util.Arrays.stream(rounds).boxed().toList(),
-        statementMillis);
+        statementMillis,
+        List.of());
   }
 
   static LatencyStats stats(String label, long requests, long errors, double seconds, double p99) {

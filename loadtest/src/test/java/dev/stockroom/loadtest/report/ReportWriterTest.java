@@ -151,6 +151,49 @@ class ReportWriterTest {
   }
 
   @Test
+  void eachRatioIsJudgedByItsOwnFigurePerRound() {
+    // Throughput ratios 0.74 / 0.92 (unsteady); CPU per request 190 / 130 µs in both rounds
+    // (steady); p99 ratios 1.2 / 2.0 (unsteady).
+    Results r = ReportFixtures.empty(opts());
+    r.closedLoop.add(
+        perRound(
+            "replica",
+            "inventory",
+            new Results.Round(4000, 12, Map.of("inventory", 0.76), null),
+            new Results.Round(4400, 20, Map.of("inventory", 0.836), null)));
+    r.closedLoop.add(
+        perRound(
+            "baseline-generic",
+            "baseline-generic",
+            new Results.Round(5400, 10, Map.of("baseline-generic", 0.702), null),
+            new Results.Round(4800, 10, Map.of("baseline-generic", 0.624), null)));
+    Path file = dir.resolve("rounds.json");
+    ResultsFile.write(r, file);
+
+    String md = render(ResultsFile.read(file), null);
+
+    assertThat(md)
+        .contains("(throughput ratio per round 0.74 / 0.92; **unsteady, not judged**) | – |")
+        .contains("190 µs vs 130 µs = **1.46×** (CPU ratio per round 1.46 / 1.46) | ❌ **no** |")
+        .contains("(p99 ratio per round 1.20 / 2.00; **unsteady, not judged**) | – |");
+  }
+
+  private static Results.ClosedLoop perRound(String label, String group, Results.Round... rounds) {
+    List<Results.Round> all = List.of(rounds);
+    double rps = all.stream().mapToDouble(Results.Round::throughput).average().orElseThrow();
+    double cores = all.stream().mapToDouble(x -> x.cpu().get(group)).average().orElseThrow();
+    return new Results.ClosedLoop(
+        label,
+        label,
+        32,
+        MeasurementFixtures.closed(label, label, rps, rounds[0].p99(), Map.of()).result(),
+        Map.of(group, cores),
+        all.stream().map(Results.Round::throughput).toList(),
+        null,
+        all);
+  }
+
+  @Test
   void historyIsCarriedOverFromItsFile() throws Exception {
     assertThat(render(ReportFixtures.full(opts(), dir), null)).doesNotContain("## History");
     Files.createDirectories(dir.resolve("loadtest"));
