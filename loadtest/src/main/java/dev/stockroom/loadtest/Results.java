@@ -43,9 +43,15 @@ public final class Results {
 
     /** (max − min) / mean of the rounds' throughput; 0 for one round. */
     public double spread() {
-      double max = rounds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      double min = rounds.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-      return throughput() == 0 ? 0 : (max - min) / throughput();
+      return spread(rounds);
+    }
+
+    /** (max − min) / mean of one figure over rounds; 0 when the mean is 0. */
+    public static double spread(List<Double> values) {
+      double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+      double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      return mean == 0 ? 0 : (max - min) / mean;
     }
 
     public boolean steady() {

@@ -28,6 +28,11 @@ class VerifiedTokensTest {
     return User.fromName("someone");
   }
 
+  /** A cache of {@code capacity} entries, at most 60 s each, on the test's clock. */
+  private VerifiedTokens tokens(int capacity) {
+    return new VerifiedTokens(capacity, Duration.ofSeconds(60), clock::get);
+  }
+
   private static long inSeconds(long seconds) {
     return System.currentTimeMillis() / 1000 + seconds;
   }
@@ -35,7 +40,7 @@ class VerifiedTokensTest {
   @Test
   @DisplayName("an entry ends at maxAge even when the token lives longer")
   void maxAge() {
-    VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofSeconds(60), clock::get);
+    VerifiedTokens tokens = tokens(10);
     User user = user();
     tokens.put("t", user, inSeconds(3600));
     assertThat(tokens.get("t")).isSameAs(user);
@@ -48,7 +53,7 @@ class VerifiedTokensTest {
   @Test
   @DisplayName("an entry ends at the token's exp when that comes first; an expired one is not kept")
   void exp() {
-    VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofSeconds(60), clock::get);
+    VerifiedTokens tokens = tokens(10);
     tokens.put("soon", user(), inSeconds(10));
     clock.addAndGet(Duration.ofSeconds(11).toNanos());
     assertThat(tokens.get("soon")).isNull();
@@ -59,7 +64,7 @@ class VerifiedTokensTest {
   @Test
   @DisplayName("never holds more than its capacity")
   void bounded() {
-    VerifiedTokens tokens = new VerifiedTokens(100, Duration.ofSeconds(60), clock::get);
+    VerifiedTokens tokens = tokens(100);
     for (int i = 0; i < 1000; i++) {
       tokens.put("t" + i, user(), inSeconds(3600));
       assertThat(tokens.size()).isLessThanOrEqualTo(100);
@@ -69,7 +74,7 @@ class VerifiedTokensTest {
   @Test
   @DisplayName("held by digest: only the same text finds an entry, whatever its characters")
   void digestKeys() {
-    VerifiedTokens tokens = new VerifiedTokens(10, Duration.ofSeconds(60), clock::get);
+    VerifiedTokens tokens = tokens(10);
     User user = user();
     tokens.put("header.payload.sig?", user, inSeconds(3600));
     assertThat(tokens.get("header.payload.sig?")).isSameAs(user);

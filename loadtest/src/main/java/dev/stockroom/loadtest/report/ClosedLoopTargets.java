@@ -127,10 +127,8 @@ final class ClosedLoopTargets {
   private static Map<String, Object> judged(
       String a, String b, double ratio, boolean met, Ratios rounds) {
     List<Double> perRound = rounds.values();
-    double max = perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-    double min = perRound.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     double mean = perRound.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-    boolean steady = mean > 0 && (max - min) / mean <= ClosedLoop.MAX_SPREAD;
+    boolean steady = mean > 0 && ClosedLoop.spread(perRound) <= ClosedLoop.MAX_SPREAD;
     return Map.of(
         "a",
         a,

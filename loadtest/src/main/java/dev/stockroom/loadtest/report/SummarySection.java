@@ -12,6 +12,7 @@ import dev.stockroom.loadtest.Results.OpenRun;
 import dev.stockroom.loadtest.system.CpuWindow;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -255,8 +256,7 @@ final class SummarySection extends Section {
     return m;
   }
 
-  private static java.util.Optional<Long> peakInMixed(Results.Memory m) {
-    return java.util.Optional.ofNullable(
-        m.peakRssKbByScenario().get(Scenarios.MIXED_KAFKA_STOPPED));
+  private static Optional<Long> peakInMixed(Results.Memory m) {
+    return Optional.ofNullable(m.peakRssKbByScenario().get(Scenarios.MIXED_KAFKA_STOPPED));
   }
 }
