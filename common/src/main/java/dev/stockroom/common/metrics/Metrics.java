@@ -43,10 +43,12 @@ public final class Metrics {
     if (!vertxMeters) {
       return builder.with(options);
     }
+    new JvmMeters().bindTo(registry);
     options.setMetricsOptions(
         new MicrometerMetricsOptions()
             .setEnabled(true)
-            .setJvmMetricsEnabled(true)
+            // JvmMeters instead, bound above: garbage collection read at scrape time.
+            .setJvmMetricsEnabled(false)
             .setRegistryName(registryName)
             // The matched route (e.g. /users/:id), not the raw path: bounded label values.
             .addLabels(Label.HTTP_ROUTE)

@@ -52,7 +52,14 @@ public final class ServiceRunner {
     boolean vertxMeters = !config.layersOff().contains(PlatformLayer.METRICS);
     Vertx vertx =
         tracing
-            .configure(metrics.configure(Vertx.builder(), new VertxOptions(), vertxMeters))
+            .configure(
+                metrics.configure(
+                    Vertx.builder(),
+                    // As many event loops as HTTP verticles: the pool opens each connection on
+                    // the loop that asks for it, so every connection sits on a loop that serves
+                    // requests, and a query needs no hand-over to another thread and back.
+                    new VertxOptions().setEventLoopPoolSize(config.httpInstances()),
+                    vertxMeters))
             .build();
     if (!config.layersOff().isEmpty()) {
       log.warn(
