@@ -19,6 +19,7 @@ import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -31,10 +32,12 @@ import java.util.function.BiFunction;
 final class InlineValidation {
   private final RequestValidatorImpl validator;
   private final RequestExtractor extractor;
+  private final ScalarParameters scalars;
 
   InlineValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
     this.validator = new RequestValidatorImpl(vertx, contract);
     this.extractor = extractor;
+    this.scalars = new ScalarParameters(contract);
   }
 
   /** Extracts, validates and stores the request as RouterBuilder's own handler would. */
@@ -119,6 +122,12 @@ final class InlineValidation {
   }
 
   private RequestParameter check(Parameter parameter, RequestParameter value) {
+    if (value != null && !value.isNull()) {
+      Optional<Object> accepted = scalars.accept(parameter, String.valueOf(value.get()));
+      if (accepted.isPresent()) {
+        return new RequestParameterImpl(accepted.get());
+      }
+    }
     return validator.validateParameter(parameter, value);
   }
 }
