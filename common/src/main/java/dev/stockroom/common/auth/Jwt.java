@@ -247,10 +247,25 @@ public final class Jwt implements JWTAuth {
 
   /** The roles of an authenticated user, from the configured claim (empty when absent). */
   public static Set<String> roles(User user) {
-    JsonArray roles = user.attributes().getJsonArray(ROLES_ATTRIBUTE);
-    if (roles == null) {
-      roles = user.principal().getJsonArray("roles", new JsonArray());
+    return Set.copyOf(roleNames(user).stream().map(String::valueOf).toList());
+  }
+
+  /** Whether the user has one of these roles; per request, so without building sets. */
+  public static boolean hasAnyRole(User user, JsonArray wanted) {
+    JsonArray names = roleNames(user);
+    for (int i = 0; i < names.size(); i++) {
+      String name = String.valueOf(names.getValue(i));
+      for (int j = 0; j < wanted.size(); j++) {
+        if (name.equals(String.valueOf(wanted.getValue(j)))) {
+          return true;
+        }
+      }
     }
-    return Set.copyOf(roles.stream().map(String::valueOf).toList());
+    return false;
+  }
+
+  private static JsonArray roleNames(User user) {
+    JsonArray roles = user.attributes().getJsonArray(ROLES_ATTRIBUTE);
+    return roles != null ? roles : user.principal().getJsonArray("roles", new JsonArray());
   }
 }
