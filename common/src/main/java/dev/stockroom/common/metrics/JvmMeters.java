@@ -22,19 +22,18 @@ import java.util.List;
  * of a thread's time). What is lost is the pause histogram; rates of count and time remain.
  */
 final class JvmMeters implements MeterBinder {
-  private static final List<MeterBinder> BINDERS =
-      List.of(
-          new ClassLoaderMetrics(),
-          new JvmCompilationMetrics(),
-          new JvmInfoMetrics(),
-          new JvmMemoryMetrics(),
-          new JvmThreadMetrics(),
-          new ProcessorMetrics(),
-          new UptimeMetrics());
-
   @Override
   public void bindTo(MeterRegistry registry) {
-    BINDERS.forEach(binder -> binder.bindTo(registry));
+    // New binders per registry: the launcher and the tests run several services in one JVM.
+    List.of(
+            new ClassLoaderMetrics(),
+            new JvmCompilationMetrics(),
+            new JvmInfoMetrics(),
+            new JvmMemoryMetrics(),
+            new JvmThreadMetrics(),
+            new ProcessorMetrics(),
+            new UptimeMetrics())
+        .forEach(binder -> binder.bindTo(registry));
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       FunctionCounter.builder("jvm.gc.collections", gc, GarbageCollectorMXBean::getCollectionCount)
           .tag("gc", gc.getName())
