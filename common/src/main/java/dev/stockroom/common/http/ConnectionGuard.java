@@ -1,6 +1,7 @@
 package dev.stockroom.common.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
@@ -29,14 +30,23 @@ public final class ConnectionGuard {
   private final Counter refused;
   private final Counter timedOut;
 
-  /** Per connection: its client, whether it still counts as unauthenticated, its head timer. */
+  /**
+   * Per connection: its client, whether it still counts as unauthenticated, and its head deadline.
+   * Touched only on the connection's event loop. The deadline moves with every answered request
+   * without touching the timer: one timer per connection checks it when it fires and re-arms for
+   * what is left, instead of a timer set and cancelled for every request.
+   */
   private static final class State {
     final String client;
+    final HttpConnection connection;
     boolean counted = true;
+    int answering;
+    long deadlineNanos;
     long timer = -1;
 
-    State(String client) {
+    State(String client, HttpConnection connection) {
       this.client = client;
+      this.connection = connection;
     }
   }
 
@@ -54,6 +64,10 @@ public final class ConnectionGuard {
         Counter.builder("http_connections_head_timeouts_total")
             .description("Connections closed because no request head arrived in time")
             .register(registry);
+    // Under Vert.x's name for it: the platform keeps the server's meters (RequestMeters).
+    Gauge.builder("vertx.http.server.active.connections", states, Map::size)
+        .description("Number of opened connections to the server")
+        .register(registry);
   }
 
   /** The server's connection handler. */
@@ -68,19 +82,29 @@ public final class ConnectionGuard {
       connection.close();
       return;
     }
-    State state = new State(client);
+    State state = new State(client, connection);
     states.put(connection, state);
     connection.closeHandler(closed -> closed(connection));
-    arm(connection, state, firstHeadMs);
+    state.deadlineNanos = System.nanoTime() + firstHeadMs * 1_000_000;
+    arm(state, firstHeadMs);
   }
 
   /** A request head arrived: no head deadline while it is answered; the next one after. */
   void headArrived(RoutingContext ctx) {
-    HttpConnection connection = ctx.request().connection();
-    State state = states.get(connection);
+    State state = states.get(ctx.request().connection());
     if (state != null) {
-      disarm(state);
-      ctx.addEndHandler(done -> arm(connection, state, nextHeadMs));
+      state.answering++;
+      ctx.addEndHandler(done -> answered(state));
+    }
+  }
+
+  private void answered(State state) {
+    if (--state.answering > 0) {
+      return;
+    }
+    state.deadlineNanos = System.nanoTime() + nextHeadMs * 1_000_000;
+    if (state.timer < 0) {
+      arm(state, nextHeadMs);
     }
   }
 
@@ -95,32 +119,31 @@ public final class ConnectionGuard {
     }
   }
 
-  private void arm(HttpConnection connection, State state, long ms) {
-    synchronized (state) {
-      disarm(state);
-      state.timer =
-          vertx.setTimer(
-              ms,
-              id -> {
-                timedOut.increment();
-                connection.close();
-              });
-    }
+  private void arm(State state, long ms) {
+    state.timer = vertx.setTimer(Math.max(1, ms), id -> deadlineCheck(state));
   }
 
-  private void disarm(State state) {
-    synchronized (state) {
-      if (state.timer >= 0) {
-        vertx.cancelTimer(state.timer);
-        state.timer = -1;
-      }
+  /** Closes the connection if its deadline passed with no request being answered. */
+  private void deadlineCheck(State state) {
+    state.timer = -1;
+    if (state.answering > 0 || !states.containsKey(state.connection)) {
+      return; // answered() arms again; a closed connection needs nothing
     }
+    long leftMs = (state.deadlineNanos - System.nanoTime()) / 1_000_000;
+    if (leftMs > 0) {
+      arm(state, leftMs);
+      return;
+    }
+    timedOut.increment();
+    state.connection.close();
   }
 
   private void closed(HttpConnection connection) {
     State state = states.remove(connection);
     if (state != null) {
-      disarm(state);
+      if (state.timer >= 0) {
+        vertx.cancelTimer(state.timer);
+      }
       uncount(state);
     }
   }

@@ -3,9 +3,11 @@ package dev.stockroom.common.http;
 import dev.stockroom.common.config.PlatformLayer;
 import dev.stockroom.common.health.Health;
 import dev.stockroom.common.health.ProbeRoute;
+import dev.stockroom.common.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ValidatedRequest;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,7 @@ public final class HttpApi {
       int maxInFlight,
       java.time.Duration requestReadTimeout,
       Health health,
-      Handler<RoutingContext> metricsHandler,
+      Metrics metrics,
       ConnectionGuard connections,
       Set<PlatformLayer> layersOff) {}
 
@@ -79,8 +82,12 @@ public final class HttpApi {
                         RequestExtractor.withBodyHandler()
                             .extractValidatableRequest(ctx, operation));
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
+    RequestMeters meters =
+        platform.layersOff().contains(PlatformLayer.METRICS)
+            ? null
+            : new RequestMeters(platform.metrics().registry());
     builder
-        .rootHandler((PlatformHandler) RequestIds::handle)
+        .rootHandler(new RequestIds(meters))
         .rootHandler((PlatformHandler) HttpApi::decodableQuery)
         .rootHandler(
             (PlatformHandler)
@@ -119,13 +126,13 @@ public final class HttpApi {
         new InlineValidation(platform.vertx(), contract, authorizeThenExtract);
     boolean validate = !platform.layersOff().contains(PlatformLayer.VALIDATION);
     for (OpenAPIRoute route : builder.getRoutes()) {
+      Operation operation = route.getOperation();
+      Handler<RoutingContext> check =
+          validate ? validation.handler(operation) : validation.unchecked(operation);
       route
           .setDoValidation(false)
-          .addHandler(
-              validate
-                  ? validation.handler(route.getOperation())
-                  : validation.unchecked(route.getOperation()))
-          .addHandler(handlers.get(route.getOperation().getOperationId()));
+          .addHandler(meters == null ? check : meters.routedThen(operation, check))
+          .addHandler(handlers.get(operation.getOperationId()));
     }
     List<String> unknown =
         handlers.keySet().stream().filter(id -> builder.getRoute(id) == null).toList();
@@ -136,7 +143,7 @@ public final class HttpApi {
     Router router = builder.createRouter();
     router.get(ProbeRoute.LIVE.path()).handler(platform.health()::live);
     router.get(ProbeRoute.READY.path()).handler(platform.health()::ready);
-    router.get("/metrics").handler(platform.metricsHandler());
+    router.get("/metrics").handler(platform.metrics().scrapeHandler());
     router
         .get("/openapi.yaml")
         .handler(
@@ -167,15 +174,18 @@ public final class HttpApi {
   /** Every Stockroom body is JSON; anything else is refused before it is read. */
   private static void requireJsonBody(RoutingContext ctx) {
     String contentType = ctx.request().getHeader("Content-Type");
-    boolean hasBody =
-        ctx.request().headers().contains("Transfer-Encoding")
-            || (ctx.request().getHeader("Content-Length") != null
-                && !"0".equals(ctx.request().getHeader("Content-Length")));
-    if (hasBody && (contentType == null || !isJson(contentType))) {
+    if (hasBody(ctx.request()) && (contentType == null || !isJson(contentType))) {
       ctx.fail(415);
       return;
     }
     ctx.next();
+  }
+
+  /** Whether an HTTP/1.1 head announces a body: a length other than 0, or chunks. */
+  static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader("Content-Length");
+    return request.headers().contains("Transfer-Encoding")
+        || (length != null && !"0".equals(length));
   }
 
   private static boolean isJson(String contentType) {

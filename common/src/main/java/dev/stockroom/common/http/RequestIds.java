@@ -2,6 +2,7 @@ package dev.stockroom.common.http;
 
 import dev.stockroom.common.tracing.TraceContexts;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -10,17 +11,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes the caller's {@code X-Request-Id} (or makes one), returns it on the response and writes one
- * access-log line per request with it, so a client's report can be found in the logs.
+ * access-log line per request with it, so a client's report can be found in the logs. The same end
+ * handler records the request's meters (when the platform keeps them), timed from the same start.
  */
-public final class RequestIds {
+public final class RequestIds implements PlatformHandler {
   public static final String HEADER = "X-Request-Id";
   private static final String KEY = "requestId";
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Logger access = LoggerFactory.getLogger("stockroom.access");
 
-  private RequestIds() {}
+  /** Null when the metrics layer is off for a benchmark. */
+  private final RequestMeters meters;
 
-  public static void handle(RoutingContext ctx) {
+  RequestIds(RequestMeters meters) {
+    this.meters = meters;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
     String incoming = ctx.request().getHeader(HEADER);
     String id = incoming != null && SAFE.matcher(incoming).matches() ? incoming : newId();
     ctx.put(KEY, id);
@@ -32,6 +40,10 @@ public final class RequestIds {
     long start = System.nanoTime();
     ctx.addEndHandler(
         done -> {
+          long nanos = System.nanoTime() - start;
+          if (meters != null) {
+            meters.record(ctx, nanos);
+          }
           if (access.isDebugEnabled()
               || (ctx.response().getStatusCode() >= 400 && access.isInfoEnabled())) {
             try (var scope = TraceContexts.attach(trace)) {
@@ -40,7 +52,7 @@ public final class RequestIds {
                   ctx.request().method(),
                   ctx.request().uri(),
                   ctx.response().getStatusCode(),
-                  (System.nanoTime() - start) / 1_000_000,
+                  nanos / 1_000_000,
                   id);
             }
           }

@@ -1,6 +1,7 @@
 package dev.stockroom.common.http;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.time.Duration;
@@ -22,7 +23,10 @@ final class RequestReadTimeout implements PlatformHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (!ctx.request().isEnded()) {
+    // An HTTP/1.1 request without a body ends with its head (Netty hands the empty end over right
+    // after it): no timer to set and cancel for every GET. An HTTP/2 stream may carry one anyway.
+    if (!ctx.request().isEnded()
+        && (ctx.request().version() == HttpVersion.HTTP_2 || HttpApi.hasBody(ctx.request()))) {
       long timer = vertx.setTimer(timeoutMs, id -> expire(ctx));
       ctx.addEndHandler(done -> vertx.cancelTimer(timer));
     }

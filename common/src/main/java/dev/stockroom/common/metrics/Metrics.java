@@ -8,6 +8,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -49,6 +50,9 @@ public final class Metrics {
             .setEnabled(true)
             // JvmMeters instead, bound above: garbage collection read at scrape time.
             .setJvmMetricsEnabled(false)
+            // The platform records the server's request meters itself (RequestMeters), under
+            // the same names, without Vert.x's per-request tag building and meter lookups.
+            .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
             .setRegistryName(registryName)
             // The matched route (e.g. /users/:id), not the raw path: bounded label values.
             .addLabels(Label.HTTP_ROUTE)

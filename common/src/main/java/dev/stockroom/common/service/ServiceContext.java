@@ -123,7 +123,7 @@ public final class ServiceContext {
         config.maxInFlight(),
         config.requestReadTimeout(),
         health,
-        metrics.scrapeHandler(),
+        metrics,
         connections,
         config.layersOff());
   }

@@ -318,6 +318,30 @@ class PlatformHttpTest {
   }
 
   @Test
+  @DisplayName(
+      "request meters keep Vert.x's names and labels: the operation's route, method and code;"
+          + " an unmatched path has an empty route")
+  void requestMeters() {
+    Reply created =
+        http.post("/things", admin, new JsonObject().put("name", "meter").put("count", 1));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(http.get(created.header("Location"), admin).status()).isEqualTo(200);
+    assertThat(http.get("/things/not-a-number", admin).status()).isEqualTo(400);
+    assertThat(http.get("/nowhere", admin).status()).isEqualTo(404);
+    String labels = "code=\"%s\",method=\"%s\",route=\"%s\",service=\"platformtest\"";
+    String metrics = http.get("/metrics", null).body();
+    assertThat(metrics)
+        .contains("vertx_http_server_requests_total{" + labels.formatted(201, "POST", "/things"))
+        .contains("vertx_http_server_requests_total{" + labels.formatted(200, "GET", "/things/:id"))
+        .contains("vertx_http_server_requests_total{" + labels.formatted(400, "GET", "/things/:id"))
+        .contains("vertx_http_server_requests_total{" + labels.formatted(404, "GET", ""))
+        .containsPattern(
+            "vertx_http_server_response_time_seconds_bucket\\{code=\"200\",[^}]*"
+                + "method=\"GET\",route=\"/things/:id\"")
+        .containsPattern("(?m)^vertx_http_server_active_connections\\{[^}]*} [0-9.E]+$");
+  }
+
+  @Test
   @DisplayName("an unexpected failure is a 500 problem that reveals nothing of the internals")
   void internalErrorsHideDetails() {
     Problem problem = ProblemHandler.toProblem(new NullPointerException("password=hunter2"), 500);

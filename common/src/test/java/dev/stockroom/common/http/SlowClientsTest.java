@@ -123,6 +123,54 @@ class SlowClientsTest {
 
   @Test
   @DisplayName(
+      "a keep-alive connection that keeps sending requests outlives the first head deadline")
+  void busyConnectionIsKept() throws Exception {
+    double before = metric("http_connections_head_timeouts_total");
+    try (Socket busy = new Socket("localhost", service.port())) {
+      busy.setSoTimeout(5000);
+      long until = System.nanoTime() + Duration.ofMillis(2_500).toNanos();
+      int answered = 0;
+      // Past the 1 s read timeout, twice: each answer moves the connection's head deadline.
+      while (System.nanoTime() < until) {
+        busy.getOutputStream()
+            .write(
+                ("GET /things/999999 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                        + admin
+                        + "\r\n\r\n")
+                    .getBytes(US_ASCII));
+        assertThat(readResponse(busy)).startsWith("HTTP/1.1 404 ");
+        answered++;
+        Thread.sleep(100); // the client's pace, not a synchronisation
+      }
+      assertThat(answered).isGreaterThan(10);
+    }
+    assertThat(metric("http_connections_head_timeouts_total")).isEqualTo(before);
+  }
+
+  /** One response off a keep-alive connection: its head, then Content-Length bytes of body. */
+  private static String readResponse(Socket socket) throws IOException {
+    var in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("closed by the server after: " + head);
+      }
+      head.append((char) b);
+    }
+    int length =
+        head.toString()
+            .lines()
+            .filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+            .mapToInt(l -> Integer.parseInt(l.substring(15).trim()))
+            .findFirst()
+            .orElse(0);
+    in.readNBytes(length);
+    return head.toString();
+  }
+
+  @Test
+  @DisplayName(
       "one client address holds at most the cap of unauthenticated connections; others, and"
           + " authenticated clients, are still served")
   void unauthenticatedConnectionsPerClientAreCapped() throws Exception {
