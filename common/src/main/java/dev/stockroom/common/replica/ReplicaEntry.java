@@ -31,9 +31,15 @@ public record ReplicaEntry(UUID id, JsonObject data, Freshness freshness) {
   public void writeTo(JsonGenerator json) throws IOException {
     json.writeStartObject();
     if (data != null) {
-      for (Map.Entry<String, Object> field : data) {
+      // The map itself: JsonObject's iterator wraps every entry to convert nested maps and lists,
+      // which copied fields (strings) never are.
+      for (Map.Entry<String, Object> field : data.getMap().entrySet()) {
         json.writeFieldName(JsonNames.of(field.getKey()));
-        json.writeObject(field.getValue());
+        if (field.getValue() instanceof String text) {
+          json.writeString(text);
+        } else {
+          json.writeObject(field.getValue());
+        }
       }
     }
     json.writeFieldName(ID);

@@ -83,13 +83,17 @@ public final class ReplicaStore {
   public RowReader reader(Row first, String prefix) {
     // Column names built once per prefix: concatenating them per row re-hashed every name.
     PrefixedColumns c = columns.computeIfAbsent(prefix, this::prefixed);
+    int[] fieldColumns = new int[c.fields().size()];
+    for (int i = 0; i < fieldColumns.length; i++) {
+      fieldColumns[i] = first.getColumnIndex(c.fields().get(i));
+    }
     return new RowReader(
         schema.fields(),
         first.getColumnIndex(c.id()),
         first.getColumnIndex(c.deleted()),
         first.getColumnIndex(c.version()),
         first.getColumnIndex(c.asOf()),
-        c.fields().stream().mapToInt(first::getColumnIndex).toArray());
+        fieldColumns);
   }
 
   /** Column positions of the replica's columns in one result. */
