@@ -38,6 +38,10 @@ public final class BenchOptions {
     values.put("closedSeconds", quick ? "8" : "15");
     // Interleaved rounds per endpoint (A B … B A): 2 at least, to see how far they agree.
     values.put("closedRounds", "2");
+    // The baselines' pools: one shared by their verticles (the obvious server), or one per
+    // verticle and event loop as the services have theirs (per-loop): the platform's price then
+    // comes without the pools' thread hand-overs in the comparison.
+    values.put("baselinePools", "shared");
     // After seeding: wait (at most this long) until the machine is idle before measuring.
     values.put("settleSeconds", "90");
     // The longest warm-up of an endpoint, which ends sooner once its throughput is steady.

@@ -89,7 +89,9 @@ public final class BenchmarkRunner {
     Db usersDb = new Db(infra.pgUri("users"));
     Db inventoryDb = new Db(infra.pgUri("inventory"));
     Db ordersDb = new Db(infra.pgUri("orders"));
-    fleet = ServiceFleet.create(opts.root(), work, opts.s("serviceXmx"), infra);
+    fleet =
+        ServiceFleet.create(
+            opts.root(), work, opts.s("serviceXmx"), opts.s("baselinePools"), infra);
     Urls urls = new Urls(fleet.url("users"), fleet.url("inventory"), fleet.url("orders"), null);
     progress.step(
         "users (its own JVM, -Xmx" + opts.s("serviceXmx") + ")",

@@ -54,20 +54,31 @@ public final class Database {
             .setPreparedStatementCacheMaxSize(256)
             .setPipeliningLimit(256)
             .addProperty("plan_cache_mode", config.pgPlanCacheMode().setting());
-    PoolOptions pool =
-        new PoolOptions()
-            .setName(config.serviceName() + "-pg")
-            .setShared(false)
-            .setMaxSize(config.pgPoolSize())
-            // Bounded: when the database falls behind, callers fail fast instead of queueing
-            // forever.
-            .setMaxWaitQueueSize(config.pgWaitQueueSize())
-            .setConnectionTimeout(5)
-            .setIdleTimeout(300)
-            // Replaced now and then, so that plans cached on a connection follow the statistics.
-            .setMaxLifetime((int) config.pgMaxLifetime().toSeconds())
-            .setMaxLifetimeUnit(TimeUnit.SECONDS);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    return LoopLocalPool.over(
+        vertx,
+        config.pgPoolSize(),
+        (index, size, pools) ->
+            PgBuilder.pool()
+                .with(poolOptions(config, index, size, pools))
+                .connectingTo(connect)
+                .using(vertx)
+                .build());
+  }
+
+  /** Pool {@code index} of {@code pools}: {@code size} connections and its share of the queue. */
+  private static PoolOptions poolOptions(PlatformConfig config, int index, int size, int pools) {
+    return new PoolOptions()
+        .setName(config.serviceName() + "-pg" + (pools == 1 ? "" : "-" + index))
+        .setShared(false)
+        .setMaxSize(size)
+        // Bounded: when the database falls behind, callers fail fast instead of queueing
+        // forever.
+        .setMaxWaitQueueSize(Math.max(1, config.pgWaitQueueSize() / pools))
+        .setConnectionTimeout(5)
+        .setIdleTimeout(300)
+        // Replaced now and then, so that plans cached on a connection follow the statistics.
+        .setMaxLifetime((int) config.pgMaxLifetime().toSeconds())
+        .setMaxLifetimeUnit(TimeUnit.SECONDS);
   }
 
   /**

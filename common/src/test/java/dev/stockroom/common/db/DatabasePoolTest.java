@@ -7,15 +7,22 @@ import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.testing.TestInfra;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -77,6 +84,55 @@ class DatabasePoolTest {
     } finally {
       await(pool.close());
     }
+  }
+
+  @Test
+  @DisplayName(
+      "each event loop's statements run on that loop's own connections: a share of PG_POOL_SIZE,"
+          + " never a connection another loop uses")
+  void oneShareOfConnectionsPerEventLoop(Vertx vertx) throws Exception {
+    Pool pool = Database.pool(vertx, config(Map.of("PG_POOL_SIZE", "8")));
+    int loops = 0;
+    for (var ignored : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      loops++;
+    }
+    try {
+      List<Context> contexts = new ArrayList<>();
+      Set<Object> seen = new HashSet<>();
+      while (contexts.size() < 2) {
+        ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+        if (seen.add(context.nettyEventLoop())) {
+          contexts.add(context);
+        }
+      }
+      // Both loops at once, more statements than connections: a shared pool hands connections
+      // freed by one loop to the other's waiters.
+      List<Future<Set<Integer>>> backends =
+          contexts.stream().map(context -> backendsUsedFrom(context, pool, 24)).toList();
+      Set<Integer> first = await(backends.get(0));
+      Set<Integer> second = await(backends.get(1));
+      assertThat(first).hasSizeLessThanOrEqualTo(8 / loops).doesNotContainAnyElementsOf(second);
+      assertThat(second).hasSizeLessThanOrEqualTo(8 / loops);
+    } finally {
+      await(pool.close());
+    }
+  }
+
+  /** The backend pids that {@code statements} concurrent statements issued on context ran on. */
+  private static Future<Set<Integer>> backendsUsedFrom(Context context, Pool pool, int statements) {
+    Promise<Set<Integer>> used = Promise.promise();
+    context.runOnContext(
+        v -> {
+          List<Future<Integer>> runs = new ArrayList<>();
+          for (int i = 0; i < statements; i++) {
+            runs.add(
+                pool.preparedQuery("SELECT pg_backend_pid() AS pid FROM pg_sleep(0.01)")
+                    .execute()
+                    .map(rows -> rows.iterator().next().getInteger("pid")));
+          }
+          Future.all(runs).map(all -> Set.copyOf(all.<Integer>list())).onComplete(used);
+        });
+    return used.future();
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -27,12 +27,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The bare baseline: inventory's own low-stock SQL (read from {@code LowStockQuery.SQL}, so it
  * cannot drift) against the same database, answering the same JSON shape, with nothing around it:
  * no auth, no OpenAPI validation, no router, no metrics, no freshness budget, no owner fallback.
- * Two verticles and one pool of 8 with the prepared statement cache, as in perf-notes.md; with
+ * Two verticles sharing one pool of 8 with the prepared statement cache, as in perf-notes.md; with
  * {@code PG_PLAN_CACHE_MODE} set, every connection runs with that {@code plan_cache_mode}.
  *
  * <p>With {@code BASELINE_SQL=split} it runs a what-if variant instead: the same SQL without the
@@ -43,9 +44,13 @@ import java.util.UUID;
  * ({@link PlainJoin}): the minimal join, no watermarks, no filter, no keyset, and a body with only
  * what a client needs. It is the yardstick for "as fast as the obvious implementation".
  *
+ * <p>With {@code BASELINE_POOLS=per-loop} each verticle has its own pool (a share of the 8, opened
+ * on its event loop), as the services have theirs ({@code LoopLocalPool}); by default the verticles
+ * share one pool, as the obvious server would.
+ *
  * <p>Environment: {@code PG_URI}, {@code HTTP_PORT}, optional {@code BASELINE_VERTICLES} (2),
  * {@code BASELINE_POOL_SIZE} (8), {@code PG_PLAN_CACHE_MODE}, {@code BASELINE_SQL}
- * (same|split|plain), {@code USERS_TOPIC} (users.v1).
+ * (same|split|plain), {@code BASELINE_POOLS} (shared|per-loop), {@code USERS_TOPIC} (users.v1).
  */
 public final class BaselineServer {
   private BaselineServer() {}
@@ -92,18 +97,18 @@ public final class BaselineServer {
     if (planMode != null && !planMode.isBlank()) {
       connect.addProperty("plan_cache_mode", planMode);
     }
-    Pool pool =
-        PgBuilder.pool()
-            .with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(512))
-            .connectingTo(connect)
-            .using(vertx)
-            .build();
+    boolean perLoop = "per-loop".equals(env.get("BASELINE_POOLS"));
+    Pool shared = perLoop ? null : pool(vertx, connect, poolSize);
+    // A verticle's own pool opens its connections on the verticle's event loop.
+    Supplier<Pool> pools = () -> perLoop ? pool(vertx, connect, poolSize / verticles) : shared;
     String mode = env.getOrDefault("BASELINE_SQL", "same");
     String sql = "split".equals(mode) ? splitSql() : lowStockSql();
     vertx
         .deployVerticle(
             () ->
-                "plain".equals(mode) ? new PlainJoin(pool, port) : new Api(pool, sql, topic, port),
+                "plain".equals(mode)
+                    ? new PlainJoin(pools.get(), port)
+                    : new Api(pools.get(), sql, topic, port),
             new DeploymentOptions().setInstances(verticles))
         .onSuccess(
             id ->
@@ -116,6 +121,7 @@ public final class BaselineServer {
                         + verticles
                         + " verticles, pool "
                         + poolSize
+                        + (perLoop ? " split per verticle" : "")
                         + ", plan_cache_mode "
                         + (planMode == null ? "default" : planMode)
                         + ")"))
@@ -124,6 +130,14 @@ public final class BaselineServer {
               e.printStackTrace();
               System.exit(1);
             });
+  }
+
+  private static Pool pool(Vertx vertx, PgConnectOptions connect, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(512))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
   }
 
   private static String required(Map<String, String> env, String name) {

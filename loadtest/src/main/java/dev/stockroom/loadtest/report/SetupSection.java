@@ -22,6 +22,12 @@ final class SetupSection extends Section {
     Map<String, Object> m = new HashMap<>();
     m.put("xmx", opts.s("serviceXmx"));
     m.put("xms", ServiceFleet.initialHeap(opts.s("serviceXmx")));
+    m.put(
+        "baselinePools",
+        "per-loop".equals(opts.s("baselinePools"))
+            ? "a pool of 4 per verticle, opened on its event loop as the services' are"
+                + " (`--baselinePools=per-loop`)"
+            : "one pool of 8 shared by both, as the obvious server has it");
     m.put("responseKb", replica == null ? "?" : f1(replica.result().bytesPerResponse() / 1024.0));
     m.put("seed", r.seed == null ? false : seed(r.seed));
     md.raw(Template.render("what-ran", m));

@@ -44,7 +44,12 @@ public final class ServiceFleet {
   private ServiceFleet() {}
 
   /** Sets every JVM up (none is started); fails when a service's jar has not been built. */
-  public static ServiceFleet create(Path root, Path workDir, String xmx, Infra infra) {
+  public static ServiceFleet create(
+      Path root, Path workDir, String xmx, String baselinePools, Infra infra) {
+    if (!List.of("shared", "per-loop").contains(baselinePools)) {
+      throw new IllegalArgumentException(
+          "baselinePools: expected shared or per-loop, got " + baselinePools);
+    }
     ServiceFleet fleet = new ServiceFleet();
     Map<String, Integer> ports = new HashMap<>();
     SERVICES.forEach(name -> ports.put(name, freePort()));
@@ -83,6 +88,7 @@ public final class ServiceFleet {
       if (name.startsWith("plain-join")) {
         env.put("BASELINE_SQL", "plain");
       }
+      env.put("BASELINE_POOLS", baselinePools);
       List<String> cmd = new ArrayList<>();
       cmd.add(ServiceProcess.javaBinary());
       cmd.addAll(jvm);
