@@ -18,7 +18,10 @@ public enum PlatformLayer {
   AUTH,
   /** Parameters are converted to their types, nothing is checked against the contract. */
   VALIDATION,
-  /** Vert.x records no HTTP, pool or event-loop meters (the services' own meters stay). */
+  /**
+   * No HTTP server, client, pool or event-loop meters, Vert.x's or the platform's request meters
+   * (the services' own meters stay).
+   */
   METRICS,
   /**
    * Copied data is served as the copy has it: no partition watermark joined, no freshness budget
