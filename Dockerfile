@@ -23,8 +23,10 @@ USER 10001:10001
 EXPOSE 8081 8082 8083
 
 # Defaults for a plain `docker run`; the Kubernetes manifests set the same explicitly. Heap: half of
-# the container's memory limit (the rest is metaspace, code cache, threads and Netty buffers).
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
+# the container's memory limit (the rest is metaspace, code cache, threads and Netty buffers). A
+# young generation of at least 32m: from the small initial heap the serial collector would not grow
+# it without a full collection (k8s/README.md, Memory).
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:NewSize=32m -XX:+ExitOnOutOfMemoryError" \
     LOG_FORMAT=json
 
 # exec form: java is PID 1 and receives SIGTERM directly, which starts the graceful shutdown.

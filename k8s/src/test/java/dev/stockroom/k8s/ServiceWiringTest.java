@@ -410,6 +410,11 @@ class ServiceWiringTest {
         .isNotNull()
         .contains("-XX:+ExitOnOutOfMemoryError");
     assertThat(flags).doesNotContain("-Xmx").doesNotContain("-Xms");
+    assertThat(flags)
+        .as(
+            "a floor for the young generation: from the pod's 1/64 initial heap the serial"
+                + " collector grows it only after a full collection")
+        .containsPattern("-XX:NewSize=(3[2-9]|[4-9]\\d|\\d{3,})m");
     Matcher pct = Pattern.compile("-XX:MaxRAMPercentage=([\\d.]+)").matcher(flags);
     assertThat(pct.find()).as("heap sized from the limit").isTrue();
     long limitMib =

@@ -6,7 +6,6 @@ import static dev.stockroom.loadtest.report.Fmt.f1;
 import dev.stockroom.loadtest.Results;
 import dev.stockroom.loadtest.SeedPlan;
 import dev.stockroom.loadtest.Seeder;
-import dev.stockroom.loadtest.system.ServiceFleet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ final class SetupSection extends Section {
     Results.ClosedLoop replica = r.closed("replica");
     Map<String, Object> m = new HashMap<>();
     m.put("xmx", opts.s("serviceXmx"));
-    m.put("xms", ServiceFleet.initialHeap(opts.s("serviceXmx")));
     m.put(
         "baselinePools",
         "per-loop".equals(opts.s("baselinePools"))

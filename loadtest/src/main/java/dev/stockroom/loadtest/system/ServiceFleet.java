@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,15 +52,7 @@ public final class ServiceFleet {
     ServiceFleet fleet = new ServiceFleet();
     Map<String, Integer> ports = new HashMap<>();
     SERVICES.forEach(name -> ports.put(name, freePort()));
-    // As the production image runs them (Dockerfile, k8s): SerialGC, and a service that runs out
-    // of heap dies (and is restarted) rather than limping on. The JVM's own choice on this machine
-    // would be G1, whose bookkeeping alone costs tens of MB of resident memory per service.
-    List<String> jvm =
-        List.of(
-            "-Xmx" + xmx,
-            "-Xms" + initialHeap(xmx),
-            "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError");
+    List<String> jvm = podJvmFlags(xmx);
     for (String name : SERVICES) {
       Path jar = root.resolve(name + "/target/" + name + ".jar");
       if (!Files.exists(jar)) {
@@ -100,20 +91,31 @@ public final class ServiceFleet {
   }
 
   /**
-   * The initial heap a pod starts with: the image's MaxRAMPercentage=50 in a container of twice the
-   * heap gives 1/64 of that memory (8m for 512Mi). Left to itself the JVM here would take 1/64 of
-   * this machine's 24 GiB, i.e. the whole cap, committed (and resident) from the start.
+   * The JVM flags of the production image (Dockerfile, k8s) in a pod of twice {@code xmx}:
+   * SerialGC, a young generation of at least 32m, and a service that runs out of heap dies (and is
+   * restarted) rather than limping on. MaxRAM stands in for the pod's memory limit, so the JVM
+   * sizes the initial heap as it would there; left to itself it would start with 1/64 of this
+   * machine's 24 GiB, the whole cap, committed (and resident) from the start. The JVM's own
+   * collector choice here would be G1, whose bookkeeping alone costs tens of MB of resident memory
+   * per service.
    */
-  public static String initialHeap(String xmx) {
+  public static List<String> podJvmFlags(String xmx) {
+    return List.of(
+        "-XX:MaxRAM=" + podMemory(xmx),
+        "-Xmx" + xmx,
+        "-XX:+UseSerialGC",
+        "-XX:NewSize=32m",
+        "-XX:+ExitOnOutOfMemoryError");
+  }
+
+  /** The memory limit of a pod whose heap is {@code xmx}: the image's MaxRAMPercentage=50. */
+  public static String podMemory(String xmx) {
     Matcher m = JVM_SIZE.matcher(xmx);
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "serviceXmx: expected a JVM heap size such as 256m or 1g, got " + xmx);
     }
-    long bytes = Long.parseLong(m.group(1));
-    String unit = m.group(2).toLowerCase(Locale.ROOT);
-    long kb = unit.isEmpty() ? bytes / 1024 : bytes << (10 * "kmg".indexOf(unit));
-    return Math.max(8, kb / 1024 / 32) + "m";
+    return 2 * Long.parseLong(m.group(1)) + m.group(2);
   }
 
   private static final Pattern JVM_SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
