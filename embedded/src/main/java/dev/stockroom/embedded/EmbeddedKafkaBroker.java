@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(15);
 
   /**
    * The listener clients connect to: its security protocol (also its listener name), the broker
@@ -48,6 +49,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final String clusterId;
   private KafkaRaftServer server;
+  private boolean servedBefore;
 
   private EmbeddedKafkaBroker(KraftNode node, boolean temporary, String clusterId) {
     this.node = node;
@@ -127,7 +129,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /**
    * Starts the broker again on the same ports and log directory, retrying while a port is still
-   * held by the previous run. Returns once the broker answers requests; no-op when running.
+   * held by the previous run. Returns once the broker answers requests and, after a stop, once a
+   * transaction and a consumer group work again ({@link RestartProbe}; a broker that does not get
+   * there is stopped and started once more); no-op when running.
    */
   public synchronized void restart() {
     if (server != null) {
@@ -143,6 +147,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         candidate.startup();
         server = candidate;
         awaitServing(deadline);
+        if (servedBefore) {
+          RestartProbe.roundTrip(clientSettings(), PROBE_TIMEOUT);
+        }
+        servedBefore = true;
         LOG.info("Embedded Kafka {} up on {}, logs in {}", clusterId, bootstrapServers(), logDir);
         return;
       } catch (RuntimeException e) {
@@ -183,10 +191,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private void awaitServing(long deadline) {
     Exception last = null;
-    Map<String, Object> client = new HashMap<>(node.listener().clientSettings());
-    client.put("bootstrap.servers", bootstrapServers());
-    client.put("request.timeout.ms", 5000);
-    try (Admin admin = Admin.create(client)) {
+    try (Admin admin = Admin.create(clientSettings())) {
       while (System.nanoTime() < deadline) {
         try {
           if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
@@ -202,6 +207,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
     throw new IllegalStateException("Embedded Kafka did not serve requests in time", last);
+  }
+
+  private Map<String, Object> clientSettings() {
+    Map<String, Object> client = new HashMap<>(node.listener().clientSettings());
+    client.put("bootstrap.servers", bootstrapServers());
+    client.put("request.timeout.ms", 5000);
+    return client;
   }
 
   private void awaitPortsFree(long deadline) {
