@@ -154,7 +154,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("Embedded Kafka {} up on {}, logs in {}", clusterId, bootstrapServers(), logDir);
         return;
       } catch (RuntimeException e) {
-        // Most likely a port another process grabbed or that is not yet released: retry.
+        // A port another process grabbed or not yet released, or a probe that failed: retry.
         last = e;
         LOG.warn("Embedded Kafka startup failed, retrying: {}", e.toString());
         server = null;

@@ -25,7 +25,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * never did until it was restarted again, and every later test class failed waiting for events.
  */
 final class RestartProbe {
-  static final String TOPIC = "__stockroom_restart_probe";
+  private static final String TOPIC = "__stockroom_restart_probe";
+  // close() without a timeout waits for pending sends forever: on a broker that is not serving.
+  private static final Duration CLOSE = Duration.ofSeconds(2);
 
   private RestartProbe() {}
 
@@ -47,29 +49,34 @@ final class RestartProbe {
     producer.put("max.block.ms", "5000");
     producer.put("delivery.timeout.ms", "5000");
     producer.put("request.timeout.ms", "4000");
-    try (KafkaProducer<String, String> p =
-        new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+    KafkaProducer<String, String> p =
+        new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer());
+    try {
       p.initTransactions();
       p.beginTransaction();
       p.send(new ProducerRecord<>(TOPIC, marker, marker));
       p.commitTransaction();
+    } finally {
+      p.close(CLOSE);
     }
     Map<String, Object> consumer = new HashMap<>(client);
     consumer.put("group.id", "stockroom-restart-probe");
     consumer.put("isolation.level", "read_committed");
     consumer.put("auto.offset.reset", "earliest");
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+    KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer());
+    try {
       c.subscribe(List.of(TOPIC));
       while (System.nanoTime() < deadline) {
         ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(200));
         for (var r : records) {
           if (marker.equals(r.key())) {
-            c.commitSync();
             return;
           }
         }
       }
+    } finally {
+      c.close(CLOSE);
     }
     throw new IllegalStateException(
         "restart probe: the committed record was not read back within " + timeout);
