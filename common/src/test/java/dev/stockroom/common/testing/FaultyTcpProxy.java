@@ -66,7 +66,10 @@ public final class FaultyTcpProxy implements AutoCloseable {
   /** Cuts every open connection; new ones are closed as soon as they arrive. */
   public void refuse() {
     refusing = true;
-    open.forEach(NetSocket::close);
+    // Returns once the cuts are done: a request sent right after must not slip through a
+    // connection whose close was still on its way (a CI run saw a 200 there).
+    TestServices.await(
+        Future.all(open.stream().map(NetSocket::close).toList()), Duration.ofSeconds(5));
   }
 
   /**
