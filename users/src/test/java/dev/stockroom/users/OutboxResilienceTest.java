@@ -17,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,6 +63,72 @@ class OutboxResilienceTest {
                           "SELECT count(*) FROM outbox WHERE published_at IS NULL"))
                   .isZero());
     } finally {
+      if (!TestInfra.kafka().isRunning()) {
+        TestInfra.kafka().restart();
+      }
+      TestServices.stop(service);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "writes keep coming while the broker is down longer than a transaction may stay open; all of them reach Kafka within 10 s of its return")
+  void longOutageUnderWrites() throws InterruptedException {
+    Map<String, String> env = UsersTestSupport.env();
+    RunningService service = UsersTestSupport.start(env);
+    TestHttp http = new TestHttp(service.port());
+    Set<String> ids = ConcurrentHashMap.newKeySet();
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicReference<Throwable> writeFailure = new AtomicReference<>();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                while (writing.get()) {
+                  ids.add(UsersTestSupport.register(http, "Steady", 0).getString("id"));
+                }
+              } catch (RuntimeException | AssertionError e) {
+                writeFailure.set(e);
+              }
+            },
+            "steady-writer");
+    try {
+      Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(leader(http)).isEqualTo(1));
+      writer.start();
+      Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(ids).hasSizeGreaterThan(20));
+      TestInfra.kafka().stop();
+      long stopped = System.nanoTime();
+      // The outage itself: longer than the relay's transactions may stay open (10 s), with writes
+      // piling up in the outbox all along.
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () -> {
+            assertThat(Duration.ofNanos(System.nanoTime() - stopped))
+                .isGreaterThan(Duration.ofSeconds(12));
+            assertThat(
+                    TestDb.count(
+                        env.get("PG_URI"),
+                        "SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+                .isGreaterThan(50);
+          });
+      TestInfra.kafka().restart();
+      long back = System.nanoTime();
+      writing.set(false);
+      writer.join(10_000);
+      assertThat(writeFailure.get()).as("every write while the broker was away").isNull();
+      try (TestTopics topic = new TestTopics(UsersService.TOPIC)) {
+        topic.readUntil(
+            Duration.ofSeconds(60),
+            records ->
+                records.stream().map(ConsumerRecord::key).filter(ids::contains).distinct().count()
+                    == ids.size());
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - back))
+          .as("every write of the outage (%d) in Kafka after the broker returned", ids.size())
+          .isLessThan(Duration.ofSeconds(10));
+    } finally {
+      writing.set(false);
+      writer.join(10_000);
       if (!TestInfra.kafka().isRunning()) {
         TestInfra.kafka().restart();
       }

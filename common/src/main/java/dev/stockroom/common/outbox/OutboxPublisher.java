@@ -102,12 +102,26 @@ final class OutboxPublisher {
                     }));
   }
 
+  /**
+   * A cycle that failed inside its Kafka transaction: the producer may be left mid-abort (an abort
+   * that timed out must be retried before anything else is allowed), so the relay replaces it.
+   */
+  static final class TransactionFailed extends RuntimeException {
+    TransactionFailed(Throwable cause) {
+      super(cause.toString(), cause);
+    }
+  }
+
   private Future<Void> inTransaction(Supplier<Future<Void>> sends) {
     return producer
         .beginTransaction()
         .compose(v -> sends.get())
         .compose(v -> producer.commitTransaction())
-        .recover(e -> producer.abortTransaction().transform(x -> Future.failedFuture(e)));
+        .recover(
+            e ->
+                producer
+                    .abortTransaction()
+                    .transform(x -> Future.failedFuture(new TransactionFailed(e))));
   }
 
   private Future<Instant> databaseNow() {

@@ -1,7 +1,6 @@
 package dev.stockroom.common.outbox;
 
 import dev.stockroom.common.db.Database;
-import dev.stockroom.common.kafka.KafkaSettings;
 import dev.stockroom.common.service.ServiceContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,13 +9,9 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,17 +26,13 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
   private static final long FOLLOW_UP_MS = 20;
-  private static final String BACKLOG =
-      "SELECT count(*) AS backlog, coalesce(extract(epoch FROM clock_timestamp() -"
-          + " min(created_at)), 0) AS oldest FROM outbox WHERE published_at IS NULL";
 
   private final ServiceContext service;
   private final OutboxRelayConfig config;
   private final Set<String> watermarkTopics;
-  private final AtomicLong backlog = new AtomicLong();
-  private final AtomicLong oldestMillis = new AtomicLong();
   private Map<String, String> producerSettings;
   private Timer publishLatency;
+  private OutboxBacklog backlog;
   private RelayLeadership leadership;
   private KafkaProducer<String, byte[]> producer;
   private OutboxPublisher publisher;
@@ -50,8 +41,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private boolean again;
   private boolean watermarkDue = true;
   private boolean followUp;
-  private int failures;
-  private long retryAfterNanos;
+  private final RelayRetries retries = new RelayRetries(System::nanoTime);
 
   /**
    * @param watermarkTopics the topics whose partitions get watermarks (the service's event topics)
@@ -65,7 +55,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    producerSettings = transactionalProducer(service);
+    producerSettings = RelayProducers.settings(service);
     MeterRegistry registry = service.metrics().registry();
     publishLatency =
         Timer.builder("outbox_publish_latency")
@@ -89,12 +79,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     Gauge.builder("outbox_relay_leader", () -> leadership.isLeader() ? 1 : 0)
         .description("1 while this instance is the active outbox relay")
         .register(registry);
-    Gauge.builder("outbox_backlog", backlog, AtomicLong::get)
-        .description("Outbox records not yet published")
-        .register(registry);
-    Gauge.builder("outbox_oldest_unpublished_seconds", oldestMillis, v -> v.get() / 1000.0)
-        .description("Age of the oldest unpublished outbox record")
-        .register(registry);
+    backlog = new OutboxBacklog(service.pool(), registry);
     service.health().addCheck("outbox", this::state);
 
     vertx.setPeriodic(config.leaderRetry().toMillis(), id -> leadership.attempt());
@@ -107,56 +92,50 @@ public final class OutboxRelayVerticle extends VerticleBase {
         });
     long purgeEvery = Math.min(60_000, config.retention().toMillis() / 10);
     vertx.setPeriodic(Math.max(1000, purgeEvery), id -> purge());
-    vertx.setPeriodic(5000, id -> measureBacklog());
+    vertx.setPeriodic(5000, id -> backlog.measure());
     // Nothing is published before the topics exist: the broker might create them with defaults.
     service.topics().ready().onSuccess(v -> context.runOnContext(x -> kick()));
-    return leadership.attempt().onSuccess(v -> measureBacklog());
-  }
-
-  /**
-   * One {@code transactional.id} per service and database: every instance of a deployment shares it
-   * (so a new leader fences the old), separate deployments (or test systems) do not.
-   */
-  private static Map<String, String> transactionalProducer(ServiceContext service) {
-    String name = service.config().serviceName();
-    Map<String, String> settings =
-        KafkaSettings.producer(service.config().kafka(), name + "-relay");
-    String database = service.config().pgUri().getPath().replaceFirst("^/", "");
-    settings.put("transactional.id", OutboxRelayConfig.transactionalIdPrefix(name) + database);
-    // An abandoned transaction holds back read_committed consumers until it is aborted.
-    settings.put("transaction.timeout.ms", "10000");
-    // A transaction begun while the previous one's markers are still being written is refused
-    // (CONCURRENT_TRANSACTIONS) and retried: retry soon, the wait is milliseconds.
-    settings.put("retry.backoff.ms", "10");
-    settings.put("retry.backoff.max.ms", "200");
-    settings.put("max.block.ms", "10000");
-    return settings;
+    return leadership.attempt().compose(v -> backlog.measure());
   }
 
   private void leadershipChanged(boolean leader) {
     if (leader) {
-      producer = KafkaProducer.create(vertx, producerSettings);
-      producer.exceptionHandler(e -> log.debug("relay producer: {}", e.toString()));
-      publisher =
-          new OutboxPublisher(
-              service.pool(),
-              producer,
-              leadership::session,
-              config,
-              watermarkTopics,
-              publishLatency,
-              service.tracing().tracer());
-      initialized = false;
+      openProducer();
       kick();
     } else {
       closeProducer();
     }
   }
 
+  private void openProducer() {
+    producer = KafkaProducer.create(vertx, producerSettings);
+    producer.exceptionHandler(e -> log.debug("relay producer: {}", e.toString()));
+    publisher =
+        new OutboxPublisher(
+            service.pool(),
+            producer,
+            leadership::session,
+            config,
+            watermarkTopics,
+            publishLatency,
+            service.tracing().tracer());
+    initialized = false;
+  }
+
+  /**
+   * After a failed transaction the producer may be stuck mid-abort; a new one's initTransactions
+   * aborts whatever the old one left open, whatever state it was in. (A failed initTransactions is
+   * simply called again, as Kafka allows, and a database failure leaves the producer as it was.)
+   */
+  private void renewProducer() {
+    closeProducer();
+    if (leadership.isLeader()) {
+      openProducer();
+    }
+  }
+
   private void kick() {
-    if (publisher == null
-        || !service.topics().ready().succeeded()
-        || System.nanoTime() < retryAfterNanos) {
+    if (publisher == null || !service.topics().ready().succeeded() || retries.waiting()) {
       return;
     }
     if (running) {
@@ -174,15 +153,24 @@ public final class OutboxRelayVerticle extends VerticleBase {
               running = false;
               if (failure != null) {
                 watermarkDue |= watermark;
-                if (fenced(failure)) {
+                if (current != publisher) {
+                  // Its producer was closed under it (stopping, standing by): nothing to retry.
+                  log.debug("relay cycle of a closed producer failed: {}", failure.toString());
+                  return;
+                }
+                if (RelayProducers.fenced(failure)) {
                   log.warn("another relay took over (this producer was fenced); standing by");
                   leadership.resign();
+                } else if (failure instanceof OutboxPublisher.TransactionFailed) {
+                  renewProducer();
                 }
-                backOff(failure);
+                retries.failed(
+                    failure instanceof OutboxPublisher.TransactionFailed
+                        ? failure.getCause()
+                        : failure);
                 return;
               }
-              failures = 0;
-              retryAfterNanos = 0;
+              retries.succeeded();
               if (cycle.published()) {
                 watermarkSoon();
               }
@@ -220,27 +208,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return termProducer.initTransactions().onSuccess(v -> initialized = termProducer == producer);
   }
 
-  private static boolean fenced(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private void backOff(Throwable failure) {
-    failures++;
-    long delayMs = Math.min(5000, 100L << Math.min(failures, 6));
-    retryAfterNanos = System.nanoTime() + delayMs * 1_000_000;
-    if (failures == 1 || failures % 20 == 0) {
-      log.warn(
-          "outbox relay cannot publish ({} attempts so far), retrying: {}",
-          failures,
-          failure.toString());
-    }
-  }
-
   private void closeProducer() {
     KafkaProducer<String, byte[]> p = producer;
     producer = null;
@@ -252,12 +219,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   }
 
   private String state() {
-    return (leadership.isLeader() ? "publishing" : "standby")
-        + ", backlog "
-        + backlog.get()
-        + ", oldest "
-        + oldestMillis.get() / 1000.0
-        + " s";
+    return (leadership.isLeader() ? "publishing" : "standby") + ", " + backlog;
   }
 
   private void purge() {
@@ -267,20 +229,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
     OutboxPurge.purge(service.pool(), config.retention())
         .onSuccess(n -> log.debug("purged {} published outbox records", n))
         .onFailure(e -> log.warn("outbox purge failed: {}", e.toString()));
-  }
-
-  private void measureBacklog() {
-    service
-        .pool()
-        .query(BACKLOG)
-        .execute()
-        .onSuccess(
-            rows -> {
-              Row row = rows.iterator().next();
-              backlog.set(row.getLong("backlog"));
-              oldestMillis.set((long) (row.getNumeric("oldest").doubleValue() * 1000));
-            })
-        .onFailure(e -> log.debug("outbox backlog query failed: {}", e.toString()));
   }
 
   @Override
