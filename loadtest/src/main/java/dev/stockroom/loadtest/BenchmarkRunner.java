@@ -132,7 +132,7 @@ public final class BenchmarkRunner {
     progress.step("seeding", seeding::seed);
     progress.step("VACUUM ANALYZE of the three databases", seeding::analyze);
     seeding.hold();
-    progress.step("warm-up of users and orders", seeding::warmUp);
+    progress.step("warm-up of users, orders and the report", seeding::warmUp);
     progress.step("VACUUM, CHECKPOINT and waiting for an idle machine", seeding::settle);
   }
 

@@ -37,9 +37,8 @@ public record FaultScenarios(BenchContext ctx) {
                         Math.round(2 * p * 1000),
                         "Kafka started again",
                         () -> {
-                          long backlog = catchUp.backlog();
                           ctx.infra().kafka().restart();
-                          catchUp.kafkaRestarted(backlog);
+                          catchUp.kafkaRestarted();
                         })));
     String drained = catchUp.awaitOutcome();
     ctx.say("  " + drained);
