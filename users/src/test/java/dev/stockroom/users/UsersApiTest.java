@@ -268,6 +268,14 @@ class UsersApiTest {
     replies.put(
         "wrong type",
         http.post("/users", ADMIN, new JsonObject().put("name", 42).put("email", "a@b.co")));
+    // PostgreSQL's text cannot hold U+0000: this was a 500 from the insert.
+    replies.put(
+        "NUL in a name",
+        http.post(
+            "/users", ADMIN, new JsonObject().put("name", "Nul\u0000l").put("email", "n@b.co")));
+    replies.put(
+        "NUL in a change",
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "\u0000"), Map.of()));
     replies.put("empty patch", http.patch("/users/" + id, ADMIN, new JsonObject(), Map.of()));
     replies.put(
         "unknown field",

@@ -128,7 +128,8 @@ public final class HttpApi {
     for (OpenAPIRoute route : builder.getRoutes()) {
       Operation operation = route.getOperation();
       Handler<RoutingContext> check =
-          validate ? validation.handler(operation) : validation.unchecked(operation);
+          NulText.refusedBefore(
+              validate ? validation.handler(operation) : validation.unchecked(operation));
       route
           .setDoValidation(false)
           .addHandler(meters == null ? check : meters.routedThen(operation, check))
