@@ -273,6 +273,15 @@ class UsersApiTest {
         "NUL in a name",
         http.post(
             "/users", ADMIN, new JsonObject().put("name", "Nul\u0000l").put("email", "n@b.co")));
+    // A lone surrogate was stored as '?': the name silently changed.
+    replies.put(
+        "half a surrogate pair",
+        http.send(
+            "POST",
+            "/users",
+            ADMIN,
+            "application/json",
+            "{\"name\":\"Half \\ud800\",\"email\":\"h@b.co\"}"));
     replies.put(
         "NUL in a change",
         http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "\u0000"), Map.of()));

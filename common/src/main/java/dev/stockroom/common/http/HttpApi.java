@@ -128,7 +128,7 @@ public final class HttpApi {
     for (OpenAPIRoute route : builder.getRoutes()) {
       Operation operation = route.getOperation();
       Handler<RoutingContext> check =
-          NulText.refusedBefore(
+          StorableText.refusedBefore(
               validate ? validation.handler(operation) : validation.unchecked(operation));
       route
           .setDoValidation(false)
