@@ -2,12 +2,36 @@ package dev.stockroom.common.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class JvmMetersTest {
+
+  @Test
+  void noMeterFilterArrivesAfterAMeterWasRegistered() {
+    Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    micrometer.addAppender(logged);
+    Metrics metrics = new Metrics("meter-filter-test");
+    Vertx vertx = metrics.configure(Vertx.builder(), new VertxOptions(), true).build();
+    try {
+      assertThat(logged.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .noneMatch(m -> m.contains("MeterFilter is being configured after a Meter"));
+      assertThat(((PrometheusMeterRegistry) metrics.registry()).scrape())
+          .contains("jvm_memory_used_bytes{");
+    } finally {
+      micrometer.detachAppender(logged);
+      vertx.close().await();
+    }
+  }
 
   @Test
   void garbageCollectionIsReadAtScrapeTimeNotFromANotificationPerCollection() {
