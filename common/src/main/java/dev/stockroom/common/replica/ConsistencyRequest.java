@@ -24,8 +24,12 @@ public final class ConsistencyRequest {
 
   private ConsistencyRequest() {}
 
-  /** Empty without a token; a token that is malformed or from the future is a 400. */
+  /**
+   * Empty without a token; a token that is malformed or from the future is a 400, and so is a bad
+   * wait, with a token or without one.
+   */
   public static Optional<ReadYourWrites> from(String header, String query, String wait) {
+    Duration waitFor = waitOf(wait);
     String text = header != null ? header : query;
     if (text == null) {
       return Optional.empty();
@@ -40,7 +44,7 @@ public final class ConsistencyRequest {
     if (token.at().isAfter(Instant.now().plus(SKEW))) {
       throw Problem.badRequest(where, "the consistency token is from the future");
     }
-    return Optional.of(new ReadYourWrites(token, waitOf(wait)));
+    return Optional.of(new ReadYourWrites(token, waitFor));
   }
 
   private static Duration waitOf(String value) {

@@ -146,6 +146,13 @@ class ReadYourWritesTest {
       assertThat(byQuery.status()).isEqualTo(400);
       Reply badWait = report(system, old, "&consistencyWait=PT1M");
       assertThat(badWait.status()).isEqualTo(400);
+      // A bad wait is a bad query value with or without a token (it was ignored without one).
+      for (String wait : new String[] {"PT-1S", "PT1M", "soon"}) {
+        Reply tokenless =
+            system.inventoryHttp.get(
+                "/items/low-stock?below=1000&consistencyWait=" + wait, stocker);
+        assertThat(tokenless.status()).as(wait + ": " + tokenless).isEqualTo(400);
+      }
     }
   }
 }
