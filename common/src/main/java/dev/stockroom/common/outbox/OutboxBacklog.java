@@ -43,9 +43,13 @@ final class OutboxBacklog {
               records.set(row.getLong("backlog"));
               oldestMillis.set((long) (row.getNumeric("oldest").doubleValue() * 1000));
             })
-        .onFailure(e -> log.debug("outbox backlog query failed: {}", e.toString()))
-        .<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+        .transform(
+            done -> {
+              if (done.failed()) {
+                log.debug("outbox backlog query failed: {}", done.cause().toString());
+              }
+              return Future.<Void>succeededFuture();
+            });
   }
 
   @Override

@@ -158,16 +158,14 @@ public final class OutboxRelayVerticle extends VerticleBase {
                   log.debug("relay cycle of a closed producer failed: {}", failure.toString());
                   return;
                 }
+                boolean inTransaction = failure instanceof OutboxPublisher.TransactionFailed;
                 if (RelayProducers.fenced(failure)) {
                   log.warn("another relay took over (this producer was fenced); standing by");
                   leadership.resign();
-                } else if (failure instanceof OutboxPublisher.TransactionFailed) {
+                } else if (inTransaction) {
                   renewProducer();
                 }
-                retries.failed(
-                    failure instanceof OutboxPublisher.TransactionFailed
-                        ? failure.getCause()
-                        : failure);
+                retries.failed(inTransaction ? failure.getCause() : failure);
                 return;
               }
               retries.succeeded();
