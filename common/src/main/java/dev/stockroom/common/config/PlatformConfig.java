@@ -21,6 +21,8 @@ import java.util.Set;
  * @param topicReplicationFactor the replication factor of the topics a service creates
  * @param serviceToken a fixed token for calls to other services ({@code SERVICE_TOKEN}), instead of
  *     minting one
+ * @param maxConnections connections the HTTP server holds before it stops accepting ({@code
+ *     AcceptLimit})
  * @param layersOff platform layers switched off for a benchmark (dev mode only, {@link
  *     PlatformLayer})
  */
@@ -31,6 +33,7 @@ public record PlatformConfig(
     int httpInstances,
     long bodyLimitBytes,
     int maxInFlight,
+    int maxConnections,
     Duration requestReadTimeout,
     int unauthenticatedConnectionsPerClient,
     URI pgUri,
@@ -85,6 +88,7 @@ public record PlatformConfig(
             inFlightThePoolCanTake(pgPoolSize, pgWaitQueue, httpInstances),
             1,
             1_000_000),
+        env.intInRange("HTTP_MAX_CONNECTIONS", 4096, 16, 1_000_000),
         readTimeout,
         env.intInRange("HTTP_UNAUTHENTICATED_CONNECTIONS_PER_CLIENT", 512, 1, 1_000_000),
         pgUri,

@@ -7,6 +7,7 @@ import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.config.PlatformLayer;
 import dev.stockroom.common.db.Database;
 import dev.stockroom.common.health.Health;
+import dev.stockroom.common.http.AcceptLimit;
 import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
 import dev.stockroom.common.tracing.Tracing;
@@ -50,17 +51,19 @@ public final class ServiceRunner {
     Metrics metrics = new Metrics(spec.name());
     Tracing tracing = Tracing.from(env, spec.name());
     boolean vertxMeters = !config.layersOff().contains(PlatformLayer.METRICS);
+    AcceptLimit.Limited transport = AcceptLimit.transport(config.maxConnections());
     Vertx vertx =
         tracing
             .configure(
                 metrics.configure(
-                    Vertx.builder(),
+                    Vertx.builder().withTransport(transport),
                     // As many event loops as HTTP verticles: the pool opens each connection on
                     // the loop that asks for it, so every connection sits on a loop that serves
                     // requests, and a query needs no hand-over to another thread and back.
                     new VertxOptions().setEventLoopPoolSize(config.httpInstances()),
                     vertxMeters))
             .build();
+    transport.bindMeters(metrics.registry());
     if (!config.layersOff().isEmpty()) {
       log.warn(
           "{}: platform layers switched off for a benchmark ({}={}); never in production",
