@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.transport.Transport;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -17,17 +18,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A bound on the connections a server holds, kept at accept: past {@code max} open connections the
- * listening socket stops accepting, and new clients wait in the kernel's accept queue (then their
- * connects time out) until connections close. Admission bounds requests, not connections: under a
- * 5,000 requests/s overload the load generator kept opening connections for requests that waited,
- * and inventory accepted ~20,000 of them, each ~12 KB of heap before its request was even read,
- * until a 256 MB heap was gone (2026-12-06). Closing surplus connections in Vert.x's connection
- * handler comes too late: by then each was accepted, registered and given its codecs on an event
- * loop that is already saturated.
+ * listening socket stops accepting, and new clients wait in the kernel's accept queue (or time out)
+ * until connections close. Admission bounds requests, not connections: under a 5,000 requests/s
+ * overload the load generator kept opening connections for requests that waited, and inventory
+ * accepted ~20,000 of them, each ~12 KB of heap before its request was even read, until a 256 MB
+ * heap was gone (2026-12-06). Closing surplus connections in Vert.x's connection handler comes too
+ * late: by then each was accepted, registered and given its codecs on an event loop that is already
+ * saturated.
  *
  * <p>Vert.x has no option for this, so it is a Netty handler on the listening socket's pipeline,
  * installed through the transport (the NIO one, with its server bootstrap configured once more).
- * Decisions run on the acceptor thread only, so the count needs no lock. The acceptor reads
+ *
+ * <p>Decisions run on the acceptor thread only, so the count needs no lock. The acceptor reads
  * connections in batches of up to 16, so the bound may be passed by up to 15 before it pauses.
  */
 public final class AcceptLimit extends ChannelInboundHandlerAdapter {
@@ -114,9 +116,7 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
     Channel server = ctx.channel();
     openOnAcceptor++;
     open.incrementAndGet();
-    ((Channel) msg)
-        .closeFuture()
-        .addListener(closed -> server.eventLoop().execute(() -> closed(server)));
+    ((Channel) msg).closeFuture().addListener(closed -> onAcceptor(server));
     if (openOnAcceptor >= max && !paused) {
       paused = true;
       pauses.incrementAndGet();
@@ -142,6 +142,14 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
         pausesUnlogged);
     lastLogNanos = now;
     pausesUnlogged = 0;
+  }
+
+  private void onAcceptor(Channel server) {
+    try {
+      server.eventLoop().execute(() -> closed(server));
+    } catch (RejectedExecutionException stopped) {
+      // Vert.x is closing and took the acceptor with it: there is nothing left to count for.
+    }
   }
 
   private void closed(Channel server) {

@@ -8,16 +8,18 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.PlatformTestService;
-import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -27,94 +29,102 @@ class AcceptLimitTest {
   private static final int MAX = 16;
   // The acceptor takes connections in batches of up to 16 before the bound can stop it.
   private static final int BATCH = 16;
-  private static final int CLIENTS = 3 * (MAX + BATCH);
+  private static final int IDLE_CLIENTS = 3 * (MAX + BATCH);
 
   @Test
   @DisplayName(
-      "past HTTP_MAX_CONNECTIONS the server stops accepting; once connections close it accepts"
-          + " the waiting ones")
+      "past HTTP_MAX_CONNECTIONS the server stops accepting, and accepts again once connections"
+          + " close")
   void boundsOpenConnections() throws Exception {
     Map<String, String> env = TestServices.env("acceptlimit");
     env.put("HTTP_MAX_CONNECTIONS", String.valueOf(MAX));
-    Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer");
-    ListAppender<ILoggingEvent> micrometerLog = new ListAppender<>();
-    micrometerLog.start();
-    micrometer.addAppender(micrometerLog);
-    RunningService service;
-    try {
-      service = TestServices.start(PlatformTestService::start, env);
-    } finally {
-      micrometer.detachAppender(micrometerLog);
-    }
-    // The bound's meters are registered after Vert.x's meter filters, as every other meter.
-    assertThat(micrometerLog.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
-        .noneMatch(m -> m.contains("MeterFilter is being configured after a Meter"));
+    // Connections without a request are not closed for their silence during the test.
+    env.put("HTTP_REQUEST_READ_TIMEOUT", "PT2M");
+    ListAppender<ILoggingEvent> micrometerLog = listen("io.micrometer");
+    ListAppender<ILoggingEvent> limitLog = listen(AcceptLimit.class.getName());
+    RunningService service = TestServices.start(PlatformTestService::start, env);
     List<Socket> clients = new ArrayList<>();
-    try {
-      for (int i = 0; i < CLIENTS; i++) {
-        // The kernel completes the handshake for a connection the server has not accepted yet.
-        Socket client = new Socket("localhost", service.port());
-        client
-            .getOutputStream()
-            .write(
-                "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                    .getBytes(StandardCharsets.UTF_8));
-        clients.add(client);
-      }
+    try (Socket observer = new Socket("localhost", service.port())) {
+      // The bound's meters are registered after Vert.x's meter filters, as every other meter.
+      assertThat(micrometerLog.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .noneMatch(m -> m.contains("MeterFilter is being configured after a Meter"));
+      assertThat(exchange(observer, "/health/live")).startsWith("HTTP/1.1 200");
 
-      int answered = settledCount(clients);
-      assertThat(answered).isBetween(MAX, MAX + BATCH - 1);
-
-      List<Socket> served = clients.stream().filter(AcceptLimitTest::answered).toList();
-      for (Socket client : served) {
-        client.close();
+      for (int i = 0; i < IDLE_CLIENTS; i++) {
+        // The kernel completes the handshake of a connection the server has not accepted yet.
+        clients.add(new Socket("localhost", service.port()));
       }
-      List<Socket> waiting = clients.stream().filter(c -> !c.isClosed()).toList();
       Eventually.assertWithin(
           Duration.ofSeconds(10),
           () ->
-              assertThat(waiting.stream().filter(AcceptLimitTest::answered).count())
-                  .isGreaterThanOrEqualTo(MAX));
+              assertThat(limitLog.list)
+                  .extracting(ILoggingEvent::getFormattedMessage)
+                  .anyMatch(m -> m.contains("stopped accepting")));
+      String metrics = exchange(observer, "/metrics");
+      assertThat((int) gauge(metrics, "http_connections_accepted")).isBetween(MAX, MAX + BATCH - 1);
+      assertThat(gauge(metrics, "http_accept_pauses_total")).isGreaterThanOrEqualTo(1.0);
 
+      // Once the clients it holds leave, the server accepts again: a new client is answered.
       for (Socket client : clients) {
         client.close();
       }
-      String metrics = new TestHttp(service.port()).get("/metrics", null).body();
-      assertThat(metrics)
-          .containsPattern("http_accept_pauses_total\\{[^}]*} [1-9]")
-          .contains("http_connections_accepted{");
+      try (Socket late = new Socket("localhost", service.port())) {
+        assertThat(exchange(late, "/health/live")).startsWith("HTTP/1.1 200");
+      }
     } finally {
       for (Socket client : clients) {
         client.close();
       }
       TestServices.stop(service);
+      detach("io.micrometer", micrometerLog);
+      detach(AcceptLimit.class.getName(), limitLog);
     }
   }
 
-  /** How many clients got an answer, once that number stopped changing for half a second. */
-  private static int settledCount(List<Socket> clients) {
-    int[] last = {-1};
-    long[] since = {System.nanoTime()};
-    return Eventually.waitFor(
-        Duration.ofSeconds(15),
-        () -> {
-          int now = (int) clients.stream().filter(AcceptLimitTest::answered).count();
-          if (now != last[0] || now == 0) {
-            last[0] = now;
-            since[0] = System.nanoTime();
-            return null;
-          }
-          return System.nanoTime() - since[0] >= Duration.ofMillis(500).toNanos() ? now : null;
-        },
-        "the number of answered clients to settle");
+  private static byte[] request(String path) {
+    return ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static boolean answered(Socket client) {
-    try {
-      return !client.isClosed() && client.getInputStream().available() > 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** One request on a kept-alive connection; the response read up to its Content-Length. */
+  private static String exchange(Socket socket, String path) throws IOException {
+    socket.getOutputStream().write(request(path));
+    socket.setSoTimeout(10_000);
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream read = new ByteArrayOutputStream();
+    byte[] chunk = new byte[8192];
+    while (true) {
+      String text = read.toString(StandardCharsets.UTF_8);
+      int headEnd = text.indexOf("\r\n\r\n");
+      if (headEnd >= 0) {
+        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        if (length.find() && read.size() >= headEnd + 4 + Integer.parseInt(length.group(1))) {
+          return text;
+        }
+      }
+      int n = in.read(chunk);
+      if (n < 0) {
+        return read.toString(StandardCharsets.UTF_8);
+      }
+      read.write(chunk, 0, n);
     }
+  }
+
+  private static double gauge(String metrics, String name) {
+    Matcher value = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\S+)$").matcher(metrics);
+    assertThat(value.find()).as(name + " in /metrics").isTrue();
+    return Double.parseDouble(value.group(1));
+  }
+
+  private static ListAppender<ILoggingEvent> listen(String logger) {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    ((Logger) LoggerFactory.getLogger(logger)).addAppender(appender);
+    return appender;
+  }
+
+  private static void detach(String logger, ListAppender<ILoggingEvent> appender) {
+    ((Logger) LoggerFactory.getLogger(logger)).detachAppender(appender);
   }
 }
