@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  * drain timeout.
  */
 public final class HttpApiVerticle extends VerticleBase {
+  private static final long OVERLOAD_FLUSH_MS = 1_000;
   private final ServiceContext service;
   private final Supplier<Map<String, Handler<RoutingContext>>> routes;
   private HttpServer server;
@@ -52,7 +53,11 @@ public final class HttpApiVerticle extends VerticleBase {
                     .invalidRequestHandler(InvalidRequests::answer)
                     .requestHandler(router)
                     .listen(service.config().httpPort()))
-        .onSuccess(s -> server = s);
+        .onSuccess(
+            s -> {
+              server = s;
+              vertx.setPeriodic(OVERLOAD_FLUSH_MS, id -> ProblemHandler.OVERLOAD.flush());
+            });
   }
 
   @Override

@@ -17,6 +17,7 @@ final class OverloadLog {
   private final LongSupplier nanoTime;
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong windowStart;
+  private volatile String latest = "";
 
   OverloadLog(long intervalMillis) {
     this(intervalMillis, System::nanoTime);
@@ -30,16 +31,28 @@ final class OverloadLog {
 
   /** Counts one refusal; logs the count when the interval has passed (one caller wins). */
   void refused(String why) {
+    latest = why;
     refused.incrementAndGet();
+    flush();
+  }
+
+  /**
+   * Logs the refusals counted since the last warning once the interval has passed. Called with
+   * every refusal and by a periodic timer ({@link HttpApiVerticle}): otherwise the last refusals of
+   * a burst would wait for the next refusal, which may never come.
+   */
+  void flush() {
     long start = windowStart.get();
     long now = nanoTime.getAsLong();
-    if (now - start >= intervalNanos && windowStart.compareAndSet(start, now)) {
+    if (refused.get() > 0
+        && now - start >= intervalNanos
+        && windowStart.compareAndSet(start, now)) {
       long n = refused.getAndSet(0);
       log.warn(
           "{} request(s) refused with 503 in the last {} s ({}, the latest)",
           n,
           Math.round((now - start) / 1e9),
-          why);
+          latest);
     }
   }
 

@@ -415,6 +415,17 @@ class PlatformHttpTest {
     clock.addAndGet(250_000_000);
     overload.refused("pool full");
     assertThat(overload.pending()).as("one summary covered all 1001").isZero();
+
+    for (int i = 0; i < 481; i++) {
+      overload.refused("pool full");
+    }
+    overload.flush();
+    assertThat(overload.pending()).as("not yet: the interval has not passed").isEqualTo(481);
+    clock.addAndGet(250_000_000);
+    overload.flush();
+    assertThat(overload.pending())
+        .as("the burst's tail is logged with no refusal after it")
+        .isZero();
   }
 
   private JsonObject assertProblem(Reply reply, int status) {
