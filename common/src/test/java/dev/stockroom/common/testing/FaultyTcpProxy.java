@@ -39,6 +39,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private final Set<NetSocket> slowClients = ConcurrentHashMap.newKeySet();
   private final AtomicLong slowRequestMillis = new AtomicLong();
   private final AtomicInteger held = new AtomicInteger();
+  private final Object gate = new Object();
   private volatile boolean refusing;
 
   private FaultyTcpProxy(int listenPort, int targetPort) {
@@ -65,11 +66,17 @@ public final class FaultyTcpProxy implements AutoCloseable {
 
   /** Cuts every open connection; new ones are closed as soon as they arrive. */
   public void refuse() {
-    refusing = true;
+    List<NetSocket> cut;
+    // Under the gate with connect's completion: a connection whose upstream was still being dialled
+    // when refuse() ran is cut when the dial completes, never kept (a CI run saw a 200 there).
+    synchronized (gate) {
+      refusing = true;
+      cut = List.copyOf(open);
+    }
     // Returns once the cuts are done: a request sent right after must not slip through a
-    // connection whose close was still on its way (a CI run saw a 200 there).
+    // connection whose close was still on its way (a CI run saw a 200 there too).
     TestServices.await(
-        Future.all(open.stream().map(NetSocket::close).toList()), Duration.ofSeconds(5));
+        Future.all(cut.stream().map(NetSocket::close).toList()), Duration.ofSeconds(5));
   }
 
   /**
@@ -145,9 +152,17 @@ public final class FaultyTcpProxy implements AutoCloseable {
         .onFailure(e -> downstream.close())
         .onSuccess(
             upstream -> {
-              open.add(downstream);
-              open.add(upstream);
-              clients.add(downstream);
+              synchronized (gate) {
+                if (refusing) {
+                  refused.incrementAndGet();
+                  downstream.close();
+                  upstream.close();
+                  return;
+                }
+                open.add(downstream);
+                open.add(upstream);
+                clients.add(downstream);
+              }
               downstream.handler(bytes -> toServer(downstream, upstream, bytes));
               upstream.handler(bytes -> toClient(downstream, bytes));
               downstream.closeHandler(v -> closeBoth(downstream, upstream));
