@@ -18,7 +18,8 @@
 # While tuning, --only=closed,lag runs just those scenarios (keys: closed, layers, explain, compare,
 # lag, ryw, kafka, users, sellout, orders, scaling, rate); the report then leaves the others out.
 # Environment variables named BENCH_SERVICE_<NAME> reach every service as <NAME>, e.g.
-# BENCH_SERVICE_PG_POOL_SIZE=16 (or BENCH_SERVICE_BENCH_LAYERS_OFF=validation).
+# BENCH_SERVICE_PG_POOL_SIZE=16 (or BENCH_SERVICE_BENCH_LAYERS_OFF=validation); BENCH_<SERVICE>_<NAME>
+# reaches that service alone, e.g. BENCH_INVENTORY_HTTP_MAX_IN_FLIGHT=68.
 #
 # Needs a JDK 17+ and wrk (installed from the Debian package when missing and running as root).
 # Everything it starts listens on localhost only and stops by itself.

@@ -87,6 +87,7 @@ final class ChaosFleet implements AutoCloseable {
     int port = ServiceFleet.freePort();
     Map<String, String> env =
         ServiceFleet.serviceEnv(
+            service,
             port,
             infra.pgUri(service),
             infra.kafka().bootstrapServers(),

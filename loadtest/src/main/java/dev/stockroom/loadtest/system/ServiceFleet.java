@@ -61,6 +61,7 @@ public final class ServiceFleet {
       int port = ports.get(name);
       Map<String, String> env =
           serviceEnv(
+              name,
               port,
               infra.pgUri(name),
               infra.kafka().bootstrapServers(),
@@ -124,7 +125,7 @@ public final class ServiceFleet {
 
   /** A service's whole environment, as production would set it, pointing at these addresses. */
   public static Map<String, String> serviceEnv(
-      int port, String pgUri, String kafka, String usersUrl, String inventoryUrl) {
+      String service, int port, String pgUri, String kafka, String usersUrl, String inventoryUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("STOCKROOM_ENV", "dev");
     env.put("JWT_SECRET", JwtConfig.DEV_SECRET);
@@ -136,14 +137,17 @@ public final class ServiceFleet {
     env.put("SHUTDOWN_GRACE", "PT0S");
     env.put("LOG_LEVEL", System.getenv().getOrDefault("LOG_LEVEL", "WARN"));
     // Tuning without a rebuild: BENCH_SERVICE_PG_POOL_SIZE=16 reaches every service as
-    // PG_POOL_SIZE.
-    System.getenv()
-        .forEach(
-            (name, value) -> {
-              if (name.startsWith(SERVICE_ENV_PREFIX)) {
-                env.put(name.substring(SERVICE_ENV_PREFIX.length()), value);
-              }
-            });
+    // PG_POOL_SIZE, BENCH_INVENTORY_PG_POOL_SIZE=16 inventory alone (and wins over the first).
+    String own = "BENCH_" + service.toUpperCase(java.util.Locale.ROOT) + "_";
+    for (String prefix : List.of(SERVICE_ENV_PREFIX, own)) {
+      System.getenv()
+          .forEach(
+              (name, value) -> {
+                if (name.startsWith(prefix)) {
+                  env.put(name.substring(prefix.length()), value);
+                }
+              });
+    }
     return env;
   }
 
