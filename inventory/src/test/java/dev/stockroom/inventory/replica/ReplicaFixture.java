@@ -9,6 +9,7 @@ import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.inventory.ReportContract;
 import dev.stockroom.users.UsersService;
@@ -31,7 +32,21 @@ final class ReplicaFixture implements AutoCloseable {
   final TestHttp inventoryHttp;
 
   ReplicaFixture(Map<String, String> inventoryOverrides) {
+    this(inventoryOverrides, null);
+  }
+
+  /**
+   * Both services on {@code broker} instead of the shared one: for a test that stops Kafka. A
+   * broker stopped while a producer was inside a transaction can keep that transaction open in
+   * users.v1 for good, and every later consumer with read_committed then waits behind it (a CI run
+   * had every replica test after such a stop fail); a private broker takes that state with it when
+   * closed.
+   */
+  ReplicaFixture(Map<String, String> inventoryOverrides, EmbeddedKafkaBroker broker) {
     usersEnv = TestServices.env("users");
+    if (broker != null) {
+      usersEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+    }
     usersEnv.put("WATERMARK_INTERVAL", "PT0.2S");
     usersEnv.put("OUTBOX_POLL_INTERVAL", "PT0.2S");
     usersEnv.put("USERS_TOPIC_PARTITIONS", "3");
@@ -40,6 +55,9 @@ final class ReplicaFixture implements AutoCloseable {
     inventoryEnv = TestServices.env("inventory");
     inventoryEnv.put("USERS_URL", "http://localhost:" + users.port());
     inventoryEnv.put("REPLICA_GROUP_ID", "inventory-test-" + UUID.randomUUID());
+    if (broker != null) {
+      inventoryEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+    }
     inventoryEnv.putAll(inventoryOverrides);
     inventory = TestServices.start(e -> InventoryService.start(new Env(e)), inventoryEnv);
     inventoryHttp = new TestHttp(inventory.port());

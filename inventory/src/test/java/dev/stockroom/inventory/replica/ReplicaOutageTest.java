@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestHttp;
-import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.inventory.ReportContract;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -83,8 +83,9 @@ class ReplicaOutageTest {
   @DisplayName(
       "with Kafka down the bound grows, the owner is asked once per request, and with the owner down too rows come back stale, fast")
   void kafkaThenOwnerDown() {
-    try (ReplicaFixture system =
-        new ReplicaFixture(Map.of("REPLICA_FALLBACK_TIMEOUT", "PT0.25S"))) {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system =
+            new ReplicaFixture(Map.of("REPLICA_FALLBACK_TIMEOUT", "PT0.25S"), kafka)) {
       seed(system);
       Eventually.assertWithin(
           Duration.ofSeconds(5),
@@ -100,45 +101,39 @@ class ReplicaOutageTest {
           .as("a healthy pipeline needs no owner call")
           .isEqualTo(callsWhileHealthy);
 
-      TestInfra.kafka().stop();
-      try {
-        awaitOlderThan(system, Duration.ofSeconds(2));
-        long before = system.ownerListCalls();
-        assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
-            .allSatisfy(
-                s ->
-                    assertThat(s.getJsonObject("freshness").getString("source"))
-                        .isEqualTo("owner"));
-        assertThat(system.ownerListCalls() - before)
-            .as("one batched owner call for all three stockers")
-            .isEqualTo(1);
-        assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
-            .as("the owner's answer was written back into the copy")
-            .allSatisfy(
-                s ->
-                    assertThat(s.getJsonObject("freshness").getString("source"))
-                        .isEqualTo("replica"));
-        assertThat(system.ownerListCalls() - before).isEqualTo(1);
+      kafka.stop();
+      awaitOlderThan(system, Duration.ofSeconds(2));
+      long before = system.ownerListCalls();
+      assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+          .allSatisfy(
+              s -> assertThat(s.getJsonObject("freshness").getString("source")).isEqualTo("owner"));
+      assertThat(system.ownerListCalls() - before)
+          .as("one batched owner call for all three stockers")
+          .isEqualTo(1);
+      assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+          .as("the owner's answer was written back into the copy")
+          .allSatisfy(
+              s ->
+                  assertThat(s.getJsonObject("freshness").getString("source"))
+                      .isEqualTo("replica"));
+      assertThat(system.ownerListCalls() - before).isEqualTo(1);
 
-        awaitOlderThan(system, Duration.ofSeconds(2));
-        TestServices.stop(system.users);
-        for (int i = 0; i < 6; i++) {
-          assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
-              .allSatisfy(
-                  s -> {
-                    assertThat(s.getString("name")).startsWith("Outage");
-                    assertThat(s.getJsonObject("freshness").getBoolean("stale")).isTrue();
-                  });
-        }
-        long start = System.nanoTime();
-        stockers(system.inventoryHttp, "&maxStaleness=PT2S");
-        assertThat(Duration.ofNanos(System.nanoTime() - start))
-            .as("the open breaker fails fast")
-            .isLessThan(Duration.ofMillis(500));
-        assertThat(system.inventoryHttp.get("/metrics", null).body()).contains("outcome=\"open\"");
-      } finally {
-        TestInfra.kafka().restart();
+      awaitOlderThan(system, Duration.ofSeconds(2));
+      TestServices.stop(system.users);
+      for (int i = 0; i < 6; i++) {
+        assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT2S"))
+            .allSatisfy(
+                s -> {
+                  assertThat(s.getString("name")).startsWith("Outage");
+                  assertThat(s.getJsonObject("freshness").getBoolean("stale")).isTrue();
+                });
       }
+      long start = System.nanoTime();
+      stockers(system.inventoryHttp, "&maxStaleness=PT2S");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("the open breaker fails fast")
+          .isLessThan(Duration.ofMillis(500));
+      assertThat(system.inventoryHttp.get("/metrics", null).body()).contains("outcome=\"open\"");
     }
   }
 
