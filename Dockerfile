@@ -19,8 +19,9 @@ WORKDIR /app
 COPY --chown=root:root --chmod=0444 ${SERVICE}/target/${SERVICE}.jar /app/service.jar
 
 USER 10001:10001
-# The services' own ports (HTTP_PORT): users 8081, inventory 8082, orders 8083.
-EXPOSE 8081 8082 8083
+# The services' own ports (HTTP_PORT): users 8081, inventory 8082, orders 8083; 8090 for probes
+# and metrics when HTTP_MANAGEMENT_PORT sets it, as the Kubernetes manifests do.
+EXPOSE 8081 8082 8083 8090
 
 # Defaults for a plain `docker run`; the Kubernetes manifests set the same explicitly. Heap: half of
 # the container's memory limit (the rest is metaspace, code cache, threads and Netty buffers). A

@@ -190,9 +190,14 @@ class NetworkPolicyTest {
                           peer.getNamespaceSelector()
                               .getMatchLabels()
                               .get("stockroom.dev/metrics-scraper"));
-      assertThat(ingressAllowed(r, pod, scraper, port))
-          .as("Prometheus scrapes %s", service)
+      int management =
+          Integer.parseInt(r.environment(r.deployment(service)).get("HTTP_MANAGEMENT_PORT"));
+      assertThat(ingressAllowed(r, pod, scraper, management))
+          .as("Prometheus scrapes %s on its management port", service)
           .isTrue();
+      assertThat(ingressAllowed(r, pod, scraper, port))
+          .as("Prometheus has no business on %s's API port", service)
+          .isFalse();
       Predicate<NetworkPolicyPeer> client =
           peer ->
               peer.getPodSelector() != null

@@ -74,6 +74,16 @@ class ServiceWiringTest {
     return value != null ? Integer.parseInt(value) : SERVICES.get(service).defaultPort();
   }
 
+  /**
+   * The port that serves probes and metrics outside the API's connection bound: every pod sets one,
+   * read by the code's own parser.
+   */
+  private static int managementPort(Rendered r, String service) {
+    Map<String, String> env = r.environment(r.deployment(service));
+    assertThat(env).as("%s sets HTTP_MANAGEMENT_PORT", service).containsKey("HTTP_MANAGEMENT_PORT");
+    return new dev.stockroom.common.config.Env(env).port("HTTP_MANAGEMENT_PORT", 0);
+  }
+
   private static ContainerPort containerPort(Container c, Object portRef) {
     return c.getPorts().stream()
         .filter(
@@ -108,11 +118,13 @@ class ServiceWiringTest {
   @MethodSource("overlayServices")
   @DisplayName(
       "probes use the platform's probe routes (ProbeRoute): startup and liveness the one that never"
-          + " checks dependencies, readiness the one that checks the database")
+          + " checks dependencies, readiness the one that checks the database; all on the"
+          + " management port, outside the API's connection bound")
   void probesUseTheHealthRoutes(String overlay, String service) {
     Rendered r = Rendered.of(overlay);
     Container c = Rendered.container(r.deployment(service));
-    int port = httpPort(r, service);
+    int port = managementPort(r, service);
+    assertThat(port).isNotEqualTo(httpPort(r, service));
     Map<String, Probe> probes =
         Map.of(
             "startup", c.getStartupProbe(),
@@ -479,14 +491,25 @@ class ServiceWiringTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("overlayServices")
   @DisplayName(
-      "Prometheus scrapes /metrics (PlatformHttpTest: served without a token) on the service's port")
+      "Prometheus scrapes /metrics (PlatformHttpTest: served without a token) on the management"
+          + " port, the container port the PodMonitor names")
   void prometheusScrapesMetrics(String overlay, String service) {
     Rendered r = Rendered.of(overlay);
     Map<String, String> annotations =
         r.deployment(service).getSpec().getTemplate().getMetadata().getAnnotations();
     assertThat(annotations).containsEntry("prometheus.io/scrape", "true");
-    assertThat(annotations)
-        .containsEntry("prometheus.io/port", String.valueOf(httpPort(r, service)));
+    int management = managementPort(r, service);
+    assertThat(annotations).containsEntry("prometheus.io/port", String.valueOf(management));
+    String podMonitorPort =
+        K8sTree.docs(K8sTree.K8S.resolve("monitoring/podmonitor.yaml"))
+            .get(0)
+            .node()
+            .at("/spec/podMetricsEndpoints/0/port")
+            .asText();
+    assertThat(containerPort(Rendered.container(r.deployment(service)), podMonitorPort))
+        .as("the port the PodMonitor (k8s/monitoring) scrapes by name")
+        .extracting(ContainerPort::getContainerPort)
+        .isEqualTo(management);
     assertThat(annotations.get("prometheus.io/path")).isEqualTo("/metrics");
   }
 

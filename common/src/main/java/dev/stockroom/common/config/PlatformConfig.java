@@ -7,6 +7,7 @@ import dev.stockroom.common.kafka.KafkaConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Set;
  *     minting one
  * @param maxConnections connections the HTTP server holds before it stops accepting ({@code
  *     AcceptLimit})
+ * @param managementPort a second port serving only the probes and metrics, outside the connection
+ *     bound and admission ({@code HTTP_MANAGEMENT_PORT}; none when unset)
  * @param layersOff platform layers switched off for a benchmark (dev mode only, {@link
  *     PlatformLayer})
  */
@@ -34,6 +37,7 @@ public record PlatformConfig(
     long bodyLimitBytes,
     int maxInFlight,
     int maxConnections,
+    OptionalInt managementPort,
     Duration requestReadTimeout,
     int unauthenticatedConnectionsPerClient,
     URI pgUri,
@@ -77,10 +81,11 @@ public record PlatformConfig(
             "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
     int pgPoolSize = env.intInRange("PG_POOL_SIZE", 8, 1, 200);
     int pgWaitQueue = env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000);
+    int httpPort = env.port("HTTP_PORT", defaultPort);
     return new PlatformConfig(
         serviceName,
         dev,
-        env.port("HTTP_PORT", defaultPort),
+        httpPort,
         httpInstances,
         env.intInRange("HTTP_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
         env.intInRange(
@@ -89,6 +94,7 @@ public record PlatformConfig(
             1,
             1_000_000),
         env.intInRange("HTTP_MAX_CONNECTIONS", 4096, 16, 1_000_000),
+        managementPort(env, httpPort),
         readTimeout,
         env.intInRange("HTTP_UNAUTHENTICATED_CONNECTIONS_PER_CLIENT", 512, 1, 1_000_000),
         pgUri,
@@ -117,6 +123,18 @@ public record PlatformConfig(
    */
   static int inFlightThePoolCanTake(int poolSize, int waitQueue, int httpInstances) {
     return Math.max(1, (poolSize + waitQueue + httpInstances - 1) / httpInstances);
+  }
+
+  private static OptionalInt managementPort(Env env, int httpPort) {
+    if (env.optional("HTTP_MANAGEMENT_PORT").isEmpty()) {
+      return OptionalInt.empty();
+    }
+    int port = env.port("HTTP_MANAGEMENT_PORT", 0);
+    if (port == httpPort) {
+      throw new ConfigException(
+          "HTTP_MANAGEMENT_PORT: expected a port other than HTTP_PORT (" + httpPort + ")");
+    }
+    return OptionalInt.of(port);
   }
 
   /** A CA is only used to verify, so PG_URI must ask for TLS; otherwise it would be ignored. */

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vertx.core.impl.transports.NioTransport;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.transport.Transport;
+import java.util.OptionalInt;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,12 +55,14 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Vert.x's NIO transport, with every server it binds holding at most {@code max} connections. Its
-   * meters are bound once Vert.x is built ({@link Limited#bindMeters}): registered before, they
-   * would precede the meter filters Vert.x's metrics backend configures.
+   * Vert.x's NIO transport, with every server it binds holding at most {@code max} connections, but
+   * the one on {@code exemptPort} (the management port: probes must not queue behind API clients,
+   * and its gauge counts the API's connections alone). Its meters are bound once Vert.x is built
+   * ({@link Limited#bindMeters}): registered before, they would precede the meter filters Vert.x's
+   * metrics backend configures.
    */
-  public static Limited transport(int max) {
-    return new Limited(max);
+  public static Limited transport(int max, OptionalInt exemptPort) {
+    return new Limited(max, exemptPort.orElse(-1));
   }
 
   /** The transport, and what its servers count. */
@@ -68,14 +71,16 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
     private final AtomicLong pauses = new AtomicLong();
     private final NioTransport implementation;
 
-    private Limited(int max) {
+    private Limited(int max, int exemptPort) {
       this.implementation =
           new NioTransport() {
             @Override
             public void configure(
                 NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
               super.configure(options, domainSocket, bootstrap);
-              bootstrap.handler(new AcceptLimit(max, pauses, open));
+              if (options.getPort() != exemptPort) {
+                bootstrap.handler(new AcceptLimit(max, pauses, open));
+              }
             }
           };
     }

@@ -31,7 +31,7 @@ import java.util.Set;
  * start instead of answering 503 at run time.
  */
 public final class HttpApi {
-  private static final List<Integer> ERROR_CODES =
+  static final List<Integer> ERROR_CODES =
       List.of(400, 401, 403, 404, 405, 406, 408, 409, 412, 413, 415, 422, 500, 501, 503);
 
   private HttpApi() {}

@@ -39,6 +39,9 @@ public final class HttpApiVerticle extends VerticleBase {
                 vertx
                     .createHttpServer(
                         new HttpServerOptions()
+                            // In the options, not only in listen(): the transport tells the
+                            // management server from this one by the options' port (AcceptLimit).
+                            .setPort(service.config().httpPort())
                             .setCompressionSupported(true)
                             // Requests are answered on their event loop only, so a connection
                             // needs no queue for writes from other threads: that queue's first
@@ -52,7 +55,7 @@ public final class HttpApiVerticle extends VerticleBase {
                     .connectionHandler(service.http().connections()::accept)
                     .invalidRequestHandler(InvalidRequests::answer)
                     .requestHandler(router)
-                    .listen(service.config().httpPort()))
+                    .listen())
         .onSuccess(
             s -> {
               server = s;

@@ -8,6 +8,7 @@ import dev.stockroom.common.config.PlatformLayer;
 import dev.stockroom.common.db.Database;
 import dev.stockroom.common.health.Health;
 import dev.stockroom.common.http.AcceptLimit;
+import dev.stockroom.common.http.ManagementVerticle;
 import dev.stockroom.common.kafka.TopicSetup;
 import dev.stockroom.common.metrics.Metrics;
 import dev.stockroom.common.tracing.Tracing;
@@ -51,7 +52,8 @@ public final class ServiceRunner {
     Metrics metrics = new Metrics(spec.name());
     Tracing tracing = Tracing.from(env, spec.name());
     boolean vertxMeters = !config.layersOff().contains(PlatformLayer.METRICS);
-    AcceptLimit.Limited transport = AcceptLimit.transport(config.maxConnections());
+    AcceptLimit.Limited transport =
+        AcceptLimit.transport(config.maxConnections(), config.managementPort());
     Vertx vertx =
         tracing
             .configure(
@@ -102,6 +104,7 @@ public final class ServiceRunner {
                               tracing);
                         }))
         .compose(ctx -> module.deploy(ctx, configuration.own()).map(v -> ctx))
+        .compose(ctx -> deployManagement(ctx).map(v -> ctx))
         .onSuccess(
             ctx -> {
               health.markStarted();
@@ -125,6 +128,19 @@ public final class ServiceRunner {
                               "{}: cleanup after failed start: {}", spec.name(), e.toString()));
             });
     return outcome.future();
+  }
+
+  /**
+   * The probes and metrics on their own port, when one is configured. Not one of the service's
+   * deployments: it stays up through the drain (readiness answering 503) until Vert.x closes.
+   */
+  private static Future<?> deployManagement(ServiceContext ctx) {
+    return ctx.config().managementPort().isEmpty()
+        ? Future.succeededFuture()
+        : ctx.vertx()
+            .deployVerticle(
+                new ManagementVerticle(
+                    ctx.config().managementPort().getAsInt(), ctx.health(), ctx.metrics()));
   }
 
   /**

@@ -54,6 +54,21 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName("a management port is off unless set, and must be a port other than the API's")
+  void managementPort() {
+    Map<String, String> env = devEnv();
+    assertThat(read(env).managementPort()).isEmpty();
+    env.put("HTTP_MANAGEMENT_PORT", "9090");
+    assertThat(read(env).managementPort()).hasValue(9090);
+    env.put("HTTP_MANAGEMENT_PORT", "8081");
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("HTTP_MANAGEMENT_PORT: expected a port other than HTTP_PORT (8081)");
+    env.put("HTTP_MANAGEMENT_PORT", "none");
+    assertThatThrownBy(() -> read(env)).hasMessageStartingWith("HTTP_MANAGEMENT_PORT: expected");
+  }
+
+  @Test
   @DisplayName("a malformed port, URI or duration fails with one line naming the variable")
   void malformedValues() {
     Map<String, String> env = devEnv();

@@ -1,6 +1,7 @@
 package dev.stockroom.common.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -13,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,10 +36,12 @@ class AcceptLimitTest {
   @Test
   @DisplayName(
       "past HTTP_MAX_CONNECTIONS the server stops accepting, and accepts again once connections"
-          + " close")
+          + " close; meanwhile probes and metrics are answered on the management port")
   void boundsOpenConnections() throws Exception {
     Map<String, String> env = TestServices.env("acceptlimit");
     env.put("HTTP_MAX_CONNECTIONS", String.valueOf(MAX));
+    int management = TestServices.freePort();
+    env.put("HTTP_MANAGEMENT_PORT", String.valueOf(management));
     // Connections without a request are not closed for their silence during the test.
     env.put("HTTP_REQUEST_READ_TIMEOUT", "PT2M");
     ListAppender<ILoggingEvent> micrometerLog = listen("io.micrometer");
@@ -64,6 +68,22 @@ class AcceptLimitTest {
       String metrics = exchange(observer, "/metrics");
       assertThat((int) gauge(metrics, "http_connections_accepted")).isBetween(MAX, MAX + BATCH - 1);
       assertThat(gauge(metrics, "http_accept_pauses_total")).isGreaterThanOrEqualTo(1.0);
+
+      // A probe on the API port waits with every other client (a kubelet would give up on it)...
+      try (Socket probe = new Socket("localhost", service.port())) {
+        probe.getOutputStream().write(request("/health/live"));
+        probe.setSoTimeout(1_000);
+        assertThatThrownBy(() -> probe.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
+      }
+      // ...while the management port, outside the bound, answers the probes and the scrape.
+      try (Socket probe = new Socket("localhost", management)) {
+        assertThat(exchange(probe, "/health/live")).startsWith("HTTP/1.1 200");
+        assertThat(exchange(probe, "/health/ready")).startsWith("HTTP/1.1 200");
+        assertThat(gauge(exchange(probe, "/metrics"), "http_connections_accepted"))
+            .as("the management port's connections are not counted against the API's bound")
+            .isEqualTo(gauge(metrics, "http_connections_accepted"));
+      }
 
       // Once the clients it holds leave, the server accepts again: a new client is answered.
       for (Socket client : clients) {
