@@ -7,6 +7,7 @@ import dev.stockroom.common.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -87,6 +88,7 @@ public final class HttpApi {
             ? null
             : new RequestMeters(platform.metrics().registry());
     builder
+        .rootHandler((PlatformHandler) HttpApi::headAsGet)
         .rootHandler(new RequestIds(meters))
         .rootHandler((PlatformHandler) HttpApi::decodableQuery)
         .rootHandler(
@@ -168,6 +170,21 @@ public final class HttpApi {
     if (health.isDraining()) {
       ctx.response().putHeader("Connection", "close");
       ctx.addEndHandler(written -> ctx.request().connection().close());
+    }
+    ctx.next();
+  }
+
+  /**
+   * HEAD is GET without the body (RFC 9110 §9.3.2), which general-purpose clients and caches expect
+   * of every GET resource. The request goes through the GET route whole (token, validation,
+   * handler), and Vert.x leaves the body out of the answer to a HEAD request (and its length, which
+   * RFC 9110 allows). First of the root handlers: a reroute runs them all again, so none has run
+   * twice.
+   */
+  private static void headAsGet(RoutingContext ctx) {
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      ctx.reroute(HttpMethod.GET, ctx.request().uri());
+      return;
     }
     ctx.next();
   }

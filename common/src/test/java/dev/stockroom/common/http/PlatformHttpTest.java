@@ -56,6 +56,28 @@ class PlatformHttpTest {
   }
 
   @Test
+  @DisplayName(
+      "HEAD on a resource answers as its GET, without the body (RFC 9110): same status and"
+          + " headers, the same token needed")
+  void headIsGetWithoutTheBody() {
+    Reply created =
+        http.post("/things", admin, new JsonObject().put("name", "nut").put("count", 1));
+    String location = created.header("Location");
+    Reply get = http.get(location, admin);
+    Reply head = http.send("HEAD", location, admin, null, null);
+    assertThat(head.status()).as(head.toString()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.header("Content-Type")).isEqualTo(get.header("Content-Type"));
+    // Content-Length may be left out (RFC 9110 §9.3.2: known only while generating the content).
+    assertThat(head.header("X-Request-Id")).as("the platform's handlers ran").isNotBlank();
+    assertThat(http.send("HEAD", "/health/live", null, null, null).status()).isEqualTo(200);
+    assertThat(http.send("HEAD", location, null, null, null).status())
+        .as("without a token, as GET")
+        .isEqualTo(401);
+    assertThat(http.send("HEAD", "/nothing-here", admin, null, null).status()).isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("requests are validated on the event loop: a busy worker pool does not stall them")
   void validationNeedsNoWorker() throws Exception {
     Reply created =
