@@ -2,7 +2,6 @@ package dev.stockroom.common.http;
 
 import dev.stockroom.common.config.PlatformLayer;
 import dev.stockroom.common.health.Health;
-import dev.stockroom.common.health.ProbeRoute;
 import dev.stockroom.common.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -32,7 +31,7 @@ import java.util.Set;
  * start instead of answering 503 at run time.
  */
 public final class HttpApi {
-  static final List<Integer> ERROR_CODES =
+  private static final List<Integer> ERROR_CODES =
       List.of(400, 401, 403, 404, 405, 406, 408, 409, 412, 413, 415, 422, 500, 501, 503);
 
   private HttpApi() {}
@@ -144,9 +143,7 @@ public final class HttpApi {
     }
 
     Router router = builder.createRouter();
-    router.get(ProbeRoute.LIVE.path()).handler(platform.health()::live);
-    router.get(ProbeRoute.READY.path()).handler(platform.health()::ready);
-    router.get("/metrics").handler(platform.metrics().scrapeHandler());
+    PlatformRoutes.mountProbesAndMetrics(router, platform.health(), platform.metrics());
     router
         .get("/openapi.yaml")
         .handler(
@@ -155,10 +152,15 @@ public final class HttpApi {
                     .putHeader("Content-Type", "application/yaml")
                     .end(platform.contractText()));
     ApiDocs.mount(router, contract.getRawContract().getJsonObject("info").getString("title"));
+    answerErrorsAsProblems(router);
+    return router;
+  }
+
+  /** Every failure and every error status of {@code router} answered as problem+json. */
+  static void answerErrorsAsProblems(Router router) {
     ProblemHandler problems = new ProblemHandler();
     router.route().failureHandler(problems);
     ERROR_CODES.forEach(code -> router.errorHandler(code, problems));
-    return router;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.stockroom.common.http;
 
 import dev.stockroom.common.health.Health;
-import dev.stockroom.common.health.ProbeRoute;
 import dev.stockroom.common.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,12 +31,8 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get(ProbeRoute.LIVE.path()).handler(health::live);
-    router.get(ProbeRoute.READY.path()).handler(health::ready);
-    router.get("/metrics").handler(metrics.scrapeHandler());
-    ProblemHandler problems = new ProblemHandler();
-    router.route().failureHandler(problems);
-    HttpApi.ERROR_CODES.forEach(code -> router.errorHandler(code, problems));
+    PlatformRoutes.mountProbesAndMetrics(router, health, metrics);
+    HttpApi.answerErrorsAsProblems(router);
     return vertx
         .createHttpServer(
             new HttpServerOptions()

@@ -4,6 +4,7 @@ import dev.stockroom.embedded.LocalBalancer;
 import dev.stockroom.loadtest.Api;
 import dev.stockroom.loadtest.Urls;
 import dev.stockroom.loadtest.system.Infra;
+import dev.stockroom.loadtest.system.ServiceEnv;
 import dev.stockroom.loadtest.system.ServiceFleet;
 import dev.stockroom.loadtest.system.ServiceProcess;
 import io.vertx.core.Vertx;
@@ -86,7 +87,7 @@ final class ChaosFleet implements AutoCloseable {
     }
     int port = ServiceFleet.freePort();
     Map<String, String> env =
-        ServiceFleet.serviceEnv(
+        ServiceEnv.of(
             service,
             port,
             infra.pgUri(service),

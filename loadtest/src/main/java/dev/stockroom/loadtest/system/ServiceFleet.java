@@ -1,6 +1,5 @@
 package dev.stockroom.loadtest.system;
 
-import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.loadtest.baseline.BaselineServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +59,7 @@ public final class ServiceFleet {
       }
       int port = ports.get(name);
       Map<String, String> env =
-          serviceEnv(
+          ServiceEnv.of(
               name,
               port,
               infra.pgUri(name),
@@ -120,36 +119,6 @@ public final class ServiceFleet {
   }
 
   private static final Pattern JVM_SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
-
-  private static final String SERVICE_ENV_PREFIX = "BENCH_SERVICE_";
-
-  /** A service's whole environment, as production would set it, pointing at these addresses. */
-  public static Map<String, String> serviceEnv(
-      String service, int port, String pgUri, String kafka, String usersUrl, String inventoryUrl) {
-    Map<String, String> env = new HashMap<>();
-    env.put("STOCKROOM_ENV", "dev");
-    env.put("JWT_SECRET", JwtConfig.DEV_SECRET);
-    env.put("HTTP_PORT", String.valueOf(port));
-    env.put("PG_URI", pgUri);
-    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
-    env.put("USERS_URL", usersUrl);
-    env.put("INVENTORY_URL", inventoryUrl);
-    env.put("SHUTDOWN_GRACE", "PT0S");
-    env.put("LOG_LEVEL", System.getenv().getOrDefault("LOG_LEVEL", "WARN"));
-    // Tuning without a rebuild: BENCH_SERVICE_PG_POOL_SIZE=16 reaches every service as
-    // PG_POOL_SIZE, BENCH_INVENTORY_PG_POOL_SIZE=16 inventory alone (and wins over the first).
-    String own = "BENCH_" + service.toUpperCase(java.util.Locale.ROOT) + "_";
-    for (String prefix : List.of(SERVICE_ENV_PREFIX, own)) {
-      System.getenv()
-          .forEach(
-              (name, value) -> {
-                if (name.startsWith(prefix)) {
-                  env.put(name.substring(prefix.length()), value);
-                }
-              });
-    }
-    return env;
-  }
 
   private void add(
       String name, List<String> command, Map<String, String> env, Path workDir, int port) {
