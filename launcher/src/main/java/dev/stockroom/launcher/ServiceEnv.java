@@ -69,6 +69,9 @@ final class ServiceEnv {
       env.put("SERVICE_SIGNING_KID", service);
     }
     env.put("HTTP_PORT", String.valueOf(httpPort));
+    // One value for the three services of this process would be bound by the first and refused to
+    // the others; locally the API port serves the probes and metrics anyway.
+    env.remove("HTTP_MANAGEMENT_PORT");
     env.put("PG_URI", pgUri);
     env.put("KAFKA_BOOTSTRAP_SERVERS", wiring.kafkaBootstrapServers());
     env.put("USERS_URL", wiring.usersUrl());

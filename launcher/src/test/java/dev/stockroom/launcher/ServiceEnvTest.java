@@ -25,7 +25,14 @@ class ServiceEnvTest {
     Map<String, String> env =
         ServiceEnv.forService(
             Map.of(
-                "REPLICA_TTL", "PT1M", "HTTP_PORT", "9999", "PG_URI", "postgresql://elsewhere/x"),
+                "REPLICA_TTL",
+                "PT1M",
+                "HTTP_PORT",
+                "9999",
+                "PG_URI",
+                "postgresql://elsewhere/x",
+                "HTTP_MANAGEMENT_PORT",
+                "9090"),
             "inventory",
             18082,
             "postgresql://localhost:5433/inventory",
@@ -44,7 +51,9 @@ class ServiceEnvTest {
         .containsEntry("INVENTORY_URL", "http://localhost:18082")
         .containsEntry("SHUTDOWN_GRACE", "PT0S")
         .containsEntry("REPLICA_TTL", "PT1M")
-        .doesNotContainKey("JWT_SECRET");
+        .doesNotContainKey("JWT_SECRET")
+        // One value for three services in one process: all but the first would fail to bind it.
+        .doesNotContainKey("HTTP_MANAGEMENT_PORT");
     assertThat(data.resolve("keys/services/inventory.pem")).exists();
     assertThat(data.resolve("keys/services/orders.pem")).exists();
   }
