@@ -251,6 +251,21 @@ class OrderSagaTest {
     assertThat(system.place(fay, "k-bad-5", order(fay, "X", 1).put("customerId", "nope")).status())
         .isEqualTo(400);
     assertThat(system.ordersHttp.get("/orders/not-a-uuid", ADMIN).status()).isEqualTo(400);
+    // The library's uuid format also takes "urn:uuid:…" and a trailing newline, which
+    // java.util.UUID refuses: each of these was a 500.
+    String urn = "urn:uuid:" + fay;
+    assertThat(system.place(fay, "k-bad-urn", order(fay, "X", 1).put("customerId", urn)).status())
+        .isEqualTo(400);
+    for (String path :
+        List.of(
+            "/orders/" + urn,
+            "/orders/" + fay + "%0A",
+            "/orders?customerId=" + urn,
+            "/orders?after=" + urn)) {
+      Reply reply = system.ordersHttp.get(path, ADMIN);
+      assertThat(reply.status()).as(path + ": " + reply).isEqualTo(400);
+      assertThat(reply.header("Content-Type")).as(path).isEqualTo("application/problem+json");
+    }
     String other = UUID.randomUUID().toString();
     String twoCustomers =
         order(fay, "X", 1).encode().replaceFirst("\\{", "{\"customerId\": \"" + other + "\", ");

@@ -290,6 +290,38 @@ class UsersApiTest {
         "unknown field",
         http.patch("/users/" + id, ADMIN, new JsonObject().put("creditLimitCents", 5), Map.of()));
     replies.put("bad id", http.get("/users/123", ADMIN));
+    // The library's uuid format also takes "urn:uuid:…" and a trailing newline, which
+    // java.util.UUID refuses: each of these was a 500.
+    String urn = "urn:uuid:" + id;
+    replies.put("urn id", http.get("/users/" + urn, ADMIN));
+    replies.put("id and a newline", http.get("/users/" + id + "%0A", ADMIN));
+    replies.put("urn after", http.get("/users?after=" + urn, ADMIN));
+    replies.put("urn in ids", http.get("/users?ids=" + urn, ADMIN));
+    replies.put(
+        "urn in a change",
+        http.patch("/users/" + urn, ADMIN, new JsonObject().put("name", "Urn"), Map.of()));
+    replies.put("urn deleted", http.delete("/users/" + urn, ADMIN));
+    replies.put(
+        "urn holder",
+        http.post(
+            "/users/" + urn + "/credit-holds",
+            SERVICE,
+            new JsonObject().put("holdId", "h-urn").put("amountCents", 5).put("ttlSeconds", 60)));
+    replies.put(
+        "urn holder in a batch",
+        http.post(
+            "/batch/credit-holds",
+            SERVICE,
+            new JsonObject()
+                .put(
+                    "holds",
+                    new io.vertx.core.json.JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("holdId", "h-urn-2")
+                                .put("userId", urn)
+                                .put("amountCents", 5)
+                                .put("ttlSeconds", 60)))));
     replies.put("bad limit", http.get("/users?limit=0", ADMIN));
     replies.put("bad after", http.get("/users?after=xyz", ADMIN));
     replies.put(
