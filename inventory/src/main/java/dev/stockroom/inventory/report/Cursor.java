@@ -3,9 +3,11 @@ package dev.stockroom.inventory.report;
 import dev.stockroom.common.http.Problem;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /** The keyset position of a report page: the (quantity, sku) of its last row, opaque to clients. */
 record Cursor(int quantity, String sku) {
+  private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   static final Cursor START = new Cursor(-1, "");
 
   String encode() {
@@ -21,7 +23,13 @@ record Cursor(int quantity, String sku) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
       int colon = text.indexOf(':');
-      return new Cursor(Integer.parseInt(text.substring(0, colon)), text.substring(colon + 1));
+      String sku = text.substring(colon + 1);
+      // Only a sku the contract accepts (SkuValue): a forged one reached PostgreSQL, and U+0000
+      // there was a 500.
+      if (!SKU.matcher(sku).matches()) {
+        throw new IllegalArgumentException("not a sku");
+      }
+      return new Cursor(Integer.parseInt(text.substring(0, colon)), sku);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw Problem.badRequest("query after", "after is not a cursor this report gave out");
     }

@@ -164,6 +164,11 @@ class ItemsApiTest {
     bad.put("huge limit", http.get("/items/low-stock?limit=1000", stocker));
     bad.put("bad maxStaleness", http.get("/items/low-stock?maxStaleness=P1Z", stocker));
     bad.put("bad cursor", http.get("/items/low-stock?after=bm9wZQ", stocker));
+    // PostgreSQL's text cannot hold U+0000: a forged cursor ("1:" and NUL) and a stocker
+    // prefix with one (also percent-encoded twice, which the library decodes again) were 500s.
+    bad.put("cursor with a NUL sku", http.get("/items/low-stock?after=MToA", stocker));
+    bad.put("NUL stocker", http.get("/items/low-stock?stocker=%00", stocker));
+    bad.put("NUL stocker encoded twice", http.get("/items/low-stock?stocker=%2500", stocker));
     bad.put(
         "maxStaleness past any timestamp",
         http.get("/items/low-stock?maxStaleness=PT9223372036854775807S", stocker));
