@@ -5,6 +5,7 @@ import static dev.stockroom.orders.OrdersFixture.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.FaultyHttpProxy.Rule;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestTokens;
@@ -19,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -165,6 +167,52 @@ class OrderSagaTest {
     Reply different = system.place(cy, "k-idem", order(cy, "IDEM-1", 3));
     assertThat(different.status()).isEqualTo(422);
     assertThat(different.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  @Test
+  @DisplayName(
+      "a client retrying while its order's saga runs waits for that saga: one reservation call,"
+          + " one event")
+  void retryWhileTheSagaRuns() throws Exception {
+    String dee = system.customer("Dee Impatient", 5_000);
+    system.item("RETRY-1", 10, 100);
+    JsonObject body = order(dee, "RETRY-1", 1);
+    Rule slow =
+        system
+            .toInventory
+            .on(io.vertx.core.http.HttpMethod.POST, "/batch/reservations")
+            .delayAnswer(Duration.ofMillis(800));
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    try {
+      Future<Reply> first = clients.submit(() -> system.place(dee, "k-retry", body));
+      Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(slow.hits()).isEqualTo(1));
+      List<Future<Reply>> retries = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        retries.add(clients.submit(() -> system.place(dee, "k-retry", body)));
+      }
+      String id = first.get(30, TimeUnit.SECONDS).json().getString("id");
+      for (Future<Reply> retry : retries) {
+        assertThat(retry.get(30, TimeUnit.SECONDS).json().getString("id")).isEqualTo(id);
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () -> assertThat(system.read(id).getString("status")).isEqualTo("CONFIRMED"));
+      // Each retry had claimed the saga again (its lease was this engine's) and run a second
+      // copy of it: a reservation call each, and two copies finishing in one statement wrote
+      // the order's event twice.
+      assertThat(slow.hits()).as("reservation calls").isEqualTo(1);
+      assertThat(
+              TestDb.count(
+                  system.ordersEnv.get("PG_URI"),
+                  "SELECT count(*) FROM outbox WHERE event_key = '" + id + "'"))
+          .as("events of the order")
+          .isEqualTo(1);
+      assertThat(system.itemState("RETRY-1").getInteger("quantity")).isEqualTo(9);
+      assertThat(system.availableCredit(dee)).isEqualTo(4_900);
+    } finally {
+      clients.shutdownNow();
+      system.toInventory.clear();
+    }
   }
 
   @Test

@@ -15,12 +15,15 @@ final class SagaSql {
   /**
    * IS DISTINCT FROM rather than {@code <>}: a WHERE clause that implies the partial index
    * orders_due's predicate lets a generic plan (or stale statistics) read this one row through that
-   * index, which holds every saga in flight: one claim then costs a scan of the whole backlog.
+   * index, which holds every saga in flight: one claim then costs a scan of the whole backlog. A
+   * live lease is refused even when it is this engine's own: the saga is running here (a client's
+   * retry found its order while the first request drove it), and a second copy of it would send
+   * every call twice and, finishing in the same statement as the first, write its event twice.
    */
   static final String CLAIM_ONE =
       "UPDATE orders SET lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond'"
           + " WHERE id = $1 AND step IS DISTINCT FROM 'DONE' AND next_attempt_at <= now()"
-          + " AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2) RETURNING "
+          + " AND (lease_until IS NULL OR lease_until < now()) RETURNING "
           + SagaOrder.COLUMNS;
 
   static final String CLAIM_DUE =
