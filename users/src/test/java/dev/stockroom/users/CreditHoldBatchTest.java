@@ -4,11 +4,15 @@ import static dev.stockroom.users.UsersTestSupport.ADMIN;
 import static dev.stockroom.users.UsersTestSupport.SERVICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -40,6 +45,40 @@ class CreditHoldBatchTest {
   @AfterAll
   void stop() {
     users.close();
+  }
+
+  @Test
+  @DisplayName(
+      "a user deleted while a batch claims their hold: that hold is a 404, the rest are taken")
+  void userDeletedDuringTheClaim() throws Exception {
+    String gone = UsersTestSupport.register(http, "Gone Soon", 1_000).getString("id");
+    String stays = UsersTestSupport.register(http, "Stays Here", 1_000).getString("id");
+    ExecutorService client = Executors.newSingleThreadExecutor();
+    try (Connection deleting = TestDb.connect(pgUri)) {
+      deleting.setAutoCommit(false);
+      try (Statement delete = deleting.createStatement()) {
+        delete.executeUpdate("DELETE FROM users WHERE id = '" + gone + "'");
+      }
+      Future<JsonArray> results =
+          client.submit(() -> holdAll(hold("race-1", gone, 100), hold("race-2", stays, 100)));
+      // The claim's foreign key check waits for the deleting transaction's row lock; the delete
+      // then commits under it (the whole batch was a 500).
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(TestDb.count(pgUri, "SELECT count(*) FROM pg_locks WHERE NOT granted"))
+                  .isPositive());
+      deleting.commit();
+
+      JsonArray answered = results.get(30, TimeUnit.SECONDS);
+      assertThat(status(answered, 0)).as(answered.encode()).isEqualTo(404);
+      assertThat(status(answered, 1)).as(answered.encode()).isEqualTo(201);
+      assertThat(user(stays).getLong("availableCreditCents")).isEqualTo(900);
+      assertThat(TestDb.count(pgUri, "SELECT count(*) FROM credit_holds WHERE hold_id = 'race-1'"))
+          .isZero();
+    } finally {
+      client.shutdownNow();
+    }
   }
 
   private static JsonObject hold(String holdId, String userId, long amount) {

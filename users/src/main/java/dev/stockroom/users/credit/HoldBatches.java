@@ -11,6 +11,7 @@ import static dev.stockroom.users.credit.HoldSql.UNCLAIM;
 import dev.stockroom.common.domain.BatchItem;
 import dev.stockroom.users.credit.HoldRefusal.Reason;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -43,7 +44,21 @@ public final class HoldBatches {
   /** Answers in the order of {@code requests}. */
   public Future<List<BatchItem<Hold>>> hold(List<HoldRequest> requests) {
     return pool.withTransaction(conn -> claimAndTake(conn, requests))
+        .recover(
+            failure ->
+                userDeletedMeanwhile(failure)
+                    ? pool.withTransaction(conn -> claimAndTake(conn, requests))
+                    : Future.failedFuture(failure))
         .compose(answers -> replays(requests, answers));
+  }
+
+  /**
+   * A user deleted after the claim's EXISTS saw them, while its foreign key check waited for their
+   * row: the whole statement fails (nothing is written). Once more, the claim no longer sees them
+   * and their holds are answered 404 like the single call's.
+   */
+  private static boolean userDeletedMeanwhile(Throwable failure) {
+    return failure instanceof PgException pg && "23503".equals(pg.getSqlState());
   }
 
   private Future<BatchItem<Hold>[]> claimAndTake(SqlConnection conn, List<HoldRequest> requests) {
