@@ -12,6 +12,7 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,21 +34,26 @@ public final class RestockHandlers {
     String sku = ctx.pathParam("sku");
     int quantity = ctx.body().asJsonObject().getInteger("quantity");
     UUID stocker = stockerOf(ctx);
+    Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
     users
         .lookup(List.of(stocker), budget)
         .map(entries -> entries.get(stocker).data())
         .compose(
             data ->
-                store.restock(sku, quantity, stocker, data == null ? null : data.getString("name")))
-        .onSuccess(
-            done ->
-                Responses.created(
-                    ctx,
-                    "/items/" + sku + "/restocks",
-                    new JsonObject()
-                        .put("restock", done.restock().toJson())
-                        .put("item", done.item().toJson())))
+                store.restock(
+                    sku, quantity, stocker, data == null ? null : data.getString("name"), key))
+        .onSuccess(done -> answer(ctx, sku, done))
         .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  private static void answer(RoutingContext ctx, String sku, RestockStore.Restocked done) {
+    JsonObject body =
+        new JsonObject().put("restock", done.restock().toJson()).put("item", done.item().toJson());
+    if (done.replayed()) {
+      Responses.ok(ctx, body);
+    } else {
+      Responses.created(ctx, "/items/" + sku + "/restocks", body);
+    }
   }
 
   public void list(RoutingContext ctx) {
@@ -84,6 +90,8 @@ public final class RestockHandlers {
     return switch (refusal.reason()) {
       case UNKNOWN_ITEM -> Problem.refused(refusal, 404);
       case QUANTITY_LIMIT -> Problem.refused(refusal, 409, "quantity-limit", "Quantity limit");
+      case KEY_REUSED ->
+          Problem.refused(refusal, 422, "idempotency-key-reused", "Idempotency-Key reused");
     };
   }
 }

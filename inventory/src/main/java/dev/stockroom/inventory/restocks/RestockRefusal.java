@@ -7,7 +7,8 @@ final class RestockRefusal extends Refusal {
   /** The reasons. */
   enum Reason {
     UNKNOWN_ITEM,
-    QUANTITY_LIMIT
+    QUANTITY_LIMIT,
+    KEY_REUSED
   }
 
   private RestockRefusal(Reason reason, String detail) {
@@ -16,6 +17,12 @@ final class RestockRefusal extends Refusal {
 
   static RestockRefusal unknownItem(String sku) {
     return new RestockRefusal(Reason.UNKNOWN_ITEM, "Item " + sku + " was not found");
+  }
+
+  static RestockRefusal keyReused(String key) {
+    return new RestockRefusal(
+        Reason.KEY_REUSED,
+        "Idempotency-Key " + key + " was used for a restock of another item or quantity");
   }
 
   static RestockRefusal quantityLimit(String sku, int quantity, int max) {

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** All SQL about restocks: stock goes up and the audit entry is written in one transaction. */
@@ -21,6 +22,10 @@ final class RestockStore {
   private static final ReplicaProjection.Assignment STOCKER =
       InventoryService.STOCKER.assignFrom(InventoryService.USERS, "$3");
 
+  private static final String ITEM_COLUMNS =
+      "i.sku, i.name, i.price_cents, i.quantity, i.reserved, i.low_stock_threshold,"
+          + " i.last_stocked_at, i.last_stocked_by";
+
   private static final String ADD_STOCK =
       "UPDATE items i SET quantity = i.quantity + $2, last_stocked_at = now(),"
           + " last_stocked_by = $3, updated_at = now(), "
@@ -28,11 +33,26 @@ final class RestockStore {
           + STOCKER.from()
           + " WHERE i.sku = $1 AND i.quantity <= "
           + MAX_QUANTITY
-          + " - $2 RETURNING i.sku, i.name, i.price_cents, i.quantity, i.reserved,"
-          + " i.low_stock_threshold, i.last_stocked_at, i.last_stocked_by";
+          + " - $2 RETURNING "
+          + ITEM_COLUMNS;
+
+  /**
+   * The audit entry, and with it the claim of the stocker's Idempotency-Key ($5, NULL: none):
+   * nothing is inserted when the key is taken (a concurrent claim waits for the first to commit or
+   * roll back) or the item is unknown.
+   */
   private static final String AUDIT =
-      "INSERT INTO restocks (sku, quantity, stocked_by, stocker_name) VALUES ($1, $2, $3, $4)"
-          + " RETURNING id, created_at";
+      "INSERT INTO restocks (sku, quantity, stocked_by, stocker_name, idempotency_key)"
+          + " SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM items WHERE sku = $1)"
+          + " ON CONFLICT (stocked_by, idempotency_key) WHERE idempotency_key IS NOT NULL"
+          + " DO NOTHING RETURNING id, quantity, stocked_by, stocker_name, created_at";
+
+  private static final String BY_KEY =
+      "SELECT r.id, r.sku AS restocked_sku, r.quantity AS restocked, r.stocked_by,"
+          + " r.stocker_name, r.created_at, "
+          + ITEM_COLUMNS
+          + " FROM restocks r JOIN items i ON i.sku = r.sku"
+          + " WHERE r.stocked_by = $1 AND r.idempotency_key = $2";
   private static final String HISTORY =
       "SELECT id, quantity, stocked_by, stocker_name, created_at FROM restocks WHERE sku = $1"
           + " ORDER BY id DESC LIMIT $2";
@@ -44,32 +64,65 @@ final class RestockStore {
     this.pool = pool;
   }
 
-  /** A restock done: its audit entry and the item as it is now. */
-  record Restocked(Restock restock, Item item) {}
+  /** A restock done (or, {@code replayed}, the one its key named): the entry and the item now. */
+  record Restocked(Restock restock, Item item, boolean replayed) {}
 
-  Future<Restocked> restock(String sku, int quantity, UUID stocker, String stockerName) {
+  /**
+   * Adds the stock and writes its audit entry in one transaction; with a key the stocker has used
+   * before, adds nothing and answers that restock (refused if it was for another sku or quantity).
+   */
+  Future<Restocked> restock(
+      String sku, int quantity, UUID stocker, String stockerName, Optional<String> key) {
     return pool.withTransaction(
         tx ->
-            tx.preparedQuery(ADD_STOCK)
-                .execute(Tuple.of(sku, quantity, stocker))
+            tx.preparedQuery(AUDIT)
+                .execute(Tuple.of(sku, quantity, stocker, stockerName, key.orElse(null)))
                 .compose(
-                    items ->
-                        items.size() == 0
-                            ? refusal(tx, sku, quantity)
-                            : tx.preparedQuery(AUDIT)
-                                .execute(Tuple.of(sku, quantity, stocker, stockerName))
-                                .map(
-                                    audit -> {
-                                      Row entry = audit.iterator().next();
-                                      return new Restocked(
-                                          new Restock(
-                                              entry.getLong("id"),
-                                              quantity,
-                                              stocker,
-                                              stockerName,
-                                              entry.getOffsetDateTime("created_at").toInstant()),
-                                          Item.from(items.iterator().next()));
-                                    })));
+                    audit ->
+                        audit.size() == 0
+                            ? replay(tx, sku, quantity, stocker, key)
+                            : addStock(tx, sku, quantity, restock(audit.iterator().next()))));
+  }
+
+  private static Future<Restocked> addStock(
+      SqlConnection tx, String sku, int quantity, Restock entry) {
+    return tx.preparedQuery(ADD_STOCK)
+        .execute(Tuple.of(sku, quantity, entry.stockedBy()))
+        .compose(
+            items ->
+                items.size() == 0
+                    ? refusal(tx, sku, quantity)
+                    : Future.succeededFuture(
+                        new Restocked(entry, Item.from(items.iterator().next()), false)));
+  }
+
+  /** Nothing inserted: the key's restock answered again, or the item is unknown. */
+  private static Future<Restocked> replay(
+      SqlConnection tx, String sku, int quantity, UUID stocker, Optional<String> key) {
+    if (key.isEmpty()) {
+      return Future.failedFuture(RestockRefusal.unknownItem(sku));
+    }
+    return tx.preparedQuery(BY_KEY)
+        .execute(Tuple.of(stocker, key.get()))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(RestockRefusal.unknownItem(sku));
+              }
+              Row row = rows.iterator().next();
+              if (!row.getString("restocked_sku").equals(sku)
+                  || row.getInteger("restocked") != quantity) {
+                return Future.failedFuture(RestockRefusal.keyReused(key.get()));
+              }
+              Restock entry =
+                  new Restock(
+                      row.getLong("id"),
+                      row.getInteger("restocked"),
+                      row.getUUID("stocked_by"),
+                      row.getString("stocker_name"),
+                      row.getOffsetDateTime("created_at").toInstant());
+              return Future.succeededFuture(new Restocked(entry, Item.from(row), true));
+            });
   }
 
   /** No row changed: the item is unknown, or the restock would pass the maximum. */
@@ -96,16 +149,17 @@ final class RestockStore {
         .map(
             rows -> {
               List<Restock> list = new ArrayList<>(rows.size());
-              for (Row row : rows) {
-                list.add(
-                    new Restock(
-                        row.getLong("id"),
-                        row.getInteger("quantity"),
-                        row.getUUID("stocked_by"),
-                        row.getString("stocker_name"),
-                        row.getOffsetDateTime("created_at").toInstant()));
-              }
+              rows.forEach(row -> list.add(restock(row)));
               return list;
             });
+  }
+
+  private static Restock restock(Row row) {
+    return new Restock(
+        row.getLong("id"),
+        row.getInteger("quantity"),
+        row.getUUID("stocked_by"),
+        row.getString("stocker_name"),
+        row.getOffsetDateTime("created_at").toInstant());
   }
 }
