@@ -106,6 +106,7 @@ public final class ReservationHandlers {
       case EXPIRED -> Problem.refused(refusal, 409, "reservation-expired", "Reservation expired");
       case RETURNED ->
           Problem.refused(refusal, 409, "reservation-returned", "Reservation returned");
+      case QUANTITY_LIMIT -> Problem.refused(refusal, 409, "quantity-limit", "Quantity limit");
     };
   }
 }

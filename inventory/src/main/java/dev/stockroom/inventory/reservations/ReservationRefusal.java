@@ -16,7 +16,8 @@ public final class ReservationRefusal extends Refusal {
     CONFIRMED,
     RELEASED,
     EXPIRED,
-    RETURNED
+    RETURNED,
+    QUANTITY_LIMIT
   }
 
   private ReservationRefusal(Reason reason, String detail, Map<String, Object> facts) {
@@ -45,6 +46,15 @@ public final class ReservationRefusal extends Refusal {
   static ReservationRefusal unknown(String reservationId) {
     return new ReservationRefusal(
         Reason.UNKNOWN_RESERVATION, "Reservation " + reservationId + " was not found");
+  }
+
+  /** Sold stock that would take an item past the largest quantity its column holds. */
+  static ReservationRefusal noRoomToReturn(String reservationId) {
+    return new ReservationRefusal(
+        Reason.QUANTITY_LIMIT,
+        "Returning reservation "
+            + reservationId
+            + " would take an item past the largest quantity it can hold; nothing was returned");
   }
 
   /** The refusal for a reservation found in {@code status} when another state was needed. */

@@ -16,6 +16,7 @@ import static dev.stockroom.inventory.reservations.ReservationSql.TAKE;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.inventory.reservations.ReservationRefusal.Reason;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -115,7 +116,9 @@ public final class ReservationStore {
 
   /**
    * Undoes whatever the reservation took: a live one is released, a sold one's stock is put back.
-   * Answers the reservation as it ended; idempotent.
+   * Answers the reservation as it ended; idempotent. Sold stock that no longer fits an item
+   * (restocked to the column's largest value meanwhile) is refused, the reservation left as it was:
+   * the saga's compensation retries until there is room.
    */
   public Future<Reservation> giveBack(String reservationId) {
     return transition(reservationId, RELEASE, GIVE_BACK)
@@ -123,9 +126,20 @@ public final class ReservationStore {
             released ->
                 released
                     ? Future.succeededFuture(true)
-                    : transition(reservationId, RETURN, RESTOCK))
+                    : transition(reservationId, RETURN, RESTOCK)
+                        .recover(
+                            failure ->
+                                Future.failedFuture(
+                                    outOfRange(failure)
+                                        ? ReservationRefusal.noRoomToReturn(reservationId)
+                                        : failure)))
         .compose(v -> find(reservationId))
         .map(found -> found.orElseThrow(() -> ReservationRefusal.unknown(reservationId)));
+  }
+
+  /** PostgreSQL's numeric_value_out_of_range: an integer column would overflow. */
+  private static boolean outOfRange(Throwable failure) {
+    return failure instanceof PgException pg && "22003".equals(pg.getSqlState());
   }
 
   /** Expires up to {@code batch} overdue holds and gives their stock back; answers how many. */

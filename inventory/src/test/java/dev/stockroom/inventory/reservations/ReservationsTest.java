@@ -191,6 +191,33 @@ class ReservationsTest {
   }
 
   @Test
+  @DisplayName(
+      "sold stock that no longer fits the item (restocked to the ceiling meanwhile) is refused with"
+          + " a 409 problem, not a 500, and goes back once there is room")
+  void returnPastTheCeiling() {
+    String sku = item("ceiling", 100, 5);
+    assertThat(reserve(request("ceiling-sold", 600, sku, 2)).status()).isEqualTo(201);
+    assertThat(confirm("ceiling-sold").status()).isEqualTo(200);
+    // Restocked up to the column's largest value while the order was being compensated.
+    TestDb.execute(
+        inventory.pgUri, "UPDATE items SET quantity = 2147483647 WHERE sku = '" + sku + "'");
+
+    Reply full = giveBack("ceiling-sold");
+    assertThat(full.status()).as(full.toString()).isEqualTo(409);
+    assertThat(full.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(full.json().getString("type")).endsWith("/quantity-limit");
+    assertThat(stock(sku).getInteger("quantity")).isEqualTo(2147483647);
+    assertThat(confirm("ceiling-sold").status()).as("still sold").isEqualTo(200);
+
+    TestDb.execute(
+        inventory.pgUri, "UPDATE items SET quantity = 2147483640 WHERE sku = '" + sku + "'");
+    Reply returned = giveBack("ceiling-sold");
+    assertThat(returned.status()).as(returned.toString()).isEqualTo(200);
+    assertThat(returned.json().getString("status")).isEqualTo("RETURNED");
+    assertThat(stock(sku).getInteger("quantity")).isEqualTo(2147483642);
+  }
+
+  @Test
   @DisplayName("an expired reservation is released by the sweeper and can no longer be confirmed")
   void expiry() {
     String sku = item("expire", 100, 3);
