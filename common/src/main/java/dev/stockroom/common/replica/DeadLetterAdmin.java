@@ -3,13 +3,11 @@ package dev.stockroom.common.replica;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.kafka.KafkaSettings;
-import dev.stockroom.common.replica.ReplicaEvent.Poison;
 import dev.stockroom.common.service.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The dead-letter topic for operators ({@code stockroom.jar dlq list|replay}): {@code GET
@@ -38,12 +35,12 @@ public final class DeadLetterAdmin {
 
   private final ServiceContext service;
   private final ReplicaStore store;
-  private final ReplicaApplier applier;
+  private final DeadLetterReplay replay;
 
   public DeadLetterAdmin(ServiceContext service, ReplicaStore store, ReplicaSettings settings) {
     this.service = service;
     this.store = store;
-    this.applier = new ReplicaApplier(store, settings);
+    this.replay = new DeadLetterReplay(store, new ReplicaApplier(store, settings));
   }
 
   public void list(RoutingContext ctx) {
@@ -61,7 +58,7 @@ public final class DeadLetterAdmin {
         .ifPresent(
             since ->
                 read(since.orElse(null))
-                    .compose(this::replay)
+                    .compose(replay::replay)
                     .onSuccess(body -> Responses.ok(ctx, body))
                     .onFailure(ctx::fail));
   }
@@ -101,91 +98,6 @@ public final class DeadLetterAdmin {
         .put("topic", store.schema().dlqTopic())
         .put("records", parked)
         .put("truncated", records.size() >= LIMIT);
-  }
-
-  private Future<JsonObject> replay(List<ConsumerRecord<String, byte[]>> records) {
-    List<ReplicaEvent> events = new ArrayList<>();
-    List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
-    JsonArray stillParked = new JsonArray();
-    for (ConsumerRecord<String, byte[]> r : records) {
-      ReplicaEvent event = ReplicaEvent.parse(asFromSource(r), store.schema());
-      if (event instanceof Poison poison) {
-        stillParked.add(still(r, poison.reason()));
-      } else {
-        events.add(event);
-        sources.add(r);
-      }
-    }
-    return applier
-        .screen(events)
-        .compose(
-            screened -> {
-              // The screen answers one event per event given, in order.
-              List<ReplicaEvent> apply = new ArrayList<>();
-              for (int i = 0; i < screened.events().size(); i++) {
-                ReplicaEvent e = screened.events().get(i);
-                if (e instanceof Poison poison) {
-                  stillParked.add(still(sources.get(i), poison.reason()));
-                } else {
-                  apply.add(e);
-                }
-              }
-              return store
-                  .pool()
-                  .withTransaction(tx -> applier.apply(tx, apply))
-                  .map(
-                      v ->
-                          new JsonObject()
-                              .put("read", records.size())
-                              .put("applied", apply.size())
-                              .put("stillParked", stillParked));
-            });
-  }
-
-  private static JsonObject still(ConsumerRecord<String, byte[]> r, String reason) {
-    return new JsonObject()
-        .put("partition", r.partition())
-        .put("offset", r.offset())
-        .put("key", r.key())
-        .put("reason", reason);
-  }
-
-  /**
-   * The parked record as it was on the owner's topic ({@code dlq_source}: topic-partition@offset),
-   * so a replayed row belongs to the partition whose watermarks vouch for it.
-   */
-  private static io.vertx.kafka.client.consumer.KafkaConsumerRecord<String, byte[]> asFromSource(
-      ConsumerRecord<String, byte[]> parked) {
-    String source = header(parked, "dlq_source");
-    String topic = parked.topic();
-    int partition = parked.partition();
-    long offset = parked.offset();
-    if (source != null && source.matches(".+-\\d+@\\d+")) {
-      int at = source.lastIndexOf('@');
-      int dash = source.lastIndexOf('-', at);
-      topic = source.substring(0, dash);
-      partition = Integer.parseInt(source.substring(dash + 1, at));
-      offset = Long.parseLong(source.substring(at + 1));
-    }
-    RecordHeaders headers = new RecordHeaders();
-    for (Header h : parked.headers()) {
-      if (!h.key().startsWith("dlq_")) {
-        headers.add(h);
-      }
-    }
-    return new KafkaConsumerRecordImpl<>(
-        new ConsumerRecord<>(
-            topic,
-            partition,
-            offset,
-            parked.timestamp(),
-            parked.timestampType(),
-            -1,
-            -1,
-            parked.key(),
-            parked.value(),
-            headers,
-            Optional.empty()));
   }
 
   /** Reads the dead-letter topic (from {@code since}, else from its start) on a worker thread. */
@@ -234,7 +146,7 @@ public final class DeadLetterAdmin {
                     Problem.of(503, "Reading " + topic + " failed: " + e.getMessage())));
   }
 
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+  static String header(ConsumerRecord<String, byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }

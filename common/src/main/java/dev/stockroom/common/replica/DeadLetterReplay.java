@@ -1,0 +1,151 @@
+package dev.stockroom.common.replica;
+
+import dev.stockroom.common.replica.ReplicaEvent.Poison;
+import dev.stockroom.common.replica.ReplicaEvent.Upsert;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Parked records applied through the consumer's own path (parse, trust screen, version-guarded
+ * upsert), once what made them poison is fixed. A record of a person the copy no longer holds is
+ * not applied: the copy cannot tell "never copied" from "deleted since" (a deletion's row goes with
+ * the next reconciliation), and with no stored version to guard against, an old record would bring
+ * a deleted person back as live. Without a row, the owner answers that person's next read.
+ */
+final class DeadLetterReplay {
+  private static final String NO_COPY =
+      "no copy of this person (deleted since, or never copied): the owner answers their next read";
+
+  private final ReplicaStore store;
+  private final ReplicaApplier applier;
+
+  DeadLetterReplay(ReplicaStore store, ReplicaApplier applier) {
+    this.store = store;
+    this.applier = applier;
+  }
+
+  Future<JsonObject> replay(List<ConsumerRecord<String, byte[]>> records) {
+    List<ReplicaEvent> events = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
+    JsonArray stillParked = new JsonArray();
+    for (ConsumerRecord<String, byte[]> r : records) {
+      ReplicaEvent event = ReplicaEvent.parse(asFromSource(r), store.schema());
+      if (event instanceof Poison poison) {
+        stillParked.add(still(r, poison.reason()));
+      } else {
+        events.add(event);
+        sources.add(r);
+      }
+    }
+    List<UUID> ids =
+        events.stream()
+            .filter(Upsert.class::isInstance)
+            .map(e -> ((Upsert) e).id())
+            .distinct()
+            .toList();
+    Future<Map<UUID, Long>> stored =
+        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.versions(ids);
+    return stored
+        .compose(versions -> apply(events, sources, versions, stillParked))
+        .map(answer -> answer.put("read", records.size()));
+  }
+
+  private Future<JsonObject> apply(
+      List<ReplicaEvent> events,
+      List<ConsumerRecord<String, byte[]>> sources,
+      Map<UUID, Long> stored,
+      JsonArray stillParked) {
+    JsonArray skipped = new JsonArray();
+    List<ReplicaEvent> held = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> heldSources = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof Upsert u && !stored.containsKey(u.id())) {
+        skipped.add(still(sources.get(i), NO_COPY));
+      } else {
+        held.add(events.get(i));
+        heldSources.add(sources.get(i));
+      }
+    }
+    return applier
+        .screen(held)
+        .compose(
+            screened -> {
+              // The screen answers one event per event given, in order.
+              List<ReplicaEvent> apply = new ArrayList<>();
+              for (int i = 0; i < screened.events().size(); i++) {
+                ReplicaEvent e = screened.events().get(i);
+                if (e instanceof Poison poison) {
+                  stillParked.add(still(heldSources.get(i), poison.reason()));
+                } else {
+                  apply.add(e);
+                }
+              }
+              return store
+                  .pool()
+                  .withTransaction(tx -> applier.apply(tx, apply))
+                  .map(
+                      v ->
+                          new JsonObject()
+                              .put("applied", apply.size())
+                              .put("skipped", skipped)
+                              .put("stillParked", stillParked));
+            });
+  }
+
+  private static JsonObject still(ConsumerRecord<String, byte[]> r, String reason) {
+    return new JsonObject()
+        .put("partition", r.partition())
+        .put("offset", r.offset())
+        .put("key", r.key())
+        .put("reason", reason);
+  }
+
+  /**
+   * The parked record as it was on the owner's topic ({@code dlq_source}: topic-partition@offset),
+   * so a replayed row belongs to the partition whose watermarks vouch for it.
+   */
+  private static KafkaConsumerRecord<String, byte[]> asFromSource(
+      ConsumerRecord<String, byte[]> parked) {
+    String source = DeadLetterAdmin.header(parked, "dlq_source");
+    String topic = parked.topic();
+    int partition = parked.partition();
+    long offset = parked.offset();
+    if (source != null && source.matches(".+-\\d+@\\d+")) {
+      int at = source.lastIndexOf('@');
+      int dash = source.lastIndexOf('-', at);
+      topic = source.substring(0, dash);
+      partition = Integer.parseInt(source.substring(dash + 1, at));
+      offset = Long.parseLong(source.substring(at + 1));
+    }
+    RecordHeaders headers = new RecordHeaders();
+    for (Header h : parked.headers()) {
+      if (!h.key().startsWith("dlq_")) {
+        headers.add(h);
+      }
+    }
+    return new KafkaConsumerRecordImpl<>(
+        new ConsumerRecord<>(
+            topic,
+            partition,
+            offset,
+            parked.timestamp(),
+            parked.timestampType(),
+            -1,
+            -1,
+            parked.key(),
+            parked.value(),
+            headers,
+            Optional.empty()));
+  }
+}
