@@ -43,6 +43,16 @@ final class ReplicaApplier {
   }
 
   Future<Void> apply(SqlConnection tx, List<ReplicaEvent> events) {
+    return apply(tx, events, Set.of());
+  }
+
+  /**
+   * @param heldBack people whose latest record in the batch was parked: their copies lose their
+   *     partition, so no later watermark vouches for a row that missed a change; they claim only
+   *     their own synced_at until their next applied event (which brings the partition back), a
+   *     reconciliation, or the owner's answer
+   */
+  Future<Void> apply(SqlConnection tx, List<ReplicaEvent> events, Set<UUID> heldBack) {
     List<Tuple> upserts = new ArrayList<>();
     List<Tuple> tombstones = new ArrayList<>();
     Map<Integer, Instant> watermarks = new HashMap<>();
@@ -65,6 +75,14 @@ final class ReplicaApplier {
             : tx.preparedQuery(store.sql().upsertEvent).executeBatch(upserts);
     if (!tombstones.isEmpty()) {
       chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
+    }
+    if (!heldBack.isEmpty()) {
+      written.addAll(heldBack);
+      chain =
+          chain.compose(
+              v ->
+                  tx.preparedQuery(store.sql().holdBack)
+                      .execute(Tuple.of((Object) heldBack.toArray(UUID[]::new))));
     }
     chain = chain.compose(v -> store.project(tx, written));
     if (!watermarks.isEmpty()) {

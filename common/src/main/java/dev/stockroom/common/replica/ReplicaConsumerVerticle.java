@@ -3,6 +3,8 @@ package dev.stockroom.common.replica;
 import dev.stockroom.common.kafka.KafkaConnection;
 import dev.stockroom.common.kafka.KafkaSettings;
 import dev.stockroom.common.replica.ReplicaEvent.Poison;
+import dev.stockroom.common.replica.ReplicaEvent.Tombstone;
+import dev.stockroom.common.replica.ReplicaEvent.Upsert;
 import dev.stockroom.common.service.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,8 +17,12 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +132,11 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
       List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
     var traced = spans.start(batch);
     return deadLetter(batch, events)
-        .compose(v -> store.pool().withTransaction(tx -> applier.apply(tx, events)))
+        .compose(
+            v ->
+                store
+                    .pool()
+                    .withTransaction(tx -> applier.apply(tx, events, heldBack(batch, events))))
         .compose(v -> consumer.commit(nextOffsets(batch)))
         .<Void>mapEmpty()
         .onComplete((v, failure) -> ReplicaSpans.end(traced, failure))
@@ -156,6 +166,35 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
       }
     }
     return Future.all(sends).mapEmpty();
+  }
+
+  /**
+   * The people whose latest record in the batch was parked (by its key, when that is an id as the
+   * owner writes it): a later record of theirs in the batch, applied, makes them current again.
+   */
+  static Set<UUID> heldBack(
+      List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
+    Set<UUID> held = new HashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      ReplicaEvent event = events.get(i);
+      if (event instanceof Poison) {
+        personOf(batch.get(i).key()).ifPresent(held::add);
+      } else if (event instanceof Upsert u) {
+        held.remove(u.id());
+      } else if (event instanceof Tombstone t) {
+        held.remove(t.id());
+      }
+    }
+    return held;
+  }
+
+  private static Optional<UUID> personOf(String key) {
+    try {
+      UUID id = key == null ? null : UUID.fromString(key);
+      return id != null && id.toString().equals(key) ? Optional.of(id) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(

@@ -26,6 +26,10 @@ final class ReplicaSql {
   final String upsertFetched;
 
   final String tombstone;
+
+  /** $1 ids: copies no watermark may vouch for (a change of theirs was parked). */
+  final String holdBack;
+
   final String lookup;
   final String watermark;
   final String watermarks;
@@ -89,6 +93,7 @@ final class ReplicaSql {
             + " SET "
             + cols.stream().map(f -> f + " = NULL").collect(Collectors.joining(", "))
             + ", deleted = true WHERE id = $1";
+    holdBack = "UPDATE " + t + " SET partition = NULL WHERE id = ANY($1)";
     lookup =
         "SELECT r.id, "
             + cols.stream().map(f -> "r." + f).collect(Collectors.joining(", "))

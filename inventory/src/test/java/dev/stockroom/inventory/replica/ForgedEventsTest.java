@@ -207,6 +207,38 @@ class ForgedEventsTest {
 
   @Test
   @DisplayName(
+      "a person whose change was parked is no longer vouched for by later watermarks: their copy"
+          + " claims only its own time, and a read asking for more goes to the owner")
+  void parkedChangeStopsTheWatermark() throws Exception {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"))) {
+      String id = stockedItem(system, "PARKED-W", "Watermarked Once");
+      String control = stockedItem(system, "PARKED-C", "Control Person");
+      Instant parkedAt = Instant.now();
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        producer.send(update(id, 50, "Parked Change", parkedAt.toString())).get();
+      }
+      // The relay's watermarks keep coming: wait until one past the parked record is applied.
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () ->
+              assertThat(
+                      Instant.parse(
+                          row(system, "PARKED-C", "").getJsonObject("freshness").getString("asOf")))
+                  .as("%s's copy vouched for past the parked record", control)
+                  .isAfter(parkedAt.plusSeconds(1)));
+      JsonObject parked = row(system, "PARKED-W", "");
+      // Before: as current as the control, past the change it never received.
+      assertThat(Instant.parse(parked.getJsonObject("freshness").getString("asOf")))
+          .as("the parked person's copy")
+          .isBefore(parkedAt);
+      assertThat(parked.getString("name")).isEqualTo("Watermarked Once");
+      JsonObject asked = row(system, "PARKED-W", "&maxStaleness=PT1S");
+      assertThat(asked.getJsonObject("freshness").getString("source")).isEqualTo("owner");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a parked record of a person deleted since is not replayed into the copy: the deleted person"
           + " does not come back")
   void replayDoesNotBringBackTheDeleted() throws Exception {
