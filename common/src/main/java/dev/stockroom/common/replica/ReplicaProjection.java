@@ -75,7 +75,10 @@ public record ReplicaProjection(String table, String key, String reference, Stri
   /**
    * Refreshes every row referencing one of the ids in $1 whose projection differs from the copy as
    * this transaction sees it (nothing, when the copy has no such row) other than by a synced_at
-   * within {@link #SYNCED_AT_SLACK} behind: those rows are locked in key order, then set.
+   * within {@link #SYNCED_AT_SLACK} behind: those rows are locked in key order, then set. Never to
+   * an older version than the row projects: a refresh that waited for a row's lock re-reads that
+   * row as committed meanwhile (a newer event's projection) but the copy as its own snapshot had
+   * it, and would set the row back.
    */
   String refresh(ReplicaSchema schema) {
     List<String> copied = copied(schema);
@@ -107,7 +110,11 @@ public record ReplicaProjection(String table, String key, String reference, Stri
         + prefix
         + "synced_at < r.synced_at - interval '"
         + SYNCED_AT_SLACK
-        + "') ORDER BY i."
+        + "') AND (r.id IS NULL OR i."
+        + prefix
+        + "version IS NULL OR i."
+        + prefix
+        + "version <= r.version) ORDER BY i."
         + key
         + " FOR UPDATE OF i) s WHERE p."
         + key
