@@ -39,11 +39,11 @@ final class RestockStore {
   /**
    * The audit entry, and with it the claim of the stocker's Idempotency-Key ($5, NULL: none):
    * nothing is inserted when the key is taken (a concurrent claim waits for the first to commit or
-   * roll back) or the item is unknown.
+   * roll back).
    */
   private static final String AUDIT =
       "INSERT INTO restocks (sku, quantity, stocked_by, stocker_name, idempotency_key)"
-          + " SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM items WHERE sku = $1)"
+          + " VALUES ($1, $2, $3, $4, $5)"
           + " ON CONFLICT (stocked_by, idempotency_key) WHERE idempotency_key IS NOT NULL"
           + " DO NOTHING RETURNING id, quantity, stocked_by, stocker_name, created_at";
 
@@ -74,45 +74,56 @@ final class RestockStore {
   Future<Restocked> restock(
       String sku, int quantity, UUID stocker, String stockerName, Optional<String> key) {
     return pool.withTransaction(
-        tx ->
-            tx.preparedQuery(AUDIT)
-                .execute(Tuple.of(sku, quantity, stocker, stockerName, key.orElse(null)))
-                .compose(
-                    audit ->
-                        audit.size() == 0
-                            ? replay(tx, sku, quantity, stocker, key)
-                            : addStock(tx, sku, quantity, restock(audit.iterator().next()))));
+            tx ->
+                tx.preparedQuery(ADD_STOCK)
+                    .execute(Tuple.of(sku, quantity, stocker))
+                    .compose(
+                        items ->
+                            items.size() == 0
+                                ? refusal(tx, sku, quantity)
+                                : audit(tx, sku, quantity, stocker, stockerName, key)
+                                    .map(
+                                        entry ->
+                                            new Restocked(
+                                                entry, Item.from(items.iterator().next()), false))))
+        .recover(
+            failure ->
+                failure instanceof KeyTaken
+                    ? replay(sku, quantity, stocker, key.orElseThrow())
+                    : Future.failedFuture(failure));
   }
 
-  private static Future<Restocked> addStock(
-      SqlConnection tx, String sku, int quantity, Restock entry) {
-    return tx.preparedQuery(ADD_STOCK)
-        .execute(Tuple.of(sku, quantity, entry.stockedBy()))
+  /**
+   * The audit entry, written after the stock: the item's row is locked after the stocker's copy, in
+   * the order every write of the copy takes them. A key already taken fails the transaction, and
+   * the stock added with it goes back.
+   */
+  private static Future<Restock> audit(
+      SqlConnection tx,
+      String sku,
+      int quantity,
+      UUID stocker,
+      String stockerName,
+      Optional<String> key) {
+    return tx.preparedQuery(AUDIT)
+        .execute(Tuple.of(sku, quantity, stocker, stockerName, key.orElse(null)))
         .compose(
-            items ->
-                items.size() == 0
-                    ? refusal(tx, sku, quantity)
-                    : Future.succeededFuture(
-                        new Restocked(entry, Item.from(items.iterator().next()), false)));
+            audit ->
+                audit.size() == 0
+                    ? Future.failedFuture(new KeyTaken())
+                    : Future.succeededFuture(restock(audit.iterator().next())));
   }
 
-  /** Nothing inserted: the key's restock answered again, or the item is unknown. */
-  private static Future<Restocked> replay(
-      SqlConnection tx, String sku, int quantity, UUID stocker, Optional<String> key) {
-    if (key.isEmpty()) {
-      return Future.failedFuture(RestockRefusal.unknownItem(sku));
-    }
-    return tx.preparedQuery(BY_KEY)
-        .execute(Tuple.of(stocker, key.get()))
+  /** The restock a taken key names, answered again; refused if it was another sku or quantity. */
+  private Future<Restocked> replay(String sku, int quantity, UUID stocker, String key) {
+    return pool.preparedQuery(BY_KEY)
+        .execute(Tuple.of(stocker, key))
         .compose(
             rows -> {
-              if (rows.size() == 0) {
-                return Future.failedFuture(RestockRefusal.unknownItem(sku));
-              }
               Row row = rows.iterator().next();
               if (!row.getString("restocked_sku").equals(sku)
                   || row.getInteger("restocked") != quantity) {
-                return Future.failedFuture(RestockRefusal.keyReused(key.get()));
+                return Future.failedFuture(RestockRefusal.keyReused(key));
               }
               Restock entry =
                   new Restock(
@@ -123,6 +134,13 @@ final class RestockStore {
                       row.getOffsetDateTime("created_at").toInstant());
               return Future.succeededFuture(new Restocked(entry, Item.from(row), true));
             });
+  }
+
+  /** The stocker's key is taken by an earlier restock: this one rolls back and answers that. */
+  private static final class KeyTaken extends RuntimeException {
+    KeyTaken() {
+      super("idempotency key taken", null, false, false);
+    }
   }
 
   /** No row changed: the item is unknown, or the restock would pass the maximum. */
