@@ -36,11 +36,14 @@ final class SagaSql {
 
   /**
    * Many sagas' next steps in one statement: $1 ids, $2 the steps read, $3 the next steps, $4 and
-   * $5 the customer and lines learnt (JSON text, NULL: unchanged), $6 totals, $7 the lease owner.
-   * Each row keeps its own guard; the rows returned are the sagas that moved.
+   * $5 the customer and lines learnt (JSON text, NULL: unchanged), $6 totals, $7 the lease owner,
+   * $8 the lease in milliseconds. Each row keeps its own guard; the rows returned are the sagas
+   * that moved. Every step renews the lease: a saga running longer than one lease is still running
+   * here, and the worker would otherwise claim it as abandoned and run a second copy of it.
    */
   static final String ADVANCE_ALL =
       "UPDATE orders o SET step = a.next, attempts = 0, updated_at = now(),"
+          + " lease_until = now() + $8 * interval '1 millisecond',"
           + " customer = coalesce(a.customer::jsonb, o.customer),"
           + " lines = coalesce(a.lines::jsonb, o.lines), total_cents = coalesce(a.total, o.total_cents)"
           + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])"
@@ -48,10 +51,14 @@ final class SagaSql {
           + " WHERE o.id = a.id AND o.step = a.step AND o.lease_owner = $7 RETURNING "
           + Arrays.stream(SagaOrder.COLUMNS.split(", ")).map(c -> "o." + c).collect(joining(", "));
 
-  /** The outcome is known at once (REJECTED); giving back what was taken goes on until done. */
+  /**
+   * The outcome is known at once (REJECTED); giving back what was taken goes on until done. $6 the
+   * lease in milliseconds, renewed as every step renews it.
+   */
   static final String COMPENSATE =
       "UPDATE orders SET step = 'COMPENSATE', status = 'REJECTED', rejection = $4, attempts = 0,"
-          + " pending_reason = $5, updated_at = now()"
+          + " pending_reason = $5, updated_at = now(),"
+          + " lease_until = now() + $6 * interval '1 millisecond'"
           + GUARD
           + " RETURNING "
           + SagaOrder.COLUMNS;

@@ -97,7 +97,8 @@ final class SagaStore {
             .addArrayOfString(batch.stream().map(a -> encoded(a.customer())).toArray(String[]::new))
             .addArrayOfString(batch.stream().map(a -> encoded(a.lines())).toArray(String[]::new))
             .addArrayOfLong(batch.stream().map(Advance::totalCents).toArray(Long[]::new))
-            .addString(owner);
+            .addString(owner)
+            .addLong(lease.toMillis());
     return pool.preparedQuery(SagaSql.ADVANCE_ALL)
         .execute(arrays)
         .map(
@@ -123,7 +124,8 @@ final class SagaStore {
                         order.step().name(),
                         owner,
                         rejection,
-                        rejection.getString("reason")))
+                        rejection.getString("reason"),
+                        lease.toMillis()))
                 .compose(
                     rows ->
                         rows.size() == 0
