@@ -102,6 +102,35 @@ class SagaPivotTest {
   }
 
   @Test
+  @DisplayName(
+      "capture lands but its answer is lost, then its retries meet a 401 (a key being rotated):"
+          + " the order still ends CONFIRMED, charged once")
+  void captureLandedThenUnauthorized() {
+    try (OrdersFixture system = new OrdersFixture(overrides())) {
+      String fay = system.customer("Fay Charged", 5_000);
+      system.item("PIVOT-401", 3, 400);
+      Rule lost = system.toUsers.on(HttpMethod.POST, CAPTURE).dropAnswer();
+
+      String id = system.place(fay, "k-401", order(fay, "PIVOT-401", 1)).json().getString("id");
+      Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(lost.hits()).isPositive());
+      // The capture went through; its answer is on its way to being lost. The retries meet 401s.
+      system.toUsers.clear();
+      Rule unauthorized =
+          system.toUsers.on(HttpMethod.POST, CAPTURE).answer(401).during(Duration.ofSeconds(4));
+
+      // Before: the 401 was taken as a refusal past the pivot, so the stock went back and the
+      // order was REJECTED while the customer's credit stayed captured (compensation then retried
+      // for ever: a captured hold cannot be released).
+      var settled = Commitments.assertAgree(system, id, SETTLED);
+      assertThat(lost.hits()).as("captures whose answer was lost").isPositive();
+      assertThat(unauthorized.hits()).as("captures answered 401").isPositive();
+      assertThat(settled.status()).isEqualTo("CONFIRMED");
+      assertThat(system.itemState("PIVOT-401").getInteger("quantity")).isEqualTo(2);
+      assertThat(system.availableCredit(fay)).isEqualTo(5_000 - 400);
+    }
+  }
+
+  @Test
   @DisplayName("the customer deleted between CONFIRM and CAPTURE: the stock goes back, REJECTED")
   void customerDeletedAfterThePivot() {
     try (OrdersFixture system = new OrdersFixture(overrides())) {

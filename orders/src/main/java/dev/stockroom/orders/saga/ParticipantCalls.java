@@ -37,11 +37,7 @@ final class ParticipantCalls {
   }
 
   Future<Outcome> single(
-      HttpMethod method,
-      String downstream,
-      String url,
-      JsonObject body,
-      Function<Integer, Rejection> refusals) {
+      HttpMethod method, String downstream, String url, JsonObject body, Refusals refusals) {
     return downstreams
         .call(downstream, () -> send(method, url, body))
         .map(r -> outcome(r.statusCode(), okBody(r), detail(r), refusals))
@@ -59,7 +55,7 @@ final class ParticipantCalls {
       String url,
       String field,
       List<Object> items,
-      Function<Integer, Rejection> refusals,
+      Refusals refusals,
       IntFunction<Future<Outcome>> single) {
     JsonObject body = new JsonObject().put(field, new JsonArray(new ArrayList<>(items)));
     return downstreams
@@ -83,8 +79,7 @@ final class ParticipantCalls {
     return Future.all(each).map(all -> all.<Outcome>list());
   }
 
-  private static List<Outcome> results(
-      HttpResponse<Buffer> response, int size, Function<Integer, Rejection> refusals) {
+  private static List<Outcome> results(HttpResponse<Buffer> response, int size, Refusals refusals) {
     JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
     if (results.size() != size) {
       throw new IllegalStateException(results.size() + " results for " + size + " items");
@@ -119,21 +114,45 @@ final class ParticipantCalls {
                 : Future.succeededFuture(r));
   }
 
-  private static Outcome outcome(
-      int status, JsonObject okBody, String detail, Function<Integer, Rejection> refusals) {
+  private static Outcome outcome(int status, JsonObject okBody, String detail, Refusals refusals) {
     if (status >= 200 && status < 300) {
       return new Outcome.Ok(okBody);
     }
-    Rejection refusal = status >= 400 && status < 500 ? refusals.apply(status) : null;
+    Rejection refusal = status >= 400 && status < 500 ? refusals.known().apply(status) : null;
     if (refusal != null) {
       return new Outcome.Refused(refusal, detail, status);
     }
-    if (status >= 400 && status < 500 && status != 408 && status != 429) {
+    if (refusals.unexpectedEndsTheStep()
+        && status >= 400
+        && status < 500
+        && status != 408
+        && status != 429) {
       // A 4xx nobody expects is a bug on one side; retrying will not fix it.
       return new Outcome.Refused(
           Rejection.DEPENDENCY_UNAVAILABLE, "unexpected " + status + ": " + detail, status);
     }
     return new Outcome.Transient(status + ": " + detail);
+  }
+
+  /**
+   * How a step reads a participant's 4xx: the refusals it knows ({@code known}: null for any other
+   * status), and whether any other 4xx ends the step as a refusal too.
+   */
+  record Refusals(Function<Integer, Rejection> known, boolean unexpectedEndsTheStep) {
+    /** An unexpected 4xx is a bug on one side: the step ends, refused. */
+    static Refusals ending(Function<Integer, Rejection> known) {
+      return new Refusals(known, true);
+    }
+
+    /**
+     * Only the participant's own refusals end the step; any other 4xx (a 401 while a key is
+     * rotated, a 405 mid-deploy) is retried. For a step that cannot be given back once it landed: a
+     * capture whose answer was lost may have charged the customer, and a compensation then would
+     * return the stock of an order that was paid for.
+     */
+    static Refusals retrying(Function<Integer, Rejection> known) {
+      return new Refusals(known, false);
+    }
   }
 
   private static JsonObject okBody(HttpResponse<Buffer> response) {

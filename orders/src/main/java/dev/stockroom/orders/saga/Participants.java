@@ -2,13 +2,13 @@ package dev.stockroom.orders.saga;
 
 import dev.stockroom.common.batch.GroupCommit;
 import dev.stockroom.common.http.Downstreams;
+import dev.stockroom.orders.saga.ParticipantCalls.Refusals;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,33 +27,40 @@ final class Participants {
   /** The batch endpoints' limit. */
   static final int MAX_BATCH = 100;
 
-  private static final Function<Integer, Rejection> RESERVE_REFUSALS =
-      status ->
-          switch (status) {
-            case 409 -> Rejection.OUT_OF_STOCK;
-            case 404 -> Rejection.UNKNOWN_SKU;
-            default -> null;
-          };
-  private static final Function<Integer, Rejection> HOLD_REFUSALS =
-      status ->
-          switch (status) {
-            case 422 -> Rejection.INSUFFICIENT_CREDIT;
-            case 404 -> Rejection.UNKNOWN_CUSTOMER;
-            default -> null;
-          };
+  private static final Refusals RESERVE_REFUSALS =
+      Refusals.ending(
+          status ->
+              switch (status) {
+                case 409 -> Rejection.OUT_OF_STOCK;
+                case 404 -> Rejection.UNKNOWN_SKU;
+                default -> null;
+              });
+  private static final Refusals HOLD_REFUSALS =
+      Refusals.ending(
+          status ->
+              switch (status) {
+                case 422 -> Rejection.INSUFFICIENT_CREDIT;
+                case 404 -> Rejection.UNKNOWN_CUSTOMER;
+                default -> null;
+              });
 
   /** A 409 or 404 means the reservation was released or expired: its stock was never sold. */
-  private static final Function<Integer, Rejection> CONFIRM_REFUSALS =
-      status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null;
+  private static final Refusals CONFIRM_REFUSALS =
+      Refusals.ending(
+          status -> status == 409 || status == 404 ? Rejection.DEPENDENCY_UNAVAILABLE : null);
 
-  /** A 409 means the hold ended (expired, released); a 404 that the customer was erased. */
-  private static final Function<Integer, Rejection> CAPTURE_REFUSALS =
-      status ->
-          switch (status) {
-            case 409 -> Rejection.DEPENDENCY_UNAVAILABLE;
-            case 404 -> Rejection.UNKNOWN_CUSTOMER;
-            default -> null;
-          };
+  /**
+   * A 409 means the hold ended (expired, released); a 404 that the customer was erased. Any other
+   * 4xx is retried: a capture that landed cannot be given back.
+   */
+  private static final Refusals CAPTURE_REFUSALS =
+      Refusals.retrying(
+          status ->
+              switch (status) {
+                case 409 -> Rejection.DEPENDENCY_UNAVAILABLE;
+                case 404 -> Rejection.UNKNOWN_CUSTOMER;
+                default -> null;
+              });
 
   private final ParticipantCalls calls;
   private final String inventoryUrl;
@@ -208,7 +215,7 @@ final class Participants {
   /** An undo of something the participant does not know (404) has nothing left to do. */
   private Future<Outcome> undo(HttpMethod method, String downstream, String url) {
     return calls
-        .single(method, downstream, url, null, status -> null)
+        .single(method, downstream, url, null, Refusals.ending(status -> null))
         .map(
             outcome ->
                 outcome instanceof Outcome.Refused r && r.status() == 404
