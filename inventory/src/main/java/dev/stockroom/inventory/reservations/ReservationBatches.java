@@ -184,8 +184,8 @@ public final class ReservationBatches {
 
   private static Reservation replay(ReservationRequest request, Reservation found) {
     if (found == null) {
-      throw new ReservationRefusal(
-          Reason.CHANGED_CONCURRENTLY, "The reservation changed concurrently; retry");
+      // Claimed before, with no lines: released before it was made (ReservationStore#giveBack).
+      throw ReservationRefusal.ended(request.reservationId(), "RELEASED");
     }
     if (!found.fingerprint().equals(request.fingerprint())) {
       throw new ReservationRefusal(

@@ -98,7 +98,6 @@ public final class ReservationHandlers {
       case RESERVATION_ID_REUSED ->
           Problem.refused(refusal, 422, "reservation-id-reused", "Reservation id reused");
       case UNKNOWN_RESERVATION -> Problem.refused(refusal, 404);
-      case CHANGED_CONCURRENTLY -> Problem.refused(refusal, 409);
       case CONFIRMED ->
           Problem.refused(refusal, 409, "reservation-confirmed", "Reservation confirmed");
       case RELEASED ->

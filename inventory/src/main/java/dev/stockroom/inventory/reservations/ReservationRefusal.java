@@ -12,7 +12,6 @@ public final class ReservationRefusal extends Refusal {
     INSUFFICIENT_STOCK,
     RESERVATION_ID_REUSED,
     UNKNOWN_RESERVATION,
-    CHANGED_CONCURRENTLY,
     CONFIRMED,
     RELEASED,
     EXPIRED,

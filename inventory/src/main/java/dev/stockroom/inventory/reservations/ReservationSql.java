@@ -15,6 +15,17 @@ final class ReservationSql {
           + " ON CONFLICT (reservation_id) DO NOTHING RETURNING "
           + HEADER;
 
+  /**
+   * $1 id: recorded as released before it was made (no lines, nothing taken). An undo that finds
+   * nothing may be racing the reservation it undoes, still being made by a call its caller gave up
+   * on: that reservation's claim then finds this row and takes nothing. A claim inserted first
+   * wins; this waits for its transaction and inserts nothing, and the undo runs again.
+   */
+  static final String RELEASED_BEFORE_MADE =
+      "INSERT INTO reservations (reservation_id, fingerprint, ttl_seconds, status, expires_at)"
+          + " VALUES ($1, 'released before it was made', 1, 'RELEASED', now())"
+          + " ON CONFLICT (reservation_id) DO NOTHING RETURNING reservation_id";
+
   /** $1 skus, sorted. */
   static final String LOCK_ITEMS =
       "SELECT sku, quantity - reserved AS available FROM items WHERE sku = ANY($1::text[])"

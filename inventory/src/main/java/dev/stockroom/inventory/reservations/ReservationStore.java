@@ -7,16 +7,12 @@ import static dev.stockroom.inventory.reservations.ReservationSql.FIND;
 import static dev.stockroom.inventory.reservations.ReservationSql.GIVE_BACK;
 import static dev.stockroom.inventory.reservations.ReservationSql.LOCK_ITEMS;
 import static dev.stockroom.inventory.reservations.ReservationSql.LOCK_ITEMS_OF;
-import static dev.stockroom.inventory.reservations.ReservationSql.RELEASE;
-import static dev.stockroom.inventory.reservations.ReservationSql.RESTOCK;
-import static dev.stockroom.inventory.reservations.ReservationSql.RETURN;
 import static dev.stockroom.inventory.reservations.ReservationSql.SELL;
 import static dev.stockroom.inventory.reservations.ReservationSql.TAKE;
 
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.inventory.reservations.ReservationRefusal.Reason;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -32,9 +28,11 @@ import java.util.Optional;
  */
 public final class ReservationStore {
   private final Pool pool;
+  private final ReservationUndo undo;
 
   public ReservationStore(Pool pool) {
     this.pool = pool;
+    this.undo = new ReservationUndo(pool);
   }
 
   /** The outcome of a reservation request: the reservation, and whether it was made just now. */
@@ -82,11 +80,7 @@ public final class ReservationStore {
         .map(
             existing -> {
               Reservation found =
-                  existing.orElseThrow(
-                      () ->
-                          new ReservationRefusal(
-                              Reason.CHANGED_CONCURRENTLY,
-                              "The reservation changed concurrently; retry"));
+                  existing.orElseThrow(() -> ReservationRefusal.ended(id, "RELEASED"));
               if (!found.fingerprint().equals(request.fingerprint())) {
                 throw new ReservationRefusal(
                     Reason.RESERVATION_ID_REUSED,
@@ -97,6 +91,10 @@ public final class ReservationStore {
   }
 
   public Future<Optional<Reservation>> find(String reservationId) {
+    return find(pool, reservationId);
+  }
+
+  static Future<Optional<Reservation>> find(Pool pool, String reservationId) {
     return pool.preparedQuery(FIND).execute(Tuple.of(reservationId)).map(Reservation::fromJoined);
   }
 
@@ -109,37 +107,12 @@ public final class ReservationStore {
 
   /** Gives a live reservation's stock back; an unknown or already ended one is fine. */
   public Future<Void> release(String reservationId) {
-    return transition(reservationId, RELEASE, GIVE_BACK)
-        .compose(
-            released -> released ? Future.succeededFuture() : refuseIfConfirmed(reservationId));
+    return undo.release(reservationId);
   }
 
-  /**
-   * Undoes whatever the reservation took: a live one is released, a sold one's stock is put back.
-   * Answers the reservation as it ended; idempotent. Sold stock that no longer fits an item
-   * (restocked to the column's largest value meanwhile) is refused, the reservation left as it was:
-   * the saga's compensation retries until there is room.
-   */
+  /** Undoes whatever the reservation took; see {@link ReservationUndo#giveBack}. */
   public Future<Reservation> giveBack(String reservationId) {
-    return transition(reservationId, RELEASE, GIVE_BACK)
-        .compose(
-            released ->
-                released
-                    ? Future.succeededFuture(true)
-                    : transition(reservationId, RETURN, RESTOCK)
-                        .recover(
-                            failure ->
-                                Future.failedFuture(
-                                    outOfRange(failure)
-                                        ? ReservationRefusal.noRoomToReturn(reservationId)
-                                        : failure)))
-        .compose(v -> find(reservationId))
-        .map(found -> found.orElseThrow(() -> ReservationRefusal.unknown(reservationId)));
-  }
-
-  /** PostgreSQL's numeric_value_out_of_range: an integer column would overflow. */
-  private static boolean outOfRange(Throwable failure) {
-    return failure instanceof PgException pg && "22003".equals(pg.getSqlState());
+    return undo.giveBack(reservationId);
   }
 
   /** Expires up to {@code batch} overdue holds and gives their stock back; answers how many. */
@@ -151,8 +124,12 @@ public final class ReservationStore {
                 .compose(rows -> settle(conn, ids(rows), GIVE_BACK)));
   }
 
-  /** Moves the reservation out of HELD with a guarded UPDATE and, if it moved, its stock. */
   private Future<Boolean> transition(String reservationId, String move, String stock) {
+    return transition(pool, reservationId, move, stock);
+  }
+
+  /** Moves the reservation out of HELD with a guarded UPDATE and, if it moved, its stock. */
+  static Future<Boolean> transition(Pool pool, String reservationId, String move, String stock) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(move)
@@ -179,19 +156,6 @@ public final class ReservationStore {
       return reservation;
     }
     throw ReservationRefusal.ended(reservationId, reservation.status());
-  }
-
-  private Future<Void> refuseIfConfirmed(String reservationId) {
-    return find(reservationId)
-        .map(
-            found -> {
-              if (found.isPresent() && found.get().status().equals("CONFIRMED")) {
-                throw new ReservationRefusal(
-                    Reason.CONFIRMED,
-                    "Reservation " + reservationId + " was confirmed: its stock is sold");
-              }
-              return null;
-            });
   }
 
   static String[] ids(RowSet<Row> rows) {

@@ -192,6 +192,32 @@ class ReservationsTest {
 
   @Test
   @DisplayName(
+      "an id released or returned before its reservation was made takes no stock when the"
+          + " reservation arrives (a call its caller gave up on), singly or in a batch")
+  void undoneBeforeMade() {
+    String sku = item("undone", 100, 5);
+    assertThat(giveBack("late-return").status()).isEqualTo(404);
+    assertThat(release("late-release").status()).isEqualTo(204);
+
+    Reply late = reserve(request("late-return", 600, sku, 2));
+    assertThat(late.status()).as(late.toString()).isEqualTo(409);
+    assertThat(late.json().getString("type")).endsWith("/reservation-released");
+    assertThat(reserve(request("late-release", 600, sku, 2)).status()).isEqualTo(409);
+    Reply batch =
+        inventory.http.post(
+            "/batch/reservations",
+            ReservationTestSupport.SERVICE,
+            new JsonObject()
+                .put("reservations", new JsonArray().add(request("late-return", 600, sku, 2))));
+    assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+    assertThat(batch.json().getJsonArray("results").getJsonObject(0).getInteger("status"))
+        .isEqualTo(409);
+    assertThat(stock(sku).getInteger("reserved")).isZero();
+    assertThat(giveBack("late-return").status()).as("still nothing to give back").isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName(
       "sold stock that no longer fits the item (restocked to the ceiling meanwhile) is refused with"
           + " a 409 problem, not a 500, and goes back once there is room")
   void returnPastTheCeiling() {
