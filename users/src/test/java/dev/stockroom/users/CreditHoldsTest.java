@@ -111,7 +111,19 @@ class CreditHoldsTest {
     assertThat(http.get("/users/" + user, ADMIN).json().getLong("heldCreditCents")).isZero();
     assertThat(http.post("/credit-holds/rel-1/capture", SERVICE, "").status()).isEqualTo(409);
     assertThat(http.delete("/credit-holds/never-made", SERVICE).status()).isEqualTo(204);
-    assertThat(http.post("/credit-holds/never-made/capture", SERVICE, "").status()).isEqualTo(404);
+    // Released before it was made: recorded, so a hold with that id arriving later takes nothing.
+    assertThat(http.post("/credit-holds/never-made/capture", SERVICE, "").status()).isEqualTo(409);
+    Reply late =
+        http.post(
+            "/users/" + user + "/credit-holds",
+            SERVICE,
+            new JsonObject()
+                .put("holdId", "never-made")
+                .put("amountCents", 5)
+                .put("ttlSeconds", 60));
+    assertThat(late.status()).as(late.toString()).isEqualTo(422);
+    assertThat(late.json().getString("detail")).contains("released before it was made");
+    assertThat(http.post("/credit-holds/unknown/capture", SERVICE, "").status()).isEqualTo(404);
   }
 
   @Test

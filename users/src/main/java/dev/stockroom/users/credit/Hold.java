@@ -28,13 +28,18 @@ public record Hold(
 
   /** Same request again? Then the answer is the same hold. */
   boolean sameRequestAs(UUID user, long amount, int ttl) {
-    return userId.equals(user) && amountCents == amount && ttlSeconds == ttl;
+    return user.equals(userId) && amountCents == amount && ttlSeconds == ttl;
+  }
+
+  /** Released before it was made: no user, nothing held (see HoldStore#release). */
+  boolean releasedBeforeMade() {
+    return userId == null;
   }
 
   public JsonObject toJson() {
     return new JsonObject()
         .put("holdId", holdId)
-        .put("userId", userId.toString())
+        .put("userId", userId == null ? null : userId.toString())
         .put("amountCents", amountCents)
         .put("status", status)
         .put("expiresAt", expiresAt.toInstant().toString());

@@ -171,6 +171,9 @@ public final class HoldBatches {
     if (hold == null) {
       throw HoldStore.unknownUser(request.userId());
     }
+    if (hold.releasedBeforeMade()) {
+      throw HoldStore.releasedBeforeMade(request.holdId());
+    }
     if (!hold.sameRequestAs(request.userId(), request.amountCents(), request.ttlSeconds())) {
       throw new HoldRefusal(
           Reason.HOLD_ID_REUSED,

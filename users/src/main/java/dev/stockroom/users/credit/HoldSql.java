@@ -1,11 +1,81 @@
 package dev.stockroom.users.credit;
 
 /**
- * The SQL of the saga's batched credit calls ({@link HoldBatches}). Every batch locks as the single
- * calls do: hold ids (claimed or updated in sorted order), then user rows in id order.
+ * All SQL about credit holds: the single calls ({@link HoldStore}) and the saga's batched ones
+ * ({@link HoldBatches}). Every batch locks as the single calls do: hold ids (claimed or updated in
+ * sorted order), then user rows in id order.
  */
 final class HoldSql {
-  private HoldSql() {}
+  // The single calls (HoldStore).
+
+  static final String CLAIM =
+      "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status, expires_at)"
+          + " VALUES ($1, $2, $3, $4::int, 'HELD', now() + $4::int * interval '1 second')"
+          + " ON CONFLICT (hold_id) DO NOTHING RETURNING "
+          + Hold.COLUMNS;
+  static final String TAKE_CREDIT =
+      "UPDATE users SET held_cents = held_cents + $2"
+          + " WHERE id = $1 AND credit_limit_cents - captured_cents - held_cents >= $2"
+          + " RETURNING id";
+  static final String USER_EXISTS = "SELECT 1 FROM users WHERE id = $1";
+
+  /**
+   * $1 hold id: recorded as released before it was made (no user, nothing held), when a release
+   * finds nothing: a hold still being made by a call its caller gave up on then finds this row and
+   * takes no credit. A claim inserted first wins; this waits for it and inserts nothing.
+   */
+  static final String RELEASED_BEFORE_MADE =
+      "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status, expires_at)"
+          + " VALUES ($1, NULL, 0, 1, 'RELEASED', now()) ON CONFLICT (hold_id) DO NOTHING"
+          + " RETURNING hold_id";
+
+  static final String BY_ID = "SELECT " + Hold.COLUMNS + " FROM credit_holds WHERE hold_id = $1";
+
+  /**
+   * One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies the
+   * partial index credit_holds_expiring's predicate lets a plan read this row through that index,
+   * which holds every live hold: each capture would scan them all.
+   */
+  static final String CAPTURE =
+      "UPDATE credit_holds SET status = 'CAPTURED', updated_at = now()"
+          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' AND expires_at > now()"
+          + " RETURNING "
+          + Hold.COLUMNS;
+
+  /** One row by its key; IS NOT DISTINCT FROM for the reason given at {@link #CAPTURE}. */
+  static final String RELEASE =
+      "UPDATE credit_holds SET status = 'RELEASED', updated_at = now()"
+          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' RETURNING "
+          + Hold.COLUMNS;
+
+  static final String MOVE_TO_CAPTURED =
+      "UPDATE users SET held_cents = held_cents - $2, captured_cents = captured_cents + $2"
+          + " WHERE id = $1";
+  static final String GIVE_BACK = "UPDATE users SET held_cents = held_cents - $2 WHERE id = $1";
+  static final String EXPIRE =
+      "WITH expired AS ("
+          + " UPDATE credit_holds SET status = 'EXPIRED', updated_at = now() WHERE hold_id IN ("
+          + "  SELECT hold_id FROM credit_holds WHERE status = 'HELD' AND expires_at <= now()"
+          + "  ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+          + " RETURNING user_id, amount_cents),"
+          + " totals AS (SELECT user_id, sum(amount_cents) AS amount FROM expired GROUP BY user_id),"
+          + " adjusted AS (UPDATE users u SET held_cents = u.held_cents - t.amount FROM totals t"
+          + "  WHERE u.id = t.user_id RETURNING 1)"
+          + " SELECT count(*) AS expired FROM expired";
+
+  /** Live holds only: reads the partial index credit_holds_expiring, not the table. */
+  static final String LIVE = "SELECT count(*) AS held FROM credit_holds WHERE status = 'HELD'";
+
+  /**
+   * $1 retention in seconds, $2 batch size: settled holds past the retention, oldest first. {@code
+   * = ANY(ARRAY(...))}, not {@code IN}: see the reservations' purge.
+   */
+  static final String PURGE =
+      "DELETE FROM credit_holds WHERE hold_id = ANY(ARRAY(SELECT hold_id FROM credit_holds"
+          + " WHERE status <> 'HELD' AND updated_at < now() - make_interval(secs => $1)"
+          + " ORDER BY updated_at LIMIT $2))";
+
+  // The batched calls (HoldBatches).
 
   /**
    * $1 hold ids (sorted), $2 user ids, $3 amounts, $4 ttls. Holds of unknown users are not inserted
@@ -62,4 +132,6 @@ final class HoldSql {
   /** $1 hold ids. */
   static final String FIND_ALL =
       "SELECT " + Hold.COLUMNS + " FROM credit_holds WHERE hold_id = ANY($1::text[])";
+
+  private HoldSql() {}
 }

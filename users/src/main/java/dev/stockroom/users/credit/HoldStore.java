@@ -13,69 +13,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * All SQL about credit holds. A hold claims its id first (the primary key makes concurrent
- * duplicates wait and then see the winner), then takes the amount with one guarded UPDATE on the
- * user row, so concurrent holds can never overspend.
+ * Credit holds (their SQL is in {@link HoldSql}). A hold claims its id first (the primary key makes
+ * concurrent duplicates wait and then see the winner), then takes the amount with one guarded
+ * UPDATE on the user row, so concurrent holds can never overspend.
  */
 public final class HoldStore {
-  private static final String CLAIM =
-      "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status, expires_at)"
-          + " VALUES ($1, $2, $3, $4::int, 'HELD', now() + $4::int * interval '1 second')"
-          + " ON CONFLICT (hold_id) DO NOTHING RETURNING "
-          + Hold.COLUMNS;
-  private static final String TAKE_CREDIT =
-      "UPDATE users SET held_cents = held_cents + $2"
-          + " WHERE id = $1 AND credit_limit_cents - captured_cents - held_cents >= $2"
-          + " RETURNING id";
-  private static final String USER_EXISTS = "SELECT 1 FROM users WHERE id = $1";
-  private static final String BY_ID =
-      "SELECT " + Hold.COLUMNS + " FROM credit_holds WHERE hold_id = $1";
-
-  /**
-   * One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies the
-   * partial index credit_holds_expiring's predicate lets a plan read this row through that index,
-   * which holds every live hold: each capture would scan them all.
-   */
-  static final String CAPTURE =
-      "UPDATE credit_holds SET status = 'CAPTURED', updated_at = now()"
-          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' AND expires_at > now()"
-          + " RETURNING "
-          + Hold.COLUMNS;
-
-  /** One row by its key; IS NOT DISTINCT FROM for the reason given at {@link #CAPTURE}. */
-  static final String RELEASE =
-      "UPDATE credit_holds SET status = 'RELEASED', updated_at = now()"
-          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' RETURNING "
-          + Hold.COLUMNS;
-
-  private static final String MOVE_TO_CAPTURED =
-      "UPDATE users SET held_cents = held_cents - $2, captured_cents = captured_cents + $2"
-          + " WHERE id = $1";
-  private static final String GIVE_BACK =
-      "UPDATE users SET held_cents = held_cents - $2 WHERE id = $1";
-  static final String EXPIRE =
-      "WITH expired AS ("
-          + " UPDATE credit_holds SET status = 'EXPIRED', updated_at = now() WHERE hold_id IN ("
-          + "  SELECT hold_id FROM credit_holds WHERE status = 'HELD' AND expires_at <= now()"
-          + "  ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-          + " RETURNING user_id, amount_cents),"
-          + " totals AS (SELECT user_id, sum(amount_cents) AS amount FROM expired GROUP BY user_id),"
-          + " adjusted AS (UPDATE users u SET held_cents = u.held_cents - t.amount FROM totals t"
-          + "  WHERE u.id = t.user_id RETURNING 1)"
-          + " SELECT count(*) AS expired FROM expired";
-
-  /** Live holds only: reads the partial index credit_holds_expiring, not the table. */
-  static final String LIVE = "SELECT count(*) AS held FROM credit_holds WHERE status = 'HELD'";
-
-  /**
-   * $1 retention in seconds, $2 batch size: settled holds past the retention, oldest first. {@code
-   * = ANY(ARRAY(...))}, not {@code IN}: see the reservations' purge.
-   */
-  static final String PURGE =
-      "DELETE FROM credit_holds WHERE hold_id = ANY(ARRAY(SELECT hold_id FROM credit_holds"
-          + " WHERE status <> 'HELD' AND updated_at < now() - make_interval(secs => $1)"
-          + " ORDER BY updated_at LIMIT $2))";
-
   private final Pool pool;
 
   public HoldStore(Pool pool) {
@@ -88,7 +30,7 @@ public final class HoldStore {
   public Future<Outcome> hold(String holdId, UUID userId, long amount, int ttlSeconds) {
     return pool.withTransaction(
             conn ->
-                conn.preparedQuery(CLAIM)
+                conn.preparedQuery(HoldSql.CLAIM)
                     .execute(Tuple.of(holdId, userId, amount, ttlSeconds))
                     .compose(
                         claimed ->
@@ -108,7 +50,7 @@ public final class HoldStore {
   }
 
   private Future<Outcome> takeCredit(SqlConnection conn, Hold hold) {
-    return conn.preparedQuery(TAKE_CREDIT)
+    return conn.preparedQuery(HoldSql.TAKE_CREDIT)
         .execute(Tuple.of(hold.userId(), hold.amountCents()))
         .compose(
             taken ->
@@ -119,7 +61,7 @@ public final class HoldStore {
 
   /** Rolls the transaction back: no such user, or not enough credit. */
   private static Future<Outcome> refusal(SqlConnection conn, UUID userId) {
-    return conn.preparedQuery(USER_EXISTS)
+    return conn.preparedQuery(HoldSql.USER_EXISTS)
         .execute(Tuple.of(userId))
         .compose(
             rows ->
@@ -135,6 +77,9 @@ public final class HoldStore {
                       () ->
                           new HoldRefusal(
                               Reason.CHANGED_CONCURRENTLY, "The hold changed concurrently; retry"));
+              if (hold.releasedBeforeMade()) {
+                throw releasedBeforeMade(holdId);
+              }
               if (!hold.sameRequestAs(userId, amount, ttlSeconds)) {
                 throw new HoldRefusal(
                     Reason.HOLD_ID_REUSED,
@@ -145,16 +90,16 @@ public final class HoldStore {
   }
 
   public Future<Optional<Hold>> find(String holdId) {
-    return pool.preparedQuery(BY_ID).execute(Tuple.of(holdId)).map(HoldStore::first);
+    return pool.preparedQuery(HoldSql.BY_ID).execute(Tuple.of(holdId)).map(HoldStore::first);
   }
 
   /** Captures a live hold; capturing again answers the captured hold. */
   public Future<Hold> capture(String holdId) {
     return pool.withTransaction(
             conn ->
-                conn.preparedQuery(CAPTURE)
+                conn.preparedQuery(HoldSql.CAPTURE)
                     .execute(Tuple.of(holdId))
-                    .compose(rows -> settle(conn, rows, MOVE_TO_CAPTURED)))
+                    .compose(rows -> settle(conn, rows, HoldSql.MOVE_TO_CAPTURED)))
         .compose(
             done ->
                 done.isPresent()
@@ -162,26 +107,51 @@ public final class HoldStore {
                     : find(holdId).map(h -> alreadySettled(holdId, h, "CAPTURED")));
   }
 
-  /** Releases a live hold; releasing an unknown or already released hold is fine. */
+  /**
+   * Releases a live hold; releasing an unknown or already released hold is fine. An unknown one is
+   * recorded as released before it was made; if its claim won meanwhile, it is released now.
+   */
   public Future<Void> release(String holdId) {
+    return release(holdId, true);
+  }
+
+  private Future<Void> release(String holdId, boolean once) {
     return pool.withTransaction(
             conn ->
-                conn.preparedQuery(RELEASE)
+                conn.preparedQuery(HoldSql.RELEASE)
                     .execute(Tuple.of(holdId))
-                    .compose(rows -> settle(conn, rows, GIVE_BACK)))
+                    .compose(rows -> settle(conn, rows, HoldSql.GIVE_BACK)))
         .compose(
             done ->
                 done.isPresent()
                     ? Future.succeededFuture()
                     : find(holdId)
-                        .map(
+                        .compose(
                             h -> {
                               if (h.isPresent() && h.get().status().equals("CAPTURED")) {
-                                throw new HoldRefusal(
-                                    Reason.CAPTURED, "Hold " + holdId + " was captured");
+                                return Future.failedFuture(
+                                    new HoldRefusal(
+                                        Reason.CAPTURED, "Hold " + holdId + " was captured"));
                               }
-                              return null;
+                              return h.isPresent()
+                                  ? Future.succeededFuture()
+                                  : releaseBeforeMade(holdId, once);
                             }));
+  }
+
+  private Future<Void> releaseBeforeMade(String holdId, boolean once) {
+    return pool.preparedQuery(HoldSql.RELEASED_BEFORE_MADE)
+        .execute(Tuple.of(holdId))
+        .compose(
+            recorded ->
+                recorded.size() == 0 && once
+                    ? release(holdId, false)
+                    : Future.<Void>succeededFuture());
+  }
+
+  static HoldRefusal releasedBeforeMade(String holdId) {
+    return new HoldRefusal(
+        Reason.HOLD_ID_REUSED, "Hold " + holdId + " was released before it was made");
   }
 
   private static Future<Optional<Hold>> settle(SqlConnection conn, RowSet<Row> rows, String sql) {
@@ -229,12 +199,12 @@ public final class HoldStore {
     return new ExpirySweeperVerticle.Sweep(
         "credit_holds",
         batch ->
-            pool.preparedQuery(EXPIRE)
+            pool.preparedQuery(HoldSql.EXPIRE)
                 .execute(Tuple.of(batch))
                 .map(rows -> rows.iterator().next().getLong("expired").intValue()),
-        LIVE,
+        HoldSql.LIVE,
         (retention, batch) ->
-            pool.preparedQuery(PURGE)
+            pool.preparedQuery(HoldSql.PURGE)
                 .execute(Tuple.of((double) retention.toSeconds(), batch))
                 .map(rows -> rows.rowCount()));
   }

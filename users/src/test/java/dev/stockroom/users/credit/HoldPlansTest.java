@@ -22,7 +22,7 @@ class HoldPlansTest {
         holds(5_000, "HELD", "now() + interval '10 minutes'"));
 
     GenericPlans.assertReadsOnly(
-        db, "credit_holds_pkey", "text", "'h-1'", HoldStore.CAPTURE, HoldStore.RELEASE);
+        db, "credit_holds_pkey", "text", "'h-1'", HoldSql.CAPTURE, HoldSql.RELEASE);
     GenericPlans.assertReadsOnly(
         db, "credit_holds_pkey", "text[]", "ARRAY['h-1', 'h-2']", HoldSql.CAPTURE_ALL);
   }
@@ -39,9 +39,9 @@ class HoldPlansTest {
         holds(50_000, "CAPTURED", "now() - interval '1 minute'"),
         holds(500, "HELD", "now() + interval '10 minutes'"));
 
-    GenericPlans.assertBoundedBy(db, "credit_holds_expiring", HoldStore.LIVE, "", "");
+    GenericPlans.assertBoundedBy(db, "credit_holds_expiring", HoldSql.LIVE, "", "");
     GenericPlans.assertBoundedBy(
-        db, "credit_holds_settled", HoldStore.PURGE, "float8, int", "604800, 500");
+        db, "credit_holds_settled", HoldSql.PURGE, "float8, int", "604800, 500");
   }
 
   @Test
