@@ -18,14 +18,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Parked records applied through the consumer's own path (parse, trust screen, version-guarded
- * upsert), once what made them poison is fixed. A record of a person the copy no longer holds is
- * not applied: the copy cannot tell "never copied" from "deleted since" (a deletion's row goes with
- * the next reconciliation), and with no stored version to guard against, an old record would bring
- * a deleted person back as live. Without a row, the owner answers that person's next read.
+ * upsert), once what made them poison is fixed. A record of a person the copy does not hold as live
+ * is not applied: a deleted row's version guards nothing against a parked record that jumped past
+ * it, and once the next reconciliation removed the row the copy cannot tell "never copied" from
+ * "deleted since"; either way an old record would bring a deleted person back. Without a live row,
+ * the owner answers that person's next read.
  */
 final class DeadLetterReplay {
   private static final String NO_COPY =
-      "no copy of this person (deleted since, or never copied): the owner answers their next read";
+      "no live copy of this person (deleted, or never copied): the owner answers their next read";
 
   private final ReplicaStore store;
   private final ReplicaApplier applier;
@@ -55,7 +56,7 @@ final class DeadLetterReplay {
             .distinct()
             .toList();
     Future<Map<UUID, Long>> stored =
-        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.versions(ids);
+        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.liveVersions(ids);
     return stored
         .compose(versions -> apply(events, sources, versions, stillParked))
         .map(answer -> answer.put("read", records.size()));

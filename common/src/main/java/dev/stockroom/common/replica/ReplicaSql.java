@@ -34,6 +34,7 @@ final class ReplicaSql {
   final String watermark;
   final String watermarks;
   final String versions;
+  final String liveVersions;
   final String markReconciled;
   final String removeUnreconciled;
 
@@ -109,6 +110,7 @@ final class ReplicaSql {
             + " greatest(replica_watermarks.watermark, EXCLUDED.watermark), updated_at = now()";
     watermarks = "SELECT partition, watermark FROM replica_watermarks WHERE topic = $1";
     versions = "SELECT id, version FROM " + t + " WHERE id = ANY($1)";
+    liveVersions = versions + " AND NOT deleted";
     // A row the pass found equal to (or repaired from) the owner's answer, read after $2, is
     // current as of $2: this is what makes a backfill claim rows whose values did not change.
     markReconciled =

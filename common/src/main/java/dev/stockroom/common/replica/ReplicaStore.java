@@ -57,7 +57,16 @@ public final class ReplicaStore {
 
   /** The stored version of each of these ids that has a row. */
   Future<Map<UUID, Long>> versions(Collection<UUID> ids) {
-    return pool.preparedQuery(sql.versions)
+    return versions(sql.versions, ids);
+  }
+
+  /** The stored versions of the people the copy holds as live (neither absent nor deleted). */
+  Future<Map<UUID, Long>> liveVersions(Collection<UUID> ids) {
+    return versions(sql.liveVersions, ids);
+  }
+
+  private Future<Map<UUID, Long>> versions(String query, Collection<UUID> ids) {
+    return pool.preparedQuery(query)
         .execute(Tuple.of((Object) ids.toArray(UUID[]::new)))
         .map(
             rows -> {
