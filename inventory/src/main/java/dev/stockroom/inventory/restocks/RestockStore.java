@@ -88,8 +88,9 @@ final class RestockStore {
                                                 entry, Item.from(items.iterator().next()), false))))
         .recover(
             failure ->
-                failure instanceof KeyTaken
-                    ? replay(sku, quantity, stocker, key.orElseThrow())
+                key.isPresent()
+                        && (failure instanceof KeyTaken || failure instanceof RestockRefusal)
+                    ? replay(sku, quantity, stocker, key.get(), failure)
                     : Future.failedFuture(failure));
   }
 
@@ -114,12 +115,20 @@ final class RestockStore {
                     : Future.succeededFuture(restock(audit.iterator().next())));
   }
 
-  /** The restock a taken key names, answered again; refused if it was another sku or quantity. */
-  private Future<Restocked> replay(String sku, int quantity, UUID stocker, String key) {
+  /**
+   * The restock a taken key names, answered again; refused if it was another sku or quantity. Also
+   * for a refused restock with a key: the refusal may be what the first one did (a retry of a
+   * restock that took the item to its ceiling), which the retry answers as that restock.
+   */
+  private Future<Restocked> replay(
+      String sku, int quantity, UUID stocker, String key, Throwable failure) {
     return pool.preparedQuery(BY_KEY)
         .execute(Tuple.of(stocker, key))
         .compose(
             rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(failure);
+              }
               Row row = rows.iterator().next();
               if (!row.getString("restocked_sku").equals(sku)
                   || row.getInteger("restocked") != quantity) {

@@ -308,5 +308,12 @@ class ItemsApiTest {
     assertThat(pastTheTop.status()).isEqualTo(201);
     assertThat(pastTheTopAgain.status()).isEqualTo(200);
     assertThat(quantityOf("RETRY-1")).isEqualTo(1_000_000_015);
+    // The first restock took the item near its ceiling, where the same restock again would not
+    // fit: its retry is still that restock (it was a 409 quantity-limit), a new one is refused.
+    assertThat(restock(stocker, "RETRY-1", 1_000_000_000, "scan-5").status()).isEqualTo(201);
+    Reply nearTheTopAgain = restock(stocker, "RETRY-1", 1_000_000_000, "scan-5");
+    assertThat(nearTheTopAgain.status()).as(nearTheTopAgain.toString()).isEqualTo(200);
+    assertThat(restock(stocker, "RETRY-1", 1_000_000_000, "scan-6").status()).isEqualTo(409);
+    assertThat(quantityOf("RETRY-1")).isEqualTo(2_000_000_015);
   }
 }
