@@ -21,10 +21,13 @@ class SagaLeaseTest {
   void longSagaKeepsItsLease() throws Exception {
     try (OrdersFixture system =
         new OrdersFixture(
-            OrdersFixture.overrides("ORDER_SAGA_LEASE", "PT1S", "ORDER_WAIT", "PT10S"))) {
+            OrdersFixture.overrides(
+                "ORDER_SAGA_LEASE", "PT2S", "ORDER_CALL_TIMEOUT", "PT4S", "ORDER_WAIT", "PT15S"))) {
       String eve = system.customer("Eve Slow", 10_000);
       system.item("LEASE-1", 5, 100);
-      Duration slow = Duration.ofMillis(450);
+      // Each step well inside the lease (a second of margin on a slow machine), all four well past
+      // it.
+      Duration slow = Duration.ofMillis(900);
       List<Rule> steps =
           List.of(
               system.toInventory.on(HttpMethod.POST, "/batch/reservations").delayAnswer(slow),
