@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 
 /** The keyset position of a report page: the (quantity, sku) of its last row, opaque to clients. */
 record Cursor(int quantity, String sku) {
-  private static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  /** The contract's SkuValue, matched as its validator does (find), so every sku it let in. */
+  private static final Pattern SKU = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+
   static final Cursor START = new Cursor(-1, "");
 
   String encode() {
@@ -26,7 +28,7 @@ record Cursor(int quantity, String sku) {
       String sku = text.substring(colon + 1);
       // Only a sku the contract accepts (SkuValue): a forged one reached PostgreSQL, and U+0000
       // there was a 500.
-      if (!SKU.matcher(sku).matches()) {
+      if (!SKU.matcher(sku).find()) {
         throw new IllegalArgumentException("not a sku");
       }
       return new Cursor(Integer.parseInt(text.substring(0, colon)), sku);

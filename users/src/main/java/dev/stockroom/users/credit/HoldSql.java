@@ -116,7 +116,7 @@ final class HoldSql {
           + PER_USER
           + " AND u.credit_limit_cents - u.captured_cents - u.held_cents >= t.amount RETURNING u.id";
 
-  /** $1 hold ids; IS NOT DISTINCT FROM for the reason given at {@link HoldStore#CAPTURE}. */
+  /** $1 hold ids; IS NOT DISTINCT FROM for the reason given at {@link #CAPTURE}. */
   static final String CAPTURE_ALL =
       "UPDATE credit_holds SET status = 'CAPTURED', updated_at = now()"
           + " WHERE hold_id = ANY($1::text[]) AND status IS NOT DISTINCT FROM 'HELD'"
