@@ -26,35 +26,15 @@ class LateCommitmentTest {
     try (OrdersFixture system = new OrdersFixture(overrides("ORDER_SAGA_DEADLINE", "PT1S"))) {
       String gus = system.customer("Gus Late", 5_000);
       system.item("LATE-1", 3, 100);
-      String inventoryDb = system.inventoryEnv.get("PG_URI");
-      String ordersDb = system.ordersEnv.get("PG_URI");
-      String id;
-      try (Connection blocker = TestDb.connect(inventoryDb)) {
-        // The item's row held: the reservation claims its id, then waits for the row; the saga's
-        // call times out and, past the deadline, the order is rejected and compensated.
-        blocker.setAutoCommit(false);
-        try (Statement lock = blocker.createStatement()) {
-          lock.execute("SELECT * FROM items WHERE sku = 'LATE-1' FOR UPDATE");
-        }
-        id = system.place(gus, "k-late", order(gus, "LATE-1", 1)).json().getString("id");
-        String step = "SELECT step FROM orders WHERE id = '" + id + "'";
-        // Compensated (DONE: it found nothing to give back), or waiting for the reservation that
-        // is still being made (two lock waits: the reservation's and the compensation's).
-        Eventually.assertWithin(
-            Duration.ofSeconds(20),
-            () ->
-                assertThat(
-                        "DONE".equals(TestDb.text(ordersDb, step))
-                            || TestDb.count(
-                                    inventoryDb, "SELECT count(*) FROM pg_locks WHERE NOT granted")
-                                >= 2)
-                    .as("the order compensated while its reservation is still being made")
-                    .isTrue());
-        blocker.commit();
-      }
-      String made = "SELECT count(*) FROM reservations WHERE reservation_id = 'order-" + id + "'";
-      Eventually.assertWithin(
-          Duration.ofSeconds(10), () -> assertThat(TestDb.count(inventoryDb, made)).isEqualTo(1));
+      // The item's row held: the reservation claims its id, then waits for the row.
+      String id =
+          placeWhileHeld(
+              system,
+              system.inventoryEnv.get("PG_URI"),
+              "SELECT * FROM items WHERE sku = 'LATE-1' FOR UPDATE",
+              gus,
+              "LATE-1",
+              "SELECT count(*) FROM reservations WHERE reservation_id = 'order-%s'");
 
       // Before: the compensation found no reservation (not yet committed), the order ended
       // REJECTED, and the reservation then committed HELD, its stock taken for the hold's TTL.
@@ -72,32 +52,15 @@ class LateCommitmentTest {
     try (OrdersFixture system = new OrdersFixture(overrides("ORDER_SAGA_DEADLINE", "PT1S"))) {
       String hal = system.customer("Hal Late", 5_000);
       system.item("LATE-2", 3, 100);
-      String usersDb = system.usersEnv.get("PG_URI");
-      String ordersDb = system.ordersEnv.get("PG_URI");
-      String id;
-      try (Connection blocker = TestDb.connect(usersDb)) {
-        // The customer's row held: the hold claims its id, then waits for the row.
-        blocker.setAutoCommit(false);
-        try (Statement lock = blocker.createStatement()) {
-          lock.execute("SELECT * FROM users WHERE id = '" + hal + "' FOR UPDATE");
-        }
-        id = system.place(hal, "k-late-hold", order(hal, "LATE-2", 1)).json().getString("id");
-        String step = "SELECT step FROM orders WHERE id = '" + id + "'";
-        Eventually.assertWithin(
-            Duration.ofSeconds(20),
-            () ->
-                assertThat(
-                        "DONE".equals(TestDb.text(ordersDb, step))
-                            || TestDb.count(
-                                    usersDb, "SELECT count(*) FROM pg_locks WHERE NOT granted")
-                                >= 2)
-                    .as("the order compensated while its hold is still being made")
-                    .isTrue());
-        blocker.commit();
-      }
-      String made = "SELECT count(*) FROM credit_holds WHERE hold_id = 'order-" + id + "'";
-      Eventually.assertWithin(
-          Duration.ofSeconds(10), () -> assertThat(TestDb.count(usersDb, made)).isEqualTo(1));
+      // The customer's row held: the hold claims its id, then waits for the row.
+      String id =
+          placeWhileHeld(
+              system,
+              system.usersEnv.get("PG_URI"),
+              "SELECT * FROM users WHERE id = '" + hal + "' FOR UPDATE",
+              hal,
+              "LATE-2",
+              "SELECT count(*) FROM credit_holds WHERE hold_id = 'order-%s'");
 
       // Before: the release found no hold (not yet committed), the order ended REJECTED, and the
       // hold then committed HELD, the customer's credit taken for the hold's TTL.
@@ -105,5 +68,41 @@ class LateCommitmentTest {
       assertThat(settled.status()).isEqualTo("REJECTED");
       assertThat(system.availableCredit(hal)).isEqualTo(5_000);
     }
+  }
+
+  /**
+   * Places an order while {@code lock} holds a row its participant's call needs in {@code db}: the
+   * call claims its id, then waits; the saga's call times out and, past the deadline, the order is
+   * rejected and compensated. The row is let go once the compensation is done (it found nothing) or
+   * is waiting for the commitment still being made (two lock waits); answers the order's id once
+   * the commitment ({@code made}, with %s for the order id) exists.
+   */
+  private static String placeWhileHeld(
+      OrdersFixture system, String db, String lock, String customer, String sku, String made)
+      throws Exception {
+    String ordersDb = system.ordersEnv.get("PG_URI");
+    String id;
+    try (Connection blocker = TestDb.connect(db)) {
+      blocker.setAutoCommit(false);
+      try (Statement held = blocker.createStatement()) {
+        held.execute(lock);
+      }
+      id = system.place(customer, "k-" + sku, order(customer, sku, 1)).json().getString("id");
+      String step = "SELECT step FROM orders WHERE id = '" + id + "'";
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () ->
+              assertThat(
+                      "DONE".equals(TestDb.text(ordersDb, step))
+                          || TestDb.count(db, "SELECT count(*) FROM pg_locks WHERE NOT granted")
+                              >= 2)
+                  .as("the order compensated while its commitment is still being made")
+                  .isTrue());
+      blocker.commit();
+    }
+    String madeQuery = String.format(made, id);
+    Eventually.assertWithin(
+        Duration.ofSeconds(10), () -> assertThat(TestDb.count(db, madeQuery)).isEqualTo(1));
+    return id;
   }
 }

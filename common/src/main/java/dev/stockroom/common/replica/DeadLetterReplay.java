@@ -49,15 +49,7 @@ final class DeadLetterReplay {
         sources.add(r);
       }
     }
-    List<UUID> ids =
-        events.stream()
-            .filter(Upsert.class::isInstance)
-            .map(e -> ((Upsert) e).id())
-            .distinct()
-            .toList();
-    Future<Map<UUID, Long>> stored =
-        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.liveVersions(ids);
-    return stored
+    return ReplicaApplier.stored(events, store::liveVersions)
         .compose(versions -> apply(events, sources, versions, stillParked))
         .map(answer -> answer.put("read", records.size()));
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * How events become the local copy, shared by the consumer and the replay of parked records: first
@@ -31,15 +32,20 @@ final class ReplicaApplier {
 
   /** The events as they will be applied, against the versions stored now. */
   Future<ReplicaTrust.Screened> screen(List<ReplicaEvent> events) {
+    return stored(events, store::versions)
+        .map(versions -> trust.screen(events, versions, Instant.now()));
+  }
+
+  /** {@code versions} of the people the events upsert (none asked when there are none). */
+  static Future<Map<UUID, Long>> stored(
+      List<ReplicaEvent> events, Function<List<UUID>, Future<Map<UUID, Long>>> versions) {
     List<UUID> ids =
         events.stream()
             .filter(Upsert.class::isInstance)
             .map(e -> ((Upsert) e).id())
             .distinct()
             .toList();
-    Future<Map<UUID, Long>> stored =
-        ids.isEmpty() ? Future.succeededFuture(Map.of()) : store.versions(ids);
-    return stored.map(versions -> trust.screen(events, versions, Instant.now()));
+    return ids.isEmpty() ? Future.succeededFuture(Map.of()) : versions.apply(ids);
   }
 
   Future<Void> apply(SqlConnection tx, List<ReplicaEvent> events) {

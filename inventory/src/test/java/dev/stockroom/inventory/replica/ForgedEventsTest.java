@@ -158,10 +158,7 @@ class ForgedEventsTest {
   void parkedRecordListedAndReplayed() throws Exception {
     try (ReplicaFixture system = new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"))) {
       String id = stockedItem(system, "PARKED-V", "Parked Victim");
-      Instant since = Instant.now().minusSeconds(1);
-      try (KafkaProducer<String, byte[]> producer = producer()) {
-        producer.send(update(id, 50, "After The Fix", Instant.now().toString())).get();
-      }
+      Instant since = sendVersionJump(id, "After The Fix");
       Eventually.assertWithin(
           Duration.ofSeconds(15),
           () -> {
@@ -271,10 +268,7 @@ class ForgedEventsTest {
     try (ReplicaFixture system = new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"))) {
       String id = stockedItem(system, "PARKED-D", "Deleted Later");
       String pg = system.inventoryEnv.get("PG_URI");
-      Instant since = Instant.now().minusSeconds(1);
-      try (KafkaProducer<String, byte[]> producer = producer()) {
-        producer.send(update(id, 50, "Back From The Dead", Instant.now().toString())).get();
-      }
+      Instant since = sendVersionJump(id, "Back From The Dead");
       Eventually.assertWithin(
           Duration.ofSeconds(15),
           () ->
@@ -345,6 +339,18 @@ class ForgedEventsTest {
       }
     }
     return -1;
+  }
+
+  /**
+   * An update of {@code id} at version 50 on the shared broker, parked by a consumer whose limit is
+   * 10; answers a time just before it, for {@code ?since=}.
+   */
+  private static Instant sendVersionJump(String id, String name) throws Exception {
+    Instant since = Instant.now().minusSeconds(1);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(update(id, 50, name, Instant.now().toString())).get();
+    }
+    return since;
   }
 
   private static KafkaProducer<String, byte[]> producer() {
