@@ -113,7 +113,7 @@ public final class HttpApi {
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(platform.auth()));
     Authorization.requireRolesDeclared(
         builder.getRoutes().stream().map(OpenAPIRoute::getOperation).toList());
-    CanonicalUuids.requireBounded(contract.getRawContract());
+    ContractRules.require(contract.getRawContract());
 
     List<String> missing =
         builder.getRoutes().stream()

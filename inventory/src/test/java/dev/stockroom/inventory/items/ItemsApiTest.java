@@ -171,6 +171,14 @@ class ItemsApiTest {
     bad.put("huge limit", http.get("/items/low-stock?limit=1000", stocker));
     bad.put("bad maxStaleness", http.get("/items/low-stock?maxStaleness=P1Z", stocker));
     bad.put("bad cursor", http.get("/items/low-stock?after=bm9wZQ", stocker));
+    // The schema library's $ also matched before a final newline: "NL-1\n" was created (201),
+    // an item that looks like "NL-1" and is not.
+    bad.put(
+        "sku with a trailing newline",
+        http.post(
+            "/items",
+            ADMIN,
+            new JsonObject().put("sku", "NL-1\n").put("name", "Newline").put("priceCents", 1)));
     // PostgreSQL's text cannot hold U+0000: a forged cursor ("1:" and NUL) and a stocker
     // prefix with one (also percent-encoded twice, which the library decodes again) were 500s.
     bad.put("cursor with a NUL sku", http.get("/items/low-stock?after=MToA", stocker));
