@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.util.function.Supplier;
 
 /**
  * Undoing reservations: release (a live one's stock back) and give back (whatever it took, sold
@@ -41,12 +42,11 @@ final class ReservationUndo {
                             found ->
                                 found.isPresent()
                                     ? refuseIfConfirmed(reservationId, found.get())
-                                    : releasedBeforeMade(reservationId)
-                                        .compose(
-                                            madeMeanwhile ->
-                                                madeMeanwhile && once
-                                                    ? release(reservationId, false)
-                                                    : Future.succeededFuture())));
+                                    : unknownSoFar(
+                                        reservationId,
+                                        once,
+                                        () -> release(reservationId, false),
+                                        Future::succeededFuture)));
   }
 
   /**
@@ -77,24 +77,24 @@ final class ReservationUndo {
             found ->
                 found.isPresent()
                     ? Future.succeededFuture(found.get())
-                    : releasedBeforeMade(reservationId)
-                        .compose(
-                            madeMeanwhile ->
-                                madeMeanwhile && once
-                                    ? giveBack(reservationId, false)
-                                    : Future.failedFuture(
-                                        ReservationRefusal.unknown(reservationId))));
+                    : unknownSoFar(
+                        reservationId,
+                        once,
+                        () -> giveBack(reservationId, false),
+                        () -> Future.failedFuture(ReservationRefusal.unknown(reservationId))));
   }
 
   /**
-   * Nothing to undo: the id is recorded as released before it was made ({@link
-   * ReservationSql#RELEASED_BEFORE_MADE}). True when a reservation with the id exists now (its
-   * claim won, and this waited for it): the undo must run again.
+   * An undo that found no reservation: the id is recorded as released before it was made ({@link
+   * ReservationSql#RELEASED_BEFORE_MADE}) and the undo answers {@code nothing}; or a reservation
+   * with the id exists now (its claim won, and this waited for it), and the undo runs {@code
+   * again}, once.
    */
-  private Future<Boolean> releasedBeforeMade(String reservationId) {
+  private <T> Future<T> unknownSoFar(
+      String reservationId, boolean once, Supplier<Future<T>> again, Supplier<Future<T>> nothing) {
     return pool.preparedQuery(RELEASED_BEFORE_MADE)
         .execute(Tuple.of(reservationId))
-        .map(rows -> rows.size() == 0);
+        .compose(recorded -> recorded.size() == 0 && once ? again.get() : nothing.get());
   }
 
   /** PostgreSQL's numeric_value_out_of_range: an integer column would overflow. */

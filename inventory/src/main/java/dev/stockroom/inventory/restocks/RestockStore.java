@@ -134,14 +134,8 @@ final class RestockStore {
                   || row.getInteger("restocked") != quantity) {
                 return Future.failedFuture(RestockRefusal.keyReused(key));
               }
-              Restock entry =
-                  new Restock(
-                      row.getLong("id"),
-                      row.getInteger("restocked"),
-                      row.getUUID("stocked_by"),
-                      row.getString("stocker_name"),
-                      row.getOffsetDateTime("created_at").toInstant());
-              return Future.succeededFuture(new Restocked(entry, Item.from(row), true));
+              return Future.succeededFuture(
+                  new Restocked(restock(row, "restocked"), Item.from(row), true));
             });
   }
 
@@ -182,9 +176,14 @@ final class RestockStore {
   }
 
   private static Restock restock(Row row) {
+    return restock(row, "quantity");
+  }
+
+  /** An audit entry from a row that has its quantity in the column {@code quantity}. */
+  private static Restock restock(Row row, String quantity) {
     return new Restock(
         row.getLong("id"),
-        row.getInteger("quantity"),
+        row.getInteger(quantity),
         row.getUUID("stocked_by"),
         row.getString("stocker_name"),
         row.getOffsetDateTime("created_at").toInstant());
