@@ -48,16 +48,28 @@ final class CustomerStep {
     orders.forEach(o -> ids.add(o.customerId()));
     return customers
         .lookup(ids, budget, after)
-        .map(entries -> orders.stream().map(o -> outcome(entries, o.customerId())).toList());
+        .map(entries -> orders.stream().map(o -> outcome(entries, o.customerId(), after)).toList());
   }
 
-  private static Outcome outcome(Map<UUID, ReplicaEntry> entries, UUID customerId) {
+  private static Outcome outcome(
+      Map<UUID, ReplicaEntry> entries, UUID customerId, Optional<ReadYourWrites> after) {
     ReplicaEntry entry = entries.get(customerId);
+    if (after.isPresent() && !atOrPast(entry, after.get())) {
+      // A snapshot is for good: the order waits for the write it was placed after (until its
+      // deadline) rather than keep, or refuse on, what was true before the customer's write.
+      return new Outcome.Transient(
+          "the customer's data is not known here at or past the order's consistency token and"
+              + " users is unreachable");
+    }
     if (entry.data() != null) {
       return new Outcome.Ok(entry.toJson());
     }
     return entry.freshness().source().equals(Freshness.NONE)
         ? new Outcome.Transient("the customer's data is not known here and users is unreachable")
         : new Outcome.Refused(Rejection.UNKNOWN_CUSTOMER, "no such customer");
+  }
+
+  private static boolean atOrPast(ReplicaEntry entry, ReadYourWrites after) {
+    return !entry.freshness().stale() && after.token().satisfiedBy(entry.freshness().asOf());
   }
 }
