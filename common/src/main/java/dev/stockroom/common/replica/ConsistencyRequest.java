@@ -69,10 +69,21 @@ public final class ConsistencyRequest {
    * stale, not id-only).
    */
   public static JsonObject answer(ReadYourWrites after, Collection<ReplicaEntry> entries) {
+    return answer(after, entries, true);
+  }
+
+  /**
+   * The same, for an answer selected by a query over the copy (a filter on copied fields): {@code
+   * copyCaughtUp} false when the copy as a whole was behind the token, so what the query left out
+   * may not be what the owner has.
+   */
+  public static JsonObject answer(
+      ReadYourWrites after, Collection<ReplicaEntry> entries, boolean copyCaughtUp) {
     boolean satisfied =
-        entries.stream()
-            .map(ReplicaEntry::freshness)
-            .allMatch(f -> !f.stale() && after.token().satisfiedBy(f.asOf()));
+        copyCaughtUp
+            && entries.stream()
+                .map(ReplicaEntry::freshness)
+                .allMatch(f -> !f.stale() && after.token().satisfiedBy(f.asOf()));
     return new JsonObject().put("token", after.token().encode()).put("satisfied", satisfied);
   }
 }

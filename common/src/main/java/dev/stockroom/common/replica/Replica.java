@@ -135,6 +135,33 @@ public final class Replica {
             });
   }
 
+  /**
+   * Waits, up to the read's bound, until every partition of the copy is at or past the token: what
+   * a query over the whole copy needs, such as a filter on a copied field (a row behind the token
+   * may have been left out, and no later lookup can tell). Answers whether the copy got there.
+   */
+  public Future<Boolean> caughtUp(ReadYourWrites after) {
+    return caughtUp(after, System.nanoTime());
+  }
+
+  private Future<Boolean> caughtUp(ReadYourWrites after, long startNanos) {
+    return store
+        .watermarks()
+        .compose(
+            marks -> {
+              if (!marks.isEmpty()
+                  && marks.values().stream().allMatch(m -> after.token().satisfiedBy(m))) {
+                return Future.succeededFuture(true);
+              }
+              long left = after.maxWait().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
+              Optional<Future<Void>> woken =
+                  progress == null ? Optional.empty() : progress.next(left);
+              return woken
+                  .map(w -> w.compose(v -> caughtUp(after, startNanos)))
+                  .orElse(Future.succeededFuture(false));
+            });
+  }
+
   private Future<Map<UUID, ReplicaEntry>> fromOwner(
       List<UUID> ids, Map<UUID, LocalRow> local, Map<UUID, ReplicaEntry> answer) {
     if (ids.isEmpty()) {

@@ -59,22 +59,35 @@ public final class LowStockHandlers {
             ctx.request().getHeader(ConsistencyToken.HEADER),
             stringParam(query, "consistentWith"),
             stringParam(query, "consistencyWait"));
-    pool.preparedQuery(freshness ? LowStockQuery.SQL : LowStockQuery.WITHOUT_FRESHNESS)
-        .execute(
-            Tuple.of(
-                below,
-                after.quantity(),
-                after.sku(),
-                stocker == null ? null : LowStockQuery.prefixPattern(stocker),
-                limit,
-                users.store().schema().topic()))
-        .compose(rows -> withStockers(rows, budget, consistent, limit))
+    // The filter runs on the copied names: with a token, on a copy at or past it if it gets there
+    // within the read's wait; else the answer cannot vouch for the items the filter left out.
+    Future<Boolean> filterCurrent =
+        stocker != null && consistent.isPresent() && freshness
+            ? users.caughtUp(consistent.get())
+            : Future.succeededFuture(true);
+    filterCurrent
+        .compose(
+            current ->
+                pool.preparedQuery(freshness ? LowStockQuery.SQL : LowStockQuery.WITHOUT_FRESHNESS)
+                    .execute(
+                        Tuple.of(
+                            below,
+                            after.quantity(),
+                            after.sku(),
+                            stocker == null ? null : LowStockQuery.prefixPattern(stocker),
+                            limit,
+                            users.store().schema().topic()))
+                    .compose(rows -> withStockers(rows, budget, consistent, limit, current)))
         .onSuccess(page -> Responses.ok(ctx, page))
         .onFailure(ctx::fail);
   }
 
   private Future<Buffer> withStockers(
-      RowSet<Row> rows, Duration budget, Optional<ReadYourWrites> consistent, int limit) {
+      RowSet<Row> rows,
+      Duration budget,
+      Optional<ReadYourWrites> consistent,
+      int limit,
+      boolean filterCurrent) {
     List<Row> page = new ArrayList<>();
     rows.forEach(page::add);
     Set<UUID> stockers = new LinkedHashSet<>();
@@ -102,7 +115,9 @@ public final class LowStockHandlers {
                 page,
                 entries,
                 limit,
-                consistent.map(c -> ConsistencyRequest.answer(c, entries.values())).orElse(null)));
+                consistent
+                    .map(c -> ConsistencyRequest.answer(c, entries.values(), filterCurrent))
+                    .orElse(null)));
   }
 
   private static final Duration MAX_BUDGET = Duration.ofDays(36_500);
