@@ -8,9 +8,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -39,11 +43,11 @@ final class DeadLetterReplay {
   Future<JsonObject> replay(List<ConsumerRecord<String, byte[]>> records) {
     List<ReplicaEvent> events = new ArrayList<>();
     List<ConsumerRecord<String, byte[]>> sources = new ArrayList<>();
-    JsonArray stillParked = new JsonArray();
+    Parked stillParked = new Parked(records);
     for (ConsumerRecord<String, byte[]> r : records) {
       ReplicaEvent event = ReplicaEvent.parse(asFromSource(r), store.schema());
       if (event instanceof Poison poison) {
-        stillParked.add(still(r, poison.reason()));
+        stillParked.add(r, poison.reason());
       } else {
         events.add(event);
         sources.add(r);
@@ -54,11 +58,45 @@ final class DeadLetterReplay {
         .map(answer -> answer.put("read", records.size()));
   }
 
+  /**
+   * The records that stay parked, in the answer and as the people they leave behind: a person whose
+   * latest replayed record is still parked has missed a change, so the partition their applied
+   * records bring back must not vouch for them (as in the consumer).
+   */
+  private static final class Parked {
+    private final List<ConsumerRecord<String, byte[]>> read;
+    private final Set<ConsumerRecord<String, byte[]>> records =
+        Collections.newSetFromMap(new IdentityHashMap<>());
+    final JsonArray answer = new JsonArray();
+
+    Parked(List<ConsumerRecord<String, byte[]>> read) {
+      this.read = read;
+    }
+
+    void add(ConsumerRecord<String, byte[]> r, String reason) {
+      records.add(r);
+      answer.add(still(r, reason));
+    }
+
+    Set<UUID> peopleLeftBehind() {
+      Set<UUID> held = new HashSet<>();
+      for (ConsumerRecord<String, byte[]> r : read) {
+        Optional<UUID> person = ReplicaConsumerVerticle.personOf(r.key());
+        if (records.contains(r)) {
+          person.ifPresent(held::add);
+        } else {
+          person.ifPresent(held::remove);
+        }
+      }
+      return held;
+    }
+  }
+
   private Future<JsonObject> apply(
       List<ReplicaEvent> events,
       List<ConsumerRecord<String, byte[]>> sources,
       Map<UUID, Long> stored,
-      JsonArray stillParked) {
+      Parked stillParked) {
     JsonArray skipped = new JsonArray();
     List<ReplicaEvent> held = new ArrayList<>();
     List<ConsumerRecord<String, byte[]>> heldSources = new ArrayList<>();
@@ -79,20 +117,20 @@ final class DeadLetterReplay {
               for (int i = 0; i < screened.events().size(); i++) {
                 ReplicaEvent e = screened.events().get(i);
                 if (e instanceof Poison poison) {
-                  stillParked.add(still(heldSources.get(i), poison.reason()));
+                  stillParked.add(heldSources.get(i), poison.reason());
                 } else {
                   apply.add(e);
                 }
               }
               return store
                   .pool()
-                  .withTransaction(tx -> applier.apply(tx, apply))
+                  .withTransaction(tx -> applier.apply(tx, apply, stillParked.peopleLeftBehind()))
                   .map(
                       v ->
                           new JsonObject()
                               .put("applied", apply.size())
                               .put("skipped", skipped)
-                              .put("stillParked", stillParked));
+                              .put("stillParked", stillParked.answer));
             });
   }
 

@@ -188,7 +188,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     return held;
   }
 
-  private static Optional<UUID> personOf(String key) {
+  static Optional<UUID> personOf(String key) {
     try {
       UUID id = key == null ? null : UUID.fromString(key);
       return id != null && id.toString().equals(key) ? Optional.of(id) : Optional.empty();

@@ -205,6 +205,72 @@ class ForgedEventsTest {
 
   @Test
   @DisplayName(
+      "a replay that applies one parked change of a person but leaves a later one parked does not"
+          + " give the person back to the partition's watermarks")
+  void replayWithALaterChangeStillParked() throws Exception {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"))) {
+      String id = stockedItem(system, "PARKED-T", "Twice Parked");
+      Instant since = sendVersionJump(id, "Replayable Change");
+      try (KafkaProducer<String, byte[]> producer = producer()) {
+        // Poison whatever the limits: a phone that is not a string.
+        ProducerRecord<String, byte[]> update =
+            update(id, 51, "Unreadable Change", since.toString());
+        JsonObject data = new JsonObject(new String(update.value(), StandardCharsets.UTF_8));
+        producer
+            .send(
+                cloudEvent(
+                    new ProducerRecord<>(
+                        "users.v1",
+                        id,
+                        data.put("phone", 5550100).encode().getBytes(StandardCharsets.UTF_8)),
+                    "stockroom.user.updated",
+                    Instant.now().toString()))
+            .get();
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(
+                      system
+                          .inventoryHttp
+                          .get("/admin/dlq?since=" + since, ADMIN)
+                          .json()
+                          .getJsonArray("records")
+                          .stream()
+                          .map(JsonObject.class::cast)
+                          .filter(r -> id.equals(r.getString("key"))))
+                  .hasSize(2));
+
+      TestServices.stop(system.inventory);
+      system.inventoryEnv.put("REPLICA_MAX_VERSION_JUMP", "1000");
+      RunningService fixed =
+          TestServices.start(e -> InventoryService.start(new Env(e)), system.inventoryEnv);
+      try {
+        TestHttp.Reply replayed =
+            new TestHttp(fixed.port()).post("/admin/dlq/replay?since=" + since, ADMIN, "");
+        assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
+        assertThat(replayed.json().getJsonArray("stillParked").stream())
+            .map(r -> ((JsonObject) r).getString("key"))
+            .contains(id);
+        String pg = system.inventoryEnv.get("PG_URI");
+        assertThat(TestDb.text(pg, "SELECT name FROM user_replica WHERE id = '" + id + "'"))
+            .isEqualTo("Replayable Change");
+        assertThat(
+                TestDb.count(
+                    pg,
+                    "SELECT count(*) FROM user_replica WHERE partition IS NULL AND id = '"
+                        + id
+                        + "'"))
+            .as("the copy missed version 51: no watermark may vouch for it")
+            .isEqualTo(1);
+      } finally {
+        TestServices.stop(fixed);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a person whose change was parked is no longer vouched for by later watermarks: their copy"
           + " claims only its own time, and a read asking for more goes to the owner")
   void parkedChangeStopsTheWatermark() throws Exception {
