@@ -4,12 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.impl.RouterBuilderImpl;
 import io.vertx.openapi.contract.Operation;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,10 +55,30 @@ final class RequestMeters {
     if (route == null) {
       Route current = ctx.currentRoute();
       String name = current == null || current.getName() == null ? "" : current.getName();
-      route = forRoute(name, ctx.request().method().name());
+      route = forRoute(name, methodLabel(ctx.request().method()));
     }
     route.record(ctx.response().getStatusCode(), nanos);
   }
+
+  /**
+   * RFC 9110's methods by name, any other as {@code OTHER}: a client may send any token as a
+   * method, and a label per token would be meters without bound.
+   */
+  static String methodLabel(HttpMethod method) {
+    return STANDARD_METHODS.contains(method) ? method.name() : "OTHER";
+  }
+
+  private static final Set<HttpMethod> STANDARD_METHODS =
+      Set.of(
+          HttpMethod.GET,
+          HttpMethod.HEAD,
+          HttpMethod.POST,
+          HttpMethod.PUT,
+          HttpMethod.DELETE,
+          HttpMethod.CONNECT,
+          HttpMethod.OPTIONS,
+          HttpMethod.TRACE,
+          HttpMethod.PATCH);
 
   private ForRoute forRoute(String route, String method) {
     return byRoute.computeIfAbsent(method + ' ' + route, k -> new ForRoute(route, method));

@@ -364,6 +364,19 @@ class PlatformHttpTest {
   }
 
   @Test
+  @DisplayName(
+      "made-up HTTP methods, without a token, do not each get meters of their own: they share"
+          + " one label, so no client can grow the metrics without bound")
+  void madeUpMethodsShareOneLabel() {
+    for (int i = 0; i < 40; i++) {
+      Reply answered = http.send("ZZM" + i, "/things", null, null, null);
+      assertThat(answered.status()).as(answered.toString()).isBetween(400, 499);
+    }
+    String metrics = http.get("/metrics", null).body();
+    assertThat(metrics).doesNotContain("method=\"ZZM").contains("method=\"OTHER\"");
+  }
+
+  @Test
   @DisplayName("an unexpected failure is a 500 problem that reveals nothing of the internals")
   void internalErrorsHideDetails() {
     Problem problem = ProblemHandler.toProblem(new NullPointerException("password=hunter2"), 500);
