@@ -8,10 +8,14 @@ import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +95,50 @@ class OrderResilienceTest {
       assertThat(placed.json().getString("status")).isEqualTo("CONFIRMED");
       // Well inside ORDER_WAIT: woken by the worker's decision, not by the wait running out.
       assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(8));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a participant answering later than the client's wait: 202 PENDING at the wait, and the saga"
+          + " still confirms")
+  void slowerThanTheWait() throws Exception {
+    try (OrdersFixture system = new OrdersFixture(Map.of())) {
+      String ivy = system.customer("Ivy Waiting", 5_000);
+      system.item("SLOW-1", 3, 100);
+      Reply placed;
+      Duration took;
+      // The item's row held for longer than the client's wait: the reservation waits for it.
+      try (Connection blocker = TestDb.connect(system.inventoryEnv.get("PG_URI"))) {
+        blocker.setAutoCommit(false);
+        try (Statement held = blocker.createStatement()) {
+          held.execute("SELECT * FROM items WHERE sku = 'SLOW-1' FOR UPDATE");
+        }
+        CompletableFuture<Void> release =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    blocker.commit();
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                CompletableFuture.delayedExecutor(2500, TimeUnit.MILLISECONDS));
+        long start = System.nanoTime();
+        placed = system.place(ivy, "k-slow", order(ivy, "SLOW-1", 1));
+        took = Duration.ofNanos(System.nanoTime() - start);
+        release.get(10, TimeUnit.SECONDS);
+      }
+
+      assertThat(placed.status()).as(placed.toString()).isIn(201, 202);
+      assertThat(took)
+          .as("answered at the wait (2 s), not later")
+          .isLessThan(Duration.ofSeconds(4));
+      String id = placed.json().getString("id");
+      assertThat(placed.header("Location")).isEqualTo("/orders/" + id);
+      Eventually.assertWithin(
+          Duration.ofSeconds(20),
+          () -> assertThat(system.read(id).getString("status")).isEqualTo("CONFIRMED"));
     }
   }
 
