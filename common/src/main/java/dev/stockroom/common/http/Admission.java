@@ -19,7 +19,7 @@ final class Admission implements PlatformHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (PlatformRoutes.isProbe(ctx.request().path())) {
+    if (PlatformRoutes.isProbe(ctx.normalizedPath())) {
       ctx.next();
       return;
     }

@@ -32,7 +32,7 @@ final class EarlyAuthentication implements PlatformHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (PlatformRoutes.isPublic(ctx.request().path())) {
+    if (PlatformRoutes.isPublic(ctx.normalizedPath())) {
       ctx.next();
       return;
     }

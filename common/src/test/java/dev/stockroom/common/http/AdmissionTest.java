@@ -36,6 +36,9 @@ class AdmissionTest {
       assertThat(shed.header("Retry-After")).isEqualTo("1");
       assertThat(shed.header("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
       assertThat(http.get("/health/ready", null).status()).isEqualTo(200);
+      assertThat(http.get("/health/../things/1", TestTokens.admin()).status())
+          .as("a path that only starts like a probe's is the route it resolves to")
+          .isEqualTo(503);
 
       assertThat(inFlight.finish()).isEqualTo("HTTP/1.1 201 Created");
       Eventually.assertWithin(
