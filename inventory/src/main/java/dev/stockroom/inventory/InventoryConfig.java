@@ -21,7 +21,7 @@ public record InventoryConfig(
     ServiceTokens.requireCredentials(platform);
     return new InventoryConfig(
         ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081"),
-        env.duration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        env.duration("COMMITMENT_RETENTION", Duration.ofDays(7)));
+        env.positiveDuration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5)),
+        env.positiveDuration("COMMITMENT_RETENTION", Duration.ofDays(7)));
   }
 }

@@ -24,7 +24,7 @@ public record UsersConfig(
     return new UsersConfig(
         OutboxRelayConfig.from(env, platform.serviceName()),
         env.intInRange("USERS_TOPIC_PARTITIONS", 6, 1, 1024),
-        env.duration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        env.duration("COMMITMENT_RETENTION", Duration.ofDays(7)));
+        env.positiveDuration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5)),
+        env.positiveDuration("COMMITMENT_RETENTION", Duration.ofDays(7)));
   }
 }

@@ -101,6 +101,19 @@ public final class Env {
     }
   }
 
+  /**
+   * A duration that must not be zero: an interval a timer repeats at, a timeout, a lease (a timer
+   * cannot fire in under a millisecond, and a timeout of 0 means none at all to Vert.x).
+   */
+  public Duration positiveDuration(String name, Duration defaultValue) {
+    Duration value = duration(name, defaultValue);
+    if (value.compareTo(Duration.ofMillis(1)) < 0) {
+      throw invalid(
+          name, "an ISO-8601 duration of at least PT0.001S, such as PT15M", optional(name).get());
+    }
+    return value;
+  }
+
   /** A URI with one of the given schemes and a host, e.g. {@code postgresql://u:p@host:5432/db}. */
   public URI uri(String name, String defaultValue, String... schemes) {
     String raw = string(name, defaultValue);

@@ -6,6 +6,7 @@ import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.kafka.KafkaConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -57,6 +58,9 @@ public record PlatformConfig(
     Set<PlatformLayer> layersOff) {
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
+  private static final List<String> LOG_LEVELS =
+      List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
     return from(env, serviceName, defaultPort, PlanCacheMode.AUTO);
   }
@@ -69,13 +73,20 @@ public record PlatformConfig(
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT: expected text or json, got '" + logFormat + "'");
     }
+    String logLevel = env.string("LOG_LEVEL", "INFO");
+    if (!LOG_LEVELS.contains(logLevel.toUpperCase(java.util.Locale.ROOT))) {
+      // logback would read it as DEBUG, not refuse it.
+      throw new ConfigException(
+          "LOG_LEVEL: expected one of "
+              + String.join(", ", LOG_LEVELS)
+              + ", got '"
+              + logLevel
+              + "'");
+    }
     String defaultPg = dev ? "postgresql://postgres:postgres@localhost:5432/" + serviceName : null;
     URI pgUri = env.uri("PG_URI", defaultPg, "postgresql", "postgres");
-    Duration readTimeout = env.duration("HTTP_REQUEST_READ_TIMEOUT", Duration.ofSeconds(10));
-    if (readTimeout.isZero()) {
-      throw new ConfigException(
-          "HTTP_REQUEST_READ_TIMEOUT: expected a positive ISO-8601 duration, got PT0S");
-    }
+    Duration readTimeout =
+        env.positiveDuration("HTTP_REQUEST_READ_TIMEOUT", Duration.ofSeconds(10));
     int httpInstances =
         env.intInRange(
             "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
@@ -107,8 +118,8 @@ public record PlatformConfig(
         JwtConfig.from(env, dev),
         env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
-        env.duration("STARTUP_TIMEOUT", Duration.ofMinutes(3)),
-        env.duration("BREAKER_RESET", Duration.ofSeconds(5)),
+        env.positiveDuration("STARTUP_TIMEOUT", Duration.ofMinutes(3)),
+        env.positiveDuration("BREAKER_RESET", Duration.ofSeconds(5)),
         (short) env.intInRange("KAFKA_REPLICATION_FACTOR", 1, 1, 5),
         env.optional("SERVICE_TOKEN"),
         PlatformLayer.switchedOff(env, dev));

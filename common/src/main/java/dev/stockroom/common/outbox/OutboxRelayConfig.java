@@ -23,11 +23,11 @@ public record OutboxRelayConfig(
   public static OutboxRelayConfig from(Env env, String serviceName) {
     return new OutboxRelayConfig(
         "/stockroom/" + serviceName,
-        env.duration("OUTBOX_POLL_INTERVAL", Duration.ofMillis(500)),
-        env.duration("WATERMARK_INTERVAL", Duration.ofSeconds(1)),
+        env.positiveDuration("OUTBOX_POLL_INTERVAL", Duration.ofMillis(500)),
+        env.positiveDuration("WATERMARK_INTERVAL", Duration.ofSeconds(1)),
         env.duration("OUTBOX_RETENTION", Duration.ofHours(24)),
         env.intInRange("OUTBOX_BATCH_SIZE", 500, 1, 10_000),
-        env.duration("OUTBOX_LEADER_RETRY", Duration.ofSeconds(1)));
+        env.positiveDuration("OUTBOX_LEADER_RETRY", Duration.ofSeconds(1)));
   }
 
   /** What every transactional id of a service's relay starts with (the ACLs grant this prefix). */

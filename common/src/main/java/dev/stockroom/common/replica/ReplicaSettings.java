@@ -38,9 +38,9 @@ public record ReplicaSettings(
         env.duration("REPLICA_TTL", Duration.ofMinutes(15)),
         name,
         url,
-        env.duration("REPLICA_FALLBACK_TIMEOUT", Duration.ofMillis(250)),
+        env.positiveDuration("REPLICA_FALLBACK_TIMEOUT", Duration.ofMillis(250)),
         env.intInRange("REPLICA_FALLBACK_CONCURRENCY", 16, 1, 1024),
-        env.duration("REPLICA_RECONCILE_INTERVAL", Duration.ofHours(1)),
+        env.positiveDuration("REPLICA_RECONCILE_INTERVAL", Duration.ofHours(1)),
         env.duration("REPLICA_MAX_CLOCK_SKEW", Duration.ofSeconds(5)),
         env.intInRange("REPLICA_MAX_VERSION_JUMP", 1_000_000, 1, Integer.MAX_VALUE),
         env.optional("REPLICA_GROUP_ID"));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.outbox.OutboxRelayConfig;
+import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.testing.PlatformTestService;
 import java.time.Duration;
@@ -102,6 +104,45 @@ class ConfigTest {
     badLog.put("LOG_FORMAT", "xml");
     assertThatThrownBy(() -> read(badLog))
         .hasMessageStartingWith("LOG_FORMAT: expected text or json");
+
+    // logback reads an unknown level as DEBUG: every request's full URI in production's logs.
+    Map<String, String> badLevel = devEnv();
+    badLevel.put("LOG_LEVEL", "WARNING");
+    assertThatThrownBy(() -> read(badLevel))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "LOG_LEVEL: expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'WARNING'");
+    badLevel.put("LOG_LEVEL", "warn");
+    assertThat(read(badLevel)).isNotNull();
+  }
+
+  @Test
+  @DisplayName(
+      "an interval, timeout or lease of zero fails at start, naming the variable (a timer cannot"
+          + " fire in under a millisecond; a timeout of 0 is none at all)")
+  void zeroIntervalsAndTimeouts() {
+    Map<String, String> env = devEnv();
+    env.put("BREAKER_RESET", "PT0S");
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "BREAKER_RESET: expected an ISO-8601 duration of at least PT0.001S, such as PT15M,"
+                + " got 'PT0S'");
+    for (String name :
+        new String[] {"OUTBOX_POLL_INTERVAL", "WATERMARK_INTERVAL", "OUTBOX_LEADER_RETRY"}) {
+      Env zero = new Env(Map.of(name, "PT0.0001S"));
+      assertThatThrownBy(() -> OutboxRelayConfig.from(zero, "users"))
+          .as(name)
+          .hasMessageStartingWith(name + ": expected");
+    }
+    for (String name : new String[] {"REPLICA_FALLBACK_TIMEOUT", "REPLICA_RECONCILE_INTERVAL"}) {
+      Env zero = new Env(Map.of(name, "PT0S"));
+      assertThatThrownBy(() -> ReplicaSettings.from(zero, "USERS_URL", "http://localhost:8081"))
+          .as(name)
+          .hasMessageStartingWith(name + ": expected");
+    }
+    assertThat(new Env(Map.of("X", "PT0.001S")).positiveDuration("X", Duration.ofSeconds(1)))
+        .isEqualTo(Duration.ofMillis(1));
   }
 
   @Test
@@ -160,7 +201,8 @@ class ConfigTest {
     env.put("HTTP_REQUEST_READ_TIMEOUT", "PT0S");
     env.put("JWT_JWKS_URL", "https://idp.example/certs");
     assertThatThrownBy(() -> read(env))
-        .hasMessageStartingWith("HTTP_REQUEST_READ_TIMEOUT: expected a positive");
+        .hasMessageStartingWith(
+            "HTTP_REQUEST_READ_TIMEOUT: expected an ISO-8601 duration of at least");
   }
 
   @Test

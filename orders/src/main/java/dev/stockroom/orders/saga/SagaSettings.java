@@ -28,12 +28,12 @@ public record SagaSettings(
         new SagaSettings(
             url(env, "INVENTORY_URL", "http://localhost:8082"),
             url(env, "USERS_URL", "http://localhost:8081"),
-            env.duration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
+            env.positiveDuration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
             env.duration("ORDER_WAIT", Duration.ofSeconds(2)),
-            env.duration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
-            env.duration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
-            env.duration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
-            env.duration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
+            env.positiveDuration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
+            env.positiveDuration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
+            env.positiveDuration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
+            env.positiveDuration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
             env.duration("ORDER_CUSTOMER_MAX_STALENESS", Duration.ofMinutes(5)));
     // Reservations and holds must outlive every step before the pivot, or a slow saga would
     // confirm stock whose payment had already lapsed.
