@@ -120,9 +120,11 @@ public final class Jwt implements JWTAuth {
       String kid = JwksKeys.kidOf(token.getToken());
       JWTAuth serviceKey = kid == null ? null : serviceVerifiers.get(kid);
       if (serviceKey != null) {
+        // The services mint their own tokens with top-level roles, whatever claim people's
+        // tokens from an identity provider carry theirs in (JWT_ROLES_CLAIM).
         return serviceKey
             .authenticate(token)
-            .compose(this::requireStockroomClaims)
+            .compose(user -> requireStockroomClaims(user, SERVICE_ROLES_CLAIM))
             .compose(user -> serviceOnly(user, kid));
       }
     }
@@ -132,20 +134,21 @@ public final class Jwt implements JWTAuth {
             : delegate == null
                 ? TokenRejection.refuse("expected a bearer token")
                 : delegate.authenticate(credentials);
-    return verified.compose(this::requireStockroomClaims);
+    return verified.compose(user -> requireStockroomClaims(user, config.rolesClaim()));
   }
 
-  private Future<User> requireStockroomClaims(User user) {
+  private static final String SERVICE_ROLES_CLAIM = "roles";
+
+  private Future<User> requireStockroomClaims(User user, String rolesClaim) {
     if (!user.attributes().containsKey("exp")) {
       return TokenRejection.refuse("the exp claim is required");
     }
     if (user.subject() == null || user.subject().isBlank()) {
       return TokenRejection.refuse("the sub claim is required");
     }
-    Object roles = claimAt(user.principal(), config.rolesClaim());
+    Object roles = claimAt(user.principal(), rolesClaim);
     if (!(roles instanceof JsonArray array)) {
-      return TokenRejection.refuse(
-          "the roles claim (" + config.rolesClaim() + ") must be an array");
+      return TokenRejection.refuse("the roles claim (" + rolesClaim + ") must be an array");
     }
     return Future.succeededFuture(caller(user.subject(), array, user.attributes().getValue("exp")));
   }
@@ -188,7 +191,7 @@ public final class Jwt implements JWTAuth {
     }
     ServiceKeys.Signing signing = config.serviceKeys().signing().orElseThrow();
     return serviceSigner.generateToken(
-        new JsonObject().put("roles", new JsonArray().add("service")),
+        new JsonObject().put(SERVICE_ROLES_CLAIM, new JsonArray().add("service")),
         new JWTOptions()
             .setAlgorithm("RS256")
             .setHeader(new JsonObject().put("kid", signing.kid()))

@@ -79,6 +79,37 @@ class ServiceKeysTest {
   }
 
   @Test
+  @DisplayName(
+      "with people's roles read from an identity provider's claim (JWT_ROLES_CLAIM), service"
+          + " tokens still carry theirs where the services mint them")
+  void serviceTokensBesideAProvidersRolesClaim() {
+    Map<String, String> env = TestServices.env("servicekeys_claim");
+    env.put("JWT_SERVICE_KEYS", keys.toString());
+    env.put("JWT_ROLES_CLAIM", "realm_access.roles");
+    RunningService keycloakShaped = TestServices.start(PlatformTestService::start, env);
+    try {
+      TestHttp.Reply reply =
+          new TestHttp(keycloakShaped.port())
+              .get("/things/999999", inventorySigner().mintServiceToken(Duration.ofMinutes(5)));
+      assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
+    } finally {
+      TestServices.stop(keycloakShaped);
+    }
+  }
+
+  private Jwt inventorySigner() {
+    return Jwt.create(
+        vertx,
+        JwtConfig.from(
+            new Env(
+                Map.of(
+                    "STOCKROOM_ENV", "dev",
+                    "SERVICE_SIGNING_KEY", RsaKeys.privatePem(inventory),
+                    "SERVICE_SIGNING_KID", "inventory")),
+            true));
+  }
+
+  @Test
   @DisplayName("an admin token signed with a service's key is refused")
   void adminWithServiceKeyRefused() {
     TestHttp.Reply reply =
