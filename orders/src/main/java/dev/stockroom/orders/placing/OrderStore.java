@@ -57,7 +57,10 @@ public final class OrderStore {
       "SELECT "
           + COLUMNS
           + " FROM orders WHERE ($1::uuid IS NULL OR customer_id = $1)"
-          + " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = $3)"
+          // The cursor's order only counts as one of the listed customer's: another customer's
+          // order id answers as an unknown one does, telling nothing of it.
+          + " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = $3"
+          + " AND ($1::uuid IS NULL OR customer_id = $1))"
           + " ORDER BY created_at DESC, id DESC LIMIT $2";
 
   private static final String BY_IDS = "SELECT " + COLUMNS + " FROM orders WHERE id = ANY($1)";
