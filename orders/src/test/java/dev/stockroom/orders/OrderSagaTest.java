@@ -171,6 +171,26 @@ class OrderSagaTest {
 
   @Test
   @DisplayName(
+      "an idempotency key is the header's text as sent: a quoted key is another key, and keys"
+          + " that look like JSON numbers or objects are keys like any other")
+  void keysAreText() {
+    String di = system.customer("Di Keys", 5_000);
+    system.item("IDEM-2", 10, 100);
+    JsonObject body = order(di, "IDEM-2", 1);
+    Reply plain = system.place(di, "k-quoted", body);
+    Reply quoted = system.place(di, "\"k-quoted\"", body);
+    assertThat(plain.status()).as(plain.toString()).isEqualTo(201);
+    assertThat(quoted.status()).as(quoted.toString()).isEqualTo(201);
+    assertThat(quoted.json().getString("id")).isNotEqualTo(plain.json().getString("id"));
+    for (String key : new String[] {"100.0", "{\"a\":1}", "[1]", "\\u0041"}) {
+      Reply placed = system.place(di, key, body);
+      assertThat(placed.status()).as(key + ": " + placed).isEqualTo(201);
+    }
+    assertThat(system.itemState("IDEM-2").getInteger("quantity")).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName(
       "a client retrying while its order's saga runs waits for that saga: one reservation call,"
           + " one event")
   void retryWhileTheSagaRuns() throws Exception {
@@ -257,6 +277,7 @@ class OrderSagaTest {
     String dee = system.customer("Dee Owner", 5_000);
     String eve = system.customer("Eve Other", 5_000);
     system.item("VIS-1", 10, 10);
+    system.place(eve, "k-vis-0", order(eve, "VIS-1", 1));
     String deeOrder = system.place(dee, "k-vis-1", order(dee, "VIS-1", 1)).json().getString("id");
     system.place(dee, "k-vis-2", order(dee, "VIS-1", 1));
     String eveToken = TestTokens.forRoles(eve, "customer");
@@ -275,6 +296,12 @@ class OrderSagaTest {
     assertThat(system.place(eve, "k-vis-3", order(dee, "VIS-1", 1)).status())
         .as("ordering for someone else")
         .isEqualTo(403);
+    // Another customer's order as a cursor tells nothing: the same answer as an unknown id.
+    Reply afterTheirs = system.ordersHttp.get("/orders?after=" + deeOrder, eveToken);
+    Reply afterNothing =
+        system.ordersHttp.get("/orders?after=" + java.util.UUID.randomUUID(), eveToken);
+    assertThat(afterTheirs.status()).isEqualTo(afterNothing.status());
+    assertThat(afterTheirs.body()).isEqualTo(afterNothing.body());
   }
 
   @Test

@@ -72,15 +72,14 @@ public final class HttpApi {
     ctx.next();
   }
 
+  private static final RequestExtractor AS_SENT = new AsSentExtractor();
+
   private static Router build(
       Platform platform, OpenAPIContract contract, Map<String, Handler<RoutingContext>> handlers) {
     RequestExtractor authorizeThenExtract =
         (ctx, operation) ->
             Authorization.check(ctx, operation)
-                .compose(
-                    v ->
-                        RequestExtractor.withBodyHandler()
-                            .extractValidatableRequest(ctx, operation));
+                .compose(v -> AS_SENT.extractValidatableRequest(ctx, operation));
     RouterBuilder builder = RouterBuilder.create(platform.vertx(), contract, authorizeThenExtract);
     RequestMeters meters =
         platform.layersOff().contains(PlatformLayer.METRICS)

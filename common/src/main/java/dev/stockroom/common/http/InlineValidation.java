@@ -7,10 +7,16 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
 import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
@@ -18,6 +24,7 @@ import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -33,16 +40,18 @@ final class InlineValidation {
   private final RequestValidatorImpl validator;
   private final RequestExtractor extractor;
   private final ScalarParameters scalars;
+  private final Map<Parameter, Validator> texts;
 
   InlineValidation(Vertx vertx, OpenAPIContract contract, RequestExtractor extractor) {
     this.validator = new RequestValidatorImpl(vertx, contract);
     this.extractor = extractor;
     this.scalars = new ScalarParameters(contract);
+    this.texts = textParameters(contract);
   }
 
   /** Extracts, validates and stores the request as RouterBuilder's own handler would. */
   Handler<RoutingContext> handler(Operation operation) {
-    return handler(operation, this::validate);
+    return handler(operation, (ctx, request) -> validate(request, operation));
   }
 
   /**
@@ -50,15 +59,15 @@ final class InlineValidation {
    * scalar types, its body parsed as JSON, nothing checked against the contract.
    */
   Handler<RoutingContext> unchecked(Operation operation) {
-    return handler(operation, InlineValidation::convert);
+    return handler(operation, (ctx, request) -> convert(request, operation));
   }
 
   private Handler<RoutingContext> handler(
-      Operation operation, BiFunction<ValidatableRequest, Operation, ValidatedRequest> check) {
+      Operation operation, BiFunction<RoutingContext, ValidatableRequest, ValidatedRequest> check) {
     return ctx ->
         extractor
             .extractValidatableRequest(ctx, operation)
-            .map(request -> check.apply(request, operation))
+            .map(request -> check.apply(ctx, request))
             .onSuccess(
                 validated -> {
                   ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
@@ -123,8 +132,7 @@ final class InlineValidation {
 
   /**
    * A parameter as the contract accepts it, refused when it holds U+0000: no schema here forbids
-   * it, PostgreSQL's text cannot hold it (a 500 from the query), and the library decodes a query
-   * value a second time, so {@code %2500} arrives as one too.
+   * it, and PostgreSQL's text cannot hold it (a 500 from the query).
    */
   private RequestParameter check(Parameter parameter, RequestParameter value) {
     RequestParameter checked = checkAgainstContract(parameter, value);
@@ -139,11 +147,45 @@ final class InlineValidation {
 
   private RequestParameter checkAgainstContract(Parameter parameter, RequestParameter value) {
     if (value != null && !value.isNull()) {
-      Optional<Object> accepted = scalars.accept(parameter, String.valueOf(value.get()));
+      String raw = String.valueOf(value.get());
+      Optional<Object> accepted = scalars.accept(parameter, raw);
       if (accepted.isPresent()) {
         return new RequestParameterImpl(accepted.get());
       }
+      Validator asText = texts.get(parameter);
+      if (asText != null) {
+        return text(parameter, asText, raw);
+      }
     }
     return validator.validateParameter(parameter, value);
+  }
+
+  /**
+   * A string parameter is the text the client sent, checked against its schema as it is. The
+   * library's transformer reads every non-word value as JSON first: the key {@code "k"} became
+   * {@code k}, {@code 100.0} a number refused as not a string, {@code \u0041} an {@code A}.
+   */
+  private static RequestParameter text(Parameter parameter, Validator schema, String raw) {
+    OutputUnit result = schema.validate(raw);
+    try {
+      result.checkValidity();
+    } catch (JsonSchemaValidationException e) {
+      throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
+    }
+    return new RequestParameterImpl(raw);
+  }
+
+  /** The string parameters of simple and form style, each with its schema's validator. */
+  private static Map<Parameter, Validator> textParameters(OpenAPIContract contract) {
+    Map<Parameter, Validator> texts = new IdentityHashMap<>();
+    for (Operation operation : contract.operations()) {
+      for (Parameter p : operation.getParameters()) {
+        boolean scalarStyle = p.getStyle() == Style.FORM || p.getStyle() == Style.SIMPLE;
+        if (scalarStyle && p.getSchemaType() == SchemaType.STRING) {
+          texts.put(p, contract.getSchemaRepository().validator(p.getSchema()));
+        }
+      }
+    }
+    return texts;
   }
 }
