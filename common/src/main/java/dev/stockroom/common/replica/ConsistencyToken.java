@@ -32,6 +32,10 @@ public record ConsistencyToken(Instant at) {
         throw new IllegalArgumentException("not a consistency token");
       }
       long micros = Long.parseLong(decoded.substring(VERSION.length()));
+      if (micros < 0) {
+        // No owner's clock hands out a time before 1970 (and one before 1677 overflows encode).
+        throw new IllegalArgumentException("a consistency token from before 1970");
+      }
       return new ConsistencyToken(Instant.EPOCH.plus(micros, ChronoUnit.MICROS));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a consistency token this system handed out", e);

@@ -11,6 +11,7 @@ import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -161,7 +162,12 @@ class ReadYourWritesTest {
       assertThat(system.ownerListCalls()).isEqualTo(ownerCalls);
 
       String future = new ConsistencyToken(Instant.now().plus(Duration.ofHours(1))).encode();
-      for (String bad : new String[] {future, "not-a-token", "YzE6eHl6"}) {
+      // "c1:-9223372036854775": a time before 1677, past what its encoding can hold (a 500).
+      String ancient =
+          java.util.Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString("c1:-9223372036854775".getBytes(StandardCharsets.US_ASCII));
+      for (String bad : new String[] {future, "not-a-token", "YzE6eHl6", ancient}) {
         Reply refused = report(system, bad, "");
         assertThat(refused.status()).as(bad + ": " + refused).isEqualTo(400);
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
