@@ -44,10 +44,13 @@ final class LowStockQuery {
 
   private LowStockQuery() {}
 
-  /** A case-insensitive prefix pattern with LIKE's wildcards escaped. */
+  /**
+   * A case-insensitive prefix pattern with LIKE's wildcards escaped, in NFC as users stores names
+   * (an accent typed as a combining mark finds the name too).
+   */
   static String prefixPattern(String prefix) {
     String escaped =
-        prefix
+        java.text.Normalizer.normalize(prefix, java.text.Normalizer.Form.NFC)
             .toLowerCase(java.util.Locale.ROOT)
             .replace("\\", "\\\\")
             .replace("%", "\\%")

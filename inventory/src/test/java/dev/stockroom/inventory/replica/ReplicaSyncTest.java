@@ -91,6 +91,31 @@ class ReplicaSyncTest {
   }
 
   @Test
+  @DisplayName(
+      "the stocker filter finds a name however its accents were typed (names are stored NFC)")
+  void filterIgnoresHowAccentsWereTyped() {
+    String id = system.registerUser("Emile Accent").getString("id");
+    system.usersHttp.patch(
+        "/users/" + id, ADMIN, new JsonObject().put("name", "\u00c9mile Accent"), Map.of());
+    system.createItem("ACCENT-1", 0);
+    assertThat(system.restock("ACCENT-1", id, 1).status()).isEqualTo(201);
+    for (String typed : new String[] {"%C3%89mile", "E%CC%81mile", "e%CC%81MILE"}) {
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () ->
+              assertThat(
+                      system
+                          .inventoryHttp
+                          .get("/items/low-stock?below=1000&stocker=" + typed, stocker)
+                          .array("items")
+                          .stream()
+                          .map(i -> ((JsonObject) i).getString("sku")))
+                  .as(typed)
+                  .contains("ACCENT-1"));
+    }
+  }
+
+  @Test
   @DisplayName("a deleted user's name, email and phone disappear from the report and the copy")
   void deletionErases() {
     String id = system.registerUser("Erased Person").getString("id");
