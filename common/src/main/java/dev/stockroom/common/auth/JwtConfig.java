@@ -43,6 +43,11 @@ public record JwtConfig(
     return keySource(env, devMode).withServiceKeys(ServiceKeys.from(env));
   }
 
+  private static boolean isLoopback(String host) {
+    return host != null
+        && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+  }
+
   private static JwtConfig keySource(Env env, boolean devMode) {
     String issuer = env.string("JWT_ISSUER", ISSUER);
     String audience = env.string("JWT_AUDIENCE", AUDIENCE);
@@ -55,6 +60,13 @@ public record JwtConfig(
     }
     if (env.optional("JWT_JWKS_URL").isPresent()) {
       URI jwks = env.uri("JWT_JWKS_URL", null, "https", "http");
+      if (!devMode && jwks.getScheme().equals("http") && !isLoopback(jwks.getHost())) {
+        // Keys fetched in the clear can be replaced on the way, and with them every token.
+        throw new ConfigException(
+            "JWT_JWKS_URL: expected https outside dev (plain http only to this machine), got '"
+                + jwks
+                + "'");
+      }
       return new JwtConfig(
           "JWKS",
           null,
