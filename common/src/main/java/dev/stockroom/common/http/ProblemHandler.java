@@ -10,7 +10,10 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -113,9 +116,28 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     }
     if (e instanceof SchemaValidationException schema) {
       List<Problem.FieldError> errors = fieldErrors(schema.getOutputUnit(), parameterOf(e));
-      return Problem.badRequest(e.getMessage(), errors);
+      return Problem.badRequest(summary(e.getMessage(), errors), errors);
     }
     return Problem.badRequest(e.getMessage(), List.of());
+  }
+
+  /**
+   * The body's failure said field by field: the library's own sentence names one error of its
+   * choosing, often a containing schema's ("does not match additional properties schema").
+   */
+  private static String summary(String message, List<Problem.FieldError> errors) {
+    String body = "The value of the request body is invalid";
+    if (message == null || !message.startsWith(body) || errors.isEmpty()) {
+      return message;
+    }
+    StringBuilder said = new StringBuilder(body).append(": ");
+    for (int i = 0; i < errors.size(); i++) {
+      said.append(i == 0 ? "" : "; ")
+          .append(errors.get(i).pointer())
+          .append(" ")
+          .append(errors.get(i).detail());
+    }
+    return said.toString();
   }
 
   /** "query maxStaleness" for a parameter's failure, so the pointer names what was wrong. */
@@ -124,23 +146,43 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return m.find() ? m.group(1) + " " + m.group(2) : "/";
   }
 
-  private static List<Problem.FieldError> fieldErrors(OutputUnit unit, String root) {
+  /**
+   * One error per invalid field, at its JSON pointer (RFC 6901, not the schema library's URI
+   * fragment), with the rule it broke. The library also reports every schema that contains the
+   * failing one ("Property x does not match schema", "A subschema had errors", and "does not match
+   * additional properties schema" for declared properties too): those stand only where nothing more
+   * specific was said of the field.
+   */
+  static List<Problem.FieldError> fieldErrors(OutputUnit unit, String root) {
     if (unit == null || unit.getErrors() == null) {
       return List.of();
     }
-    return unit.getErrors().stream()
-        .map(
-            e ->
+    Map<String, List<String>> byField = new LinkedHashMap<>();
+    for (OutputUnit e : unit.getErrors()) {
+      String at = e.getInstanceLocation();
+      String pointer =
+          at == null || at.isEmpty() || at.equals("#")
+              ? root
+              : at.startsWith("#") ? at.substring(1) : at;
+      byField.computeIfAbsent(pointer, k -> new ArrayList<>()).add(e.getError());
+    }
+    List<Problem.FieldError> errors = new ArrayList<>();
+    byField.forEach(
+        (pointer, details) ->
+            errors.add(
                 new Problem.FieldError(
-                    e.getInstanceLocation() == null
-                            || e.getInstanceLocation().isEmpty()
-                            || e.getInstanceLocation().equals("#")
-                        ? root
-                        : e.getInstanceLocation(),
-                    e.getError()))
-        .distinct()
-        .toList();
+                    pointer,
+                    details.stream()
+                        .filter(d -> !GENERIC.matcher(d).matches())
+                        .findFirst()
+                        .orElse(details.get(0)))));
+    return errors;
   }
+
+  private static final Pattern GENERIC =
+      Pattern.compile(
+          "Property \".*\" does not match (additional properties )?schema|A subschema had errors.*",
+          Pattern.DOTALL);
 
   private static String reason(Throwable failure) {
     if (failure == null) {

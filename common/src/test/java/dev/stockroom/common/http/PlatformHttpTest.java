@@ -234,6 +234,35 @@ class PlatformHttpTest {
 
   @Test
   @DisplayName(
+      "a body with three invalid fields answers three errors, each at its field's JSON pointer"
+          + " (RFC 6901) with the rule it broke")
+  void oneErrorPerInvalidField() {
+    JsonObject problem =
+        assertProblem(
+            http.post(
+                "/things",
+                admin,
+                new JsonObject().put("name", "").put("count", -1).put("email", "not-an-email")),
+            400);
+    assertThat(problem.getJsonArray("errors").stream().map(JsonObject.class::cast))
+        .as(problem.encode())
+        .extracting(e -> e.getString("pointer"))
+        .containsExactlyInAnyOrder("/name", "/count", "/email");
+    assertThat(problem.getJsonArray("errors").stream().map(JsonObject.class::cast))
+        .extracting(e -> e.getString("detail"))
+        .noneMatch(d -> d.contains("additional properties") || d.contains("subschema"));
+    JsonObject extra =
+        assertProblem(
+            http.post(
+                "/things", admin, new JsonObject().put("name", "a").put("count", 1).put("x", 1)),
+            400);
+    assertThat(extra.getJsonArray("errors").stream().map(JsonObject.class::cast))
+        .extracting(e -> e.getString("pointer"))
+        .containsExactly("/x");
+  }
+
+  @Test
+  @DisplayName(
       "bad path and query values, and a query that is not valid percent-encoding, are 400 problems")
   void badParameters() throws Exception {
     assertProblem(http.get("/things/abc", admin), 400);
