@@ -61,6 +61,7 @@ public final class LowStockHandlers {
             stringParam(query, "consistencyWait"));
     // The filter runs on the copied names: with a token, on a copy at or past it if it gets there
     // within the read's wait; else the answer cannot vouch for the items the filter left out.
+    long start = System.nanoTime();
     Future<Boolean> filterCurrent =
         stocker != null && consistent.isPresent() && freshness
             ? users.caughtUp(consistent.get())
@@ -77,7 +78,10 @@ public final class LowStockHandlers {
                             stocker == null ? null : LowStockQuery.prefixPattern(stocker),
                             limit,
                             users.store().schema().topic()))
-                    .compose(rows -> withStockers(rows, budget, consistent, limit, current)))
+                    .compose(
+                        rows ->
+                            withStockers(
+                                rows, budget, whatIsLeft(consistent, start), limit, current)))
         .onSuccess(page -> Responses.ok(ctx, page))
         .onFailure(ctx::fail);
   }
@@ -118,6 +122,17 @@ public final class LowStockHandlers {
                 consistent
                     .map(c -> ConsistencyRequest.answer(c, entries.values(), filterCurrent))
                     .orElse(null)));
+  }
+
+  /** The read's wait less what waiting for the whole copy took: one wait per read, not two. */
+  private static Optional<ReadYourWrites> whatIsLeft(
+      Optional<ReadYourWrites> consistent, long startNanos) {
+    return consistent.map(
+        c -> {
+          Duration spent = Duration.ofNanos(System.nanoTime() - startNanos);
+          Duration left = c.maxWait().minus(spent);
+          return new ReadYourWrites(c.token(), left.isNegative() ? Duration.ZERO : left);
+        });
   }
 
   private static final Duration MAX_BUDGET = Duration.ofDays(36_500);

@@ -136,6 +136,14 @@ class ReadYourWritesTest {
       assertThat(filtered.json().getJsonObject("consistency").getBoolean("satisfied"))
           .as("a filter evaluated on a copy behind the token cannot vouch for what it left out")
           .isFalse();
+      // One wait per read: the filter's wait for the copy and the rows' wait share it.
+      long start = System.nanoTime();
+      Reply waited = report(system, token, "&stocker=bob&consistencyWait=PT1S");
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(waited.status()).isEqualTo(200);
+      assertThat(took)
+          .as("within the wait asked for (1 s), not twice")
+          .isLessThan(Duration.ofMillis(1900));
     }
   }
 
