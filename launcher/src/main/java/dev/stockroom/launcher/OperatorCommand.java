@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,9 +13,14 @@ import java.time.Duration;
 /**
  * {@code outbox status}, {@code replica status}, {@code dlq list|replay}: asks a running service's
  * admin endpoint (any deployment, by URL) and prints its answer as indented JSON; a refusal or an
- * unreachable service is one line on stderr and exit code 1.
+ * unreachable service is one line on stderr and exit code 1. Which URL it asks, and with which
+ * token, goes to stderr first: a command typed "locally" against a port-forward to production says
+ * so. A replay the service could not finish in one request (a long dead-letter topic) goes on from
+ * where the answer says until it is complete.
  */
 final class OperatorCommand {
+  private static final int MAX_PAGES = 1_000;
+
   private OperatorCommand() {}
 
   /**
@@ -22,14 +28,57 @@ final class OperatorCommand {
    */
   static int run(
       Command.Operate operate, String token, boolean minted, PrintStream out, PrintStream err) {
-    String url = operate.url().resolve(operate.path()).toString();
+    String path = operate.path();
+    String lastResume = null;
+    for (int page = 0; page < MAX_PAGES; page++) {
+      URI url = under(operate.url(), path);
+      err.println(
+          "stockroom: "
+              + operate.method()
+              + " "
+              + url
+              + (minted
+                  ? " (admin token minted with the issuer key in " + keys(operate) + ")"
+                  : " (the token given)"));
+      JsonObject answer = ask(operate, url, token, minted, err);
+      if (answer == null) {
+        return 1;
+      }
+      out.println(answer.encodePrettily());
+      String resume = answer.getString("resumeSince");
+      if (resume == null || !answer.containsKey("complete") || answer.getBoolean("complete")) {
+        return 0;
+      }
+      if (!operate.method().equals("POST")) {
+        err.println("stockroom: more records follow: list again with --since " + resume);
+        return 0;
+      }
+      if (resume.equals(lastResume)) {
+        err.println("stockroom: the replay did not get past " + resume + "; stopped there");
+        return 1;
+      }
+      lastResume = resume;
+      path = path.replaceFirst("\\?since=.*$", "") + "?since=" + resume;
+    }
+    err.println("stockroom: stopped after " + MAX_PAGES + " requests; run it again to go on");
+    return 1;
+  }
+
+  /** {@code path} under the base URL's own path: {@code https://gw/inventory} keeps its prefix. */
+  static URI under(URI base, String path) {
+    String root = base.toString().replaceAll("/+$", "");
+    return URI.create(root + path);
+  }
+
+  private static JsonObject ask(
+      Command.Operate operate, URI url, String token, boolean minted, PrintStream err) {
     try {
       HttpResponse<String> response =
           HttpClient.newBuilder()
               .connectTimeout(Duration.ofSeconds(5))
               .build()
               .send(
-                  HttpRequest.newBuilder(operate.url().resolve(operate.path()))
+                  HttpRequest.newBuilder(url)
                       .timeout(Duration.ofSeconds(30))
                       .header("Authorization", "Bearer " + token)
                       .method(operate.method(), HttpRequest.BodyPublishers.noBody())
@@ -39,7 +88,7 @@ final class OperatorCommand {
         String hint =
             response.statusCode() == 401 && minted
                 ? " (the token was signed with the issuer key in "
-                    + operate.dataDir().resolve("keys")
+                    + keys(operate)
                     + ": give --data as dev was given it, or --token)"
                 : "";
         err.println(
@@ -50,10 +99,12 @@ final class OperatorCommand {
                 + ": "
                 + detail(response.body())
                 + hint);
-        return 1;
+        return null;
       }
-      out.println(new JsonObject(response.body()).encodePrettily());
-      return 0;
+      return new JsonObject(response.body());
+    } catch (DecodeException e) {
+      err.println("stockroom: " + url + " answered something other than JSON: is it a service?");
+      return null;
     } catch (IOException e) {
       // A refused connection has no message of its own.
       err.println(
@@ -61,11 +112,15 @@ final class OperatorCommand {
               + url
               + ": "
               + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-      return 1;
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 1;
+      return null;
     }
+  }
+
+  private static String keys(Command.Operate operate) {
+    return operate.dataDir().resolve("keys").toString();
   }
 
   private static String detail(String body) {

@@ -124,7 +124,69 @@ class OperatorCommandTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("answered 403");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .as("says where it went, with which token, before the answer")
+        .contains("stockroom: GET http://localhost:" + users.port() + "/admin/outbox")
+        .contains("(the token given)")
+        .contains("answered 403");
+  }
+
+  @Test
+  @DisplayName("a URL with a path prefix (behind a gateway) keeps it")
+  void pathPrefix() {
+    assertThat(
+            OperatorCommand.under(
+                java.net.URI.create("https://gw.example/inventory/"), "/admin/dlq?since=x"))
+        .hasToString("https://gw.example/inventory/admin/dlq?since=x");
+    assertThat(OperatorCommand.under(java.net.URI.create("http://localhost:8082"), "/admin/dlq"))
+        .hasToString("http://localhost:8082/admin/dlq");
+  }
+
+  @Test
+  @DisplayName(
+      "dlq replay over more parked records than one request reads goes on until every one was"
+          + " read, and exits 0")
+  void replayOfALongDeadLetterTopic() throws Exception {
+    java.time.Instant since = java.time.Instant.now().minusSeconds(1);
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+            props,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      for (int i = 0; i < 520; i++) {
+        producer.send(
+            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                "users.v1.inventory.dlq",
+                "not-a-person-" + i,
+                ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Stockroom.run(
+            new String[] {
+              "dlq",
+              "replay",
+              "--service",
+              "inventory",
+              "--url",
+              "http://localhost:" + inventory.port(),
+              "--since",
+              since.toString()
+            },
+            Map.of("STOCKROOM_ENV", "dev", "JWT_SECRET", JwtConfig.DEV_SECRET),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(said).isZero();
+    assertThat(said.lines().filter(l -> l.contains("POST ")).count())
+        .as("a second request, from where the first stopped")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"complete\" : true");
   }
 
   @Test
@@ -158,10 +220,12 @@ class OperatorCommandTest {
   @Test
   @DisplayName("dlq list and dlq replay reach the replica's dead-letter admin")
   void deadLetters() {
-    JsonObject listed = run("dlq", "list", "inventory", inventory.port());
+    // From now: another test parks more records than one request reads in the same topic.
+    String since = java.time.Instant.now().toString();
+    JsonObject listed = run("dlq", "list", "inventory", inventory.port(), "--since", since);
     assertThat(listed.getString("topic")).isEqualTo("users.v1.inventory.dlq");
     assertThat(listed.getJsonArray("records")).isNotNull();
-    JsonObject replayed = run("dlq", "replay", "inventory", inventory.port());
+    JsonObject replayed = run("dlq", "replay", "inventory", inventory.port(), "--since", since);
     assertThat(replayed.getInteger("read")).isEqualTo(listed.getJsonArray("records").size());
   }
 
@@ -185,12 +249,18 @@ class OperatorCommandTest {
   }
 
   /** The command as an operator runs it, with a token minted from the services' dev secret. */
-  private static JsonObject run(String area, String action, String service, int port) {
+  private static JsonObject run(
+      String area, String action, String service, int port, String... more) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                area, action, "--service", service, "--url", "http://localhost:" + port));
+    args.addAll(java.util.List.of(more));
     int code =
         Stockroom.run(
-            new String[] {area, action, "--service", service, "--url", "http://localhost:" + port},
+            args.toArray(String[]::new),
             Map.of("STOCKROOM_ENV", "dev", "JWT_SECRET", JwtConfig.DEV_SECRET),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -48,7 +50,7 @@ public final class DeadLetterAdmin {
         .ifPresent(
             since ->
                 read(since.orElse(null))
-                    .map(this::listing)
+                    .map(read -> read.describe(listing(read.records())))
                     .onSuccess(body -> Responses.ok(ctx, body))
                     .onFailure(ctx::fail));
   }
@@ -58,7 +60,7 @@ public final class DeadLetterAdmin {
         .ifPresent(
             since ->
                 read(since.orElse(null))
-                    .compose(replay::replay)
+                    .compose(read -> replay.replay(read.records()).map(read::describe))
                     .onSuccess(body -> Responses.ok(ctx, body))
                     .onFailure(ctx::fail));
   }
@@ -94,14 +96,27 @@ public final class DeadLetterAdmin {
                   "data",
                   value != null && value.length() > 4096 ? value.substring(0, 4096) : value));
     }
-    return new JsonObject()
-        .put("topic", store.schema().dlqTopic())
-        .put("records", parked)
-        .put("truncated", records.size() >= LIMIT);
+    return new JsonObject().put("topic", store.schema().dlqTopic()).put("records", parked);
+  }
+
+  /**
+   * What one request read of the topic: at most {@value #LIMIT} records or {@code READ_FOR} of
+   * reading. When it stopped before the end, {@code resumeSince} is where the next request starts
+   * so that nothing is skipped: the earliest last-read time of the partitions not read to their end
+   * (records from there on may be read twice; applying one twice changes nothing).
+   */
+  record Read(List<ConsumerRecord<String, byte[]>> records, Instant resumeSince) {
+    JsonObject describe(JsonObject answer) {
+      answer.put("complete", resumeSince == null).put("truncated", resumeSince != null);
+      if (resumeSince != null) {
+        answer.put("resumeSince", resumeSince.toString());
+      }
+      return answer;
+    }
   }
 
   /** Reads the dead-letter topic (from {@code since}, else from its start) on a worker thread. */
-  private Future<List<ConsumerRecord<String, byte[]>>> read(Instant since) {
+  private Future<Read> read(Instant since) {
     String topic = store.schema().dlqTopic();
     Map<String, Object> config =
         new HashMap<>(
@@ -135,7 +150,10 @@ public final class DeadLetterAdmin {
                     && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                   consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 }
-                return records.size() > LIMIT ? records.subList(0, LIMIT) : records;
+                List<ConsumerRecord<String, byte[]>> kept =
+                    records.size() > LIMIT ? records.subList(0, LIMIT) : records;
+                return new Read(
+                    kept, resumeSince(partitions, end, consumer, records, kept.size(), since));
               }
             },
             false)
@@ -144,6 +162,40 @@ public final class DeadLetterAdmin {
             e ->
                 Future.failedFuture(
                     Problem.of(503, "Reading " + topic + " failed: " + e.getMessage())));
+  }
+
+  /**
+   * Null when every partition was read to its end and nothing read was left out; else the time to
+   * read again from (a partition's first record left out, or its last one kept).
+   */
+  private static Instant resumeSince(
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> end,
+      KafkaConsumer<String, byte[]> consumer,
+      List<ConsumerRecord<String, byte[]>> polled,
+      int kept,
+      Instant since) {
+    Map<TopicPartition, Instant> from = new HashMap<>();
+    Set<TopicPartition> unfinished = new HashSet<>();
+    for (int i = 0; i < polled.size(); i++) {
+      ConsumerRecord<String, byte[]> r = polled.get(i);
+      TopicPartition p = new TopicPartition(r.topic(), r.partition());
+      if (unfinished.contains(p)) {
+        continue;
+      }
+      from.put(p, Instant.ofEpochMilli(r.timestamp()));
+      if (i >= kept) {
+        unfinished.add(p);
+      }
+    }
+    Instant resume = null;
+    for (TopicPartition p : partitions) {
+      if (unfinished.contains(p) || consumer.position(p) < end.get(p)) {
+        Instant at = from.getOrDefault(p, since == null ? Instant.EPOCH : since);
+        resume = resume == null || at.isBefore(resume) ? at : resume;
+      }
+    }
+    return resume;
   }
 
   static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -7,8 +7,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -78,17 +80,54 @@ final class DeadLetterReplay {
       answer.add(still(r, reason));
     }
 
-    Set<UUID> peopleLeftBehind() {
-      Set<UUID> held = new HashSet<>();
+    /** Each such person with their parked record's version (-1: it has none to read). */
+    Map<UUID, Long> peopleLeftBehind() {
+      Map<UUID, Long> held = new HashMap<>();
       for (ConsumerRecord<String, byte[]> r : read) {
         Optional<UUID> person = ReplicaConsumerVerticle.personOf(r.key());
         if (records.contains(r)) {
-          person.ifPresent(held::add);
+          person.ifPresent(id -> held.put(id, versionOf(r)));
         } else {
           person.ifPresent(held::remove);
         }
       }
       return held;
+    }
+
+    /**
+     * Of the people left behind, those whose copy has not moved past the parked change since: a
+     * replay over an old poison record must not take a person out of the watermarks' reach whose
+     * copy has long gone on (every replay reads the records still parked again).
+     */
+    Future<Set<UUID>> stillBehind(ReplicaStore store) {
+      Map<UUID, Long> left = peopleLeftBehind();
+      if (left.isEmpty()) {
+        return Future.succeededFuture(Set.of());
+      }
+      return store
+          .versions(left.keySet())
+          .map(
+              stored -> {
+                Set<UUID> behind = new HashSet<>();
+                left.forEach(
+                    (id, parked) -> {
+                      Long copy = stored.get(id);
+                      if (parked < 0 || copy == null || parked > copy) {
+                        behind.add(id);
+                      }
+                    });
+                return behind;
+              });
+    }
+
+    private static long versionOf(ConsumerRecord<String, byte[]> r) {
+      try {
+        Object version =
+            new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getValue("version");
+        return version instanceof Number n ? n.longValue() : -1;
+      } catch (RuntimeException e) {
+        return -1;
+      }
     }
   }
 
@@ -122,9 +161,11 @@ final class DeadLetterReplay {
                   apply.add(e);
                 }
               }
-              return store
-                  .pool()
-                  .withTransaction(tx -> applier.apply(tx, apply, stillParked.peopleLeftBehind()))
+              return stillParked
+                  .stillBehind(store)
+                  .compose(
+                      behind ->
+                          store.pool().withTransaction(tx -> applier.apply(tx, apply, behind)))
                   .map(
                       v ->
                           new JsonObject()
