@@ -208,7 +208,16 @@ public final class Jwt implements JWTAuth {
           "minting tokens needs JWT_SECRET or JWT_PRIVATE_KEY; with JWT_JWKS_URL the identity"
               + " provider issues them");
     }
-    JsonObject claims = new JsonObject().put("roles", new JsonArray(List.copyOf(roles)));
+    // At the claim people's roles are read from (JWT_ROLES_CLAIM), nested when it is a path.
+    JsonObject claims = new JsonObject();
+    String[] path = config.rolesClaim().split("\\.");
+    JsonObject at = claims;
+    for (int i = 0; i < path.length - 1; i++) {
+      JsonObject inner = new JsonObject();
+      at.put(path[i], inner);
+      at = inner;
+    }
+    at.put(path[path.length - 1], new JsonArray(List.copyOf(roles)));
     return delegate.generateToken(
         claims,
         new JWTOptions()

@@ -45,7 +45,7 @@ public record JwtConfig(
 
   private static boolean isLoopback(String host) {
     return host != null
-        && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+        && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
   private static JwtConfig keySource(Env env, boolean devMode) {
@@ -60,7 +60,7 @@ public record JwtConfig(
     }
     if (env.optional("JWT_JWKS_URL").isPresent()) {
       URI jwks = env.uri("JWT_JWKS_URL", null, "https", "http");
-      if (!devMode && jwks.getScheme().equals("http") && !isLoopback(jwks.getHost())) {
+      if (!devMode && jwks.getScheme().equalsIgnoreCase("http") && !isLoopback(jwks.getHost())) {
         // Keys fetched in the clear can be replaced on the way, and with them every token.
         throw new ConfigException(
             "JWT_JWKS_URL: expected https outside dev (plain http only to this machine), got '"

@@ -3,12 +3,14 @@ package dev.stockroom.common.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stockroom.common.config.Env;
 import dev.stockroom.common.testing.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -80,6 +82,26 @@ class VerifiedTokensTest {
     assertThat(tokens.get("header.payload.sig?")).isSameAs(user);
     assertThat(tokens.get("header.payload.sig\u20ac")).isNull();
     assertThat(tokens.get("header.payload.sig")).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "a token minted here carries its roles where JWT_ROLES_CLAIM says, so it verifies here")
+  void mintedAtTheRolesClaim() {
+    Jwt jwt =
+        Jwt.create(
+            VERTX,
+            JwtConfig.from(
+                new Env(
+                    Map.of(
+                        "STOCKROOM_ENV", "dev",
+                        "JWT_SECRET", JwtConfig.DEV_SECRET,
+                        "JWT_ROLES_CLAIM", "realm_access.roles")),
+                true));
+    String token = jwt.mint("kim", List.of("stocker"), Duration.ofMinutes(5));
+    User user =
+        TestServices.await(jwt.authenticate(new TokenCredentials(token)), Duration.ofSeconds(5));
+    assertThat(Jwt.roles(user)).containsExactly("stocker");
   }
 
   @Test

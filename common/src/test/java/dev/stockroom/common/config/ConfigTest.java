@@ -199,10 +199,13 @@ class ConfigTest {
     env.put("JWT_JWKS_URL", "ftp://idp.example/certs");
     assertThatThrownBy(() -> read(env)).hasMessageStartingWith("JWT_JWKS_URL");
     // Keys fetched in the clear can be swapped on the way: anyone on the path mints admin tokens.
-    env.put("JWT_JWKS_URL", "http://idp.example/certs");
-    assertThatThrownBy(() -> read(env))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("JWT_JWKS_URL: expected https outside dev");
+    for (String clear : new String[] {"http://idp.example/certs", "HTTP://idp.example/certs"}) {
+      env.put("JWT_JWKS_URL", clear);
+      assertThatThrownBy(() -> read(env))
+          .as(clear)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("JWT_JWKS_URL: expected https outside dev");
+    }
     env.put("JWT_JWKS_URL", "http://localhost:8090/.well-known/jwks.json");
     assertThat(read(env).jwt().algorithm())
         .as("the launcher's own, on this machine")
