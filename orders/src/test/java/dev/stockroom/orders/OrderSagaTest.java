@@ -312,7 +312,12 @@ class OrderSagaTest {
     Reply noKey =
         system.ordersHttp.post("/orders", TestTokens.forRoles(fay, "customer"), order(fay, "X", 1));
     assertThat(noKey.status()).isEqualTo(400);
-    assertThat(system.place(fay, "k-bad-1", order(fay, "X", 0)).status()).isEqualTo(400);
+    Reply zero = system.place(fay, "k-bad-1", order(fay, "X", 0));
+    assertThat(zero.status()).isEqualTo(400);
+    assertThat(zero.json().getJsonArray("errors").stream().map(JsonObject.class::cast))
+        .as("one error, at the field (not also at the array holding it)")
+        .extracting(e -> e.getString("pointer"))
+        .containsExactly("/lines/0/quantity");
     assertThat(
             system
                 .place(fay, "k-bad-2", order(fay).put("lines", new io.vertx.core.json.JsonArray()))

@@ -163,25 +163,38 @@ public final class ProblemHandler implements Handler<RoutingContext> {
       String pointer =
           at == null || at.isEmpty() || at.equals("#")
               ? root
-              : at.startsWith("#") ? at.substring(1) : at;
+              : at.startsWith("#") ? fromFragment(at.substring(1)) : at;
       byField.computeIfAbsent(pointer, k -> new ArrayList<>()).add(e.getError());
     }
     List<Problem.FieldError> errors = new ArrayList<>();
     byField.forEach(
-        (pointer, details) ->
+        (pointer, details) -> {
+          // An array or object reported because something inside it failed: the inside says it.
+          String inside = pointer.endsWith("/") ? pointer : pointer + "/";
+          if (pointer.equals(root)
+              || byField.keySet().stream().noneMatch(other -> other.startsWith(inside))) {
             errors.add(
                 new Problem.FieldError(
                     pointer,
                     details.stream()
                         .filter(d -> !GENERIC.matcher(d).matches())
                         .findFirst()
-                        .orElse(details.get(0)))));
+                        .orElse(details.get(0))));
+          }
+        });
     return errors;
+  }
+
+  /** A URI fragment's percent-escapes undone: {@code /a%20b} is the member "a b". */
+  private static String fromFragment(String fragment) {
+    return java.net.URLDecoder.decode(
+        fragment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static final Pattern GENERIC =
       Pattern.compile(
-          "Property \".*\" does not match (additional properties )?schema|A subschema had errors.*",
+          "Property \".*\" does not match (additional properties )?schema|A subschema had errors.*"
+              + "|Items did not match schema.*",
           Pattern.DOTALL);
 
   private static String reason(Throwable failure) {

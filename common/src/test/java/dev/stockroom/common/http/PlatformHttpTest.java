@@ -259,6 +259,13 @@ class PlatformHttpTest {
     assertThat(extra.getJsonArray("errors").stream().map(JsonObject.class::cast))
         .extracting(e -> e.getString("pointer"))
         .containsExactly("/x");
+    JsonObject spaced =
+        assertProblem(
+            http.post(
+                "/things", admin, new JsonObject().put("name", "a").put("count", 1).put("a b", 1)),
+            400);
+    assertThat(spaced.getJsonArray("errors").getJsonObject(0).getString("pointer"))
+        .isEqualTo("/a b");
   }
 
   @Test
