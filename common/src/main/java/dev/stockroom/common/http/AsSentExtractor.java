@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
@@ -37,7 +38,7 @@ final class AsSentExtractor implements RequestExtractor {
         }
         case HEADER -> headers.put(name, new RequestParameterImpl(ctx.request().getHeader(name)));
         case PATH -> path.put(name, new RequestParameterImpl(ctx.pathParam(name)));
-        case QUERY -> query.put(name, new RequestParameterImpl(ctx.queryParams().get(name)));
+        case QUERY -> query.put(name, new RequestParameterImpl(queryValue(ctx, p)));
       }
     }
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
@@ -49,5 +50,17 @@ final class AsSentExtractor implements RequestExtractor {
             query,
             new RequestParameterImpl(body),
             ctx.request().getHeader("Content-Type")));
+  }
+
+  /**
+   * An exploded array ({@code ?id=a&id=b}) joined as its unexploded form, which the validator's
+   * transformer splits; any other parameter's first value.
+   */
+  private static String queryValue(RoutingContext ctx, Parameter p) {
+    if (p.isExplode() && p.getSchemaType() == SchemaType.ARRAY) {
+      java.util.List<String> all = ctx.queryParams().getAll(p.getName());
+      return all.isEmpty() ? null : String.join(",", all);
+    }
+    return ctx.queryParams().get(p.getName());
   }
 }

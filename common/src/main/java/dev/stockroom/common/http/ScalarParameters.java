@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * an integer or a string with only bounds, lengths and a pattern; a value is accepted here only in
  * the forms where the library's transformer provably yields the same object (a canonical decimal
  * that fits an int; a string of word characters, which the library keeps as it is). Everything
- * else, and every value that fails a check, goes to the library, so each answer and each error is
- * the library's own ({@code ScalarParametersTest} holds the two to the same results).
+ * else, and every value that fails a check, goes to the contract's own validators: a string
+ * parameter's schema on its text as sent ({@link InlineValidation}), any other the library's round
+ * ({@code ScalarParametersTest} holds this class to the library's results).
  */
 final class ScalarParameters {
   private static final Set<String> KEYWORDS =
