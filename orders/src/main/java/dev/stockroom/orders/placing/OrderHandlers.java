@@ -1,5 +1,6 @@
 package dev.stockroom.orders.placing;
 
+import dev.stockroom.common.batch.OnThisContext;
 import dev.stockroom.common.http.Caller;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
@@ -50,7 +51,8 @@ public final class OrderHandlers {
     long waitUntil = System.nanoTime() + settings.answerWait().toNanos();
     store
         .place(request, Caller.subject(ctx), key, consistentWith)
-        .compose(placed -> driveAndAwait(placed, waitUntil).recover(e -> answerRecorded(placed, e)))
+        .compose(
+            placed -> driveAndAwait(ctx, placed, waitUntil).recover(e -> answerRecorded(placed, e)))
         .onSuccess(
             order -> {
               ctx.response().putHeader("Location", "/orders/" + order.id());
@@ -64,11 +66,14 @@ public final class OrderHandlers {
    * it is still undecided (parked for a retry, or leased elsewhere), waits until {@code waitUntil}
    * for the outcome, decided by this process's worker or not at all.
    */
-  private Future<StoredOrder> driveAndAwait(OrderStore.Placed placed, long waitUntil) {
+  private Future<StoredOrder> driveAndAwait(
+      RoutingContext ctx, OrderStore.Placed placed, long waitUntil) {
     UUID id = placed.id();
     Future<Void> decided = outcomes.await(id, millisUntil(waitUntil));
     Future<Void> run = placed.leased().map(engine::run).orElseGet(() -> engine.drive(id));
-    return run.timeout(millisUntil(waitUntil), TimeUnit.MILLISECONDS)
+    // Not run.timeout(): the saga's future has no context, and its timeout would go on to read
+    // the order (a group commit confined to this event loop) from Netty's global thread.
+    return OnThisContext.within(ctx.vertx(), run, millisUntil(waitUntil))
         .transform(
             driven -> {
               if (driven.failed()) {
