@@ -4,11 +4,14 @@
 #
 #   k8s/secrets/create-secrets.sh NAMESPACE
 #
-#   stockroom-jwt          public.pem, private.pem   the token issuer's RS256 key pair: every service
-#                                                    verifies people's tokens with the public key;
-#                                                    no service mounts the private key (it is for
-#                                                    `stockroom.jar token`; with an identity provider
-#                                                    (JWT_JWKS_URL) it is not needed at all)
+#   stockroom-jwt          public.pem                the token issuer's RS256 public key: every
+#                                                    service verifies people's tokens with it. The
+#                                                    private key never enters the cluster (anyone who
+#                                                    can read Secrets there could mint an admin): a
+#                                                    new one is written to JWT_PRIVATE_KEY_OUT
+#                                                    (default ./stockroom-issuer-private.pem, mode
+#                                                    600) for `stockroom.jar token`; with an identity
+#                                                    provider (JWT_JWKS_URL) it is not needed at all
 #   stockroom-inventory-service-key  private.pem     inventory's own key: signs only its service token
 #   stockroom-orders-service-key     private.pem     orders' own key
 #   stockroom-service-keys inventory.pem, orders.pem their public keys (users and inventory verify
@@ -80,15 +83,19 @@ jwt_secret() {
   dir="$(mktemp -d)"
   trap 'rm -rf "$dir"' RETURN
   if [[ -n "${JWT_PRIVATE_KEY_FILE:-}" ]]; then
-    cp "$JWT_PRIVATE_KEY_FILE" "$dir/private.pem"
     cp "${JWT_PUBLIC_KEY_FILE:?JWT_PUBLIC_KEY_FILE goes with JWT_PRIVATE_KEY_FILE}" "$dir/public.pem"
   else
-    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/private.pem" 2>/dev/null
-    openssl pkey -in "$dir/private.pem" -pubout -out "$dir/public.pem"
+    local out="${JWT_PRIVATE_KEY_OUT:-./stockroom-issuer-private.pem}"
+    if [[ -e "$out" ]]; then
+      echo "$out exists: move it away, or pass JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE" >&2
+      exit 2
+    fi
+    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out" 2>/dev/null)
+    openssl pkey -in "$out" -pubout -out "$dir/public.pem"
+    echo "the issuer's private key is in $out (not in the cluster): keep it safe, or delete it"
   fi
   kubectl -n "$NS" create secret generic stockroom-jwt \
-    --from-file=public.pem="$dir/public.pem" \
-    --from-file=private.pem="$dir/private.pem"
+    --from-file=public.pem="$dir/public.pem"
   kubectl -n "$NS" label secret stockroom-jwt app.kubernetes.io/part-of=stockroom
 }
 

@@ -244,6 +244,19 @@ class ManifestFilesTest {
   }
 
   @Test
+  @DisplayName(
+      "the token issuer's private key is in no Secret: whoever reads Secrets in the namespace"
+          + " could mint an admin with it")
+  void issuerKeyStaysOutOfTheCluster() {
+    assertThat(Rendered.secretContract().get("stockroom-jwt").getStringData().keySet())
+        .containsExactly("public.pem");
+    String script = K8sTree.read(K8sTree.K8S.resolve("secrets/create-secrets.sh"));
+    String jwt =
+        script.substring(script.indexOf("jwt_secret() {"), script.indexOf("service_keys() {"));
+    assertThat(jwt).doesNotContain("--from-file=private.pem").contains("umask 077");
+  }
+
+  @Test
   @DisplayName("k8s/README.md names only files and directories that exist")
   void readmePathsExist() {
     String readme = K8sTree.read(K8sTree.K8S.resolve("README.md"));
