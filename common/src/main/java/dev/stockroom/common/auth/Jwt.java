@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -176,7 +177,18 @@ public final class Jwt implements JWTAuth {
               + kid
               + "' and the single role service");
     }
+    user.attributes().put(SERVICE_KEY_ATTRIBUTE, kid);
     return Future.succeededFuture(user);
+  }
+
+  private static final String SERVICE_KEY_ATTRIBUTE = "stockroom.serviceKey";
+
+  /**
+   * The service whose own key signed this token ({@code JWT_SERVICE_KEYS}); empty for people's
+   * tokens and for service tokens from an identity provider.
+   */
+  public static Optional<String> serviceKeyOf(User user) {
+    return Optional.ofNullable(user.attributes().getString(SERVICE_KEY_ATTRIBUTE));
   }
 
   /** Whether this service has a key of its own for its service tokens (SERVICE_SIGNING_KEY). */

@@ -9,6 +9,7 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.contract.Operation;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,6 +43,30 @@ final class Authorization {
     }
   }
 
+  /**
+   * An operation that admits the {@code service} role names the services it admits ({@code
+   * x-callers}): a service key signs only its own service's tokens, and a stolen one must not reach
+   * what another service alone calls (inventory's key creating customers' credit holds).
+   */
+  static void requireCallersDeclared(Collection<Operation> operations) {
+    List<String> undeclared =
+        operations.stream()
+            .filter(
+                op ->
+                    op.getExtensions().get("x-roles") instanceof JsonArray roles
+                        && roles.contains("service")
+                        && !(op.getExtensions().get("x-callers") instanceof JsonArray callers
+                            && !callers.isEmpty()))
+            .map(Operation::getOperationId)
+            .sorted()
+            .toList();
+    if (!undeclared.isEmpty()) {
+      throw new IllegalStateException(
+          "operations that admit the service role without x-callers (the services they admit): "
+              + undeclared);
+    }
+  }
+
   static Future<Void> check(RoutingContext ctx, Operation operation) {
     Object declared = operation.getExtensions().get("x-roles");
     if (declared == null) {
@@ -50,7 +75,7 @@ final class Authorization {
     JsonArray allowed = (JsonArray) declared;
     User user = ctx.user();
     if (user != null && Jwt.hasAnyRole(user, allowed)) {
-      return Future.succeededFuture();
+      return callerAdmitted(user, operation);
     }
     Set<String> roles = user == null ? Set.of() : Jwt.roles(user);
     return Future.failedFuture(
@@ -60,5 +85,22 @@ final class Authorization {
                 + allowed.stream().map(String::valueOf).toList()
                 + "; the token has "
                 + roles));
+  }
+
+  /** A token signed with a service's own key reaches only what its service is listed for. */
+  private static Future<Void> callerAdmitted(User user, Operation operation) {
+    Optional<String> service = Jwt.serviceKeyOf(user);
+    if (service.isEmpty()
+        || !(operation.getExtensions().get("x-callers") instanceof JsonArray callers)
+        || callers.contains(service.get())) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(
+        new HttpException(
+            403,
+            "This operation admits the services "
+                + callers.stream().map(String::valueOf).toList()
+                + "; the token speaks for "
+                + service.get()));
   }
 }

@@ -112,6 +112,8 @@ public final class HttpApi {
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(platform.auth()));
     Authorization.requireRolesDeclared(
         builder.getRoutes().stream().map(OpenAPIRoute::getOperation).toList());
+    Authorization.requireCallersDeclared(
+        builder.getRoutes().stream().map(OpenAPIRoute::getOperation).toList());
     ContractRules.require(contract.getRawContract());
 
     List<String> missing =

@@ -36,6 +36,7 @@ class ServiceKeysTest {
   private final Vertx vertx = Vertx.vertx();
   private final KeyPair inventory = RsaKeys.generate();
   private final KeyPair stranger = RsaKeys.generate();
+  private final KeyPair orders = RsaKeys.generate();
   private Path keys;
   private RunningService service;
   private TestHttp http;
@@ -44,6 +45,7 @@ class ServiceKeysTest {
   void start() throws IOException {
     keys = Files.createTempDirectory("stockroom-service-keys-");
     Files.writeString(keys.resolve("inventory.pem"), RsaKeys.publicPem(inventory));
+    Files.writeString(keys.resolve("orders.pem"), RsaKeys.publicPem(orders));
     Map<String, String> env = TestServices.env("servicekeys");
     env.put("JWT_SERVICE_KEYS", keys.toString());
     service = TestServices.start(PlatformTestService::start, env);
@@ -107,6 +109,31 @@ class ServiceKeysTest {
                     "SERVICE_SIGNING_KEY", RsaKeys.privatePem(inventory),
                     "SERVICE_SIGNING_KID", "inventory")),
             true));
+  }
+
+  @Test
+  @DisplayName(
+      "a service's own token reaches only the operations that list that service in x-callers: a"
+          + " stolen orders key cannot do what only inventory may")
+  void callersListedPerOperation() {
+    Jwt ordersSigner =
+        Jwt.create(
+            vertx,
+            JwtConfig.from(
+                new Env(
+                    Map.of(
+                        "STOCKROOM_ENV", "dev",
+                        "SERVICE_SIGNING_KEY", RsaKeys.privatePem(orders),
+                        "SERVICE_SIGNING_KID", "orders")),
+                true));
+    TestHttp.Reply refused =
+        http.get("/things/999999", ordersSigner.mintServiceToken(Duration.ofMinutes(5)));
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+    assertThat(refused.json().getString("detail")).contains("[inventory]").contains("orders");
+    assertThat(
+            http.get("/things/999999", inventorySigner().mintServiceToken(Duration.ofMinutes(5)))
+                .status())
+        .isEqualTo(404);
   }
 
   @Test

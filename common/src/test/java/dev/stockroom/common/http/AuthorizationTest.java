@@ -23,6 +23,10 @@ class AuthorizationTest {
       assertThatThrownBy(() -> Authorization.requireRolesDeclared(contract.operations()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("[emptyList, forgotten]");
+      assertThatThrownBy(() -> Authorization.requireCallersDeclared(contract.operations()))
+          .as("admitting the service role names which services")
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageEndingWith(": [anyService]");
     } finally {
       vertx.close();
     }
