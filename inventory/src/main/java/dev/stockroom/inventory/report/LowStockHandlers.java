@@ -151,7 +151,8 @@ public final class LowStockHandlers {
         throw Problem.badRequest(
             "query maxStaleness", "maxStaleness must be at most " + MAX_BUDGET + " (100 years)");
       }
-      return budget;
+      // A request may ask for fresher data than REPLICA_TTL, never for staler.
+      return budget.compareTo(defaultBudget) > 0 ? defaultBudget : budget;
     } catch (DateTimeParseException e) {
       throw Problem.badRequest(
           "query maxStaleness", "maxStaleness must be an ISO-8601 duration such as PT5M or PT0S");

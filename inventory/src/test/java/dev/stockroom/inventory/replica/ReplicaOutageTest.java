@@ -170,6 +170,29 @@ class ReplicaOutageTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a request may ask for less freshness than REPLICA_TTL, never for more: maxStaleness past"
+          + " it is held to it")
+  void budgetAtMostTheTtl() {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system = new ReplicaFixture(Map.of("REPLICA_TTL", "PT1S"), kafka)) {
+      seed(system);
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () -> assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT1H")).hasSize(3));
+      kafka.stop();
+      TestServices.stop(system.users);
+      // Older than the TTL with the owner away: stale, however much the request would accept.
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(stockers(system.inventoryHttp, "&maxStaleness=PT1H"))
+                  .allSatisfy(
+                      s -> assertThat(s.getJsonObject("freshness").getBoolean("stale")).isTrue()));
+    }
+  }
+
   /** Waits, reading with the default budget (no owner calls), until the copy is that old. */
   private void awaitOlderThan(ReplicaFixture system, Duration age) {
     Eventually.assertWithin(
