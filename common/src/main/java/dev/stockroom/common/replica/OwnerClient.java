@@ -120,7 +120,11 @@ public final class OwnerClient {
   }
 
   /** One page of the owner's records, and the id to go on after (none on the last page). */
-  public record Page(List<JsonObject> records, UUID next) {}
+  /**
+   * @param asOf the owner's time as of which the page is current (its clock, as consistency tokens
+   *     are); null from an owner that does not say
+   */
+  public record Page(List<JsonObject> records, UUID next, Instant asOf) {}
 
   /**
    * One page of all the owner's records, for reconciliation (no breaker: it is not on a request
@@ -145,7 +149,11 @@ public final class OwnerClient {
               List<JsonObject> records = new ArrayList<>();
               api.records(body).forEach(r -> records.add((JsonObject) r));
               String next = body.getString("next");
-              return new Page(records, next == null ? null : UUID.fromString(next));
+              String asOf = body.getString("asOf");
+              return new Page(
+                  records,
+                  next == null ? null : UUID.fromString(next),
+                  asOf == null ? null : Instant.parse(asOf));
             });
   }
 

@@ -8,7 +8,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -80,13 +82,14 @@ public final class ReplicaReconciler {
             page -> {
               List<Tuple> rows = new ArrayList<>();
               List<UUID> ids = new ArrayList<>();
+              // Current as of the owner's time for the page, on the owner's clock like every
+              // token and watermark (this database's clock may run ahead of it); without one, the
+              // pass's start.
+              Instant synced = page.asOf() != null ? page.asOf() : start.toInstant();
               for (JsonObject record : page.records()) {
                 UUID id = UUID.fromString(record.getString("id"));
                 ids.add(id);
-                // As of the pass's start: conservative, the owner answered after it.
-                rows.add(
-                    store.tuple(
-                        id, record, record.getLong("version"), false, start.toInstant(), null));
+                rows.add(store.tuple(id, record, record.getLong("version"), false, synced, null));
               }
               counts.put("checked", counts.getInteger("checked") + page.records().size());
               Future<Void> repaired =
@@ -101,7 +104,10 @@ public final class ReplicaReconciler {
                                           v ->
                                               tx.preparedQuery(store.sql().markReconciled)
                                                   .execute(
-                                                      Tuple.of(ids.toArray(UUID[]::new), start)))
+                                                      Tuple.of(
+                                                          ids.toArray(UUID[]::new),
+                                                          start,
+                                                          synced.atOffset(ZoneOffset.UTC))))
                                       .compose(v -> store.project(tx, ids)))
                           .mapEmpty();
               return repaired.compose(

@@ -116,7 +116,7 @@ final class ReplicaSql {
     markReconciled =
         "UPDATE "
             + t
-            + " SET reconciled_at = $2, synced_at = greatest(synced_at, $2) WHERE id = ANY($1)";
+            + " SET reconciled_at = $2, synced_at = greatest(synced_at, $3) WHERE id = ANY($1)";
     removeUnreconciled =
         "DELETE FROM "
             + t

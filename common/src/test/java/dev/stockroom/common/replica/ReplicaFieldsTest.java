@@ -95,7 +95,8 @@ class ReplicaFieldsTest {
                   store.tuple(
                       id, new JsonObject().put("name", "Ada"), 1, false, start.toInstant(), null)));
       await(
-          pool.preparedQuery(store.sql().markReconciled).execute(Tuple.of(new UUID[] {id}, start)));
+          pool.preparedQuery(store.sql().markReconciled)
+              .execute(Tuple.of(new UUID[] {id}, start, start)));
       await(ReplicaFields.backfilled(pool, after, start));
       Instant later = Instant.now().plusMillis(5).truncatedTo(ChronoUnit.MILLIS);
       await(pool.withTransaction(tx -> store.applyWatermarks(tx, Map.of(0, later))));

@@ -57,19 +57,25 @@ public final class PeopleHandlers {
     int limit = query.get("limit").isNull() ? 100 : query.get("limit").getInteger();
     RequestParameter after = query.get("after");
     UUID cursor = after == null || after.isNull() ? null : UUID.fromString(after.getString());
+    // The clock read first: the page is current at least as of then (a replica reconciling
+    // from it stamps its rows with the owner's time, not its own).
     store
-        .page(cursor, limit)
-        .onSuccess(
-            users ->
-                Responses.ok(
-                    ctx,
-                    new JsonObject()
-                        .put("users", json(users))
-                        .put(
-                            "next",
-                            users.size() == limit
-                                ? users.get(users.size() - 1).id().toString()
-                                : null)))
+        .now()
+        .compose(
+            asOf ->
+                store
+                    .page(cursor, limit)
+                    .map(
+                        users ->
+                            new JsonObject()
+                                .put("users", json(users))
+                                .put(
+                                    "next",
+                                    users.size() == limit
+                                        ? users.get(users.size() - 1).id().toString()
+                                        : null)
+                                .put("asOf", asOf.toString())))
+        .onSuccess(page -> Responses.ok(ctx, page))
         .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
