@@ -4,6 +4,9 @@ import dev.stockroom.common.http.Caller;
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.ConsistencyRequest;
+import dev.stockroom.common.replica.ConsistencyToken;
+import dev.stockroom.common.replica.ReadYourWrites;
 import dev.stockroom.common.replica.Replica;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,8 +38,11 @@ public final class RestockHandlers {
     int quantity = ctx.body().asJsonObject().getInteger("quantity");
     UUID stocker = stockerOf(ctx);
     Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key"));
+    // After renaming themselves, a stocker's token makes the audit keep the new name.
+    Optional<ReadYourWrites> after =
+        ConsistencyRequest.from(ctx.request().getHeader(ConsistencyToken.HEADER), null, null);
     users
-        .lookup(List.of(stocker), budget)
+        .lookup(List.of(stocker), budget, after)
         .map(entries -> entries.get(stocker).data())
         .compose(
             data ->

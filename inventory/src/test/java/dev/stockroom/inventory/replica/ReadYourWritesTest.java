@@ -149,6 +149,50 @@ class ReadYourWritesTest {
 
   @Test
   @DisplayName(
+      "a stocker who renamed themselves and restocks with the rename's token is audited under the"
+          + " new name, even while the copy is behind")
+  void restockAfterARename() {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system = new ReplicaFixture(Map.of(), kafka)) {
+      String id = seed(system, "RYW-5", "Rita Before");
+      awaitName(system, "RYW-5", rename(system, id, "Rita Synced"), "Rita Synced");
+      kafka.stop();
+      String token = rename(system, id, "Rita After");
+
+      // Without the token first (the owner's answer to the read with it is written back).
+      assertThat(
+              system
+                  .restock("RYW-5", id, 1)
+                  .json()
+                  .getJsonObject("restock")
+                  .getJsonObject("stockedBy")
+                  .getString("name"))
+          .as("without the token: the copy, within its budget")
+          .isEqualTo("Rita Synced");
+      Reply restocked =
+          system.inventoryHttp.send(
+              system
+                  .inventoryHttp
+                  .request("/items/RYW-5/restocks", TestTokens.forRoles(id, "stocker"))
+                  .header("Content-Type", "application/json")
+                  .header(ConsistencyToken.HEADER, token)
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          new JsonObject().put("quantity", 1).encode()))
+                  .build());
+      assertThat(restocked.status()).as(restocked.toString()).isEqualTo(201);
+      assertThat(
+              restocked
+                  .json()
+                  .getJsonObject("restock")
+                  .getJsonObject("stockedBy")
+                  .getString("name"))
+          .isEqualTo("Rita After");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "an old token costs nothing; one from the future or not a token at all is a 400 problem")
   void oldFutureAndForged() {
     try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
