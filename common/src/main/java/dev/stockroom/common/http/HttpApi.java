@@ -155,6 +155,7 @@ public final class HttpApi {
                     .end(platform.contractText()));
     ApiDocs.mount(router, contract.getRawContract().getJsonObject("info").getString("title"));
     answerErrorsAsProblems(router);
+    router.errorHandler(405, AllowedMethods.answering(router, new ProblemHandler()));
     return router;
   }
 

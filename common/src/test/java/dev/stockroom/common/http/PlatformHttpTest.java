@@ -75,6 +75,11 @@ class PlatformHttpTest {
         .as("without a token, as GET")
         .isEqualTo(401);
     assertThat(http.send("HEAD", "/nothing-here", admin, null, null).status()).isEqualTo(404);
+    // A method the path does not have: 405 with the ones it has (RFC 9110: MUST send Allow).
+    Reply notAllowed = http.send("DELETE", location, admin, null, null);
+    assertThat(notAllowed.status()).as(notAllowed.toString()).isEqualTo(405);
+    assertThat(notAllowed.header("Allow")).isEqualTo("GET, HEAD");
+    assertThat(http.send("PUT", "/things", admin, null, null).header("Allow")).isEqualTo("POST");
   }
 
   @Test
