@@ -37,20 +37,21 @@ final class OperatorCommand {
               + operate.method()
               + " "
               + url
-              + (minted
-                  ? " (admin token minted with the issuer key in " + keys(operate) + ")"
-                  : " (the token given)"));
+              + (minted ? " (an admin token minted here)" : " (the token given)"));
       JsonObject answer = ask(operate, url, token, minted, err);
       if (answer == null) {
         return 1;
       }
       out.println(answer.encodePrettily());
-      String resume = answer.getString("resumeSince");
+      String resume = answer.getString("resumeAt");
       if (resume == null || !answer.containsKey("complete") || answer.getBoolean("complete")) {
         return 0;
       }
       if (!operate.method().equals("POST")) {
-        err.println("stockroom: more records follow: list again with --since " + resume);
+        err.println(
+            "stockroom: more records follow: GET "
+                + under(operate.url(), basePath(path) + "?resumeAt=" + resume)
+                + " goes on");
         return 0;
       }
       if (resume.equals(lastResume)) {
@@ -58,10 +59,15 @@ final class OperatorCommand {
         return 1;
       }
       lastResume = resume;
-      path = path.replaceFirst("\\?since=.*$", "") + "?since=" + resume;
+      path = basePath(path) + "?resumeAt=" + resume;
     }
     err.println("stockroom: stopped after " + MAX_PAGES + " requests; run it again to go on");
     return 1;
+  }
+
+  private static String basePath(String path) {
+    int query = path.indexOf('?');
+    return query < 0 ? path : path.substring(0, query);
   }
 
   /** {@code path} under the base URL's own path: {@code https://gw/inventory} keeps its prefix. */

@@ -14,11 +14,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -46,24 +44,48 @@ public final class DeadLetterAdmin {
   }
 
   public void list(RoutingContext ctx) {
-    since(ctx)
+    from(ctx)
         .ifPresent(
-            since ->
-                read(since.orElse(null))
+            from ->
+                read(from)
                     .map(read -> read.describe(listing(read.records())))
                     .onSuccess(body -> Responses.ok(ctx, body))
                     .onFailure(ctx::fail));
   }
 
   public void replay(RoutingContext ctx) {
-    since(ctx)
+    from(ctx)
         .ifPresent(
-            since ->
-                read(since.orElse(null))
+            from ->
+                read(from)
                     .compose(read -> replay.replay(read.records()).map(read::describe))
                     .onSuccess(body -> Responses.ok(ctx, body))
                     .onFailure(ctx::fail));
   }
+
+  /**
+   * Where a request starts: {@code ?resumeAt=} (a previous answer's cursor: each partition's next
+   * offset) or {@code ?since=} (a time), else the topic's start. Empty when malformed (then 400).
+   */
+  private static Optional<From> from(RoutingContext ctx) {
+    String cursor = ctx.queryParams().get("resumeAt");
+    if (cursor == null) {
+      return since(ctx).map(since -> new From(since.orElse(null), null));
+    }
+    if (!cursor.matches("\\d{1,9}:\\d{1,18}(,\\d{1,9}:\\d{1,18}){0,999}")) {
+      ctx.fail(Problem.of(400, "resumeAt: expected a previous answer's resumeAt, such as 0:1234"));
+      return Optional.empty();
+    }
+    Map<Integer, Long> next = new HashMap<>();
+    for (String part : cursor.split(",")) {
+      String[] pair = part.split(":");
+      next.put(Integer.parseInt(pair[0]), Long.parseLong(pair[1]));
+    }
+    return Optional.of(new From(null, next));
+  }
+
+  /** A time to read from, or each partition's next offset (a partition not named: none left). */
+  private record From(Instant since, Map<Integer, Long> resumeAt) {}
 
   /** {@code ?since=} as an instant; empty when it was malformed (then answered 400). */
   private static Optional<Optional<Instant>> since(RoutingContext ctx) {
@@ -101,22 +123,21 @@ public final class DeadLetterAdmin {
 
   /**
    * What one request read of the topic: at most {@value #LIMIT} records or {@code READ_FOR} of
-   * reading. When it stopped before the end, {@code resumeSince} is where the next request starts
-   * so that nothing is skipped: the earliest last-read time of the partitions not read to their end
-   * (records from there on may be read twice; applying one twice changes nothing).
+   * reading. When it stopped before the end, {@code resumeAt} is each partition's next offset to
+   * read (an offset, not a time: many records can share one millisecond), for the next request.
    */
-  record Read(List<ConsumerRecord<String, byte[]>> records, Instant resumeSince) {
+  record Read(List<ConsumerRecord<String, byte[]>> records, String resumeAt) {
     JsonObject describe(JsonObject answer) {
-      answer.put("complete", resumeSince == null).put("truncated", resumeSince != null);
-      if (resumeSince != null) {
-        answer.put("resumeSince", resumeSince.toString());
+      answer.put("complete", resumeAt == null).put("truncated", resumeAt != null);
+      if (resumeAt != null) {
+        answer.put("resumeAt", resumeAt);
       }
       return answer;
     }
   }
 
-  /** Reads the dead-letter topic (from {@code since}, else from its start) on a worker thread. */
-  private Future<Read> read(Instant since) {
+  /** Reads the dead-letter topic from {@code from} on a worker thread. */
+  private Future<Read> read(From from) {
     String topic = store.schema().dlqTopic();
     Map<String, Object> config =
         new HashMap<>(
@@ -134,9 +155,17 @@ public final class DeadLetterAdmin {
                 consumer.assign(partitions);
                 Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
                 consumer.seekToBeginning(partitions);
-                if (since != null) {
+                if (from.resumeAt() != null) {
+                  partitions.forEach(
+                      p ->
+                          consumer.seek(
+                              p,
+                              Math.min(
+                                  end.get(p),
+                                  from.resumeAt().getOrDefault(p.partition(), end.get(p)))));
+                } else if (from.since() != null) {
                   Map<TopicPartition, Long> times = new HashMap<>();
-                  partitions.forEach(p -> times.put(p, since.toEpochMilli()));
+                  partitions.forEach(p -> times.put(p, from.since().toEpochMilli()));
                   consumer
                       .offsetsForTimes(times)
                       .forEach(
@@ -152,8 +181,7 @@ public final class DeadLetterAdmin {
                 }
                 List<ConsumerRecord<String, byte[]>> kept =
                     records.size() > LIMIT ? records.subList(0, LIMIT) : records;
-                return new Read(
-                    kept, resumeSince(partitions, end, consumer, records, kept.size(), since));
+                return new Read(kept, resumeAt(partitions, end, consumer, records, kept.size()));
               }
             },
             false)
@@ -165,37 +193,28 @@ public final class DeadLetterAdmin {
   }
 
   /**
-   * Null when every partition was read to its end and nothing read was left out; else the time to
-   * read again from (a partition's first record left out, or its last one kept).
+   * Null when every partition was read to its end and nothing read was left out; else every
+   * partition's next offset: its first record left out, or where its reading stopped.
    */
-  private static Instant resumeSince(
+  private static String resumeAt(
       List<TopicPartition> partitions,
       Map<TopicPartition, Long> end,
       KafkaConsumer<String, byte[]> consumer,
       List<ConsumerRecord<String, byte[]>> polled,
-      int kept,
-      Instant since) {
-    Map<TopicPartition, Instant> from = new HashMap<>();
-    Set<TopicPartition> unfinished = new HashSet<>();
-    for (int i = 0; i < polled.size(); i++) {
-      ConsumerRecord<String, byte[]> r = polled.get(i);
-      TopicPartition p = new TopicPartition(r.topic(), r.partition());
-      if (unfinished.contains(p)) {
-        continue;
-      }
-      from.put(p, Instant.ofEpochMilli(r.timestamp()));
-      if (i >= kept) {
-        unfinished.add(p);
-      }
+      int kept) {
+    Map<Integer, Long> firstLeftOut = new HashMap<>();
+    for (int i = kept; i < polled.size(); i++) {
+      firstLeftOut.putIfAbsent(polled.get(i).partition(), polled.get(i).offset());
     }
-    Instant resume = null;
+    boolean complete = true;
+    StringBuilder cursor = new StringBuilder();
     for (TopicPartition p : partitions) {
-      if (unfinished.contains(p) || consumer.position(p) < end.get(p)) {
-        Instant at = from.getOrDefault(p, since == null ? Instant.EPOCH : since);
-        resume = resume == null || at.isBefore(resume) ? at : resume;
-      }
+      long next =
+          firstLeftOut.getOrDefault(p.partition(), Math.min(consumer.position(p), end.get(p)));
+      complete &= next >= end.get(p);
+      cursor.append(cursor.length() == 0 ? "" : ",").append(p.partition()).append(':').append(next);
     }
-    return resume;
+    return complete ? null : cursor.toString();
   }
 
   static String header(ConsumerRecord<String, byte[]> record, String name) {
