@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,10 @@ public final class ReplicaReconciler {
   }
 
   private Future<JsonObject> pass(OffsetDateTime start, JsonObject counts) {
-    return page(null, start, counts)
+    // The owner's time for the pass's first page, on its clock like every row's synced_at: a row
+    // synced after it (a person created meanwhile) is not one the pass has missed.
+    AtomicReference<Instant> ownerStart = new AtomicReference<>();
+    return page(null, start, counts, ownerStart)
         .compose(
             v ->
                 store
@@ -62,7 +66,13 @@ public final class ReplicaReconciler {
                     .withTransaction(
                         tx ->
                             tx.preparedQuery(store.sql().removeUnreconciled)
-                                .execute(Tuple.of(start))
+                                .execute(
+                                    Tuple.of(
+                                        start,
+                                        (ownerStart.get() == null
+                                                ? start.toInstant()
+                                                : ownerStart.get())
+                                            .atOffset(ZoneOffset.UTC)))
                                 .compose(removed -> projectRemoved(tx, removed))))
         .compose(
             removed -> ReplicaFields.backfilled(store.pool(), store.schema(), start).map(removed))
@@ -75,7 +85,8 @@ public final class ReplicaReconciler {
             });
   }
 
-  private Future<Void> page(UUID after, OffsetDateTime start, JsonObject counts) {
+  private Future<Void> page(
+      UUID after, OffsetDateTime start, JsonObject counts, AtomicReference<Instant> ownerStart) {
     return owner
         .page(after, PAGE)
         .compose(
@@ -86,6 +97,7 @@ public final class ReplicaReconciler {
               // token and watermark (this database's clock may run ahead of it); without one, the
               // pass's start.
               Instant synced = page.asOf() != null ? page.asOf() : start.toInstant();
+              ownerStart.compareAndSet(null, synced);
               for (JsonObject record : page.records()) {
                 UUID id = UUID.fromString(record.getString("id"));
                 ids.add(id);
@@ -114,7 +126,7 @@ public final class ReplicaReconciler {
                   v ->
                       page.next() == null
                           ? Future.succeededFuture()
-                          : page(page.next(), start, counts));
+                          : page(page.next(), start, counts, ownerStart));
             });
   }
 

@@ -120,7 +120,7 @@ final class ReplicaSql {
     removeUnreconciled =
         "DELETE FROM "
             + t
-            + " WHERE (reconciled_at IS NULL OR reconciled_at < $1) AND synced_at < $1 RETURNING id";
+            + " WHERE (reconciled_at IS NULL OR reconciled_at < $1) AND synced_at < $2 RETURNING id";
     refreshProjections = schema.projections().stream().map(p -> p.refresh(schema)).toList();
   }
 }

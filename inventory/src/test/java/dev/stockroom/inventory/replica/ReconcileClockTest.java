@@ -60,6 +60,16 @@ class ReconcileClockTest {
     env.put("USERS_URL", "http://localhost:" + owner.actualPort());
     env.put("REPLICA_GROUP_ID", "inventory-clock-" + UUID.randomUUID());
     RunningService inventory = TestServices.start(e -> InventoryService.start(new Env(e)), env);
+    // A person created at users just after the page was read, their event applied here: synced
+    // after the owner's time for the page, but before this database's clock, ten minutes ahead.
+    String createdMeanwhile = UUID.randomUUID().toString();
+    TestDb.execute(
+        env.get("PG_URI"),
+        "INSERT INTO user_replica (id, name, version, synced_at) VALUES ('"
+            + createdMeanwhile
+            + "', 'Created Meanwhile', 1, '"
+            + ownersNow.plusSeconds(1)
+            + "')");
     try {
       TestHttp.Reply result =
           new TestHttp(inventory.port()).post("/admin/replica/reconcile", ADMIN, "");
@@ -74,6 +84,12 @@ class ReconcileClockTest {
                       + "'"))
           .as("the copy claims no more than the owner's page vouched for")
           .isEqualTo("t");
+      assertThat(
+              TestDb.count(
+                  env.get("PG_URI"),
+                  "SELECT count(*) FROM user_replica WHERE id = '" + createdMeanwhile + "'"))
+          .as("not taken for a row the owner no longer has")
+          .isEqualTo(1);
     } finally {
       TestServices.stop(inventory);
       vertx.close();
