@@ -28,7 +28,8 @@
 #   USERS_PG_URI='postgresql://users:...@db.example.com:5432/users?sslmode=verify-full' \
 #   INVENTORY_PG_URI=... ORDERS_PG_URI=... PG_SSL_CA_FILE=rds-ca.pem \
 #   k8s/secrets/create-secrets.sh stockroom
-# To use an existing key pair: JWT_PRIVATE_KEY_FILE=key.pem JWT_PUBLIC_KEY_FILE=pub.pem.
+# To use an existing key pair: JWT_PRIVATE_KEY_FILE=key.pem JWT_PUBLIC_KEY_FILE=pub.pem (only the
+# public key goes into the cluster).
 # For managed Kafka over SASL (k8s/overlays/managed), KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
 # (and KAFKA_SSL_CA_FILE for a private CA) also create stockroom-kafka, which every service reads.
 #
@@ -87,12 +88,13 @@ jwt_secret() {
   else
     local out="${JWT_PRIVATE_KEY_OUT:-./stockroom-issuer-private.pem}"
     if [[ -e "$out" ]]; then
-      echo "$out exists: move it away, or pass JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE" >&2
-      exit 2
+      # A run that stopped after writing it (the namespace missing, say): the same key again.
+      echo "using the issuer key already in $out"
+    else
+      (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out" 2>/dev/null)
+      echo "the issuer's private key is in $out (not in the cluster): keep it safe, or delete it"
     fi
-    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$out" 2>/dev/null)
     openssl pkey -in "$out" -pubout -out "$dir/public.pem"
-    echo "the issuer's private key is in $out (not in the cluster): keep it safe, or delete it"
   fi
   kubectl -n "$NS" create secret generic stockroom-jwt \
     --from-file=public.pem="$dir/public.pem"

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.FaultyHttpProxy.Rule;
-import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
@@ -92,14 +91,7 @@ class OrderConsistencyTest {
           new OrdersFixture(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()), Map.of());
       String quinn = system.customer("Quinn Before", 5_000);
       system.item(SKU, 5, 100);
-      Eventually.assertWithin(
-          Duration.ofSeconds(10),
-          () ->
-              assertThat(
-                      TestDb.count(
-                          system.ordersEnv.get("PG_URI"),
-                          "SELECT count(*) FROM customer_replica WHERE id = '" + quinn + "'"))
-                  .isEqualTo(1));
+      system.awaitCustomerCopied(quinn);
       // Without Kafka orders' copy cannot move: only the token can tell it is behind.
       kafka.stop();
       Reply renamed =

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.FaultyHttpProxy;
+import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
@@ -13,6 +15,7 @@ import dev.stockroom.inventory.InventoryService;
 import dev.stockroom.users.UsersService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -159,6 +162,18 @@ final class OrdersFixture implements AutoCloseable {
             .header("Idempotency-Key", key)
             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()))
             .build());
+  }
+
+  /** Until orders' copy of users holds the customer. */
+  void awaitCustomerCopied(String customerId) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(
+                    TestDb.count(
+                        ordersEnv.get("PG_URI"),
+                        "SELECT count(*) FROM customer_replica WHERE id = '" + customerId + "'"))
+                .isEqualTo(1));
   }
 
   JsonObject read(String orderId) {

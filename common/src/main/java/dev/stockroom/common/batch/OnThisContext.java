@@ -25,7 +25,10 @@ public final class OnThisContext {
     long timer =
         vertx.setTimer(
             Math.max(1, millis),
-            id -> answer.tryFail(new TimeoutException("not done within " + millis + " ms")));
+            id ->
+                here.runOnContext(
+                    v ->
+                        answer.tryFail(new TimeoutException("not done within " + millis + " ms"))));
     work.onComplete(
         outcome ->
             here.runOnContext(

@@ -31,7 +31,7 @@ final class AllowedMethods {
               + Pattern.quote(path)
                   .replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q")
                   .replace("\\Q\\E", "")
-              + "$";
+              + "/?$";
       paths.add(new Path(Pattern.compile(regex), route.methods()));
     }
   }

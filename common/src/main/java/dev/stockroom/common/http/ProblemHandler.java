@@ -169,10 +169,13 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     List<Problem.FieldError> errors = new ArrayList<>();
     byField.forEach(
         (pointer, details) -> {
-          // An array or object reported because something inside it failed: the inside says it.
+          // An array or object reported only because something inside it failed: the inside
+          // says it. One with a failure of its own (a required member missing) says that.
           String inside = pointer.endsWith("/") ? pointer : pointer + "/";
-          if (pointer.equals(root)
-              || byField.keySet().stream().noneMatch(other -> other.startsWith(inside))) {
+          boolean onlyContains =
+              details.stream().allMatch(d -> GENERIC.matcher(d).matches())
+                  && byField.keySet().stream().anyMatch(other -> other.startsWith(inside));
+          if (pointer.equals(root) || !onlyContains) {
             errors.add(
                 new Problem.FieldError(
                     pointer,

@@ -61,16 +61,7 @@ class ServiceKeysTest {
   @Test
   @DisplayName("the caller's own service token, minted with SERVICE_SIGNING_KEY, is accepted")
   void ownServiceTokenAccepted() {
-    Jwt signer =
-        Jwt.create(
-            vertx,
-            JwtConfig.from(
-                new Env(
-                    Map.of(
-                        "STOCKROOM_ENV", "dev",
-                        "SERVICE_SIGNING_KEY", RsaKeys.privatePem(inventory),
-                        "SERVICE_SIGNING_KID", "inventory")),
-                true));
+    Jwt signer = signer(inventory, "inventory");
     String token = signer.mintServiceToken(Duration.ofMinutes(5));
     TestHttp.Reply reply = http.get("/things/999999", token);
     assertThat(reply.status()).as(reply.toString()).isEqualTo(404);
@@ -100,14 +91,22 @@ class ServiceKeysTest {
   }
 
   private Jwt inventorySigner() {
+    return signer(inventory, "inventory");
+  }
+
+  /** What a service signs its own calls with: its key (SERVICE_SIGNING_KEY) and kid. */
+  private Jwt signer(KeyPair key, String kid) {
     return Jwt.create(
         vertx,
         JwtConfig.from(
             new Env(
                 Map.of(
-                    "STOCKROOM_ENV", "dev",
-                    "SERVICE_SIGNING_KEY", RsaKeys.privatePem(inventory),
-                    "SERVICE_SIGNING_KID", "inventory")),
+                    "STOCKROOM_ENV",
+                    "dev",
+                    "SERVICE_SIGNING_KEY",
+                    RsaKeys.privatePem(key),
+                    "SERVICE_SIGNING_KID",
+                    kid)),
             true));
   }
 
@@ -116,16 +115,7 @@ class ServiceKeysTest {
       "a service's own token reaches only the operations that list that service in x-callers: a"
           + " stolen orders key cannot do what only inventory may")
   void callersListedPerOperation() {
-    Jwt ordersSigner =
-        Jwt.create(
-            vertx,
-            JwtConfig.from(
-                new Env(
-                    Map.of(
-                        "STOCKROOM_ENV", "dev",
-                        "SERVICE_SIGNING_KEY", RsaKeys.privatePem(orders),
-                        "SERVICE_SIGNING_KID", "orders")),
-                true));
+    Jwt ordersSigner = signer(orders, "orders");
     TestHttp.Reply refused =
         http.get("/things/999999", ordersSigner.mintServiceToken(Duration.ofMinutes(5)));
     assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
