@@ -318,6 +318,13 @@ class OrderSagaTest {
         .as("one error, at the field (not also at the array holding it)")
         .extracting(e -> e.getString("pointer"))
         .containsExactly("/lines/0/quantity");
+    JsonObject noSku = order(fay, "X", 0);
+    noSku.getJsonArray("lines").getJsonObject(0).remove("sku");
+    Reply twoWrong = system.place(fay, "k-bad-1b", noSku);
+    assertThat(twoWrong.json().getJsonArray("errors").stream().map(JsonObject.class::cast))
+        .as("the line's own error (no sku) beside its member's")
+        .extracting(e -> e.getString("pointer"))
+        .containsExactlyInAnyOrder("/lines/0", "/lines/0/quantity");
     assertThat(
             system
                 .place(fay, "k-bad-2", order(fay).put("lines", new io.vertx.core.json.JsonArray()))
