@@ -220,18 +220,7 @@ class DeadLetterReplayTest {
       String id = stockedItem(system, "PARKED-D", "Deleted Later");
       String pg = system.inventoryEnv.get("PG_URI");
       Instant since = sendVersionJump(id, "Back From The Dead");
-      Eventually.assertWithin(
-          Duration.ofSeconds(15),
-          () ->
-              assertThat(
-                      system
-                          .inventoryHttp
-                          .get("/admin/dlq?since=" + since, ADMIN)
-                          .json()
-                          .getJsonArray("records")
-                          .stream()
-                          .map(r -> ((JsonObject) r).getString("key")))
-                  .contains(id));
+      awaitParked(system, since, id, 1);
       assertThat(system.usersHttp.delete("/users/" + id, ADMIN).status()).isEqualTo(204);
       String copies = "SELECT count(*) FROM user_replica WHERE id = '" + id + "'";
       String live = copies + " AND NOT deleted";
