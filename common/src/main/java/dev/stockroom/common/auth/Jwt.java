@@ -125,7 +125,7 @@ public final class Jwt implements JWTAuth {
         // tokens from an identity provider carry theirs in (JWT_ROLES_CLAIM).
         return serviceKey
             .authenticate(token)
-            .compose(user -> requireStockroomClaims(user, SERVICE_ROLES_CLAIM))
+            .compose(user -> requireStockroomClaims(user, SERVICE_ROLES))
             .compose(user -> serviceOnly(user, kid));
       }
     }
@@ -135,21 +135,22 @@ public final class Jwt implements JWTAuth {
             : delegate == null
                 ? TokenRejection.refuse("expected a bearer token")
                 : delegate.authenticate(credentials);
-    return verified.compose(user -> requireStockroomClaims(user, config.rolesClaim()));
+    return verified.compose(
+        user -> requireStockroomClaims(user, new ClaimPath(config.rolesClaim())));
   }
 
-  private static final String SERVICE_ROLES_CLAIM = "roles";
+  private static final ClaimPath SERVICE_ROLES = new ClaimPath("roles");
 
-  private Future<User> requireStockroomClaims(User user, String rolesClaim) {
+  private Future<User> requireStockroomClaims(User user, ClaimPath rolesClaim) {
     if (!user.attributes().containsKey("exp")) {
       return TokenRejection.refuse("the exp claim is required");
     }
     if (user.subject() == null || user.subject().isBlank()) {
       return TokenRejection.refuse("the sub claim is required");
     }
-    Object roles = claimAt(user.principal(), rolesClaim);
+    Object roles = rolesClaim.in(user.principal());
     if (!(roles instanceof JsonArray array)) {
-      return TokenRejection.refuse("the roles claim (" + rolesClaim + ") must be an array");
+      return TokenRejection.refuse("the roles claim (" + rolesClaim.path() + ") must be an array");
     }
     return Future.succeededFuture(caller(user.subject(), array, user.attributes().getValue("exp")));
   }
@@ -203,7 +204,7 @@ public final class Jwt implements JWTAuth {
     }
     ServiceKeys.Signing signing = config.serviceKeys().signing().orElseThrow();
     return serviceSigner.generateToken(
-        new JsonObject().put(SERVICE_ROLES_CLAIM, new JsonArray().add("service")),
+        SERVICE_ROLES.with(new JsonArray().add("service")),
         new JWTOptions()
             .setAlgorithm("RS256")
             .setHeader(new JsonObject().put("kid", signing.kid()))
@@ -221,15 +222,7 @@ public final class Jwt implements JWTAuth {
               + " provider issues them");
     }
     // At the claim people's roles are read from (JWT_ROLES_CLAIM), nested when it is a path.
-    JsonObject claims = new JsonObject();
-    String[] path = config.rolesClaim().split("\\.");
-    JsonObject at = claims;
-    for (int i = 0; i < path.length - 1; i++) {
-      JsonObject inner = new JsonObject();
-      at.put(path[i], inner);
-      at = inner;
-    }
-    at.put(path[path.length - 1], new JsonArray(List.copyOf(roles)));
+    JsonObject claims = new ClaimPath(config.rolesClaim()).with(new JsonArray(List.copyOf(roles)));
     return delegate.generateToken(
         claims,
         new JWTOptions()
@@ -255,18 +248,6 @@ public final class Jwt implements JWTAuth {
       throw new IllegalStateException("with JWT_JWKS_URL the identity provider issues tokens");
     }
     return delegate;
-  }
-
-  /** The value at a dotted path of claims ({@code realm_access.roles}), or null. */
-  private static Object claimAt(JsonObject claims, String path) {
-    Object value = claims;
-    for (String part : path.split("\\.")) {
-      if (!(value instanceof JsonObject object)) {
-        return null;
-      }
-      value = object.getValue(part);
-    }
-    return value;
   }
 
   /** The roles of an authenticated user, from the configured claim (empty when absent). */

@@ -57,10 +57,11 @@ public record PlatformConfig(
     Optional<String> serviceToken,
     Set<PlatformLayer> layersOff) {
 
-  /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
+  /** What logback reads as a level; anything else it takes as DEBUG instead of refusing it. */
   private static final List<String> LOG_LEVELS =
       List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
+  /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
     return from(env, serviceName, defaultPort, PlanCacheMode.AUTO);
   }
@@ -75,7 +76,6 @@ public record PlatformConfig(
     }
     String logLevel = env.string("LOG_LEVEL", "INFO");
     if (!LOG_LEVELS.contains(logLevel.toUpperCase(java.util.Locale.ROOT))) {
-      // logback would read it as DEBUG, not refuse it.
       throw new ConfigException(
           "LOG_LEVEL: expected one of "
               + String.join(", ", LOG_LEVELS)

@@ -51,7 +51,7 @@ final class InlineValidation {
 
   /** Extracts, validates and stores the request as RouterBuilder's own handler would. */
   Handler<RoutingContext> handler(Operation operation) {
-    return handler(operation, (ctx, request) -> validate(request, operation));
+    return handler(operation, this::validate);
   }
 
   /**
@@ -59,15 +59,15 @@ final class InlineValidation {
    * scalar types, its body parsed as JSON, nothing checked against the contract.
    */
   Handler<RoutingContext> unchecked(Operation operation) {
-    return handler(operation, (ctx, request) -> convert(request, operation));
+    return handler(operation, InlineValidation::convert);
   }
 
   private Handler<RoutingContext> handler(
-      Operation operation, BiFunction<RoutingContext, ValidatableRequest, ValidatedRequest> check) {
+      Operation operation, BiFunction<ValidatableRequest, Operation, ValidatedRequest> check) {
     return ctx ->
         extractor
             .extractValidatableRequest(ctx, operation)
-            .map(request -> check.apply(ctx, request))
+            .map(request -> check.apply(request, operation))
             .onSuccess(
                 validated -> {
                   ctx.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);

@@ -107,8 +107,7 @@ public final class Replica {
       Map<UUID, LocalRow> latest,
       Map<UUID, ReplicaEntry> answer,
       long startNanos) {
-    long left = after.maxWait().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
-    Optional<Future<Void>> woken = progress == null ? Optional.empty() : progress.next(left);
+    Optional<Future<Void>> woken = nextBatch(after, startNanos);
     if (woken.isEmpty()) {
       return Future.succeededFuture(behind);
     }
@@ -153,13 +152,17 @@ public final class Replica {
                   && marks.values().stream().allMatch(m -> after.token().satisfiedBy(m))) {
                 return Future.succeededFuture(true);
               }
-              long left = after.maxWait().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
-              Optional<Future<Void>> woken =
-                  progress == null ? Optional.empty() : progress.next(left);
+              Optional<Future<Void>> woken = nextBatch(after, startNanos);
               return woken
                   .map(w -> w.compose(v -> caughtUp(after, startNanos)))
                   .orElse(Future.succeededFuture(false));
             });
+  }
+
+  /** The next batch applied anywhere, within what is left of the read's wait; empty: none. */
+  private Optional<Future<Void>> nextBatch(ReadYourWrites after, long startNanos) {
+    long left = after.maxWait().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
+    return progress == null ? Optional.empty() : progress.next(left);
   }
 
   private Future<Map<UUID, ReplicaEntry>> fromOwner(
