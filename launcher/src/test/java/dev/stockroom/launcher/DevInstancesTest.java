@@ -3,6 +3,7 @@ package dev.stockroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.FreePorts;
 import dev.stockroom.common.testing.TestHttp;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ class DevInstancesTest {
 
   @Test
   void twoInstancesOfEachServiceCarryOnWhenOneOfEachIsKilled() throws Exception {
-    int[] http = SystemCalls.freePorts(3);
+    int[] http = FreePorts.next(3);
     LauncherOptions options =
         new LauncherOptions(
             true,

@@ -7,6 +7,7 @@ import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.auth.RsaKeys;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.FreePorts;
 import dev.stockroom.common.testing.TestHttp;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -31,7 +32,7 @@ class DevSessionTest {
 
   @Test
   void devDemoComesUpSeedsThroughTheApisAndStopsCleanly() throws IOException {
-    int[] http = SystemCalls.freePorts(3);
+    int[] http = FreePorts.next(3);
     LauncherOptions options =
         new LauncherOptions(
             true,
@@ -155,7 +156,7 @@ class DevSessionTest {
 
   @Test
   void aTakenServicePortFailsBeforeAnythingStarts() throws IOException {
-    int[] http = SystemCalls.freePorts(3);
+    int[] http = FreePorts.next(3);
     try (ServerSocket taken = new ServerSocket(http[2])) {
       LauncherOptions options =
           new LauncherOptions(

@@ -3,6 +3,7 @@ package dev.stockroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.FreePorts;
 import dev.stockroom.common.testing.TestHttp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +45,7 @@ class PrometheusTest {
 
   @Test
   void dashboardQueriesAndAlertsWorkOnTheRealMetrics() throws Exception {
-    int[] ports = SystemCalls.freePorts(4);
+    int[] ports = FreePorts.next(4);
     LauncherOptions options =
         new LauncherOptions(
             false,

@@ -3,8 +3,6 @@ package dev.stockroom.common.testing;
 import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.service.RunningService;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,11 +78,6 @@ public final class TestServices {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePorts.next();
   }
 }
