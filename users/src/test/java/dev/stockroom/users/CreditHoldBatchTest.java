@@ -81,6 +81,107 @@ class CreditHoldBatchTest {
     }
   }
 
+  /**
+   * A capture that reached its hold before the expiry but waits on the user's row, and the saga's
+   * retry (its answer was late) arriving after the expiry: the retry must wait for the first and
+   * answer what it did. A retry refused while the first goes on to charge the customer had orders
+   * give the stock back and reject an order that was paid for.
+   */
+  @Test
+  @DisplayName(
+      "a capture still running when its hold expires decides for the retry behind it, alone and in"
+          + " a batch; a capture after the expiry with none running expires the hold at once")
+  void captureRunningAcrossTheExpiry() throws Exception {
+    for (boolean batch : new boolean[] {false, true}) {
+      String payer = UsersTestSupport.register(http, "Slow Payer", 1_000).getString("id");
+      String holdId = "slow-" + UUID.randomUUID();
+      holdFor(payer, holdId, 300, 2);
+      ExecutorService client = Executors.newFixedThreadPool(2);
+      try (Connection locking = TestDb.connect(pgUri)) {
+        locking.setAutoCommit(false);
+        try (Statement lock = locking.createStatement()) {
+          lock.executeQuery("SELECT 1 FROM users WHERE id = '" + payer + "' FOR UPDATE").close();
+        }
+        Future<Integer> first = client.submit(() -> capture(holdId, batch));
+        Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(waiting()).isPositive());
+        long firstWaits = waiting();
+        Eventually.assertWithin(
+            Duration.ofSeconds(10),
+            () ->
+                assertThat(
+                        TestDb.text(
+                            pgUri,
+                            "SELECT now() > expires_at FROM credit_holds WHERE hold_id = '"
+                                + holdId
+                                + "'"))
+                    .isEqualTo("t"));
+        Future<Integer> retry = client.submit(() -> capture(holdId, batch));
+        Eventually.assertWithin(
+            Duration.ofSeconds(10),
+            () ->
+                assertThat(retry.isDone() || waiting() > firstWaits)
+                    .as("the retry answered, or waits")
+                    .isTrue());
+        locking.commit();
+
+        assertThat(first.get(30, TimeUnit.SECONDS)).as("batch: %s", batch).isEqualTo(200);
+        assertThat(retry.get(30, TimeUnit.SECONDS))
+            .as("batch: %s; the retry answers the capture that was made", batch)
+            .isEqualTo(200);
+        assertThat(holdStatus(holdId)).isEqualTo("CAPTURED");
+        assertThat(user(payer).getLong("availableCreditCents")).isEqualTo(700);
+      } finally {
+        client.shutdownNow();
+      }
+    }
+
+    String late = UsersTestSupport.register(http, "Late Payer", 1_000).getString("id");
+    String lateHold = "late-" + UUID.randomUUID();
+    holdFor(late, lateHold, 300, 1);
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(
+                    TestDb.text(
+                        pgUri,
+                        "SELECT now() > expires_at FROM credit_holds WHERE hold_id = '"
+                            + lateHold
+                            + "'"))
+                .isEqualTo("t"));
+    assertThat(capture(lateHold, false)).isEqualTo(409);
+    assertThat(holdStatus(lateHold))
+        .as("the refusal is committed with the hold")
+        .isEqualTo("EXPIRED");
+    assertThat(user(late).getLong("availableCreditCents")).isEqualTo(1_000);
+    assertThat(capture(lateHold, true)).isEqualTo(409);
+  }
+
+  private void holdFor(String userId, String holdId, long amount, int ttlSeconds) {
+    Reply held =
+        http.post(
+            "/users/" + userId + "/credit-holds",
+            SERVICE,
+            new JsonObject()
+                .put("holdId", holdId)
+                .put("amountCents", amount)
+                .put("ttlSeconds", ttlSeconds));
+    assertThat(held.status()).as(held.toString()).isEqualTo(201);
+  }
+
+  private int capture(String holdId, boolean batch) {
+    return batch
+        ? status(captureAll(holdId), 0)
+        : http.post("/credit-holds/" + holdId + "/capture", SERVICE, "").status();
+  }
+
+  private long waiting() {
+    return TestDb.count(pgUri, "SELECT count(*) FROM pg_locks WHERE NOT granted");
+  }
+
+  private String holdStatus(String holdId) {
+    return TestDb.text(pgUri, "SELECT status FROM credit_holds WHERE hold_id = '" + holdId + "'");
+  }
+
   private static JsonObject hold(String holdId, String userId, long amount) {
     return new JsonObject()
         .put("holdId", holdId)

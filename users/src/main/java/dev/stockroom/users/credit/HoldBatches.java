@@ -4,7 +4,7 @@ import static dev.stockroom.users.credit.HoldSql.CAPTURE_ALL;
 import static dev.stockroom.users.credit.HoldSql.CLAIM_ALL;
 import static dev.stockroom.users.credit.HoldSql.FIND_ALL;
 import static dev.stockroom.users.credit.HoldSql.LOCK_USERS;
-import static dev.stockroom.users.credit.HoldSql.MOVE_ALL_TO_CAPTURED;
+import static dev.stockroom.users.credit.HoldSql.SETTLE_ALL;
 import static dev.stockroom.users.credit.HoldSql.TAKE_ALL;
 import static dev.stockroom.users.credit.HoldSql.UNCLAIM;
 
@@ -189,7 +189,7 @@ public final class HoldBatches {
             conn ->
                 conn.preparedQuery(CAPTURE_ALL)
                     .execute(Tuple.of((Object) distinct))
-                    .compose(captured -> moveToCaptured(conn, captured)))
+                    .compose(settled -> settle(conn, settled)))
         .compose(v -> findAll(distinct))
         .map(
             found ->
@@ -203,20 +203,23 @@ public final class HoldBatches {
                     .toList());
   }
 
-  private static Future<Void> moveToCaptured(SqlConnection conn, RowSet<Row> captured) {
+  /** Captured holds' credit moves to captured, expired ones' is given back: one statement. */
+  private static Future<Void> settle(SqlConnection conn, RowSet<Row> settled) {
     List<Hold> holds = new ArrayList<>();
-    captured.forEach(row -> holds.add(Hold.from(row)));
+    settled.forEach(row -> holds.add(Hold.from(row)));
     if (holds.isEmpty()) {
       return Future.succeededFuture();
     }
     UUID[] users = holds.stream().map(Hold::userId).distinct().sorted().toArray(UUID[]::new);
     Tuple amounts =
         perUser(
-            holds.stream().map(Hold::userId).toArray(UUID[]::new),
-            holds.stream().map(Hold::amountCents).toArray(Long[]::new));
+                holds.stream().map(Hold::userId).toArray(UUID[]::new),
+                holds.stream().map(Hold::amountCents).toArray(Long[]::new))
+            .addArrayOfBoolean(
+                holds.stream().map(h -> h.status().equals("CAPTURED")).toArray(Boolean[]::new));
     return conn.preparedQuery(LOCK_USERS)
         .execute(Tuple.of((Object) users))
-        .compose(locked -> conn.preparedQuery(MOVE_ALL_TO_CAPTURED).execute(amounts))
+        .compose(locked -> conn.preparedQuery(SETTLE_ALL).execute(amounts))
         .mapEmpty();
   }
 

@@ -6,6 +6,9 @@ package dev.stockroom.users.credit;
  * sorted order), then user rows in id order.
  */
 final class HoldSql {
+  private static final String CAPTURED_OR_EXPIRED =
+      "CASE WHEN expires_at > now() THEN 'CAPTURED' ELSE 'EXPIRED' END";
+
   // The single calls (HoldStore).
 
   static final String CLAIM =
@@ -32,13 +35,20 @@ final class HoldSql {
   static final String BY_ID = "SELECT " + Hold.COLUMNS + " FROM credit_holds WHERE hold_id = $1";
 
   /**
-   * One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies the
-   * partial index credit_holds_expiring's predicate lets a plan read this row through that index,
-   * which holds every live hold: each capture would scan them all.
+   * A live hold is captured, one past its expiry expired (the caller gives its credit back in the
+   * same transaction). The expiry is decided in SET, not in WHERE: a row that qualifies waits for a
+   * capture still running on it, so a retry arriving after the expiry answers what that capture
+   * did. With the expiry in WHERE the retry skipped the locked row, was refused, and the first
+   * capture then charged the customer of an order the refusal had rejected.
+   *
+   * <p>One row by its key. IS NOT DISTINCT FROM rather than {@code =}: a WHERE clause that implies
+   * the partial index credit_holds_expiring's predicate lets a plan read this row through that
+   * index, which holds every live hold: each capture would scan them all.
    */
   static final String CAPTURE =
-      "UPDATE credit_holds SET status = 'CAPTURED', updated_at = now()"
-          + " WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD' AND expires_at > now()"
+      "UPDATE credit_holds SET status = "
+          + CAPTURED_OR_EXPIRED
+          + ", updated_at = now() WHERE hold_id = $1 AND status IS NOT DISTINCT FROM 'HELD'"
           + " RETURNING "
           + Hold.COLUMNS;
 
@@ -116,18 +126,25 @@ final class HoldSql {
           + PER_USER
           + " AND u.credit_limit_cents - u.captured_cents - u.held_cents >= t.amount RETURNING u.id";
 
-  /** $1 hold ids; IS NOT DISTINCT FROM for the reason given at {@link #CAPTURE}. */
+  /** $1 hold ids: captured, or expired when past it, as {@link #CAPTURE} and for its reasons. */
   static final String CAPTURE_ALL =
-      "UPDATE credit_holds SET status = 'CAPTURED', updated_at = now()"
-          + " WHERE hold_id = ANY($1::text[]) AND status IS NOT DISTINCT FROM 'HELD'"
-          + " AND expires_at > now() RETURNING "
+      "UPDATE credit_holds SET status = "
+          + CAPTURED_OR_EXPIRED
+          + ", updated_at = now() WHERE hold_id = ANY($1::text[])"
+          + " AND status IS NOT DISTINCT FROM 'HELD' RETURNING "
           + Hold.COLUMNS;
 
-  /** $1 user ids, $2 amounts, one element per captured hold. */
-  static final String MOVE_ALL_TO_CAPTURED =
+  /**
+   * $1 user ids, $2 amounts, $3 whether captured (else expired), one element per hold {@link
+   * #CAPTURE_ALL} settled: each leaves the held credit, a captured one into the captured credit.
+   */
+  static final String SETTLE_ALL =
       "UPDATE users u SET held_cents = u.held_cents - t.amount,"
-          + " captured_cents = u.captured_cents + t.amount"
-          + PER_USER;
+          + " captured_cents = u.captured_cents + t.captured"
+          + " FROM (SELECT user_id, sum(amount)::bigint AS amount,"
+          + " sum(CASE WHEN captured THEN amount ELSE 0 END)::bigint AS captured"
+          + " FROM unnest($1::uuid[], $2::bigint[], $3::bool[]) AS h (user_id, amount, captured)"
+          + " GROUP BY user_id) t WHERE u.id = t.user_id";
 
   /** $1 hold ids. */
   static final String FIND_ALL =

@@ -93,18 +93,31 @@ public final class HoldStore {
     return pool.preparedQuery(HoldSql.BY_ID).execute(Tuple.of(holdId)).map(HoldStore::first);
   }
 
-  /** Captures a live hold; capturing again answers the captured hold. */
+  /**
+   * Captures a live hold; capturing again answers the captured hold. A hold found past its expiry
+   * is expired here, its credit given back, and the refusal committed with it: no capture can land
+   * after it.
+   */
   public Future<Hold> capture(String holdId) {
     return pool.withTransaction(
             conn ->
                 conn.preparedQuery(HoldSql.CAPTURE)
                     .execute(Tuple.of(holdId))
-                    .compose(rows -> settle(conn, rows, HoldSql.MOVE_TO_CAPTURED)))
+                    .compose(
+                        rows ->
+                            settle(
+                                conn,
+                                rows,
+                                capturedNow(rows) ? HoldSql.MOVE_TO_CAPTURED : HoldSql.GIVE_BACK)))
         .compose(
             done ->
                 done.isPresent()
-                    ? Future.succeededFuture(done.get())
+                    ? Future.succeededFuture(alreadySettled(holdId, done, "CAPTURED"))
                     : find(holdId).map(h -> alreadySettled(holdId, h, "CAPTURED")));
+  }
+
+  private static boolean capturedNow(RowSet<Row> rows) {
+    return first(rows).map(h -> h.status().equals("CAPTURED")).orElse(false);
   }
 
   /**
