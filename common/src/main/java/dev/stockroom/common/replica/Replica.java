@@ -27,7 +27,7 @@ public final class Replica {
 
   private final ReplicaStore store;
   private final OwnerClient owner;
-  private final ReplicaProgress progress;
+  private final TokenWaits waits;
   private final List<String> fields;
 
   /**
@@ -36,7 +36,7 @@ public final class Replica {
   public Replica(ReplicaStore store, OwnerClient owner, ReplicaProgress progress) {
     this.store = store;
     this.owner = owner;
-    this.progress = progress;
+    this.waits = new TokenWaits(store, progress);
     this.fields = store.schema().fields();
   }
 
@@ -88,7 +88,7 @@ public final class Replica {
     Future<List<UUID>> stillBehind =
         behind.isEmpty()
             ? Future.succeededFuture(behind)
-            : catchUp(behind, after.get(), latest, answer, System.nanoTime());
+            : waits.rows(behind, after.get(), latest, answer);
     return stillBehind.compose(
         late -> {
           List<UUID> toOwner = new ArrayList<>(misses);
@@ -98,71 +98,12 @@ public final class Replica {
   }
 
   /**
-   * Waits, up to the read's bound, for the rows behind the token: each time a batch is applied
-   * anywhere, looks at them again. Answers the ids still behind when the wait ends.
-   */
-  private Future<List<UUID>> catchUp(
-      List<UUID> behind,
-      ReadYourWrites after,
-      Map<UUID, LocalRow> latest,
-      Map<UUID, ReplicaEntry> answer,
-      long startNanos) {
-    Optional<Future<Void>> woken = nextBatch(after, startNanos);
-    if (woken.isEmpty()) {
-      return Future.succeededFuture(behind);
-    }
-    return woken
-        .get()
-        .compose(v -> store.read(behind))
-        .compose(
-            rows -> {
-              List<UUID> still = new ArrayList<>();
-              for (UUID id : behind) {
-                LocalRow row = rows.get(id);
-                if (row != null) {
-                  latest.put(id, row);
-                }
-                if (row != null && after.token().satisfiedBy(row.asOf())) {
-                  answer.put(id, fromReplica(row));
-                } else {
-                  still.add(id);
-                }
-              }
-              return still.isEmpty()
-                  ? Future.succeededFuture(still)
-                  : catchUp(still, after, latest, answer, startNanos);
-            });
-  }
-
-  /**
-   * Waits, up to the read's bound, until every partition of the copy is at or past the token: what
-   * a query over the whole copy needs, such as a filter on a copied field (a row behind the token
-   * may have been left out, and no later lookup can tell). Answers whether the copy got there.
+   * Waits, up to the read's bound, until the whole copy is at or past the token: what a query over
+   * the whole copy needs, such as a filter on a copied field (a row behind the token may have been
+   * left out, and no later lookup can tell). Answers whether the copy got there.
    */
   public Future<Boolean> caughtUp(ReadYourWrites after) {
-    return caughtUp(after, System.nanoTime());
-  }
-
-  private Future<Boolean> caughtUp(ReadYourWrites after, long startNanos) {
-    return store
-        .watermarks()
-        .compose(
-            marks -> {
-              if (!marks.isEmpty()
-                  && marks.values().stream().allMatch(m -> after.token().satisfiedBy(m))) {
-                return Future.succeededFuture(true);
-              }
-              Optional<Future<Void>> woken = nextBatch(after, startNanos);
-              return woken
-                  .map(w -> w.compose(v -> caughtUp(after, startNanos)))
-                  .orElse(Future.succeededFuture(false));
-            });
-  }
-
-  /** The next batch applied anywhere, within what is left of the read's wait; empty: none. */
-  private Optional<Future<Void>> nextBatch(ReadYourWrites after, long startNanos) {
-    long left = after.maxWait().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
-    return progress == null ? Optional.empty() : progress.next(left);
+    return waits.copy(after);
   }
 
   private Future<Map<UUID, ReplicaEntry>> fromOwner(
@@ -194,7 +135,7 @@ public final class Replica {
     return answer;
   }
 
-  private static ReplicaEntry fromReplica(LocalRow row) {
+  static ReplicaEntry fromReplica(LocalRow row) {
     return new ReplicaEntry(
         row.id(), row.data(), new Freshness(Freshness.REPLICA, row.asOf(), false));
   }

@@ -35,9 +35,19 @@ public final class ReplicaProgress extends VerticleBase {
 
   private record Waiter(Context context, Promise<Void> woken) {}
 
+  /**
+   * A place among the waiting reads: {@code woken} completes at the next batch applied anywhere or
+   * at the wait's end; {@code cancel} gives the place up.
+   */
+  record Wait(Future<Void> woken, Runnable cancel) {}
+
   /** Deploy it (once per process); reads may wait as soon as its session is up. */
   public ReplicaProgress(ServiceContext ctx, ReplicaSchema schema) {
-    this.options = Database.connectOptions(ctx.config());
+    this(Database.connectOptions(ctx.config()), schema);
+  }
+
+  ReplicaProgress(PgConnectOptions options, ReplicaSchema schema) {
+    this.options = options;
     this.channel = channel(schema);
   }
 
@@ -60,10 +70,11 @@ public final class ReplicaProgress extends VerticleBase {
   }
 
   /**
-   * Completes at the next batch applied by any instance, or after {@code timeoutMillis}; empty when
-   * the read cannot wait here (too many waiting, or not listening right now).
+   * Waits for the next batch applied by any instance, or {@code timeoutMillis}; empty when the read
+   * cannot wait here (too many waiting, or not listening right now). Take the place BEFORE looking
+   * at the rows: a batch applied between the look and the wait would wake nobody.
    */
-  Optional<Future<Void>> next(long timeoutMillis) {
+  Optional<Wait> next(long timeoutMillis) {
     if (session == null || waiting.size() >= MAX_WAITING || timeoutMillis <= 0) {
       return Optional.empty();
     }
@@ -71,7 +82,13 @@ public final class ReplicaProgress extends VerticleBase {
     Waiter waiter = new Waiter(context, Promise.promise());
     waiting.add(waiter);
     long timer = vertx.setTimer(timeoutMillis, id -> wake(waiter));
-    return Optional.of(waiter.woken().future().onComplete(v -> vertx.cancelTimer(timer)));
+    Future<Void> woken = waiter.woken().future().onComplete(v -> vertx.cancelTimer(timer));
+    return Optional.of(new Wait(woken, () -> wake(waiter)));
+  }
+
+  /** Whether reads can wait here now (its session listens). */
+  boolean listening() {
+    return session != null;
   }
 
   private void wake(Waiter waiter) {

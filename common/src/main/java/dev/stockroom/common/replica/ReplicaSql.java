@@ -9,6 +9,9 @@ import java.util.stream.IntStream;
  * input) and always executed as prepared statements with parameters.
  */
 final class ReplicaSql {
+  /** The partition of a copy held back from the watermarks: no Kafka partition has it. */
+  static final int HELD_BACK = -1;
+
   /**
    * Applying an event: only a strictly newer version (or a repair of the same one) is written. Its
    * synced_at is the event's time on the owner's clock, like the watermarks: a row is known current
@@ -27,8 +30,18 @@ final class ReplicaSql {
 
   final String tombstone;
 
-  /** $1 ids: copies no watermark may vouch for (a change of theirs was parked). */
+  /**
+   * $1 ids: copies no watermark may vouch for (a change of theirs was parked). Their partition
+   * becomes {@link #HELD_BACK}, which no watermark has, rather than NULL, which the owner's answers
+   * also leave: a query over the whole copy must tell the two apart ({@link #heldBackBefore}).
+   */
   final String holdBack;
+
+  /**
+   * $1 a time: whether a held-back copy was last written before it, so that the copy as a whole
+   * cannot say it is current as of that time (the parked change may be the one a filter needs).
+   */
+  final String heldBackBefore;
 
   final String lookup;
   final String watermark;
@@ -94,7 +107,13 @@ final class ReplicaSql {
             + " SET "
             + cols.stream().map(f -> f + " = NULL").collect(Collectors.joining(", "))
             + ", deleted = true WHERE id = $1";
-    holdBack = "UPDATE " + t + " SET partition = NULL WHERE id = ANY($1)";
+    holdBack = "UPDATE " + t + " SET partition = " + HELD_BACK + " WHERE id = ANY($1)";
+    heldBackBefore =
+        "SELECT EXISTS (SELECT 1 FROM "
+            + t
+            + " WHERE partition = "
+            + HELD_BACK
+            + " AND synced_at < $1) AS held_back";
     lookup =
         "SELECT r.id, "
             + cols.stream().map(f -> "r." + f).collect(Collectors.joining(", "))

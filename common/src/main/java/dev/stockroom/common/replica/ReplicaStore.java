@@ -238,4 +238,11 @@ public final class ReplicaStore {
               return result;
             });
   }
+
+  /** Whether a copy held back from the watermarks was last written before {@code at}. */
+  Future<Boolean> heldBackBefore(Instant at) {
+    return pool.preparedQuery(sql.heldBackBefore)
+        .execute(Tuple.of(OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+        .map(rows -> rows.iterator().next().getBoolean("held_back"));
+  }
 }

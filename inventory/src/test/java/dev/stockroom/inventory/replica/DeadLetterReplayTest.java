@@ -119,9 +119,7 @@ class DeadLetterReplayTest {
         assertThat(
                 TestDb.count(
                     pg,
-                    "SELECT count(*) FROM user_replica WHERE partition IS NULL AND id = '"
-                        + id
-                        + "'"))
+                    "SELECT count(*) FROM user_replica WHERE partition = -1 AND id = '" + id + "'"))
             .as("the copy missed version 51: no watermark may vouch for it")
             .isEqualTo(1);
       } finally {

@@ -62,8 +62,13 @@ final class ForgedRecords {
    * 10; answers a time just before it, for {@code ?since=}.
    */
   static Instant sendVersionJump(String id, String name) throws Exception {
+    return sendVersionJump(TestInfra.kafka().bootstrapServers(), id, name);
+  }
+
+  /** As {@link #sendVersionJump(String, String)}, on a broker of the test's own. */
+  static Instant sendVersionJump(String bootstrapServers, String id, String name) throws Exception {
     Instant since = Instant.now().minusSeconds(1);
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
       producer.send(update(id, 50, name, Instant.now().toString())).get();
     }
     return since;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
@@ -65,7 +66,10 @@ class ReadYourWritesTest {
       "with the pipeline running, a read with the writer's token waits and sees the new name from"
           + " the replica")
   void waitsForTheReplica() {
-    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+    // A broker of its own: a record other tests parked on the shared one holds its person back,
+    // and a filter with a token then rightly cannot vouch for the copy.
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system = new ReplicaFixture(Map.of(), kafka)) {
       String id = seed(system, "RYW-1", "Nora Before");
       awaitName(system, "RYW-1", rename(system, id, "Nora Warmup"), "Nora Warmup");
       long ownerCalls = system.ownerListCalls();
@@ -236,6 +240,61 @@ class ReadYourWritesTest {
                 "/items/low-stock?below=1000&consistencyWait=" + wait, stocker);
         assertThat(tokenless.status()).as(wait + ": " + tokenless).isEqualTo(400);
       }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "filtered with a token while a person's change is parked: the copy cannot vouch for them,"
+          + " even with every watermark past the token, until their next change is applied")
+  void filterWithAPersonHeldBack() throws Exception {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system =
+            new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"), kafka)) {
+      String id = ForgedRecords.stockedItem(system, "RYW-5", "Held Back");
+      // A rename to "Zed Parked" the copy parks (its version jumps too far): the copy says "Held".
+      Instant since = ForgedRecords.sendVersionJump(kafka.bootstrapServers(), id, "Zed Parked");
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(
+                      system
+                          .inventoryHttp
+                          .get("/admin/dlq?since=" + since, ADMIN)
+                          .json()
+                          .getJsonArray("records")
+                          .stream()
+                          .map(JsonObject.class::cast)
+                          .map(r -> r.getString("key")))
+                  .contains(id));
+      String token = new ConsistencyToken(Instant.now()).encode();
+      String pg = system.inventoryEnv.get("PG_URI");
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          pg,
+                          "SELECT count(*) FROM replica_watermarks WHERE topic = 'users.v1'"
+                              + " AND watermark >= '"
+                              + ConsistencyToken.parse(token).at()
+                              + "'::timestamptz"))
+                  .as("every partition's watermark past the token")
+                  .isEqualTo(3));
+
+      Reply filtered = report(system, token, "&stocker=zed&consistencyWait=PT1S");
+
+      assertThat(filtered.status()).as(filtered.toString()).isEqualTo(200);
+      assertThat(filtered.json().getJsonArray("items")).as("the copy still says Held").isEmpty();
+      assertThat(filtered.json().getJsonObject("consistency").getBoolean("satisfied"))
+          .as("the parked rename may be the one the filter needed")
+          .isFalse();
+
+      // The person's next change applies (version 2), and the copy vouches for them again.
+      String renamed = rename(system, id, "Zed Applied");
+      Reply again = report(system, renamed, "&stocker=zed&consistencyWait=PT5S");
+      assertThat(stockerOf(again, "RYW-5").getString("name")).isEqualTo("Zed Applied");
+      assertThat(again.json().getJsonObject("consistency").getBoolean("satisfied")).isTrue();
     }
   }
 }
