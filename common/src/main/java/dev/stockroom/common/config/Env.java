@@ -59,6 +59,20 @@ public final class Env {
     return optional(name).orElse(defaultValue);
   }
 
+  /**
+   * One of {@code allowed} (any case; answered as written there), else a {@link ConfigException}.
+   */
+  public String oneOf(String name, String defaultValue, java.util.List<String> allowed) {
+    String value = string(name, defaultValue);
+    return allowed.stream()
+        .filter(value::equalsIgnoreCase)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    name + ": expected " + String.join(" or ", allowed) + ", got '" + value + "'"));
+  }
+
   public String required(String name, String expected) {
     return optional(name)
         .orElseThrow(() -> new ConfigException(name + " is required: " + expected));

@@ -69,7 +69,8 @@ public record PlatformConfig(
   /** As {@link #from(Env, String, int)}, with the service's own default plan cache mode. */
   public static PlatformConfig from(
       Env env, String serviceName, int defaultPort, PlanCacheMode defaultPlanCacheMode) {
-    boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "production"));
+    boolean dev =
+        env.oneOf("STOCKROOM_ENV", "production", List.of("dev", "production")).equals("dev");
     String logFormat = env.string("LOG_FORMAT", "text");
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT: expected text or json, got '" + logFormat + "'");

@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -64,7 +65,9 @@ public final class Tracing {
     boolean asked =
         env.optional("OTEL_EXPORTER_OTLP_ENDPOINT").isPresent()
             || env.optional("OTEL_TRACES_EXPORTER").filter(e -> !e.equals("none")).isPresent();
-    if (!asked || env.optional("OTEL_SDK_DISABLED").filter("true"::equalsIgnoreCase).isPresent()) {
+    boolean disabled =
+        env.oneOf("OTEL_SDK_DISABLED", "false", List.of("true", "false")).equals("true");
+    if (!asked || disabled) {
       return new Tracing(null, null);
     }
     OpenTelemetrySdk sdk =

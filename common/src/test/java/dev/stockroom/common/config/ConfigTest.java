@@ -8,6 +8,7 @@ import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.replica.ReplicaSettings;
 import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.testing.PlatformTestService;
+import dev.stockroom.common.tracing.Tracing;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -114,6 +115,19 @@ class ConfigTest {
             "LOG_LEVEL: expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'WARNING'");
     badLevel.put("LOG_LEVEL", "warn");
     assertThat(read(badLevel)).isNotNull();
+
+    // Anything but dev meant production, silently: "development" got production's rules.
+    Map<String, String> badStage = devEnv();
+    badStage.put("STOCKROOM_ENV", "development");
+    assertThatThrownBy(() -> read(badStage))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("STOCKROOM_ENV: expected dev or production, got 'development'");
+    badStage.put("STOCKROOM_ENV", "DEV");
+    assertThat(read(badStage).devMode()).isTrue();
+
+    assertThatThrownBy(() -> Tracing.from(new Env(Map.of("OTEL_SDK_DISABLED", "yes")), "svc"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("OTEL_SDK_DISABLED: expected true or false, got 'yes'");
   }
 
   @Test

@@ -35,6 +35,12 @@ public record SagaSettings(
             env.positiveDuration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
             env.positiveDuration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
             env.duration("ORDER_CUSTOMER_MAX_STALENESS", Duration.ofMinutes(5)));
+    // Inventory and users take a commitment's TTL in whole seconds, 1 to 86,400: outside that
+    // every reservation would be a 400 and every order rejected.
+    Duration ttl = settings.commitmentTtl();
+    if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(1)) > 0) {
+      throw new ConfigException("ORDER_COMMITMENT_TTL: expected PT1S to PT24H, got " + ttl);
+    }
     // Reservations and holds must outlive every step before the pivot, or a slow saga would
     // confirm stock whose payment had already lapsed.
     if (settings.commitmentTtl().compareTo(settings.deadline()) <= 0) {

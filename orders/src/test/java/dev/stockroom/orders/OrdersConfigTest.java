@@ -1,0 +1,58 @@
+package dev.stockroom.orders;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stockroom.common.auth.JwtConfig;
+import dev.stockroom.common.config.ConfigException;
+import dev.stockroom.common.config.Env;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Orders' own settings are checked before anything starts")
+class OrdersConfigTest {
+  private static Map<String, String> devEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("STOCKROOM_ENV", "dev");
+    env.put("JWT_SECRET", JwtConfig.DEV_SECRET);
+    return env;
+  }
+
+  private static void configure(Map<String, String> env) {
+    OrdersService.SPEC.configure(new Env(env));
+  }
+
+  @Test
+  @DisplayName(
+      "the customer's budget is held to REPLICA_TTL, as inventory holds maxStaleness to it (orders"
+          + " read REPLICA_TTL and did nothing with it)")
+  void customerBudgetWithinTheReplicaTtl() {
+    Map<String, String> env = devEnv();
+    env.put("REPLICA_TTL", "PT1M");
+    assertThatThrownBy(() -> configure(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("ORDER_CUSTOMER_MAX_STALENESS (PT5M) must not exceed REPLICA_TTL (PT1M)");
+    env.put("ORDER_CUSTOMER_MAX_STALENESS", "PT30S");
+    configure(env);
+  }
+
+  @Test
+  @DisplayName(
+      "a commitment TTL outside what inventory and users accept (1 s to 24 h) fails at start, not"
+          + " as every order rejected")
+  void commitmentTtlInTheParticipantsRange() {
+    for (String ttl : new String[] {"P2D", "PT0.5S"}) {
+      Map<String, String> env = devEnv();
+      env.put("ORDER_COMMITMENT_TTL", ttl);
+      env.put("ORDER_SAGA_DEADLINE", "PT0.1S");
+      assertThatThrownBy(() -> configure(env))
+          .as(ttl)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("ORDER_COMMITMENT_TTL: expected PT1S to PT24H");
+    }
+    Map<String, String> env = devEnv();
+    env.put("ORDER_COMMITMENT_TTL", "PT24H");
+    configure(env);
+  }
+}
