@@ -10,7 +10,12 @@ import dev.stockroom.common.config.Env;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -59,7 +64,7 @@ public final class Stockroom {
                         mint(
                             new Command.Token(
                                 "operator",
-                                java.util.List.of("admin"),
+                                List.of("admin"),
                                 java.time.Duration.ofMinutes(5),
                                 operate.dataDir()),
                             new Env(env)));
@@ -90,9 +95,8 @@ public final class Stockroom {
    * key: there is no local provider to trust it.
    */
   static String mint(Command.Token token, Env env) {
-    boolean dev = "dev".equalsIgnoreCase(env.string("STOCKROOM_ENV", "dev"));
-    boolean keyConfigured =
-        ServiceEnv.TRUST.stream().anyMatch(name -> env.optional(name).isPresent());
+    boolean dev = env.oneOf("STOCKROOM_ENV", "dev", List.of("dev", "production")).equals("dev");
+    boolean keyConfigured = keyConfigured(env);
     JwtConfig config =
         dev && !keyConfigured
             ? DevKeys.loadOrCreate(token.dataDir()).issuerConfig()
@@ -108,6 +112,32 @@ public final class Stockroom {
     }
     try (TokenMinter minter = new TokenMinter(config)) {
       return minter.mint(token.subject(), token.roles(), token.ttl());
+    }
+  }
+
+  /**
+   * Whether the shell names the key that decides what is trusted: a secret or key pair, or an
+   * identity provider's JWKS. The launcher's own JWKS (which {@code infra} prints an export for)
+   * and the other trust settings it prints are not one: its tokens are signed with the local issuer
+   * key that JWKS publishes.
+   */
+  private static boolean keyConfigured(Env env) {
+    if (Stream.of("JWT_SECRET", "JWT_PRIVATE_KEY", "JWT_PUBLIC_KEY")
+        .anyMatch(name -> env.optional(name).isPresent())) {
+      return true;
+    }
+    return env.optional("JWT_JWKS_URL").filter(url -> !isLaunchersJwks(url)).isPresent();
+  }
+
+  private static boolean isLaunchersJwks(String url) {
+    try {
+      URI uri = new URI(url.trim());
+      return uri.getHost() != null
+          && List.of("localhost", "127.0.0.1", "[::1]")
+              .contains(uri.getHost().toLowerCase(Locale.ROOT))
+          && JwksServer.PATH.equals(uri.getPath());
+    } catch (URISyntaxException e) {
+      return false;
     }
   }
 

@@ -33,7 +33,8 @@ final class Usage {
             Prints a signed JWT (roles: admin, stocker, customer, service). The key comes from
             JWT_SECRET, or JWT_PRIVATE_KEY + JWT_PUBLIC_KEY (+ JWT_KEY_ID); with STOCKROOM_ENV=dev
             or unset and no key, the local issuer key in DIR/keys (default .stockroom/keys),
-            which dev publishes to the services as a JWKS.
+            which dev and infra publish to the services as a JWKS (an exported JWT_JWKS_URL of
+            that local JWKS still means this key).
 
         outbox status --service users|orders [--url URL] [--token T] [--data DIR]
         replica status|rebuild --service inventory|orders [--url URL] [--token T] [--data DIR]

@@ -75,6 +75,41 @@ class TokenCommandTest {
     assertThat(claims.getLong("exp")).isBetween(before + 7200 - 5, before + 7200 + 60);
   }
 
+  /**
+   * In the shell the README sets up for service jars against {@code infra} (its printed exports:
+   * the local JWKS and the services' keys), {@code token} still signs with the local issuer key:
+   * the keys the services are told to trust are the ones it signs with.
+   */
+  @Test
+  void inTheShellInfraPrintsTheLocalIssuerKeyStillSigns() {
+    Map<String, String> infraShell =
+        Map.of(
+            "STOCKROOM_ENV",
+            "dev",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "localhost:9092",
+            "JWT_JWKS_URL",
+            "http://localhost:8090" + JwksServer.PATH,
+            "JWT_SERVICE_KEYS",
+            data.resolve("keys/services").toString());
+
+    int code =
+        run(
+            infraShell,
+            "token",
+            "--sub",
+            "dev-admin",
+            "--roles",
+            "admin",
+            "--data",
+            data.toString());
+
+    assertThat(stderr()).isEmpty();
+    assertThat(code).isZero();
+    JsonObject claims = verifyRs256(stdout().trim(), DevKeys.loadOrCreate(data).jwks());
+    assertThat(claims.getString("sub")).isEqualTo("dev-admin");
+  }
+
   @Test
   void usesTheConfiguredSecretWhenThereIsOne() {
     String secret = "an-operator-secret-of-at-least-32-bytes!!";
