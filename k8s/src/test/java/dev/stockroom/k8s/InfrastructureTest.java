@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Strimzi and CloudNativePG resources, against the code and the app overlay they serve. */
 @DisplayName("Kafka and PostgreSQL through their operators")
 class InfrastructureTest {
+  private static final Map<String, Integer> SESSIONS_OUTSIDE_THE_POOL =
+      Map.of("users", 1, "inventory", 1, "orders", 2);
+
   private static final Set<String> SERVICES = ServiceFacts.all().keySet();
 
   static Stream<String> infraOverlays() {
@@ -222,7 +225,8 @@ class InfrastructureTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("infraOverlays")
   @DisplayName(
-      "PostgreSQL max_connections covers every pod's pool, relay-leader and migration connections at"
+      "PostgreSQL max_connections covers every pod's pool, relay-leader, replica-progress and"
+          + " migration connections at"
           + " full scale plus a rollout's surge pod")
   void maxConnectionsCoverTheServices(String overlay) {
     Rendered infra = Rendered.of(overlay);
@@ -237,8 +241,11 @@ class InfrastructureTest {
               .orElse(d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
       int surge = d.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
       int pool = Integer.parseInt(app.environment(d).getOrDefault("PG_POOL_SIZE", "8"));
-      needed += (pods + surge) * (pool + 2);
-      sizing.add(service + ": (" + pods + "+" + surge + ") x (" + pool + "+2)");
+      // Sessions outside the pool: the relay's leadership lock (users, orders), the LISTEN for
+      // replica progress (inventory, orders), and Flyway's at start.
+      int own = SESSIONS_OUTSIDE_THE_POOL.get(service) + 1;
+      needed += (pods + surge) * (pool + own);
+      sizing.add(service + ": (" + pods + "+" + surge + ") x (" + pool + "+" + own + ")");
     }
     int max =
         Integer.parseInt(
