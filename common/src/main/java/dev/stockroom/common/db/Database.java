@@ -23,9 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,19 +135,6 @@ public final class Database {
             });
   }
 
-  /**
-   * Flyway as every migration here needs it: its lock held by its session, not in an open
-   * transaction (Flyway's default), which a {@code CREATE INDEX CONCURRENTLY} would wait for
-   * forever. A migration run by other means must do the same.
-   */
-  public static FluentConfiguration flyway() {
-    FluentConfiguration flyway = Flyway.configure();
-    flyway
-        .getConfigurationExtension(PostgreSQLConfigurationExtension.class)
-        .setTransactionalLock(false);
-    return flyway;
-  }
-
   /** Applies each set of migrations in order; blocking, so on a worker thread. */
   public static Future<Void> migrate(Vertx vertx, PlatformConfig config, List<Migrations> sets) {
     Future<Jdbc> jdbc =
@@ -178,7 +163,7 @@ public final class Database {
     return vertx.executeBlocking(
         () -> {
           MigrateResult result =
-              flyway()
+              Flyway.configure()
                   .dataSource(jdbc.url(), jdbc.user(), jdbc.password())
                   .locations("classpath:" + set.location())
                   .table(set.historyTable())

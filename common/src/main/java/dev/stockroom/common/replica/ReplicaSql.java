@@ -24,7 +24,8 @@ final class ReplicaSql {
    * Writing back what the owner answered: current as of the owner's read, so synced_at moves on,
    * but a row whose values are the same and whose synced_at would move by less than {@link
    * ReplicaProjection#SYNCED_AT_SLACK} is left as it is (concurrent reads asking the owner for the
-   * same people rewrote them, and their projections, on every request). Returns the ids written.
+   * same people rewrote them, and their projections, on every request), unless it is held back: any
+   * later answer of the owner's ends the hold. Returns the ids written.
    */
   final String upsertFetched;
 
@@ -33,7 +34,9 @@ final class ReplicaSql {
   /**
    * $1 ids: copies no watermark may vouch for (a change of theirs was parked). Their partition
    * becomes {@link #HELD_BACK}, which no watermark has, rather than NULL, which the owner's answers
-   * also leave: a query over the whole copy must tell the two apart ({@link #heldBackBefore}).
+   * also leave: a query over the whole copy must tell the two apart ({@link #heldBackBefore}). The
+   * person's next applied event gives the partition back; the owner's answer written back, or a
+   * reconciliation, vouches for the row itself and ends the hold (partition NULL).
    */
   final String holdBack;
 
@@ -82,9 +85,11 @@ final class ReplicaSql {
             + ") ON CONFLICT (id) DO UPDATE SET "
             + sets
             + ", version = EXCLUDED.version, deleted = EXCLUDED.deleted, synced_at ="
-            + " EXCLUDED.synced_at, partition = coalesce(EXCLUDED.partition, "
+            + " EXCLUDED.synced_at, partition = nullif(coalesce(EXCLUDED.partition, "
             + t
-            + ".partition) WHERE ";
+            + ".partition), "
+            + HELD_BACK
+            + ") WHERE ";
     String differs =
         "(" + mine + ", " + t + ".deleted) IS DISTINCT FROM (" + theirs + ", EXCLUDED.deleted)";
     String sameVersion = t + ".version = EXCLUDED.version";
@@ -100,7 +105,13 @@ final class ReplicaSql {
             + t
             + ".synced_at < EXCLUDED.synced_at - interval '"
             + ReplicaProjection.SYNCED_AT_SLACK
-            + "') RETURNING id";
+            + "' OR "
+            + t
+            + ".partition = "
+            + HELD_BACK
+            + " AND "
+            + t
+            + ".synced_at < EXCLUDED.synced_at) RETURNING id";
     tombstone =
         "UPDATE "
             + t
@@ -113,7 +124,7 @@ final class ReplicaSql {
             + t
             + " WHERE partition = "
             + HELD_BACK
-            + " AND synced_at < $1) AS held_back";
+            + " AND NOT deleted AND synced_at < $1) AS held_back";
     lookup =
         "SELECT r.id, "
             + cols.stream().map(f -> "r." + f).collect(Collectors.joining(", "))
@@ -135,7 +146,10 @@ final class ReplicaSql {
     markReconciled =
         "UPDATE "
             + t
-            + " SET reconciled_at = $2, synced_at = greatest(synced_at, $3) WHERE id = ANY($1)";
+            + " SET reconciled_at = $2, synced_at = greatest(synced_at, $3), partition ="
+            + " nullif(partition, "
+            + HELD_BACK
+            + ") WHERE id = ANY($1)";
     removeUnreconciled =
         "DELETE FROM "
             + t

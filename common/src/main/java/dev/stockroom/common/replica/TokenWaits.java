@@ -49,6 +49,7 @@ final class TokenWaits {
     }
     return store
         .read(behind)
+        .onFailure(e -> next.get().cancel().run())
         .compose(
             found -> {
               List<UUID> still = new ArrayList<>();
@@ -76,7 +77,8 @@ final class TokenWaits {
   /**
    * Waits until every partition's watermark is at or past the token and no copy held back from them
    * (a change of theirs parked) was last written before it. Answers whether the copy got there; a
-   * held-back copy answers no at once, as no batch brings it back.
+   * held-back copy answers no at once: what ends the hold (a replay, the owner's answer, a
+   * reconciliation) is not a batch this wait could see.
    */
   Future<Boolean> copy(ReadYourWrites after) {
     return copy(after, System.nanoTime());
@@ -86,6 +88,7 @@ final class TokenWaits {
     Optional<ReplicaProgress.Wait> next = nextBatch(after, startNanos);
     return store
         .watermarks()
+        .onFailure(e -> next.ifPresent(w -> w.cancel().run()))
         .compose(
             marks -> {
               boolean there =

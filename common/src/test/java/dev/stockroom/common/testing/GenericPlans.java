@@ -2,7 +2,6 @@ package dev.stockroom.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stockroom.common.db.Database;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -11,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.TreeSet;
+import org.flywaydb.core.Flyway;
 
 /**
  * The plan PostgreSQL runs a prepared statement with once it uses a generic plan (inventory always
@@ -24,7 +24,7 @@ public final class GenericPlans {
   /** A fresh database with one service's Flyway migrations applied. */
   public static String migratedDatabase(String prefix, String location) {
     String uri = TestInfra.freshDatabase(prefix);
-    Database.flyway()
+    Flyway.configure()
         .dataSource("jdbc:" + uri, null, null)
         .locations("classpath:" + location)
         .load()

@@ -246,7 +246,7 @@ class ReadYourWritesTest {
   @Test
   @DisplayName(
       "filtered with a token while a person's change is parked: the copy cannot vouch for them,"
-          + " even with every watermark past the token, until their next change is applied")
+          + " even with every watermark past the token, until the owner vouches for them")
   void filterWithAPersonHeldBack() throws Exception {
     try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
         ReplicaFixture system =
@@ -269,18 +269,7 @@ class ReadYourWritesTest {
                   .contains(id));
       String token = new ConsistencyToken(Instant.now()).encode();
       String pg = system.inventoryEnv.get("PG_URI");
-      Eventually.assertWithin(
-          Duration.ofSeconds(15),
-          () ->
-              assertThat(
-                      TestDb.count(
-                          pg,
-                          "SELECT count(*) FROM replica_watermarks WHERE topic = 'users.v1'"
-                              + " AND watermark >= '"
-                              + ConsistencyToken.parse(token).at()
-                              + "'::timestamptz"))
-                  .as("every partition's watermark past the token")
-                  .isEqualTo(3));
+      awaitWatermarksPast(pg, token);
 
       Reply filtered = report(system, token, "&stocker=zed&consistencyWait=PT1S");
 
@@ -290,11 +279,42 @@ class ReadYourWritesTest {
           .as("the parked rename may be the one the filter needed")
           .isFalse();
 
-      // The person's next change applies (version 2), and the copy vouches for them again.
+      // The owner's answer written back vouches for the row: the hold ends (here a read that asks
+      // users every time; a reconciliation does the same), for a person who never changes again.
+      Reply asked =
+          system.inventoryHttp.get(
+              "/items/low-stock?below=1000&limit=200&maxStaleness=PT0S", stocker);
+      assertThat(stockerOf(asked, "RYW-5").getJsonObject("freshness").getString("source"))
+          .isEqualTo("owner");
+      String later = new ConsistencyToken(Instant.now()).encode();
+      awaitWatermarksPast(pg, later);
+      Reply vouched = report(system, later, "&stocker=held&consistencyWait=PT1S");
+      assertThat(stockerOf(vouched, "RYW-5").getString("name")).isEqualTo("Held Back");
+      assertThat(vouched.json().getJsonObject("consistency").getBoolean("satisfied"))
+          .as("the owner vouched for the person after the parked change")
+          .isTrue();
+
+      // The person's next change applies (version 2), and the copy vouches for it.
       String renamed = rename(system, id, "Zed Applied");
       Reply again = report(system, renamed, "&stocker=zed&consistencyWait=PT5S");
       assertThat(stockerOf(again, "RYW-5").getString("name")).isEqualTo("Zed Applied");
       assertThat(again.json().getJsonObject("consistency").getBoolean("satisfied")).isTrue();
     }
+  }
+
+  /** Until every partition of the copy has a watermark at or past {@code token}. */
+  private static void awaitWatermarksPast(String pg, String token) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(15),
+        () ->
+            assertThat(
+                    TestDb.count(
+                        pg,
+                        "SELECT count(*) FROM replica_watermarks WHERE topic = 'users.v1'"
+                            + " AND watermark >= '"
+                            + ConsistencyToken.parse(token).at()
+                            + "'::timestamptz"))
+                .as("every partition's watermark past the token")
+                .isEqualTo(3));
   }
 }
