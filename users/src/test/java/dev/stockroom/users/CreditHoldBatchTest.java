@@ -95,7 +95,7 @@ class CreditHoldBatchTest {
     for (boolean batch : new boolean[] {false, true}) {
       String payer = UsersTestSupport.register(http, "Slow Payer", 1_000).getString("id");
       String holdId = "slow-" + UUID.randomUUID();
-      holdFor(payer, holdId, 300, 2);
+      holdFor(payer, holdId, 300, 3);
       ExecutorService client = Executors.newFixedThreadPool(2);
       try (Connection locking = TestDb.connect(pgUri)) {
         locking.setAutoCommit(false);
@@ -174,8 +174,12 @@ class CreditHoldBatchTest {
         : http.post("/credit-holds/" + holdId + "/capture", SERVICE, "").status();
   }
 
+  /** Sessions of this database waiting for a lock. */
   private long waiting() {
-    return TestDb.count(pgUri, "SELECT count(*) FROM pg_locks WHERE NOT granted");
+    return TestDb.count(
+        pgUri,
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND wait_event_type = 'Lock'");
   }
 
   private String holdStatus(String holdId) {

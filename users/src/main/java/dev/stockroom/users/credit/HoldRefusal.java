@@ -22,7 +22,7 @@ public final class HoldRefusal extends Refusal {
 
   /** The refusal for a hold found in {@code status} when another state was needed. */
   static HoldRefusal settled(String holdId, String status) {
-    // A HELD hold that could not be captured is past its deadline, awaiting the sweeper.
+    // A hold found HELD when it could not be captured or released was past its deadline.
     Reason state = status.equals("HELD") ? Reason.EXPIRED : Reason.valueOf(status);
     return new HoldRefusal(state, "Hold " + holdId + " is " + state);
   }
