@@ -1,7 +1,6 @@
 package dev.stockroom.orders;
 
 import dev.stockroom.common.auth.ServiceTokens;
-import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.outbox.OutboxRelayConfig;
@@ -23,17 +22,8 @@ public record OrdersConfig(
   public static OrdersConfig from(Env env, PlatformConfig platform) {
     // The saga calls inventory and users: orders must be able to say who it is.
     ServiceTokens.requireCredentials(platform);
-    SagaSettings saga = SagaSettings.from(env);
     ReplicaSettings customers = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
-    // REPLICA_TTL is the longest any read trusts the copy, as inventory holds maxStaleness to it.
-    if (saga.customerBudget().compareTo(customers.ttl()) > 0) {
-      throw new ConfigException(
-          "ORDER_CUSTOMER_MAX_STALENESS ("
-              + saga.customerBudget()
-              + ") must not exceed REPLICA_TTL ("
-              + customers.ttl()
-              + ")");
-    }
+    SagaSettings saga = SagaSettings.from(env, customers.ttl());
     return new OrdersConfig(
         saga,
         customers,

@@ -1,10 +1,13 @@
 package dev.stockroom.orders;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.config.PlatformConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -19,6 +22,10 @@ class OrdersConfigTest {
     return env;
   }
 
+  private static PlatformConfig platform(Map<String, String> env) {
+    return PlatformConfig.from(new Env(env), "orders", 8083);
+  }
+
   private static void configure(Map<String, String> env) {
     OrdersService.SPEC.configure(new Env(env));
   }
@@ -30,11 +37,20 @@ class OrdersConfigTest {
   void customerBudgetWithinTheReplicaTtl() {
     Map<String, String> env = devEnv();
     env.put("REPLICA_TTL", "PT1M");
+    env.put("ORDER_CUSTOMER_MAX_STALENESS", "PT5M");
     assertThatThrownBy(() -> configure(env))
         .isInstanceOf(ConfigException.class)
         .hasMessage("ORDER_CUSTOMER_MAX_STALENESS (PT5M) must not exceed REPLICA_TTL (PT1M)");
-    env.put("ORDER_CUSTOMER_MAX_STALENESS", "PT30S");
-    configure(env);
+
+    // Unset, it is at most REPLICA_TTL: a shell's REPLICA_TTL=PT0S (ask the owner every time),
+    // passed to every service by the launcher, still starts orders.
+    env.remove("ORDER_CUSTOMER_MAX_STALENESS");
+    env.put("REPLICA_TTL", "PT0S");
+    assertThat(OrdersConfig.from(new Env(env), platform(env)).saga().customerBudget())
+        .isEqualTo(Duration.ZERO);
+    env.put("REPLICA_TTL", "PT1H");
+    assertThat(OrdersConfig.from(new Env(env), platform(env)).saga().customerBudget())
+        .isEqualTo(Duration.ofMinutes(5));
   }
 
   @Test

@@ -23,7 +23,11 @@ public record SagaSettings(
     Duration pollInterval,
     Duration customerBudget) {
 
-  public static SagaSettings from(Env env) {
+  /**
+   * @param replicaTtl the longest the customer copy is trusted ({@code REPLICA_TTL}): the
+   *     customer's budget defaults to at most it, and may not be set past it
+   */
+  public static SagaSettings from(Env env, Duration replicaTtl) {
     SagaSettings settings =
         new SagaSettings(
             url(env, "INVENTORY_URL", "http://localhost:8082"),
@@ -34,7 +38,16 @@ public record SagaSettings(
             env.positiveDuration("ORDER_COMMITMENT_TTL", Duration.ofMinutes(10)),
             env.positiveDuration("ORDER_SAGA_LEASE", Duration.ofSeconds(15)),
             env.positiveDuration("ORDER_SAGA_POLL_INTERVAL", Duration.ofMillis(200)),
-            env.duration("ORDER_CUSTOMER_MAX_STALENESS", Duration.ofMinutes(5)));
+            env.duration("ORDER_CUSTOMER_MAX_STALENESS", min(Duration.ofMinutes(5), replicaTtl)));
+    if (settings.customerBudget().compareTo(replicaTtl) > 0) {
+      // As inventory holds a request's maxStaleness to it.
+      throw new ConfigException(
+          "ORDER_CUSTOMER_MAX_STALENESS ("
+              + settings.customerBudget()
+              + ") must not exceed REPLICA_TTL ("
+              + replicaTtl
+              + ")");
+    }
     // Inventory and users take a commitment's TTL in whole seconds, 1 to 86,400: outside that
     // every reservation would be a 400 and every order rejected.
     Duration ttl = settings.commitmentTtl();
@@ -57,5 +70,9 @@ public record SagaSettings(
   private static String url(Env env, String name, String fallback) {
     URI uri = env.uri(name, fallback, "http", "https");
     return uri.toString().replaceAll("/+$", "");
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }
