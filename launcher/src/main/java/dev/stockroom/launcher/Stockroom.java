@@ -12,6 +12,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,6 +98,16 @@ public final class Stockroom {
   static String mint(Command.Token token, Env env) {
     boolean dev = env.oneOf("STOCKROOM_ENV", "dev", List.of("dev", "production")).equals("dev");
     boolean keyConfigured = keyConfigured(env);
+    if (dev
+        && !keyConfigured
+        && env.optional("JWT_JWKS_URL").isPresent()
+        && !Files.exists(token.dataDir().resolve("keys").resolve("issuer.pem"))) {
+      // A new key here would sign tokens the running JWKS does not publish.
+      throw new ConfigException(
+          "JWT_JWKS_URL names the launcher's JWKS, but "
+              + token.dataDir().resolve("keys")
+              + " has no issuer key: run where infra runs, or pass its --data directory");
+    }
     JwtConfig config =
         dev && !keyConfigured
             ? DevKeys.loadOrCreate(token.dataDir()).issuerConfig()

@@ -82,6 +82,7 @@ class TokenCommandTest {
    */
   @Test
   void inTheShellInfraPrintsTheLocalIssuerKeyStillSigns() {
+    DevKeys infraKeys = DevKeys.loadOrCreate(data); // as infra made them
     Map<String, String> infraShell =
         Map.of(
             "STOCKROOM_ENV",
@@ -106,8 +107,18 @@ class TokenCommandTest {
 
     assertThat(stderr()).isEmpty();
     assertThat(code).isZero();
-    JsonObject claims = verifyRs256(stdout().trim(), DevKeys.loadOrCreate(data).jwks());
+    JsonObject claims = verifyRs256(stdout().trim(), infraKeys.jwks());
     assertThat(claims.getString("sub")).isEqualTo("dev-admin");
+
+    // From another directory: no key is made there, which the running JWKS would not publish.
+    Path elsewhere = data.resolve("elsewhere");
+    out.reset();
+    err.reset();
+    int refused =
+        run(infraShell, "token", "--sub", "x", "--roles", "admin", "--data", elsewhere.toString());
+    assertThat(refused).isEqualTo(2);
+    assertThat(stderr()).contains("has no issuer key").contains("--data");
+    assertThat(elsewhere.resolve("keys")).doesNotExist();
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FreePorts {
   static final int LOWEST = 15_000;
-  static final int HIGHEST = 32_767;
+  // Room below 32768 for the launcher's instance ports (a service's port + 100 k, k up to 2).
+  static final int HIGHEST = 32_567;
 
   // A random start per JVM keeps forks apart; counting up keeps one JVM's ports distinct.
   private static final AtomicInteger NEXT =
