@@ -105,16 +105,7 @@ class CreditHoldBatchTest {
         Future<Integer> first = client.submit(() -> capture(holdId, batch));
         Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(waiting()).isPositive());
         long firstWaits = waiting();
-        Eventually.assertWithin(
-            Duration.ofSeconds(10),
-            () ->
-                assertThat(
-                        TestDb.text(
-                            pgUri,
-                            "SELECT now() > expires_at FROM credit_holds WHERE hold_id = '"
-                                + holdId
-                                + "'"))
-                    .isEqualTo("t"));
+        awaitExpired(holdId);
         Future<Integer> retry = client.submit(() -> capture(holdId, batch));
         Eventually.assertWithin(
             Duration.ofSeconds(10),
@@ -138,16 +129,7 @@ class CreditHoldBatchTest {
     String late = UsersTestSupport.register(http, "Late Payer", 1_000).getString("id");
     String lateHold = "late-" + UUID.randomUUID();
     holdFor(late, lateHold, 300, 1);
-    Eventually.assertWithin(
-        Duration.ofSeconds(10),
-        () ->
-            assertThat(
-                    TestDb.text(
-                        pgUri,
-                        "SELECT now() > expires_at FROM credit_holds WHERE hold_id = '"
-                            + lateHold
-                            + "'"))
-                .isEqualTo("t"));
+    awaitExpired(lateHold);
     assertThat(capture(lateHold, false)).isEqualTo(409);
     assertThat(holdStatus(lateHold))
         .as("the refusal is committed with the hold")
@@ -172,6 +154,20 @@ class CreditHoldBatchTest {
     return batch
         ? status(captureAll(holdId), 0)
         : http.post("/credit-holds/" + holdId + "/capture", SERVICE, "").status();
+  }
+
+  /** Until the database's clock is past the hold's expiry. */
+  private void awaitExpired(String holdId) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(
+                    TestDb.text(
+                        pgUri,
+                        "SELECT now() > expires_at FROM credit_holds WHERE hold_id = '"
+                            + holdId
+                            + "'"))
+                .isEqualTo("t"));
   }
 
   /** Sessions of this database waiting for a lock. */

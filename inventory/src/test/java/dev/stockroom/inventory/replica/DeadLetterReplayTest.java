@@ -1,6 +1,7 @@
 package dev.stockroom.inventory.replica;
 
 import static dev.stockroom.inventory.replica.ForgedRecords.STOCKER;
+import static dev.stockroom.inventory.replica.ForgedRecords.awaitParked;
 import static dev.stockroom.inventory.replica.ForgedRecords.poisonUpdate;
 import static dev.stockroom.inventory.replica.ForgedRecords.producer;
 import static dev.stockroom.inventory.replica.ForgedRecords.row;
@@ -264,19 +265,4 @@ class DeadLetterReplayTest {
   }
 
   /** Until the dead-letter topic holds {@code count} records of {@code id} parked since then. */
-  private static void awaitParked(ReplicaFixture system, Instant since, String id, int count) {
-    Eventually.assertWithin(
-        Duration.ofSeconds(15),
-        () ->
-            assertThat(
-                    system
-                        .inventoryHttp
-                        .get("/admin/dlq?since=" + since, ADMIN)
-                        .json()
-                        .getJsonArray("records")
-                        .stream()
-                        .map(JsonObject.class::cast)
-                        .filter(r -> id.equals(r.getString("key"))))
-                .hasSize(count));
-  }
 }

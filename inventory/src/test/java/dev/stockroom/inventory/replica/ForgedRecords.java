@@ -119,4 +119,21 @@ final class ForgedRecords {
         .add("ce_time", time.getBytes(StandardCharsets.UTF_8));
     return record;
   }
+
+  /** Until {@code count} records of {@code id} parked since {@code since} are listed. */
+  static void awaitParked(ReplicaFixture system, Instant since, String id, int count) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(15),
+        () ->
+            assertThat(
+                    system
+                        .inventoryHttp
+                        .get("/admin/dlq?since=" + since, ReplicaFixture.ADMIN)
+                        .json()
+                        .getJsonArray("records")
+                        .stream()
+                        .map(JsonObject.class::cast)
+                        .filter(r -> id.equals(r.getString("key"))))
+                .hasSize(count));
+  }
 }

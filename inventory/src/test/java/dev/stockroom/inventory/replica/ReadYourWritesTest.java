@@ -254,19 +254,7 @@ class ReadYourWritesTest {
       String id = ForgedRecords.stockedItem(system, "RYW-5", "Held Back");
       // A rename to "Zed Parked" the copy parks (its version jumps too far): the copy says "Held".
       Instant since = ForgedRecords.sendVersionJump(kafka.bootstrapServers(), id, "Zed Parked");
-      Eventually.assertWithin(
-          Duration.ofSeconds(15),
-          () ->
-              assertThat(
-                      system
-                          .inventoryHttp
-                          .get("/admin/dlq?since=" + since, ADMIN)
-                          .json()
-                          .getJsonArray("records")
-                          .stream()
-                          .map(JsonObject.class::cast)
-                          .map(r -> r.getString("key")))
-                  .contains(id));
+      ForgedRecords.awaitParked(system, since, id, 1);
       String token = new ConsistencyToken(Instant.now()).encode();
       String pg = system.inventoryEnv.get("PG_URI");
       awaitWatermarksPast(pg, token);
