@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,7 +36,10 @@ final class ReplicaMetrics {
   private final Counter versionJumps;
   private final Timer lag;
   private final Map<Integer, AtomicLong> boundMillis = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> lagRecords = new ConcurrentHashMap<>();
+  private final Map<String, LagGauge> lagRecords = new ConcurrentHashMap<>();
+
+  private record LagGauge(AtomicLong value, Gauge gauge) {}
+
   private final Consumer<?, ?> kafkaConsumer;
   private final Vertx vertx;
   private final long timer;
@@ -79,9 +84,11 @@ final class ReplicaMetrics {
   /**
    * Records the consumer still has to read, per partition: the Kafka client's own {@code
    * records-lag} (its metrics map is safe to read from any thread). Unknown until a partition's
-   * first fetch.
+   * first fetch. A partition the client no longer reports (assigned to another instance) loses its
+   * gauge: its last value would otherwise stay, and alert, for good.
    */
   private void measureLag(String table) {
+    Set<String> held = new HashSet<>();
     for (Map.Entry<MetricName, ? extends Metric> m : kafkaConsumer.metrics().entrySet()) {
       MetricName name = m.getKey();
       String partition = name.tags().get("partition");
@@ -92,20 +99,30 @@ final class ReplicaMetrics {
           || lag.isNaN()) {
         continue;
       }
-      lagRecords
-          .computeIfAbsent(
-              partition,
-              p -> {
-                AtomicLong value = new AtomicLong();
-                Gauge.builder("replica_consumer_lag_records", value, AtomicLong::get)
-                    .description("Records of the owner's topic this replica has not read yet")
-                    .tag("replica", table)
-                    .tag("partition", p)
-                    .register(registry);
-                return value;
-              })
-          .set(lag.longValue());
+      held.add(partition);
+      lagRecords.computeIfAbsent(partition, p -> lagGauge(table, p)).value().set(lag.longValue());
     }
+    lagRecords
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = !held.contains(e.getKey());
+              if (gone) {
+                registry.remove(e.getValue().gauge());
+              }
+              return gone;
+            });
+  }
+
+  private LagGauge lagGauge(String table, String partition) {
+    AtomicLong value = new AtomicLong();
+    Gauge gauge =
+        Gauge.builder("replica_consumer_lag_records", value, AtomicLong::get)
+            .description("Records of the owner's topic this replica has not read yet")
+            .tag("replica", table)
+            .tag("partition", partition)
+            .register(registry);
+    return new LagGauge(value, gauge);
   }
 
   private Counter untrusted(String table, String reason) {

@@ -7,6 +7,7 @@ import dev.stockroom.common.config.Env;
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.inventory.InventoryService;
@@ -16,6 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -102,5 +107,48 @@ class ReplicaRebalanceTest {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(took).as("stop took").isLessThan(system.inventory.bound());
     }
+  }
+
+  @Test
+  @DisplayName(
+      "each instance's consumer-lag gauges follow the partitions it holds: after a rebalance none"
+          + " reports a partition the other took (its last value stayed, and alerted, for good)")
+  void lagGaugesFollowTheAssignment() {
+    try (ReplicaFixture system = new ReplicaFixture(Map.of())) {
+      system.registerUser("Lag Watcher");
+      Eventually.assertWithin(
+          Duration.ofSeconds(30), () -> assertThat(lagPartitions(system.inventoryHttp)).hasSize(3));
+      Map<String, String> secondEnv = new HashMap<>(system.inventoryEnv);
+      secondEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
+      RunningService second =
+          TestServices.start(e -> InventoryService.start(new Env(e)), secondEnv);
+      try {
+        TestHttp other = new TestHttp(second.port());
+        Eventually.assertWithin(
+            Duration.ofSeconds(60),
+            () -> {
+              Set<String> first = lagPartitions(system.inventoryHttp);
+              Set<String> taken = lagPartitions(other);
+              assertThat(taken).as("the second instance's partitions").isNotEmpty();
+              assertThat(first).as("the first instance's partitions").isNotEmpty();
+              assertThat(first).doesNotContainAnyElementsOf(taken);
+            });
+      } finally {
+        TestServices.stop(second);
+      }
+    }
+  }
+
+  /** The partitions an instance reports a consumer lag for. */
+  private static Set<String> lagPartitions(TestHttp http) {
+    Set<String> partitions = new TreeSet<>();
+    Matcher m =
+        Pattern.compile(
+                "^replica_consumer_lag_records\\{[^}]*partition=\"(\\d+)\"", Pattern.MULTILINE)
+            .matcher(http.get("/metrics", null).body());
+    while (m.find()) {
+      partitions.add(m.group(1));
+    }
+    return partitions;
   }
 }
