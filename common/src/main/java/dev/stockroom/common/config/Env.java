@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,7 @@ public final class Env {
   /**
    * One of {@code allowed} (any case; answered as written there), else a {@link ConfigException}.
    */
-  public String oneOf(String name, String defaultValue, java.util.List<String> allowed) {
+  public String oneOf(String name, String defaultValue, List<String> allowed) {
     String value = string(name, defaultValue);
     return allowed.stream()
         .filter(value::equalsIgnoreCase)

@@ -103,21 +103,12 @@ public final class HoldStore {
             conn ->
                 conn.preparedQuery(HoldSql.CAPTURE)
                     .execute(Tuple.of(holdId))
-                    .compose(
-                        rows ->
-                            settle(
-                                conn,
-                                rows,
-                                capturedNow(rows) ? HoldSql.MOVE_TO_CAPTURED : HoldSql.GIVE_BACK)))
+                    .compose(rows -> settle(conn, rows)))
         .compose(
             done ->
                 done.isPresent()
                     ? Future.succeededFuture(alreadySettled(holdId, done, "CAPTURED"))
                     : find(holdId).map(h -> alreadySettled(holdId, h, "CAPTURED")));
-  }
-
-  private static boolean capturedNow(RowSet<Row> rows) {
-    return first(rows).map(h -> h.status().equals("CAPTURED")).orElse(false);
   }
 
   /**
@@ -133,7 +124,7 @@ public final class HoldStore {
             conn ->
                 conn.preparedQuery(HoldSql.RELEASE)
                     .execute(Tuple.of(holdId))
-                    .compose(rows -> settle(conn, rows, HoldSql.GIVE_BACK)))
+                    .compose(rows -> settle(conn, rows)))
         .compose(
             done ->
                 done.isPresent()
@@ -167,11 +158,17 @@ public final class HoldStore {
         Reason.HOLD_ID_REUSED, "Hold " + holdId + " was released before it was made");
   }
 
-  private static Future<Optional<Hold>> settle(SqlConnection conn, RowSet<Row> rows, String sql) {
+  /**
+   * The user's credit after a hold settled: a captured hold's moves to captured, a released or
+   * expired one's is given back.
+   */
+  private static Future<Optional<Hold>> settle(SqlConnection conn, RowSet<Row> rows) {
     Optional<Hold> hold = first(rows);
     if (hold.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
+    String sql =
+        hold.get().status().equals("CAPTURED") ? HoldSql.MOVE_TO_CAPTURED : HoldSql.GIVE_BACK;
     return conn.preparedQuery(sql)
         .execute(Tuple.of(hold.get().userId(), hold.get().amountCents()))
         .map(hold);
