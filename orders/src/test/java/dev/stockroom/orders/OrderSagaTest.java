@@ -335,6 +335,12 @@ class OrderSagaTest {
     JsonObject badAddress = order(fay, "X", 1);
     badAddress.getJsonObject("shippingAddress").put("country", "usa");
     assertThat(system.place(fay, "k-bad-4", badAddress).status()).isEqualTo(400);
+    // Java's $ (the schema library's) also matches before a final \r or U+2028.
+    JsonObject crCountry = order(fay, "X", 1);
+    crCountry.getJsonObject("shippingAddress").put("country", "US\r");
+    assertThat(system.place(fay, "k-bad-4b", crCountry).status()).isEqualTo(400);
+    assertThat(system.place(fay, "k-bad-4c", order(fay, "X\u2028", 1)).status()).isEqualTo(400);
+    assertThat(system.place(fay, "k-bad-4d", order(fay, "..", 1)).status()).isEqualTo(400);
     assertThat(system.place(fay, "k-bad-5", order(fay, "X", 1).put("customerId", "nope")).status())
         .isEqualTo(400);
     assertThat(system.ordersHttp.get("/orders/not-a-uuid", ADMIN).status()).isEqualTo(400);

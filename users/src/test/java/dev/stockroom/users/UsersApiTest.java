@@ -268,6 +268,37 @@ class UsersApiTest {
     replies.put(
         "wrong type",
         http.post("/users", ADMIN, new JsonObject().put("name", 42).put("email", "a@b.co")));
+    // Java's \S knows only ASCII's whitespace: an em space was stored as the name "".
+    replies.put(
+        "em space name",
+        http.post("/users", ADMIN, new JsonObject().put("name", "\u2003").put("email", "e@b.co")));
+    replies.put(
+        "rename to an ideographic space",
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "\u3000"), Map.of()));
+    // The email format's $ let a final CR or U+2028 in: a second account beside "a@b.co".
+    replies.put(
+        "email with a CR",
+        http.post("/users", ADMIN, new JsonObject().put("name", "Cr").put("email", "a\r@b.co")));
+    replies.put(
+        "email ending in U+2028",
+        http.post(
+            "/users", ADMIN, new JsonObject().put("name", "Ls").put("email", "a@b.co\u2028")));
+    replies.put(
+        "phone ending in CR",
+        http.post(
+            "/users",
+            ADMIN,
+            new JsonObject().put("name", "X").put("email", "p@b.co").put("phone", "+15551234\r")));
+    // A hold id ending in CR was taken, and its Location header could not be sent; ".." could
+    // never be captured or released by its path.
+    for (String holdId : new String[] {"h-cr\r", ".."}) {
+      replies.put(
+          "hold id " + holdId.strip(),
+          http.post(
+              "/users/" + id + "/credit-holds",
+              SERVICE,
+              new JsonObject().put("holdId", holdId).put("amountCents", 5).put("ttlSeconds", 60)));
+    }
     // PostgreSQL's text cannot hold U+0000: this was a 500 from the insert.
     replies.put(
         "NUL in a name",

@@ -16,9 +16,11 @@ import java.util.function.Predicate;
  *       would fail in the handler as a 500. Every uuid is bounded to its 36 characters ({@code
  *       maxLength: 36}).
  *   <li>A {@code pattern} is matched with Java's regex, where {@code $} also matches before a final
- *       newline: {@code ^[A-Z]{2}$} let {@code "US\n"} in (a sku {@code "NL-1\n"} was created, a
- *       different item from {@code "NL-1"} that looks the same). A pattern anchored at its end says
- *       {@code (?!\n)$}, which means the same in ECMA-262, as OpenAPI reads it.
+ *       line terminator ({@code \n}, {@code \r}, {@code \r\n}, U+0085, U+2028, U+2029): {@code
+ *       ^[A-Z]{2}$} let {@code "US\n"} in, and {@code (?!\n)$} still let {@code "NL-1\r"} in (an
+ *       item created whose {@code Location} header could not be sent). A pattern anchored at its
+ *       end says {@code (?![\s\S])}: no character follows, in Java and in ECMA-262 (as OpenAPI
+ *       reads it) alike; a {@code $} at a pattern's end is refused.
  * </ul>
  */
 final class ContractRules {
@@ -37,9 +39,8 @@ final class ContractRules {
     collect(
         rawContract,
         "",
-        s ->
-            s.getValue("pattern") instanceof String p && p.endsWith("$") && !p.endsWith("(?!\\n)$"),
-        "pattern ending in $ without (?!\\n) before it",
+        s -> s.getValue("pattern") instanceof String p && p.endsWith("$") && !p.endsWith("\\$"),
+        "pattern ending in $ (Java's $ lets a final line terminator in; end it with (?![\\s\\S]))",
         broken);
     if (!broken.isEmpty()) {
       throw new IllegalStateException(

@@ -179,6 +179,43 @@ class ItemsApiTest {
             "/items",
             ADMIN,
             new JsonObject().put("sku", "NL-1\n").put("name", "Newline").put("priceCents", 1)));
+    // (?!\n)$ still let the other final line terminators in: "NL-1\r" was created and its
+    // Location header could not be sent (no answer at all); "NL-1\u2028" was a look-alike.
+    for (String end : new String[] {"\r", "\r\n", "\u0085", "\u2028", "\u2029"}) {
+      bad.put(
+          "sku ending in " + escaped(end),
+          http.post(
+              "/items",
+              ADMIN,
+              new JsonObject()
+                  .put("sku", "NL-1" + end)
+                  .put("name", "Ending")
+                  .put("priceCents", 1)));
+    }
+    bad.put(
+        "restock of a sku ending in CR",
+        http.post("/items/SAFE-1%0D/restocks", stocker, new JsonObject().put("quantity", 1)));
+    // A path normalises "." and ".." away: such an item could be created and never reached.
+    for (String dots : new String[] {".", ".."}) {
+      bad.put(
+          "sku " + dots,
+          http.post(
+              "/items",
+              ADMIN,
+              new JsonObject().put("sku", dots).put("name", "Dots").put("priceCents", 1)));
+    }
+    // Java's \S knows only ASCII's whitespace: an em space passed as a name and was stored as "".
+    for (String blank : new String[] {"\u2003", "\u3000 ", "\u00a0"}) {
+      bad.put(
+          "name " + escaped(blank),
+          http.post(
+              "/items",
+              ADMIN,
+              new JsonObject().put("sku", "BLANK-1").put("name", blank).put("priceCents", 1)));
+    }
+    bad.put(
+        "rename to an ideographic space",
+        http.patch("/items/SAFE-1", ADMIN, new JsonObject().put("name", "\u3000"), Map.of()));
     // PostgreSQL's text cannot hold U+0000: a forged cursor ("1:" and NUL) and a stocker
     // prefix with one were 500s.
     bad.put("cursor with a NUL sku", http.get("/items/low-stock?after=MToA", stocker));
@@ -329,5 +366,9 @@ class ItemsApiTest {
     assertThat(nearTheTopAgain.status()).as(nearTheTopAgain.toString()).isEqualTo(200);
     assertThat(restock(stocker, "RETRY-1", 1_000_000_000, "scan-6").status()).isEqualTo(409);
     assertThat(quantityOf("RETRY-1")).isEqualTo(2_000_000_015);
+  }
+
+  private static String escaped(String text) {
+    return text.chars().mapToObj(c -> String.format("\\u%04x", c)).reduce("", String::concat);
   }
 }
