@@ -101,6 +101,14 @@ public final class DeadLetterAdmin {
     }
   }
 
+  /**
+   * Kafka's timestamps are milliseconds since 1970, and it refuses a negative one (a 503 with its
+   * message): an instant before 1970 asks for every record.
+   */
+  static long kafkaTimestamp(Instant since) {
+    return Math.max(0, since.toEpochMilli());
+  }
+
   private JsonObject listing(List<ConsumerRecord<String, byte[]>> records) {
     JsonArray parked = new JsonArray();
     for (ConsumerRecord<String, byte[]> r : records) {
@@ -165,7 +173,7 @@ public final class DeadLetterAdmin {
                                   from.resumeAt().getOrDefault(p.partition(), end.get(p)))));
                 } else if (from.since() != null) {
                   Map<TopicPartition, Long> times = new HashMap<>();
-                  partitions.forEach(p -> times.put(p, from.since().toEpochMilli()));
+                  partitions.forEach(p -> times.put(p, kafkaTimestamp(from.since())));
                   consumer
                       .offsetsForTimes(times)
                       .forEach(

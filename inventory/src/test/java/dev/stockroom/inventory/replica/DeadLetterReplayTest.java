@@ -61,6 +61,17 @@ class DeadLetterReplayTest {
                     });
           });
       assertThat(system.inventoryHttp.get("/admin/dlq", STOCKER).status()).isEqualTo(403);
+      // Kafka refuses a negative timestamp: before 1970 was a 503 ("retry later") with Kafka's
+      // message. It asks for every record; the far future for none.
+      TestHttp.Reply before1970 =
+          system.inventoryHttp.get("/admin/dlq?since=1969-12-31T23:59:59Z", ADMIN);
+      assertThat(before1970.status()).as(before1970.toString()).isEqualTo(200);
+      assertThat(before1970.json().getJsonArray("records").stream().map(JsonObject.class::cast))
+          .anySatisfy(r -> assertThat(r.getString("key")).isEqualTo(id));
+      TestHttp.Reply farFuture =
+          system.inventoryHttp.get("/admin/dlq?since=9999-12-31T23:59:59Z", ADMIN);
+      assertThat(farFuture.status()).as(farFuture.toString()).isEqualTo(200);
+      assertThat(farFuture.json().getJsonArray("records")).isEmpty();
 
       // The fix: a limit that fits how far versions really move.
       TestServices.stop(system.inventory);
