@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Which copy a consuming service keeps: its table (with columns {@code id, <fields>, version,
- * deleted, synced_at, partition, reconciled_at}, created by the service's own migration), the
- * owner's topic, and the fields it needs; nothing else of the owner's data is stored.
+ * deleted, synced_at, partition, reconciled_at, applied_at}, created by the service's own
+ * migration), the owner's topic, and the fields it needs; nothing else of the owner's data is
+ * stored.
  *
  * @param fields the owner's field names the copy keeps, each in its own column ({@link #column})
  * @param owner how to ask the owner directly (the fallback and the reconciliation)

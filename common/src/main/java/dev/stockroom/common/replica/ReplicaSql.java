@@ -85,7 +85,7 @@ final class ReplicaSql {
             + ") ON CONFLICT (id) DO UPDATE SET "
             + sets
             + ", version = EXCLUDED.version, deleted = EXCLUDED.deleted, synced_at ="
-            + " EXCLUDED.synced_at, partition = nullif(coalesce(EXCLUDED.partition, "
+            + " EXCLUDED.synced_at, applied_at = now(), partition = nullif(coalesce(EXCLUDED.partition, "
             + t
             + ".partition), "
             + HELD_BACK
@@ -117,7 +117,7 @@ final class ReplicaSql {
             + t
             + " SET "
             + cols.stream().map(f -> f + " = NULL").collect(Collectors.joining(", "))
-            + ", deleted = true WHERE id = $1";
+            + ", deleted = true, applied_at = now() WHERE id = $1";
     holdBack = "UPDATE " + t + " SET partition = " + HELD_BACK + " WHERE id = ANY($1)";
     heldBackBefore =
         "SELECT EXISTS (SELECT 1 FROM "
@@ -150,10 +150,14 @@ final class ReplicaSql {
             + " nullif(partition, "
             + HELD_BACK
             + ") WHERE id = ANY($1)";
+    // Only a row written here before the pass began ($1, this database's clock) can be one the
+    // owner no longer has: a row written since may come from a transaction the owner committed
+    // after the pass read its page, though its event (and synced_at) is older than that page.
     removeUnreconciled =
         "DELETE FROM "
             + t
-            + " WHERE (reconciled_at IS NULL OR reconciled_at < $1) AND synced_at < $2 RETURNING id";
+            + " WHERE (reconciled_at IS NULL OR reconciled_at < $1) AND synced_at < $2"
+            + " AND applied_at < $1 RETURNING id";
     refreshProjections = schema.projections().stream().map(p -> p.refresh(schema)).toList();
   }
 }

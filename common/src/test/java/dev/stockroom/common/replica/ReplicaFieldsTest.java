@@ -50,7 +50,8 @@ class ReplicaFieldsTest {
           config.pgUri().toString(),
           "CREATE TABLE person_replica (id uuid PRIMARY KEY, name text, department_name text,"
               + " version bigint NOT NULL, deleted boolean NOT NULL DEFAULT false,"
-              + " synced_at timestamptz NOT NULL, partition integer, reconciled_at timestamptz)");
+              + " synced_at timestamptz NOT NULL, partition integer, reconciled_at timestamptz,"
+              + " applied_at timestamptz NOT NULL DEFAULT now())");
       Pool pool = Database.pool(vertx, config);
       UUID id = UUID.randomUUID();
       Instant copied = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);

@@ -57,7 +57,8 @@ class ReplicaProjectionTest {
           pg,
           "CREATE TABLE person_replica (id uuid PRIMARY KEY, name text, department_name text,"
               + " version bigint NOT NULL, deleted boolean NOT NULL DEFAULT false,"
-              + " synced_at timestamptz NOT NULL, partition integer, reconciled_at timestamptz)");
+              + " synced_at timestamptz NOT NULL, partition integer, reconciled_at timestamptz,"
+              + " applied_at timestamptz NOT NULL DEFAULT now())");
       TestDb.execute(
           pg,
           "CREATE TABLE tasks (code text PRIMARY KEY, assigned_to uuid, assignee_id uuid,"

@@ -52,7 +52,8 @@ class ReplicaWakeupTest {
           pg,
           "CREATE TABLE person_replica (id uuid PRIMARY KEY, name text, version bigint NOT NULL,"
               + " deleted boolean NOT NULL DEFAULT false, synced_at timestamptz NOT NULL,"
-              + " partition integer, reconciled_at timestamptz)");
+              + " partition integer, reconciled_at timestamptz,"
+              + " applied_at timestamptz NOT NULL DEFAULT now())");
       Pool pool = Database.pool(vertx, config);
       ReplicaStore store = new ReplicaStore(pool, PEOPLE);
       ReplicaProgress progress = new ReplicaProgress(Database.connectOptions(config), PEOPLE);

@@ -39,6 +39,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private final Set<NetSocket> slowClients = ConcurrentHashMap.newKeySet();
   private final AtomicLong slowRequestMillis = new AtomicLong();
   private final AtomicInteger held = new AtomicInteger();
+  private final AtomicInteger delayed = new AtomicInteger();
   private final Object gate = new Object();
   private volatile boolean refusing;
 
@@ -130,6 +131,14 @@ public final class FaultyTcpProxy implements AutoCloseable {
     slowClients.addAll(clients);
   }
 
+  /**
+   * Chunks of the server's bytes held back by {@link #delay} and not yet passed on: an answer the
+   * server has already given that its client has not yet heard.
+   */
+  public int delayed() {
+    return delayed.get();
+  }
+
   /** Chunks of client bytes held back by {@link #slowDownOpenConnections} and not yet sent on. */
   public int held() {
     return held.get();
@@ -190,7 +199,13 @@ public final class FaultyTcpProxy implements AutoCloseable {
     if (delay == 0) {
       downstream.write(bytes);
     } else {
-      vertx.setTimer(delay, id -> downstream.write(bytes));
+      delayed.incrementAndGet();
+      vertx.setTimer(
+          delay,
+          id -> {
+            downstream.write(bytes);
+            delayed.decrementAndGet();
+          });
     }
   }
 
