@@ -244,7 +244,9 @@ class CreditHoldBatchTest {
             hold(d, UUID.randomUUID().toString(), 1),
             hold(e, bob, 500),
             hold(a, ada, 600), // a repeat inside the batch
-            hold(e, bob, 499)); // the same id, another request
+            hold(e, bob, 499), // the same id, another request
+            hold(b, ada, 600), // a repeat of a refusal: refused again, as alone
+            hold(b, ada, 1)); // another request under the refused id
 
     assertThat(status(results, 0)).isEqualTo(201);
     assertThat(results.getJsonObject(0).getJsonObject("body").getString("status"))
@@ -258,6 +260,15 @@ class CreditHoldBatchTest {
     assertThat(status(results, 5)).isEqualTo(200);
     assertThat(status(results, 6)).isEqualTo(422);
     assertThat(results.getJsonObject(6).getJsonObject("problem").getString("type"))
+        .endsWith("hold-id-reused");
+
+    // A refused id is given back: repeated alone, the same request is refused the same way
+    // (it was answered 404: "user not found", for a user who exists).
+    assertThat(status(results, 7)).isEqualTo(422);
+    assertThat(results.getJsonObject(7).getJsonObject("problem").getString("type"))
+        .endsWith("insufficient-credit");
+    assertThat(status(results, 8)).isEqualTo(422);
+    assertThat(results.getJsonObject(8).getJsonObject("problem").getString("type"))
         .endsWith("hold-id-reused");
 
     assertThat(user(ada).getLong("availableCreditCents")).isZero();

@@ -9,7 +9,7 @@ import static dev.stockroom.inventory.reservations.ReservationSql.TAKE_ALL;
 import static dev.stockroom.inventory.reservations.ReservationSql.UNCLAIM;
 
 import dev.stockroom.common.domain.BatchItem;
-import dev.stockroom.inventory.reservations.ReservationRefusal.Reason;
+import dev.stockroom.common.domain.RefusedRepeats;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -42,7 +42,16 @@ public final class ReservationBatches {
   /** Answers in the order of {@code requests}. */
   public Future<List<BatchItem<Reservation>>> reserve(List<ReservationRequest> requests) {
     return pool.withTransaction(conn -> claimAndTake(conn, requests))
-        .compose(answers -> replays(requests, answers));
+        .compose(
+            answers -> {
+              RefusedRepeats.answer(
+                  requests,
+                  ReservationRequest::reservationId,
+                  ReservationRequest::fingerprint,
+                  answers,
+                  request -> ReservationRefusal.idReused(request.reservationId()));
+              return replays(requests, answers);
+            });
   }
 
   private Future<BatchItem<Reservation>[]> claimAndTake(
@@ -188,9 +197,7 @@ public final class ReservationBatches {
       throw ReservationRefusal.ended(request.reservationId(), "RELEASED");
     }
     if (!found.fingerprint().equals(request.fingerprint())) {
-      throw new ReservationRefusal(
-          Reason.RESERVATION_ID_REUSED,
-          "Reservation " + request.reservationId() + " was made with different lines or ttl");
+      throw ReservationRefusal.idReused(request.reservationId());
     }
     return found;
   }

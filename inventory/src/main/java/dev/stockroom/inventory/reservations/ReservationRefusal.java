@@ -42,6 +42,13 @@ public final class ReservationRefusal extends Refusal {
         Map.of("shortfall", shortfall));
   }
 
+  /** A reservation id already taken by another request (different lines or ttl). */
+  static ReservationRefusal idReused(String reservationId) {
+    return new ReservationRefusal(
+        Reason.RESERVATION_ID_REUSED,
+        "Reservation " + reservationId + " was asked for with different lines or ttl");
+  }
+
   static ReservationRefusal unknown(String reservationId) {
     return new ReservationRefusal(
         Reason.UNKNOWN_RESERVATION, "Reservation " + reservationId + " was not found");

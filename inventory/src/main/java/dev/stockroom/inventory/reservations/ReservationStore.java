@@ -11,7 +11,6 @@ import static dev.stockroom.inventory.reservations.ReservationSql.SELL;
 import static dev.stockroom.inventory.reservations.ReservationSql.TAKE;
 
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
-import dev.stockroom.inventory.reservations.ReservationRefusal.Reason;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -82,9 +81,7 @@ public final class ReservationStore {
               Reservation found =
                   existing.orElseThrow(() -> ReservationRefusal.ended(id, "RELEASED"));
               if (!found.fingerprint().equals(request.fingerprint())) {
-                throw new ReservationRefusal(
-                    Reason.RESERVATION_ID_REUSED,
-                    "Reservation " + id + " was made with different lines or ttl");
+                throw ReservationRefusal.idReused(id);
               }
               return new Outcome(found, false);
             });

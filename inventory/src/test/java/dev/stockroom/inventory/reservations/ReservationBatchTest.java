@@ -89,7 +89,9 @@ class ReservationBatchTest {
             request(d, 600, "no-such-sku-" + UUID.randomUUID(), 1),
             request(earlier, 600, other, 1), // the same request again
             request(earlier, 600, other, 5), // the same id, another request
-            request(a, 600, hot, 2, other, 1)); // a repeat inside the batch
+            request(a, 600, hot, 2, other, 1), // a repeat inside the batch
+            request(b, 600, hot, 2), // a repeat of a refusal: refused again, as alone
+            request(d, 600, "no-such-sku-" + UUID.randomUUID(), 1)); // another request, d's id
 
     assertThat(status(results, 0)).isEqualTo(201);
     JsonObject madeA = results.getJsonObject(0).getJsonObject("body");
@@ -108,6 +110,15 @@ class ReservationBatchTest {
     assertThat(status(results, 6)).isEqualTo(200);
     assertThat(results.getJsonObject(6).getJsonObject("body").getJsonArray("lines"))
         .isEqualTo(madeA.getJsonArray("lines"));
+
+    // A refused id is given back: repeated alone, the same request is refused the same way
+    // (it was answered 409 reservation-released: "released before it was made").
+    assertThat(status(results, 7)).isEqualTo(409);
+    assertThat(results.getJsonObject(7).getJsonObject("problem").getString("type"))
+        .endsWith("insufficient-stock");
+    assertThat(status(results, 8)).isEqualTo(422);
+    assertThat(results.getJsonObject(8).getJsonObject("problem").getString("type"))
+        .endsWith("reservation-id-reused");
 
     assertThat(inventory.stock(hot).getInteger("reserved")).isEqualTo(3);
     assertThat(inventory.stock(other).getInteger("reserved")).isEqualTo(1 + 1 + 2);

@@ -9,7 +9,7 @@ import static dev.stockroom.users.credit.HoldSql.TAKE_ALL;
 import static dev.stockroom.users.credit.HoldSql.UNCLAIM;
 
 import dev.stockroom.common.domain.BatchItem;
-import dev.stockroom.users.credit.HoldRefusal.Reason;
+import dev.stockroom.common.domain.RefusedRepeats;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -49,7 +49,16 @@ public final class HoldBatches {
                 userDeletedMeanwhile(failure)
                     ? pool.withTransaction(conn -> claimAndTake(conn, requests))
                     : Future.failedFuture(failure))
-        .compose(answers -> replays(requests, answers));
+        .compose(
+            answers -> {
+              RefusedRepeats.answer(
+                  requests,
+                  HoldRequest::holdId,
+                  request -> request,
+                  answers,
+                  request -> HoldRefusal.idReused(request.holdId()));
+              return replays(requests, answers);
+            });
   }
 
   /**
@@ -175,9 +184,7 @@ public final class HoldBatches {
       throw HoldStore.releasedBeforeMade(request.holdId());
     }
     if (!hold.sameRequestAs(request.userId(), request.amountCents(), request.ttlSeconds())) {
-      throw new HoldRefusal(
-          Reason.HOLD_ID_REUSED,
-          "Hold " + request.holdId() + " was made with a different user, amount or ttl");
+      throw HoldRefusal.idReused(request.holdId());
     }
     return hold;
   }

@@ -20,6 +20,13 @@ public final class HoldRefusal extends Refusal {
     super(reason, detail);
   }
 
+  /** A hold id already taken by another request (a different user, amount or ttl). */
+  static HoldRefusal idReused(String holdId) {
+    return new HoldRefusal(
+        Reason.HOLD_ID_REUSED,
+        "Hold " + holdId + " was asked for with a different user, amount or ttl");
+  }
+
   /** The refusal for a hold found in {@code status} when another state was needed. */
   static HoldRefusal settled(String holdId, String status) {
     // A hold found HELD when it could not be captured or released was past its deadline.

@@ -81,9 +81,7 @@ public final class HoldStore {
                 throw releasedBeforeMade(holdId);
               }
               if (!hold.sameRequestAs(userId, amount, ttlSeconds)) {
-                throw new HoldRefusal(
-                    Reason.HOLD_ID_REUSED,
-                    "Hold " + holdId + " was made with a different user, amount or ttl");
+                throw HoldRefusal.idReused(holdId);
               }
               return new Outcome(hold, false);
             });
