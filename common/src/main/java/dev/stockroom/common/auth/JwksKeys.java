@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.impl.jose.JWK;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -44,6 +45,7 @@ final class JwksKeys {
     this.client = WebClient.create(vertx);
     this.url = url;
     this.verification = verification;
+    this.lastFetchNanos = System.nanoTime() - MIN_REFETCH.toNanos();
     vertx.setPeriodic(REFRESH.toMillis(), id -> refetch(true));
   }
 
@@ -68,7 +70,9 @@ final class JwksKeys {
       return fetching;
     }
     long now = System.nanoTime();
-    if (!always && verifier != null && now - lastFetchNanos < MIN_REFETCH.toNanos()) {
+    // Also while no keys were ever loaded: a provider that is down is asked again at this pace,
+    // not once per request that carries some token.
+    if (!always && now - lastFetchNanos < MIN_REFETCH.toNanos()) {
       return Future.succeededFuture();
     }
     lastFetchNanos = now;
@@ -98,27 +102,50 @@ final class JwksKeys {
             jwks -> {
               JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(verification);
               Set<String> loaded = new HashSet<>();
+              int usable = 0;
               for (Object key : jwks.getJsonArray("keys")) {
                 JsonObject jwk = (JsonObject) key;
-                // Providers publish encryption keys next to signing keys: only the latter verify.
-                if ("enc".equals(jwk.getString("use"))) {
+                if (!verifiesSignatures(jwk)) {
+                  log.debug(
+                      "skipping a JWK that verifies no signature here: {}", jwk.getString("kid"));
                   continue;
                 }
-                try {
-                  options.addJwk(jwk);
-                } catch (RuntimeException e) {
-                  log.debug("skipping a JWK vertx-auth-jwt cannot use: {}", e.toString());
-                  continue;
-                }
+                options.addJwk(jwk);
+                usable++;
                 if (jwk.getString("kid") != null) {
                   loaded.add(jwk.getString("kid"));
                 }
               }
+              // vertx-auth-jwt with no key at all checks no signature (it takes the tokens as
+              // "unsecure"): the keys loaded before stay, or none are, and every token is refused.
+              if (usable == 0) {
+                throw new IllegalStateException(
+                    "no key there verifies signatures ("
+                        + jwks.getJsonArray("keys").size()
+                        + " published); keeping the keys loaded before, if any");
+              }
               verifier = JWTAuth.create(vertx, options);
               kids = Set.copyOf(loaded);
-              log.info("loaded {} signing key(s) from {}: {}", loaded.size(), url, loaded);
+              log.info("loaded {} signing key(s) from {}: {}", usable, url, loaded);
               return null;
             });
+  }
+
+  /**
+   * Whether the library would verify signatures with this JWK: a public key (a JWKS is public, so a
+   * symmetric secret in it would let anyone sign) that is not only for encryption. Keys it cannot
+   * load at all (an algorithm it does not know) are left out too: it would skip them silently.
+   */
+  static boolean verifiesSignatures(JsonObject jwk) {
+    if ("oct".equals(jwk.getString("kty"))) {
+      return false;
+    }
+    try {
+      JWK key = new JWK(jwk);
+      return (key.use() == null || "sig".equals(key.use())) && key.publicKey() != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The {@code kid} of a compact JWS's header, or null if there is none (or it is not a JWS). */

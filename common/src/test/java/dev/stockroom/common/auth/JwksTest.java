@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -114,6 +115,83 @@ class JwksTest {
         () -> assertThat(http.get("/things/999999", rotated).status()).isEqualTo(404));
     assertThat(http.get("/things/999999", token(first, "key-1", claims("admin"))).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName(
+      "a JWKS with no key that verifies signatures (empty, encryption only, a published secret)"
+          + " makes no token pass, an unsigned one least of all, and a later good answer restores"
+          + " the keys")
+  void noUsableKey() {
+    List<JsonObject> keys = new CopyOnWriteArrayList<>();
+    AtomicInteger fetches = new AtomicInteger();
+    HttpServer jwks =
+        TestServices.await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    req ->
+                        req.response()
+                            .endHandler(v -> fetches.incrementAndGet())
+                            .putHeader("Content-Type", "application/json")
+                            .end(new JsonObject().put("keys", new JsonArray(keys)).encode()))
+                .listen(0),
+            Duration.ofSeconds(5));
+    Map<String, String> env = TestServices.env("jwks");
+    env.remove("JWT_SECRET");
+    env.put("JWT_JWKS_URL", "http://localhost:" + jwks.actualPort() + "/certs");
+    env.put("JWT_ISSUER", ISSUER);
+    env.put("JWT_AUDIENCE", AUDIENCE);
+    env.put("JWT_ROLES_CLAIM", "realm_access.roles");
+    RunningService bare = TestServices.start(PlatformTestService::start, env);
+    try {
+      TestHttp client = new TestHttp(bare.port());
+      KeyPair anyone = rsa();
+      List<List<JsonObject>> answers =
+          List.of(
+              List.of(),
+              List.of(jwk(first, "enc-only").put("use", "enc")),
+              // A JWKS is public: a symmetric key in it would let anyone sign.
+              List.of(
+                  new JsonObject()
+                      .put("kty", "oct")
+                      .put("kid", "oct-1")
+                      .put("alg", "HS256")
+                      .put("k", "c2VjcmV0LXB1Ymxpc2hlZC1mb3ItYWxsLXRvLXNlZQ")));
+      for (List<JsonObject> answer : answers) {
+        keys.clear();
+        keys.addAll(answer);
+        // A kid it has not seen makes the service fetch the keys again (at most every 5 s).
+        int before = fetches.get();
+        String unknownKid = token(anyone, "kid-" + before, claims("admin"));
+        Eventually.assertWithin(
+            Duration.ofSeconds(10),
+            () -> {
+              assertThat(client.get("/things/999999", unknownKid).status()).isEqualTo(401);
+              assertThat(fetches.get()).isGreaterThan(before);
+            });
+        for (String token :
+            List.of(
+                Jws.unsigned(claims("admin")),
+                Jws.unsigned(claims("admin")) + "AAAA",
+                token(anyone, "enc-only", claims("admin")),
+                Jws.hs256("secret-published-for-all-to-see", "oct-1", claims("admin")))) {
+          TestHttp.Reply reply = client.get("/things/999999", token);
+          assertThat(reply.status()).as(answer + " " + token + ": " + reply).isEqualTo(401);
+        }
+      }
+      keys.clear();
+      keys.add(jwk(second, "key-2"));
+      String good = token(second, "key-2", claims("admin"));
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () -> assertThat(client.get("/things/999999", good).status()).isEqualTo(404));
+      assertThat(client.get("/things/999999", Jws.unsigned(claims("admin"))).status())
+          .isEqualTo(401);
+    } finally {
+      TestServices.stop(bare);
+      jwks.close();
+    }
   }
 
   private static JsonObject claims(String role) {

@@ -39,6 +39,15 @@ final class Jws {
     }
   }
 
+  /** A token that says it needs no signature ({@code "alg": "none"}), with the empty third part. */
+  static String unsigned(JsonObject claims) {
+    JsonObject header = new JsonObject().put("alg", "none").put("typ", "JWT");
+    return B64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8))
+        + "."
+        + B64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8))
+        + ".";
+  }
+
   private static String signingInput(String alg, String kid, JsonObject claims) {
     JsonObject header = new JsonObject().put("alg", alg).put("typ", "JWT").put("kid", kid);
     return B64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8))
