@@ -183,6 +183,11 @@ class StartWithoutDependenciesTest {
               .as(probe.path())
               .isEqualTo(probe.checksDependencies() ? 503 : 200);
         }
+        // Probes answer anyone: the driver's text (the database's address) stays in the log.
+        Reply ready = http.get("/health/ready", null);
+        assertThat(ready.json().getJsonObject("checks").getString("database"))
+            .as(ready.toString())
+            .isEqualTo("down");
 
         pg.accept();
         Eventually.assertWithin(

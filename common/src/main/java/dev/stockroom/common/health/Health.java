@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Liveness says only that the process answers (it never checks dependencies, so a database outage
@@ -17,7 +19,12 @@ import java.util.function.Supplier;
  * begins, so load balancers stop sending traffic before the server stops accepting it.
  */
 public final class Health {
+  private static final Logger log = LoggerFactory.getLogger(Health.class);
   private final Pool pool;
+
+  /** Whether the last readiness check found the database down: its reason is logged once. */
+  private final AtomicBoolean databaseDown = new AtomicBoolean();
+
   private final Duration checkTimeout;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -62,9 +69,23 @@ public final class Health {
       json(ctx, 503, new JsonObject().put("status", "starting"));
       return;
     }
+    // The reason goes to the log, not the body: probes answer anyone, and the driver's text
+    // names the database's address, user and database.
     database()
-        .onSuccess(v -> json(ctx, 200, checks("up", "up")))
-        .onFailure(e -> json(ctx, 503, checks("down", "down: " + e.getMessage())));
+        .onSuccess(
+            v -> {
+              if (databaseDown.compareAndSet(true, false)) {
+                log.info("readiness: the database answers again");
+              }
+              json(ctx, 200, checks("up", "up"));
+            })
+        .onFailure(
+            e -> {
+              if (databaseDown.compareAndSet(false, true)) {
+                log.warn("readiness: the database does not answer: {}", e.toString());
+              }
+              json(ctx, 503, checks("down", "down"));
+            });
   }
 
   private Future<Void> database() {
