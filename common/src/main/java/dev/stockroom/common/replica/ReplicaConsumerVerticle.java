@@ -74,7 +74,23 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx, consumer.unwrap());
     spans = new ReplicaSpans(service.tracing().tracer(), group, schema.table());
     service.health().addCheck("replica " + schema.table(), metrics::state);
+    consumer.partitionsAssignedHandler(this::expectWatermarks);
     return consumer.subscribe(schema.topic()).onSuccess(v -> vertx.runOnContext(x -> pollLoop()));
+  }
+
+  /** Partitions given to this instance hold back whole-copy claims until their first watermark. */
+  private void expectWatermarks(Set<TopicPartition> assigned) {
+    Set<Integer> partitions = new HashSet<>();
+    assigned.forEach(p -> partitions.add(p.getPartition()));
+    store
+        .expectWatermarks(partitions)
+        .onFailure(
+            e ->
+                log.warn(
+                    "replica {}: partitions {} not recorded as awaiting a watermark: {}",
+                    store.schema().table(),
+                    partitions,
+                    e.toString()));
   }
 
   private void pollLoop() {

@@ -48,6 +48,15 @@ final class ReplicaSql {
 
   final String lookup;
   final String watermark;
+
+  /**
+   * $1 the topic, $2 partitions this instance was given: a watermark row dated 1970 for each that
+   * has none yet. A claim over the whole copy looks at every row, and a partition whose first
+   * watermark has not been read (a new copy catching up, a partition added to the owner's topic)
+   * must hold it back, not be left out of it.
+   */
+  final String expectWatermarks;
+
   final String watermarks;
   final String versions;
   final String liveVersions;
@@ -138,6 +147,9 @@ final class ReplicaSql {
         "INSERT INTO replica_watermarks (topic, partition, watermark) VALUES ($1, $2, $3)"
             + " ON CONFLICT (topic, partition) DO UPDATE SET watermark ="
             + " greatest(replica_watermarks.watermark, EXCLUDED.watermark), updated_at = now()";
+    expectWatermarks =
+        "INSERT INTO replica_watermarks (topic, partition, watermark) SELECT $1, p, 'epoch'"
+            + " FROM unnest($2::int[]) AS p ON CONFLICT (topic, partition) DO NOTHING";
     watermarks = "SELECT partition, watermark FROM replica_watermarks WHERE topic = $1";
     versions = "SELECT id, version FROM " + t + " WHERE id = ANY($1)";
     liveVersions = versions + " AND NOT deleted";

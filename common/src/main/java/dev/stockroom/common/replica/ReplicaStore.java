@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -222,6 +223,13 @@ public final class ReplicaStore {
             batch.add(
                 Tuple.of(schema.topic(), partition, OffsetDateTime.ofInstant(at, ZoneOffset.UTC))));
     return tx.preparedQuery(sql.watermark).executeBatch(batch).mapEmpty();
+  }
+
+  /** A watermark row (dated 1970) for each of {@code partitions} that has none yet. */
+  Future<Void> expectWatermarks(Set<Integer> partitions) {
+    return pool.preparedQuery(sql.expectWatermarks)
+        .execute(Tuple.of(schema.topic(), (Object) partitions.toArray(Integer[]::new)))
+        .mapEmpty();
   }
 
   /** The applied watermark of every partition. */

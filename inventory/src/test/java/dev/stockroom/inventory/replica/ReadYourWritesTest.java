@@ -4,18 +4,23 @@ import static dev.stockroom.inventory.replica.ReplicaFixture.ADMIN;
 import static dev.stockroom.inventory.replica.ReplicaFixture.stockerOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stockroom.common.config.Env;
 import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
+import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
+import dev.stockroom.inventory.InventoryService;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -287,6 +292,55 @@ class ReadYourWritesTest {
       Reply again = report(system, renamed, "&stocker=zed&consistencyWait=PT5S");
       assertThat(stockerOf(again, "RYW-5").getString("name")).isEqualTo("Zed Applied");
       assertThat(again.json().getJsonObject("consistency").getBoolean("satisfied")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a filter's claim over the whole copy waits for every partition the consumer was given,"
+          + " also one whose first watermark it has not read yet")
+  void filterWithAPartitionNotYetWatermarked() throws Exception {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system = new ReplicaFixture(Map.of(), kafka)) {
+      String id = ForgedRecords.stockedItem(system, "RYW-7", "Quiet Partition");
+      String token = rename(system, id, "Zed Quiet");
+      String pg = system.inventoryEnv.get("PG_URI");
+      awaitWatermarksPast(pg, token);
+      // The owner stops (no watermark is published any more) and its topic grows a partition:
+      // one this copy has no watermark of, as for every partition while a new copy catches up.
+      TestServices.stop(system.users);
+      system.users = null;
+      try (Admin admin =
+          Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+        admin.createPartitions(Map.of("users.v1", NewPartitions.increaseTo(4))).all().get();
+      }
+      TestServices.stop(system.inventory);
+      system.inventory =
+          TestServices.start(e -> InventoryService.start(new Env(e)), system.inventoryEnv);
+      TestHttp inventory = new TestHttp(system.inventory.port());
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () ->
+              assertThat(inventory.get("/metrics", null).body())
+                  .as("the consumer reads partition 3")
+                  .containsPattern(
+                      "(?m)^replica_consumer_lag_records\\{[^}]*partition=\"3\"[^}]*} 0\\.0$"));
+
+      Reply filtered =
+          inventory.send(
+              inventory
+                  .request(
+                      "/items/low-stock?below=1000&limit=200&stocker=zed&consistencyWait=PT1S",
+                      stocker)
+                  .header(ConsistencyToken.HEADER, token)
+                  .GET()
+                  .build());
+
+      assertThat(filtered.status()).as(filtered.toString()).isEqualTo(200);
+      assertThat(stockerOf(filtered, "RYW-7").getString("name")).isEqualTo("Zed Quiet");
+      assertThat(filtered.json().getJsonObject("consistency").getBoolean("satisfied"))
+          .as("partition 3's people may be missing from the copy: " + filtered.json())
+          .isFalse();
     }
   }
 
