@@ -37,7 +37,7 @@ final class LowStockQuery {
         + " WHERE i.quantity < $1 AND (i.quantity, i.sku) > ($2, $3)"
         + " AND ($4::text IS NULL OR lower(i."
         + InventoryService.STOCKER.prefix()
-        + "name) LIKE $4)"
+        + "name) LIKE lower($4))"
         + extraCondition
         + " ORDER BY i.quantity, i.sku LIMIT $5";
   }
@@ -45,13 +45,14 @@ final class LowStockQuery {
   private LowStockQuery() {}
 
   /**
-   * A case-insensitive prefix pattern with LIKE's wildcards escaped, in NFC as users stores names
-   * (an accent typed as a combining mark finds the name too).
+   * A prefix pattern with LIKE's wildcards escaped, in NFC as users stores names (an accent typed
+   * as a combining mark finds the name too). Its case is folded by the query, with the same lower()
+   * as the names: Java's folding differs (a final capital sigma, a dotted capital I), and one side
+   * folded one way never finds the other.
    */
   static String prefixPattern(String prefix) {
     String escaped =
         java.text.Normalizer.normalize(prefix, java.text.Normalizer.Form.NFC)
-            .toLowerCase(java.util.Locale.ROOT)
             .replace("\\", "\\\\")
             .replace("%", "\\%")
             .replace("_", "\\_");

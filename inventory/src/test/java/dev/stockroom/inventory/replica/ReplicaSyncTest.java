@@ -116,6 +116,36 @@ class ReplicaSyncTest {
   }
 
   @Test
+  @DisplayName(
+      "the stocker filter folds case once, as the database does for the names: a final capital"
+          + " sigma or a dotted capital I finds the name")
+  void filterFoldsCaseOnce() {
+    // Java folded the prefix (final sigma, "i" and a combining dot), the database the names.
+    String[][] cases = {
+      {"\u039f\u03b4\u03bf\u03c3\u03c3\u03ad\u03b1\u03c2", "%CE%9F%CE%94%CE%9F%CE%A3", "FOLD-1"},
+      {"\u0130lker Fold", "%C4%B0l", "FOLD-2"}
+    };
+    for (String[] c : cases) {
+      String id = system.registerUser("Fold " + c[2]).getString("id");
+      system.usersHttp.patch("/users/" + id, ADMIN, new JsonObject().put("name", c[0]), Map.of());
+      system.createItem(c[2], 0);
+      assertThat(system.restock(c[2], id, 1).status()).isEqualTo(201);
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () ->
+              assertThat(
+                      system
+                          .inventoryHttp
+                          .get("/items/low-stock?below=1000&stocker=" + c[1], stocker)
+                          .array("items")
+                          .stream()
+                          .map(i -> ((JsonObject) i).getString("sku")))
+                  .as(c[0] + " by " + c[1])
+                  .contains(c[2]));
+    }
+  }
+
+  @Test
   @DisplayName("a deleted user's name, email and phone disappear from the report and the copy")
   void deletionErases() {
     String id = system.registerUser("Erased Person").getString("id");
