@@ -93,8 +93,31 @@ public final class Replica {
         late -> {
           List<UUID> toOwner = new ArrayList<>(misses);
           toOwner.addAll(late);
-          return fromOwner(toOwner, latest, answer);
+          return fromOwner(toOwner, latest, answer)
+              .compose(
+                  asked ->
+                      after.isEmpty()
+                          ? Future.succeededFuture(asked)
+                          : fromOwner(answeredBefore(after.get(), toOwner, asked), latest, asked));
         });
+  }
+
+  /**
+   * Ids the owner answered as of before the token: a call already in flight when this read came
+   * (another read's, which this one joined) may have read the person before the write.
+   */
+  private static List<UUID> answeredBefore(
+      ReadYourWrites after, List<UUID> asked, Map<UUID, ReplicaEntry> answer) {
+    List<UUID> again = new ArrayList<>();
+    for (UUID id : asked) {
+      ReplicaEntry entry = answer.get(id);
+      if (entry != null
+          && Freshness.OWNER.equals(entry.freshness().source())
+          && !after.token().satisfiedBy(entry.freshness().asOf())) {
+        again.add(id);
+      }
+    }
+    return again;
   }
 
   /**
