@@ -44,25 +44,34 @@ class JwksTest {
   @BeforeAll
   void start() {
     published.add(jwk(first, "key-1"));
-    HttpServer jwks =
-        TestServices.await(
-            vertx
-                .createHttpServer()
-                .requestHandler(
-                    req ->
-                        req.response()
-                            .putHeader("Content-Type", "application/json")
-                            .end(new JsonObject().put("keys", new JsonArray(published)).encode()))
-                .listen(0),
-            Duration.ofSeconds(5));
+    service = serviceTrusting(jwks(published, new AtomicInteger()));
+    http = new TestHttp(service.port());
+  }
+
+  /** A JWKS endpoint publishing {@code keys} as they are when asked; counts the answers. */
+  private HttpServer jwks(List<JsonObject> keys, AtomicInteger fetches) {
+    return TestServices.await(
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.response()
+                        .endHandler(v -> fetches.incrementAndGet())
+                        .putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("keys", new JsonArray(keys)).encode()))
+            .listen(0),
+        Duration.ofSeconds(5));
+  }
+
+  /** A service trusting the provider at {@code jwks}, with Keycloak's claims. */
+  private static RunningService serviceTrusting(HttpServer jwks) {
     Map<String, String> env = TestServices.env("jwks");
     env.remove("JWT_SECRET");
     env.put("JWT_JWKS_URL", "http://localhost:" + jwks.actualPort() + "/certs");
     env.put("JWT_ISSUER", ISSUER);
     env.put("JWT_AUDIENCE", AUDIENCE);
     env.put("JWT_ROLES_CLAIM", "realm_access.roles");
-    service = TestServices.start(PlatformTestService::start, env);
-    http = new TestHttp(service.port());
+    return TestServices.start(PlatformTestService::start, env);
   }
 
   @AfterAll
@@ -125,25 +134,8 @@ class JwksTest {
   void noUsableKey() {
     List<JsonObject> keys = new CopyOnWriteArrayList<>();
     AtomicInteger fetches = new AtomicInteger();
-    HttpServer jwks =
-        TestServices.await(
-            vertx
-                .createHttpServer()
-                .requestHandler(
-                    req ->
-                        req.response()
-                            .endHandler(v -> fetches.incrementAndGet())
-                            .putHeader("Content-Type", "application/json")
-                            .end(new JsonObject().put("keys", new JsonArray(keys)).encode()))
-                .listen(0),
-            Duration.ofSeconds(5));
-    Map<String, String> env = TestServices.env("jwks");
-    env.remove("JWT_SECRET");
-    env.put("JWT_JWKS_URL", "http://localhost:" + jwks.actualPort() + "/certs");
-    env.put("JWT_ISSUER", ISSUER);
-    env.put("JWT_AUDIENCE", AUDIENCE);
-    env.put("JWT_ROLES_CLAIM", "realm_access.roles");
-    RunningService bare = TestServices.start(PlatformTestService::start, env);
+    HttpServer jwks = jwks(keys, fetches);
+    RunningService bare = serviceTrusting(jwks);
     try {
       TestHttp client = new TestHttp(bare.port());
       KeyPair anyone = rsa();

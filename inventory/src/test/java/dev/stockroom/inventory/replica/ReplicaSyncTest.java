@@ -100,19 +100,24 @@ class ReplicaSyncTest {
     system.createItem("ACCENT-1", 0);
     assertThat(system.restock("ACCENT-1", id, 1).status()).isEqualTo(201);
     for (String typed : new String[] {"%C3%89mile", "E%CC%81mile", "e%CC%81MILE"}) {
-      Eventually.assertWithin(
-          Duration.ofSeconds(5),
-          () ->
-              assertThat(
-                      system
-                          .inventoryHttp
-                          .get("/items/low-stock?below=1000&stocker=" + typed, stocker)
-                          .array("items")
-                          .stream()
-                          .map(i -> ((JsonObject) i).getString("sku")))
-                  .as(typed)
-                  .contains("ACCENT-1"));
+      awaitFoundBy(typed, "ACCENT-1");
     }
+  }
+
+  /** Until the report filtered by {@code stocker} (percent-encoded) lists {@code sku}. */
+  private void awaitFoundBy(String stockerPrefix, String sku) {
+    Eventually.assertWithin(
+        Duration.ofSeconds(5),
+        () ->
+            assertThat(
+                    system
+                        .inventoryHttp
+                        .get("/items/low-stock?below=1000&stocker=" + stockerPrefix, stocker)
+                        .array("items")
+                        .stream()
+                        .map(i -> ((JsonObject) i).getString("sku")))
+                .as(sku + " by " + stockerPrefix)
+                .contains(sku));
   }
 
   @Test
@@ -130,18 +135,7 @@ class ReplicaSyncTest {
       system.usersHttp.patch("/users/" + id, ADMIN, new JsonObject().put("name", c[0]), Map.of());
       system.createItem(c[2], 0);
       assertThat(system.restock(c[2], id, 1).status()).isEqualTo(201);
-      Eventually.assertWithin(
-          Duration.ofSeconds(5),
-          () ->
-              assertThat(
-                      system
-                          .inventoryHttp
-                          .get("/items/low-stock?below=1000&stocker=" + c[1], stocker)
-                          .array("items")
-                          .stream()
-                          .map(i -> ((JsonObject) i).getString("sku")))
-                  .as(c[0] + " by " + c[1])
-                  .contains(c[2]));
+      awaitFoundBy(c[1], c[2]);
     }
   }
 
