@@ -78,7 +78,8 @@ public record ReplicaProjection(String table, String key, String reference, Stri
    * within {@link #SYNCED_AT_SLACK} behind: those rows are locked in key order, then set. Never to
    * an older version than the row projects: a refresh that waited for a row's lock re-reads that
    * row as committed meanwhile (a newer event's projection) but the copy as its own snapshot had
-   * it, and would set the row back.
+   * it, and would set the row back. Versions compare one person's: a row projecting someone else
+   * than it references (written by code from before the projection) is always set.
    */
   String refresh(ReplicaSchema schema) {
     List<String> copied = copied(schema);
@@ -111,6 +112,8 @@ public record ReplicaProjection(String table, String key, String reference, Stri
         + "synced_at < r.synced_at - interval '"
         + SYNCED_AT_SLACK
         + "') AND (r.id IS NULL OR i."
+        + prefix
+        + "id IS DISTINCT FROM r.id OR i."
         + prefix
         + "version IS NULL OR i."
         + prefix

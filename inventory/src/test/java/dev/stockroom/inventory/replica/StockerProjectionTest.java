@@ -174,6 +174,36 @@ class StockerProjectionTest {
     assertThat(drift()).isZero();
   }
 
+  @Test
+  @DisplayName(
+      "an item whose projection holds another person than its last stocker (as a pod from before"
+          + " the projection left it) is set right by a reconciliation, whatever their versions")
+  void projectionOfAnotherPersonRepaired() {
+    String cy = system.registerUser("Cy Earlier").getString("id");
+    String di = system.registerUser("Di Later").getString("id");
+    for (int i = 1; i <= 3; i++) {
+      system.usersHttp.patch(
+          "/users/" + cy, ADMIN, new JsonObject().put("name", "Cy Earlier " + i), Map.of());
+    }
+    Eventually.assertWithin(
+        Duration.ofSeconds(10),
+        () ->
+            assertThat(TestDb.text(pg, "SELECT version FROM user_replica WHERE id = '" + cy + "'"))
+                .isEqualTo("4"));
+    awaitCopied(di);
+    system.createItem("PROJ-OLD", 0);
+    assertThat(system.restock("PROJ-OLD", cy, 1).status()).isEqualTo(201);
+    // A restock by Di written as code from before the projection wrote it: the reference moves,
+    // the projected columns stay Cy's (version 4, ahead of Di's 1).
+    TestDb.execute(pg, "UPDATE items SET last_stocked_by = '" + di + "' WHERE sku = 'PROJ-OLD'");
+
+    TestHttp.Reply reconciled = system.inventoryHttp.post("/admin/replica/reconcile", ADMIN, "");
+
+    assertThat(reconciled.status()).as(reconciled.toString()).isEqualTo(200);
+    assertThat(stockerName("PROJ-OLD")).isEqualTo("Di Later");
+    assertThat(drift()).isZero();
+  }
+
   /**
    * At most this many renames of one person: a consumer reading the shared topic from its start in
    * a later test trusts a version at most 10 past the one it holds.
