@@ -73,7 +73,10 @@ public final class ReplicaReconciler {
                                                 ? start.toInstant()
                                                 : ownerStart.get())
                                             .atOffset(ZoneOffset.UTC)))
-                                .compose(removed -> projectRemoved(tx, removed))))
+                                .compose(removed -> projectRemoved(tx, removed))
+                                .compose(
+                                    removed ->
+                                        store.uncopied().releaseBefore(tx, start).map(removed))))
         .compose(
             removed -> ReplicaFields.backfilled(store.pool(), store.schema(), start).map(removed))
         .map(

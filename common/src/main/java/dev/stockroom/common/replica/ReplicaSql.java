@@ -41,8 +41,9 @@ final class ReplicaSql {
   final String holdBack;
 
   /**
-   * $1 a time: whether a held-back copy was last written before it, so that the copy as a whole
-   * cannot say it is current as of that time (the parked change may be the one a filter needs).
+   * $1 a time, $2 the replica: whether a held-back copy was last written before it, or a person
+   * with no copy yet is held back ({@link UncopiedHolds}), so that the copy as a whole cannot say
+   * it is current as of that time (the parked change may be the one a filter needs).
    */
   final String heldBackBefore;
 
@@ -133,7 +134,8 @@ final class ReplicaSql {
             + t
             + " WHERE partition = "
             + HELD_BACK
-            + " AND NOT deleted AND synced_at < $1) AS held_back";
+            + " AND NOT deleted AND synced_at < $1) OR EXISTS (SELECT 1 FROM replica_held_back"
+            + " WHERE replica = $2) AS held_back";
     lookup =
         "SELECT r.id, "
             + cols.stream().map(f -> "r." + f).collect(Collectors.joining(", "))

@@ -24,12 +24,14 @@ public final class ReplicaStore {
   private final Pool pool;
   private final ReplicaSchema schema;
   private final ReplicaSql sql;
+  private final UncopiedHolds uncopied;
   private final Map<String, PrefixedColumns> columns = new ConcurrentHashMap<>();
 
   public ReplicaStore(Pool pool, ReplicaSchema schema) {
     this.pool = pool;
     this.schema = schema;
     this.sql = new ReplicaSql(schema);
+    this.uncopied = new UncopiedHolds(schema);
   }
 
   public ReplicaSchema schema() {
@@ -42,6 +44,10 @@ public final class ReplicaStore {
 
   ReplicaSql sql() {
     return sql;
+  }
+
+  UncopiedHolds uncopied() {
+    return uncopied;
   }
 
   /** The local rows for these ids, with their freshness bound; absent ids are simply missing. */
@@ -168,7 +174,8 @@ public final class ReplicaStore {
     // watermarks vouch for, are projected in their own transaction).
     return pool.preparedQuery(sql.upsertFetched)
         .executeBatch(rows)
-        .compose(written -> project(pool, ids(written)));
+        .map(ReplicaStore::ids)
+        .compose(written -> uncopied.release(pool, written).compose(v -> project(pool, written)));
   }
 
   /** The ids a batch of statements returning {@code id} answered, over every result. */
@@ -250,7 +257,7 @@ public final class ReplicaStore {
   /** Whether a copy held back from the watermarks was last written before {@code at}. */
   Future<Boolean> heldBackBefore(Instant at) {
     return pool.preparedQuery(sql.heldBackBefore)
-        .execute(Tuple.of(OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+        .execute(Tuple.of(OffsetDateTime.ofInstant(at, ZoneOffset.UTC), schema.table()))
         .map(rows -> rows.iterator().next().getBoolean("held_back"));
   }
 }
