@@ -82,9 +82,6 @@ final class ReplicaApplier {
     if (!tombstones.isEmpty()) {
       chain = chain.compose(v -> tx.preparedQuery(store.sql().tombstone).executeBatch(tombstones));
     }
-    // A person whose copy is written here is no longer held back for want of one.
-    Set<UUID> copied = Set.copyOf(written);
-    chain = chain.compose(v -> store.uncopied().release(tx, copied));
     if (!heldBack.isEmpty()) {
       written.addAll(heldBack);
       chain =

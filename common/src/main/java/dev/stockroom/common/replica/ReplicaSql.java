@@ -42,8 +42,9 @@ final class ReplicaSql {
 
   /**
    * $1 a time, $2 the replica: whether a held-back copy was last written before it, or a person
-   * with no copy yet is held back ({@link UncopiedHolds}), so that the copy as a whole cannot say
-   * it is current as of that time (the parked change may be the one a filter needs).
+   * held back before they had a copy still has none ({@link UncopiedHolds}), so that the copy as a
+   * whole cannot say it is current as of that time (the parked change may be the one a filter
+   * needs).
    */
   final String heldBackBefore;
 
@@ -134,8 +135,10 @@ final class ReplicaSql {
             + t
             + " WHERE partition = "
             + HELD_BACK
-            + " AND NOT deleted AND synced_at < $1) OR EXISTS (SELECT 1 FROM replica_held_back"
-            + " WHERE replica = $2) AS held_back";
+            + " AND NOT deleted AND synced_at < $1) OR EXISTS (SELECT 1 FROM replica_held_back h"
+            + " WHERE h.replica = $2 AND NOT EXISTS (SELECT 1 FROM "
+            + t
+            + " r WHERE r.id = h.id)) AS held_back";
     lookup =
         "SELECT r.id, "
             + cols.stream().map(f -> "r." + f).collect(Collectors.joining(", "))

@@ -174,8 +174,7 @@ public final class ReplicaStore {
     // watermarks vouch for, are projected in their own transaction).
     return pool.preparedQuery(sql.upsertFetched)
         .executeBatch(rows)
-        .map(ReplicaStore::ids)
-        .compose(written -> uncopied.release(pool, written).compose(v -> project(pool, written)));
+        .compose(written -> project(pool, ids(written)));
   }
 
   /** The ids a batch of statements returning {@code id} answered, over every result. */

@@ -10,11 +10,12 @@ import java.util.UUID;
 /**
  * People held back from the watermarks who have no copy to mark ({@code replica_held_back}): their
  * first change here was parked. A copy that has a row is held back by its partition instead ({@link
- * ReplicaSql#holdBack}); both keep a claim over the whole copy from vouching for it.
+ * ReplicaSql#holdBack}); both keep a claim over the whole copy from vouching for it. A hold counts
+ * only while its person has no copy ({@link ReplicaSql#heldBackBefore}): whatever writes the copy
+ * (an event, a replay, the owner's answer, a pod of any version) ends it, with no statement on the
+ * consumer's path; a reconciliation removes the holds it has seen past.
  */
 final class UncopiedHolds {
-  private static final String RELEASE =
-      "DELETE FROM replica_held_back WHERE replica = $1 AND id = ANY($2)";
   private static final String RELEASE_BEFORE =
       "DELETE FROM replica_held_back WHERE replica = $1 AND held_at < $2";
 
@@ -33,26 +34,18 @@ final class UncopiedHolds {
 
   /** Holds back those of {@code ids} that have no copy yet. */
   Future<Void> hold(SqlClient tx, Collection<UUID> ids) {
-    return ids.isEmpty() ? Future.succeededFuture() : run(tx, hold, ids);
-  }
-
-  /** Ends the holds of people whose copy was just written. */
-  Future<Void> release(SqlClient client, Collection<UUID> ids) {
-    return ids.isEmpty() ? Future.succeededFuture() : run(client, RELEASE, ids);
+    return ids.isEmpty()
+        ? Future.succeededFuture()
+        : tx.preparedQuery(hold)
+            .execute(Tuple.of(replica, (Object) ids.toArray(UUID[]::new)))
+            .mapEmpty();
   }
 
   /**
-   * Ends the holds taken before {@code start}, a reconciliation's: the pass read the owner after
+   * Removes the holds taken before {@code start}, a reconciliation's: the pass read the owner after
    * them, and wrote each such person it found (or found none).
    */
   Future<Void> releaseBefore(SqlClient tx, OffsetDateTime start) {
     return tx.preparedQuery(RELEASE_BEFORE).execute(Tuple.of(replica, start)).mapEmpty();
-  }
-
-  private Future<Void> run(SqlClient client, String sql, Collection<UUID> ids) {
-    return client
-        .preparedQuery(sql)
-        .execute(Tuple.of(replica, (Object) ids.toArray(UUID[]::new)))
-        .mapEmpty();
   }
 }
