@@ -41,17 +41,19 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
   private final int resumeBelow;
   private final AtomicLong pauses;
   private final AtomicInteger open;
+  private final AtomicInteger pausedNow;
   private int openOnAcceptor;
   private boolean paused;
   private long lastLogNanos;
   private int pausesUnlogged;
 
-  private AcceptLimit(int max, AtomicLong pauses, AtomicInteger open) {
+  private AcceptLimit(int max, AtomicLong pauses, AtomicInteger open, AtomicInteger pausedNow) {
     this.max = max;
     // Some room before accepting again, so a server at its bound does not flip at every close.
     this.resumeBelow = Math.max(1, max - Math.max(1, max / 10));
     this.pauses = pauses;
     this.open = open;
+    this.pausedNow = pausedNow;
   }
 
   /**
@@ -69,6 +71,7 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
   public static final class Limited implements Transport {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong pauses = new AtomicLong();
+    private final AtomicInteger pausedNow = new AtomicInteger();
     private final NioTransport implementation;
 
     private Limited(int max, int exemptPort) {
@@ -79,7 +82,7 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
                 NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
               super.configure(options, domainSocket, bootstrap);
               if (options.getPort() != exemptPort) {
-                bootstrap.handler(new AcceptLimit(max, pauses, open));
+                bootstrap.handler(new AcceptLimit(max, pauses, open, pausedNow));
               }
             }
           };
@@ -91,6 +94,11 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
           .register(registry);
       FunctionCounter.builder("http_accept_pauses_total", pauses, AtomicLong::get)
           .description("Times the server stopped accepting: HTTP_MAX_CONNECTIONS were open")
+          .register(registry);
+      // A server held at its bound pauses once and stays paused: the counter alone would not
+      // show it after its first increase leaves the alert's window.
+      Gauge.builder("http_accept_paused", pausedNow, AtomicInteger::get)
+          .description("Acceptors not accepting now because HTTP_MAX_CONNECTIONS are open")
           .register(registry);
     }
 
@@ -125,6 +133,7 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
     if (openOnAcceptor >= max && !paused) {
       paused = true;
       pauses.incrementAndGet();
+      pausedNow.incrementAndGet();
       server.config().setAutoRead(false);
       logPause();
     }
@@ -162,6 +171,7 @@ public final class AcceptLimit extends ChannelInboundHandlerAdapter {
     open.decrementAndGet();
     if (paused && openOnAcceptor < resumeBelow) {
       paused = false;
+      pausedNow.decrementAndGet();
       server.config().setAutoRead(true);
       log.debug("{} connections open: accepting connections again", openOnAcceptor);
     }

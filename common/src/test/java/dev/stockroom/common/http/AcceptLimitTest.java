@@ -68,6 +68,9 @@ class AcceptLimitTest {
       String metrics = exchange(observer, "/metrics");
       assertThat((int) gauge(metrics, "http_connections_accepted")).isBetween(MAX, MAX + BATCH - 1);
       assertThat(gauge(metrics, "http_accept_pauses_total")).isGreaterThanOrEqualTo(1.0);
+      assertThat(gauge(metrics, "http_accept_paused"))
+          .as("held at its bound, the server says so for as long as it lasts")
+          .isEqualTo(1.0);
 
       // A probe on the API port waits with every other client (a kubelet would give up on it)...
       try (Socket probe = new Socket("localhost", service.port())) {
@@ -91,6 +94,7 @@ class AcceptLimitTest {
       }
       try (Socket late = new Socket("localhost", service.port())) {
         assertThat(exchange(late, "/health/live")).startsWith("HTTP/1.1 200");
+        assertThat(gauge(exchange(late, "/metrics"), "http_accept_paused")).isEqualTo(0.0);
       }
     } finally {
       for (Socket client : clients) {
