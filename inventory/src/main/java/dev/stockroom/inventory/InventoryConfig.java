@@ -20,7 +20,7 @@ public record InventoryConfig(
     // The fallback calls users: inventory must be able to say who it is.
     ServiceTokens.requireCredentials(platform);
     return new InventoryConfig(
-        ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081"),
+        ReplicaSettings.from(env, "USERS_URL", platform.devMode() ? "http://localhost:8081" : null),
         env.positiveDuration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5)),
         env.positiveDuration("COMMITMENT_RETENTION", Duration.ofDays(7)));
   }

@@ -36,6 +36,18 @@ class ServiceConfigurationTest {
         "dev.stockroom.orders.OrdersService|ORDER_COMMITMENT_TTL|PT10S",
         "dev.stockroom.orders.OrdersService|INVENTORY_URL|ftp://inventory",
         "dev.stockroom.orders.OrdersService|SERVICE_TOKEN|not-a-jwt",
+        // Past an int of seconds in the pool's options: an exception after Vert.x was built.
+        "dev.stockroom.users.UsersService|PG_POOL_MAX_LIFETIME|P36500D",
+        // The OpenTelemetry SDK's own refusals (a URL without its scheme, an unknown exporter).
+        "dev.stockroom.users.UsersService|OTEL_EXPORTER_OTLP_ENDPOINT|otel-collector:4318",
+        "dev.stockroom.inventory.InventoryService|OTEL_TRACES_EXPORTER|otlpp",
+        // logback reads the variable as set: "json " names no appender, and every line is lost.
+        "dev.stockroom.inventory.InventoryService|LOG_FORMAT|'json '",
+        // A lease shorter than a call lets a second worker run the same step meanwhile.
+        "dev.stockroom.orders.OrdersService|ORDER_SAGA_LEASE|PT1S",
+        // A PEM header around no key: read first by the JWT library, after Vert.x was built.
+        "dev.stockroom.users.UsersService|JWT_PUBLIC_KEY|'-----BEGIN PUBLIC KEY-----"
+            + "\\nAAAA\\n-----END PUBLIC KEY-----'",
       })
   void badValueExitsTwoBeforeTheDatabase(String mainClass, String variable, String value)
       throws Exception {
@@ -45,7 +57,7 @@ class ServiceConfigurationTest {
     env.put("PG_URI", "postgresql://postgres:postgres@127.0.0.1:1/nothing");
     env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
     env.put("STARTUP_TIMEOUT", "PT2M");
-    env.put(variable, value);
+    env.put(variable, value.replace("\\n", "\n"));
 
     Exit exit = run(mainClass, env);
 

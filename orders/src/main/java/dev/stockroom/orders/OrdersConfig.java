@@ -22,8 +22,9 @@ public record OrdersConfig(
   public static OrdersConfig from(Env env, PlatformConfig platform) {
     // The saga calls inventory and users: orders must be able to say who it is.
     ServiceTokens.requireCredentials(platform);
-    ReplicaSettings customers = ReplicaSettings.from(env, "USERS_URL", "http://localhost:8081");
-    SagaSettings saga = SagaSettings.from(env, customers.ttl());
+    ReplicaSettings customers =
+        ReplicaSettings.from(env, "USERS_URL", platform.devMode() ? "http://localhost:8081" : null);
+    SagaSettings saga = SagaSettings.from(env, customers.ttl(), platform.devMode());
     return new OrdersConfig(
         saga,
         customers,

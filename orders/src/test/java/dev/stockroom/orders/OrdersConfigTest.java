@@ -71,4 +71,37 @@ class OrdersConfigTest {
     env.put("ORDER_COMMITMENT_TTL", "PT24H");
     configure(env);
   }
+
+  @Test
+  @DisplayName(
+      "outside dev the participants' addresses are required: localhost would be a ready service"
+          + " rejecting every order")
+  void participantsRequiredOutsideDev() {
+    Map<String, String> env = devEnv();
+    env.put("STOCKROOM_ENV", "production");
+    env.put("JWT_SECRET", "a-production-secret-of-at-least-32-bytes");
+    env.put("PG_URI", "postgresql://u:p@db:5432/orders");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    for (String address : new String[] {"USERS_URL", "INVENTORY_URL"}) {
+      Map<String, String> without = new HashMap<>(env);
+      without.put("USERS_URL", "http://users:8081");
+      without.put("INVENTORY_URL", "http://inventory:8082");
+      without.remove(address);
+      assertThatThrownBy(() -> OrdersConfig.from(new Env(without), platform(without)))
+          .as(address)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith(address + " is required");
+    }
+  }
+
+  @Test
+  @DisplayName("a saga lease no longer than one participant call is refused")
+  void leaseOutlastsACall() {
+    Map<String, String> env = devEnv();
+    env.put("ORDER_CALL_TIMEOUT", "PT2S");
+    env.put("ORDER_SAGA_LEASE", "PT2S");
+    assertThatThrownBy(() -> configure(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("ORDER_SAGA_LEASE (PT2S) must be longer than ORDER_CALL_TIMEOUT (PT2S)");
+  }
 }

@@ -22,7 +22,12 @@ class SagaLeaseTest {
     try (OrdersFixture system =
         new OrdersFixture(
             OrdersFixture.overrides(
-                "ORDER_SAGA_LEASE", "PT2S", "ORDER_CALL_TIMEOUT", "PT4S", "ORDER_WAIT", "PT15S"))) {
+                "ORDER_SAGA_LEASE",
+                "PT2S",
+                "ORDER_CALL_TIMEOUT",
+                "PT1.5S",
+                "ORDER_WAIT",
+                "PT15S"))) {
       String eve = system.customer("Eve Slow", 10_000);
       system.item("LEASE-1", 5, 100);
       // Each step well inside the lease (a second of margin on a slow machine), all four well past

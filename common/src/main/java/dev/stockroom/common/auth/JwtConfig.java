@@ -81,6 +81,8 @@ public record JwtConfig(
     }
     Optional<String> publicKey = env.pem("JWT_PUBLIC_KEY");
     Optional<String> privateKey = env.pem("JWT_PRIVATE_KEY");
+    publicKey.ifPresent(pem -> RsaKeys.check("JWT_PUBLIC_KEY", pem));
+    privateKey.ifPresent(pem -> RsaKeys.check("JWT_PRIVATE_KEY", pem));
     if (publicKey.isPresent()) {
       return new JwtConfig(
           "RS256",

@@ -54,6 +54,7 @@ public record ServiceKeys(Map<String, String> verifying, Optional<Signing> signi
     if (key.isPresent() && !key.get().contains("PRIVATE KEY")) {
       throw new ConfigException("SERVICE_SIGNING_KEY: expected a PEM private key (PKCS#8)");
     }
+    key.ifPresent(pem -> RsaKeys.check("SERVICE_SIGNING_KEY", pem));
     return new ServiceKeys(verifying, kid.map(k -> new Signing(k, key.get())));
   }
 
@@ -85,6 +86,7 @@ public record ServiceKeys(Map<String, String> verifying, Optional<Signing> signi
           throw new ConfigException(
               "JWT_SERVICE_KEYS: " + file + " is not a PEM public key (BEGIN PUBLIC KEY)");
         }
+        RsaKeys.check("JWT_SERVICE_KEYS: " + file, pem);
         keys.put(kid, pem);
       }
     } catch (IOException e) {

@@ -71,11 +71,11 @@ public record PlatformConfig(
       Env env, String serviceName, int defaultPort, PlanCacheMode defaultPlanCacheMode) {
     boolean dev =
         env.oneOf("STOCKROOM_ENV", "production", List.of("dev", "production")).equals("dev");
-    String logFormat = env.string("LOG_FORMAT", "text");
+    String logFormat = asLogbackReadsIt(env, "LOG_FORMAT", "text");
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new ConfigException("LOG_FORMAT: expected text or json, got '" + logFormat + "'");
     }
-    String logLevel = env.string("LOG_LEVEL", "INFO");
+    String logLevel = asLogbackReadsIt(env, "LOG_LEVEL", "INFO");
     if (!LOG_LEVELS.contains(logLevel.toUpperCase(java.util.Locale.ROOT))) {
       throw new ConfigException(
           "LOG_LEVEL: expected one of "
@@ -113,9 +113,9 @@ public record PlatformConfig(
         pgPoolSize,
         pgWaitQueue,
         env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaultPlanCacheMode),
-        env.duration("PG_POOL_MAX_LIFETIME", Duration.ofMinutes(30)),
+        poolMaxLifetime(env),
         pgSslCa(env, pgUri),
-        KafkaConnection.from(env),
+        KafkaConnection.from(env, dev),
         JwtConfig.from(env, dev),
         env.duration("SHUTDOWN_GRACE", dev ? Duration.ZERO : Duration.ofSeconds(5)),
         env.duration("SHUTDOWN_DRAIN_TIMEOUT", Duration.ofSeconds(10)),
@@ -135,6 +135,32 @@ public record PlatformConfig(
    */
   static int inFlightThePoolCanTake(int poolSize, int waitQueue, int httpInstances) {
     return Math.max(1, (poolSize + waitQueue + httpInstances - 1) / httpInstances);
+  }
+
+  /**
+   * logback reads these variables itself, as they are set: a value with spaces around it passes a
+   * trimmed check and then names no appender (every log line lost) or no level (DEBUG).
+   */
+  private static String asLogbackReadsIt(Env env, String name, String defaultValue) {
+    String raw = env.asMap().get(name);
+    if (raw != null && !raw.isBlank() && !raw.equals(raw.strip())) {
+      throw new ConfigException(name + ": expected no spaces around the value, got '" + raw + "'");
+    }
+    return env.string(name, defaultValue);
+  }
+
+  /** The pool takes whole seconds in an int, 0 meaning never: PT0.5S would silently be never. */
+  private static Duration poolMaxLifetime(Env env) {
+    Duration lifetime = env.duration("PG_POOL_MAX_LIFETIME", Duration.ofMinutes(30));
+    if (lifetime.getNano() != 0 || lifetime.getSeconds() > Integer.MAX_VALUE) {
+      throw new ConfigException(
+          "PG_POOL_MAX_LIFETIME: expected whole seconds from PT0S (never) to PT"
+              + Integer.MAX_VALUE
+              + "S, got '"
+              + env.optional("PG_POOL_MAX_LIFETIME").orElse("")
+              + "'");
+    }
+    return lifetime;
   }
 
   private static OptionalInt managementPort(Env env, int httpPort) {

@@ -76,8 +76,15 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> secur
    * KAFKA_SSL_CA}. A setting the protocol would ignore is refused, so a half-configured connection
    * fails at start rather than connecting in the clear.
    */
-  public static KafkaConnection from(Env env) {
-    String bootstrap = env.hostPorts("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+  public static KafkaConnection from(Env env, boolean devMode) {
+    // Outside dev a forgotten address would be a ready service whose outbox grows unpublished.
+    String bootstrap =
+        devMode
+            ? env.hostPorts("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")
+            : env.hostPorts(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                env.required(
+                    "KAFKA_BOOTSTRAP_SERVERS", "comma-separated host:port pairs outside dev mode"));
     Protocol protocol = env.oneOf("KAFKA_SECURITY_PROTOCOL", Protocol.class, Protocol.PLAINTEXT);
     Map<String, Optional<String>> sasl = new LinkedHashMap<>();
     sasl.put("KAFKA_SASL_MECHANISM", env.optional("KAFKA_SASL_MECHANISM"));

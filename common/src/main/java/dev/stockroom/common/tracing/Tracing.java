@@ -1,16 +1,22 @@
 package dev.stockroom.common.tracing;
 
+import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.spi.VertxTracerFactory;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * OpenTelemetry traces, off unless asked for: with {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code
@@ -57,6 +63,8 @@ public final class Tracing {
     embedded = openTelemetry;
   }
 
+  private static final Pattern OTEL_PROPERTY = Pattern.compile("\\botel(\\.[a-z0-9_]+)+");
+
   public static Tracing from(Env env, String serviceName) {
     OpenTelemetry given = embedded;
     if (given != null) {
@@ -70,19 +78,53 @@ public final class Tracing {
     if (!asked || disabled) {
       return new Tracing(null, null);
     }
-    OpenTelemetrySdk sdk =
-        AutoConfiguredOpenTelemetrySdk.builder()
-            // Defaults; the OTEL_* variables win. Metrics and logs have their own paths here.
-            .addPropertiesSupplier(
-                () ->
-                    Map.of(
-                        "otel.service.name", serviceName,
-                        "otel.metrics.exporter", "none",
-                        "otel.logs.exporter", "none"))
-            .disableShutdownHook()
-            .build()
-            .getOpenTelemetrySdk();
+    OpenTelemetrySdk sdk;
+    quietAboutRefusals();
+    try {
+      sdk =
+          AutoConfiguredOpenTelemetrySdk.builder()
+              // Defaults; the OTEL_* variables win. Metrics and logs have their own paths here.
+              .addPropertiesSupplier(
+                  () ->
+                      Map.of(
+                          "otel.service.name", serviceName,
+                          "otel.metrics.exporter", "none",
+                          "otel.logs.exporter", "none"))
+              .disableShutdownHook()
+              .build()
+              .getOpenTelemetrySdk();
+    } catch (ConfigurationException e) {
+      // The SDK names its properties (otel.exporter.otlp.endpoint), or none; the operator set
+      // variables.
+      String message =
+          OTEL_PROPERTY
+              .matcher(String.valueOf(e.getMessage()))
+              .replaceAll(m -> m.group().toUpperCase(Locale.ROOT).replace('.', '_'));
+      if (!message.contains("OTEL_")) {
+        message +=
+            " (set: "
+                + env.asMap().keySet().stream()
+                    .filter(name -> name.startsWith("OTEL_"))
+                    .sorted()
+                    .collect(Collectors.joining(", "))
+                + ")";
+      }
+      throw new ConfigException("OpenTelemetry: " + message);
+    }
     return new Tracing(sdk, sdk);
+  }
+
+  /**
+   * The SDK's builder logs a refused configuration through java.util.logging (to stderr: a line
+   * that it is closing what it built, and the refusal with its stack trace) before it throws; the
+   * refusal is reported once, as a configuration error. Its warnings still go through.
+   */
+  private static void quietAboutRefusals() {
+    java.util.logging.Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName())
+        .setFilter(
+            log ->
+                log.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                    && !(log.getThrown() instanceof ConfigurationException));
   }
 
   public boolean enabled() {

@@ -22,6 +22,7 @@ class ConfigTest {
     Map<String, String> env = new HashMap<>();
     env.put("STOCKROOM_ENV", "dev");
     env.put("PG_URI", "postgresql://u:secret@db.example:5432/users");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     return env;
   }
 
@@ -241,6 +242,41 @@ class ConfigTest {
     assertThatThrownBy(() -> read(env))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("SHUTDOWN_GRACE: expected an ISO-8601 duration from PT0S to 100");
+  }
+
+  @Test
+  @DisplayName(
+      "outside dev the addresses of Kafka and of other services are required, not this machine's")
+  void productionAddresses() {
+    Map<String, String> env = devEnv();
+    env.put("STOCKROOM_ENV", "production");
+    env.put("JWT_SECRET", "a-production-secret-of-at-least-32-bytes");
+    env.remove("KAFKA_BOOTSTRAP_SERVERS");
+    assertThatThrownBy(() -> read(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("KAFKA_BOOTSTRAP_SERVERS is required");
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+    assertThat(read(env).kafka().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThatThrownBy(() -> ReplicaSettings.from(new Env(env), "USERS_URL", null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("USERS_URL is required");
+  }
+
+  @Test
+  @DisplayName(
+      "the pool's connection lifetime is whole seconds an int holds: PT0.5S is not 'never', and"
+          + " 100 years does not overflow")
+  void poolMaxLifetime() {
+    Map<String, String> env = devEnv();
+    env.put("PG_POOL_MAX_LIFETIME", "PT0S");
+    assertThat(read(env).pgMaxLifetime()).isZero();
+    for (String bad : new String[] {"PT0.5S", "P36500D"}) {
+      env.put("PG_POOL_MAX_LIFETIME", bad);
+      assertThatThrownBy(() -> read(env))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("PG_POOL_MAX_LIFETIME: expected whole seconds");
+    }
   }
 
   @Test

@@ -17,7 +17,7 @@ class KafkaConnectionTest {
   @TempDir Path dir;
 
   private static KafkaConnection read(Map<String, String> env) {
-    return KafkaConnection.from(new Env(env));
+    return KafkaConnection.from(new Env(env), true);
   }
 
   @Test

@@ -50,7 +50,7 @@ class KafkaSecurityTest {
     env.put("KAFKA_SSL_CA", broker.caPem.toString());
     env.putAll(overrides);
     env.values().removeIf(String::isEmpty);
-    return KafkaConnection.from(new Env(env));
+    return KafkaConnection.from(new Env(env), true);
   }
 
   @Test

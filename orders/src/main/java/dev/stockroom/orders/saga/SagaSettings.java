@@ -26,12 +26,14 @@ public record SagaSettings(
   /**
    * @param replicaTtl the longest the customer copy is trusted ({@code REPLICA_TTL}): the
    *     customer's budget defaults to at most it, and may not be set past it
+   * @param devMode the participants' addresses default to this machine's ports; elsewhere they are
+   *     required (a forgotten one would reject every order)
    */
-  public static SagaSettings from(Env env, Duration replicaTtl) {
+  public static SagaSettings from(Env env, Duration replicaTtl, boolean devMode) {
     SagaSettings settings =
         new SagaSettings(
-            url(env, "INVENTORY_URL", "http://localhost:8082"),
-            url(env, "USERS_URL", "http://localhost:8081"),
+            url(env, "INVENTORY_URL", devMode ? "http://localhost:8082" : null),
+            url(env, "USERS_URL", devMode ? "http://localhost:8081" : null),
             env.positiveDuration("ORDER_SAGA_DEADLINE", Duration.ofSeconds(30)),
             env.duration("ORDER_WAIT", Duration.ofSeconds(2)),
             env.positiveDuration("ORDER_CALL_TIMEOUT", Duration.ofSeconds(2)),
@@ -46,6 +48,16 @@ public record SagaSettings(
               + settings.customerBudget()
               + ") must not exceed REPLICA_TTL ("
               + replicaTtl
+              + ")");
+    }
+    // The lease is renewed when a step's write lands: a call that outlasts it lets another worker
+    // claim the saga and run the same step beside it.
+    if (settings.lease().compareTo(settings.callTimeout()) <= 0) {
+      throw new ConfigException(
+          "ORDER_SAGA_LEASE ("
+              + settings.lease()
+              + ") must be longer than ORDER_CALL_TIMEOUT ("
+              + settings.callTimeout()
               + ")");
     }
     // Inventory and users take a commitment's TTL in whole seconds, 1 to 86,400: outside that
