@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.FaultyHttpProxy.Rule;
+import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -150,6 +151,40 @@ class SagaPivotTest {
       assertThat(system.itemState("PIVOT-GONE").getInteger("quantity")).isEqualTo(3);
       assertThat(system.read(id).getJsonObject("rejection").getString("reason"))
           .isEqualTo("unknown_customer");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "the customer erased after a capture landed whose answer was lost: the order is CONFIRMED,"
+          + " not rejected with its stock returned and the money taken")
+  void customerDeletedAfterTheCaptureLanded() {
+    try (OrdersFixture system = new OrdersFixture(overrides())) {
+      String dee = system.customer("Dee Paid", 5_000);
+      system.item("PIVOT-PAID", 3, 400);
+      Rule dropped = system.toUsers.on(HttpMethod.POST, CAPTURE).dropAnswer();
+
+      String id = system.place(dee, "k-paid", order(dee, "PIVOT-PAID", 1)).json().getString("id");
+      String usersDb = system.usersEnv.get("PG_URI");
+      Eventually.assertWithin(
+          Duration.ofSeconds(10),
+          () ->
+              assertThat(
+                      TestDb.text(
+                          usersDb,
+                          "SELECT status FROM credit_holds WHERE hold_id = 'order-" + id + "'"))
+                  .as("users captured; orders did not hear it (%d answers dropped)", dropped.hits())
+                  .isEqualTo("CAPTURED"));
+      assertThat(system.usersHttp.delete("/users/" + dee, ADMIN).status()).isEqualTo(204);
+      system.toUsers.clear();
+
+      // Before: the erasure took the captured hold with it, the retried capture answered 404, and
+      // the saga rejected the order as unknown_customer and returned the stock it had been paid
+      // for (the money stayed captured).
+      var settled = Commitments.assertAgree(system, id, SETTLED);
+      assertThat(settled.status()).isEqualTo("CONFIRMED");
+      assertThat(settled.hold()).isEqualTo("CAPTURED");
+      assertThat(system.itemState("PIVOT-PAID").getInteger("quantity")).isEqualTo(2);
     }
   }
 

@@ -118,7 +118,13 @@ public final class HoldBatches {
     List<Long> amounts = new ArrayList<>();
     claimants.forEach(
         (i, hold) -> {
-          long left = available.get(hold.userId());
+          Long left = available.get(hold.userId());
+          if (left == null) {
+            // Erased between its claim and the lock (holds have no foreign key since users V6).
+            answers[i] = BatchItem.refused(HoldStore.unknownUser(hold.userId()));
+            refused.add(hold.holdId());
+            return;
+          }
           if (left < hold.amountCents()) {
             answers[i] = BatchItem.refused(HoldStore.insufficientCredit());
             refused.add(hold.holdId());

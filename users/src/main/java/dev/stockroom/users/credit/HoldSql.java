@@ -89,7 +89,7 @@ final class HoldSql {
 
   /**
    * $1 hold ids (sorted), $2 user ids, $3 amounts, $4 ttls. Holds of unknown users are not inserted
-   * (the single call's foreign key refusal, without failing the whole statement).
+   * (the single call's refusal, without failing the whole statement).
    */
   static final String CLAIM_ALL =
       "INSERT INTO credit_holds (hold_id, user_id, amount_cents, ttl_seconds, status, expires_at)"

@@ -3,7 +3,6 @@ package dev.stockroom.users.credit;
 import dev.stockroom.common.jobs.ExpirySweeperVerticle;
 import dev.stockroom.users.credit.HoldRefusal.Reason;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -41,9 +40,6 @@ public final class HoldStore {
             e -> {
               if (e instanceof Replay) {
                 return replay(holdId, userId, amount, ttlSeconds);
-              }
-              if (e instanceof PgException pg && "23503".equals(pg.getSqlState())) {
-                return Future.failedFuture(unknownUser(userId));
               }
               return Future.failedFuture(e);
             });
@@ -165,11 +161,16 @@ public final class HoldStore {
     if (hold.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
-    String sql =
-        hold.get().status().equals("CAPTURED") ? HoldSql.MOVE_TO_CAPTURED : HoldSql.GIVE_BACK;
-    return conn.preparedQuery(sql)
+    boolean captured = hold.get().status().equals("CAPTURED");
+    return conn.preparedQuery(captured ? HoldSql.MOVE_TO_CAPTURED : HoldSql.GIVE_BACK)
         .execute(Tuple.of(hold.get().userId(), hold.get().amountCents()))
-        .map(hold);
+        .compose(
+            moved ->
+                // A live hold whose person is gone (erased by a pod from before users V6, which
+                // left it behind) captures nothing: refused and rolled back, as an unknown user.
+                captured && moved.rowCount() == 0
+                    ? Future.failedFuture(unknownUser(hold.get().userId()))
+                    : Future.succeededFuture(hold));
   }
 
   static Hold alreadySettled(String holdId, Optional<Hold> hold, String wanted) {
