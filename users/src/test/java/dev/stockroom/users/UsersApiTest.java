@@ -176,6 +176,11 @@ class UsersApiTest {
     }
     assertThat(http.get("/users?ids=" + tooMany, SERVICE).status()).isEqualTo(400);
     assertThat(http.get("/users?ids=not-a-uuid", SERVICE).status()).isEqualTo(400);
+    // Only the first was read: b was in neither list, and a page of 500 was a page of one.
+    Reply repeated = http.get("/users?ids=" + a + "&ids=" + b, SERVICE);
+    assertThat(repeated.status()).as(repeated.body()).isEqualTo(400);
+    assertThat(repeated.body()).contains("ids is given more than once");
+    assertThat(http.get("/users?limit=1&limit=500", ADMIN).status()).isEqualTo(400);
   }
 
   @Test

@@ -38,7 +38,22 @@ final class AsSentExtractor implements RequestExtractor {
         }
         case HEADER -> headers.put(name, new RequestParameterImpl(ctx.request().getHeader(name)));
         case PATH -> path.put(name, new RequestParameterImpl(ctx.pathParam(name)));
-        case QUERY -> query.put(name, new RequestParameterImpl(queryValue(ctx, p)));
+        case QUERY -> {
+          if (!(p.isExplode() && p.getSchemaType() == SchemaType.ARRAY)
+              && ctx.queryParams().getAll(name).size() > 1) {
+            // Only the first would be read: ?ids=a&ids=b answered for a alone (b neither found
+            // nor missing), ?limit=1&limit=500 a page of one.
+            return Future.failedFuture(
+                Problem.badRequest(
+                    "query " + name,
+                    name
+                        + " is given more than once; give it once"
+                        + (p.getSchemaType() == SchemaType.ARRAY
+                            ? ", its values separated by commas"
+                            : "")));
+          }
+          query.put(name, new RequestParameterImpl(queryValue(ctx, p)));
+        }
       }
     }
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
