@@ -114,6 +114,15 @@ final class CommandLine {
     return new Command.Token(subject.trim(), roles, ttl, data.toAbsolutePath().normalize());
   }
 
+  /** What an answer's resumeAt says: partition:offset pairs, as the service gives them out. */
+  private static String resumeAt(String raw) {
+    if (!raw.matches("[0-9]+:[0-9]+(,[0-9]+:[0-9]+)*")) {
+      throw new UsageException(
+          "--resume-at: expected what an answer's resumeAt said (such as 0:120,1:98), got " + raw);
+    }
+    return raw;
+  }
+
   private static String instant(String raw) {
     try {
       return java.time.Instant.parse(raw).toString();
@@ -156,6 +165,7 @@ final class CommandLine {
     }
     String action = args.get(0);
     String since = null;
+    String resumeAt = null;
     String service = null;
     String url = null;
     String token = env.get("STOCKROOM_TOKEN");
@@ -168,6 +178,7 @@ final class CommandLine {
         case "--token" -> token = value(flag, it);
         case "--data" -> data = dataDir(value(flag, it));
         case "--since" -> since = instant(value(flag, it));
+        case "--resume-at" -> resumeAt = resumeAt(value(flag, it));
         default ->
             throw new UsageException(area + " " + action + ": unknown option '" + flag + "'");
       }
@@ -189,14 +200,20 @@ final class CommandLine {
     if (base.getScheme() == null || base.getHost() == null) {
       throw new UsageException("--url: expected http(s)://host:port, got " + base);
     }
-    if (since != null && !area.equals("dlq")) {
-      throw new UsageException(area + " status: --since is only for dlq list|replay");
+    if ((since != null || resumeAt != null) && !area.equals("dlq")) {
+      throw new UsageException(
+          area + " " + action + ": --since and --resume-at are only for dlq list|replay");
+    }
+    if (since != null && resumeAt != null) {
+      throw new UsageException(
+          "dlq " + action + ": --resume-at goes on from where an earlier one stopped; no --since");
     }
     String path =
         "/admin/"
             + area
             + (action.equals("replay") || action.equals("rebuild") ? "/" + action : "")
-            + (since == null ? "" : "?since=" + since);
+            + (since == null ? "" : "?since=" + since)
+            + (resumeAt == null ? "" : "?resumeAt=" + resumeAt);
     return new Command.Operate(
         action.equals("replay") || action.equals("rebuild") ? "POST" : "GET",
         path,

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * {@code outbox status}, {@code replica status}, {@code dlq list|replay}: asks a running service's
@@ -24,14 +25,22 @@ final class OperatorCommand {
   private OperatorCommand() {}
 
   /**
-   * @param minted whether the token was minted here (with the issuer key of the data directory)
+   * @param tokens the token for each request: the one given, or one minted here for each (with the
+   *     issuer key of the data directory), so a replay that outlasts a minted token's few minutes
+   *     goes on instead of being refused halfway
+   * @param minted whether the tokens are minted here
    */
   static int run(
-      Command.Operate operate, String token, boolean minted, PrintStream out, PrintStream err) {
+      Command.Operate operate,
+      Supplier<String> tokens,
+      boolean minted,
+      PrintStream out,
+      PrintStream err) {
     String path = operate.path();
     String lastResume = null;
     for (int page = 0; page < MAX_PAGES; page++) {
       URI url = under(operate.url(), path);
+      String token = tokens.get();
       err.println(
           "stockroom: "
               + operate.method()
@@ -49,9 +58,9 @@ final class OperatorCommand {
       }
       if (!operate.method().equals("POST")) {
         err.println(
-            "stockroom: more records follow: GET "
-                + under(operate.url(), basePath(path) + "?resumeAt=" + resume)
-                + " goes on");
+            "stockroom: more records follow: the same command with --resume-at "
+                + resume
+                + " (no --since) goes on");
         return 0;
       }
       if (resume.equals(lastResume)) {
@@ -61,7 +70,12 @@ final class OperatorCommand {
       lastResume = resume;
       path = basePath(path) + "?resumeAt=" + resume;
     }
-    err.println("stockroom: stopped after " + MAX_PAGES + " requests; run it again to go on");
+    err.println(
+        "stockroom: stopped after "
+            + MAX_PAGES
+            + " requests; the same command with --resume-at "
+            + lastResume
+            + " (no --since) goes on");
     return 1;
   }
 

@@ -57,19 +57,12 @@ public final class Stockroom {
         out.println(mint(token, new Env(env)));
         return 0;
       } else if (command instanceof Command.Operate operate) {
-        String token =
-            operate
-                .token()
-                .orElseGet(
-                    () ->
-                        mint(
-                            new Command.Token(
-                                "operator",
-                                List.of("admin"),
-                                java.time.Duration.ofMinutes(5),
-                                operate.dataDir()),
-                            new Env(env)));
-        return OperatorCommand.run(operate, token, operate.token().isEmpty(), out, err);
+        Command.Token minted =
+            new Command.Token(
+                "operator", List.of("admin"), java.time.Duration.ofMinutes(5), operate.dataDir());
+        java.util.function.Supplier<String> tokens =
+            operate.token().isPresent() ? operate.token()::get : () -> mint(minted, new Env(env));
+        return OperatorCommand.run(operate, tokens, operate.token().isEmpty(), out, err);
       }
       out.print(Usage.TEXT);
       return 0;

@@ -38,7 +38,8 @@ final class Usage {
 
         outbox status --service users|orders [--url URL] [--token T] [--data DIR]
         replica status|rebuild --service inventory|orders [--url URL] [--token T] [--data DIR]
-        dlq list|replay --service inventory|orders [--since T] [--url URL] [--token T]
+        dlq list|replay --service inventory|orders [--since T | --resume-at R] [--url URL]
+            [--token T] [--data DIR]
             Asks a running service (default: the local one; --url for any deployment) and prints
             its outbox (backlog, oldest record's age, whether a relay leads) or its user replica
             (rows, each partition's last watermark and age; rebuild: read users.v1 again from its

@@ -112,4 +112,43 @@ class CommandLineTest {
         .isInstanceOf(UsageException.class)
         .hasMessage("token: unknown option '--demo'");
   }
+
+  @Test
+  void dlqGoesOnFromWhereAnAnswerStopped() {
+    Command.Operate list =
+        (Command.Operate) parse("dlq", "list", "--service", "inventory", "--resume-at", "0:12,3:4");
+    assertThat(list.path()).isEqualTo("/admin/dlq?resumeAt=0:12,3:4");
+    Command.Operate replay =
+        (Command.Operate) parse("dlq", "replay", "--service", "orders", "--resume-at", "1:9");
+    assertThat(replay.method()).isEqualTo("POST");
+    assertThat(replay.path()).isEqualTo("/admin/dlq/replay?resumeAt=1:9");
+    assertThatThrownBy(() -> parse("dlq", "list", "--service", "inventory", "--resume-at", "x"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("--resume-at: expected what an answer's resumeAt said");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "dlq",
+                    "list",
+                    "--service",
+                    "inventory",
+                    "--resume-at",
+                    "0:1",
+                    "--since",
+                    "2026-12-04T10:00:00Z"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("no --since");
+    // The error named "replica status" for a rebuild.
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "replica",
+                    "rebuild",
+                    "--service",
+                    "inventory",
+                    "--since",
+                    "2026-12-04T10:00:00Z"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("replica rebuild: --since and --resume-at are only for dlq");
+  }
 }
