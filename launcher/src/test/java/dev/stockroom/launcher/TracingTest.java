@@ -185,6 +185,16 @@ class TracingTest {
             assertThat(inTrace || linked)
                 .as("saga %s is in the order's trace or linked to it", step)
                 .isTrue();
+            if (!step.equals("CUSTOMER")) {
+              // Before: the call hung under the POST's server span (or, from the worker, had no
+              // span and sent no traceparent), beside its step instead of under it.
+              assertThat(all)
+                  .as("saga %s's call to its participant is a client span under the step", step)
+                  .anyMatch(
+                      s ->
+                          s.getKind() == SpanKind.CLIENT
+                              && s.getParentSpanId().equals(span.getSpanId()));
+            }
           }
           List<SpanData> inTrace = inTrace(trace);
           long servers = inTrace.stream().filter(s -> s.getKind() == SpanKind.SERVER).count();

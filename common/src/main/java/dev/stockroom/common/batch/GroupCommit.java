@@ -1,6 +1,8 @@
 package dev.stockroom.common.batch;
 
+import dev.stockroom.common.tracing.TraceContexts;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -20,7 +22,8 @@ import java.util.function.Function;
  * @param <O> each item's answer; a failed call fails every item of its batch
  */
 public final class GroupCommit<I, O> {
-  private record Waiting<I, O>(I item, Promise<O> answer) {}
+  /** An item, its answer, and the trace context it was submitted in. */
+  private record Waiting<I, O>(I item, Promise<O> answer, Context trace) {}
 
   /** The largest batch unless a caller sets its own (a batch endpoint's contract, say). */
   public static final int MAX_BATCH = 100;
@@ -46,7 +49,7 @@ public final class GroupCommit<I, O> {
 
   public Future<O> submit(I item) {
     Promise<O> answer = Promise.promise();
-    waiting.add(new Waiting<>(item, answer));
+    waiting.add(new Waiting<>(item, answer, TraceContexts.currentContext()));
     if (!sending) {
       sendNext();
     }
@@ -73,22 +76,20 @@ public final class GroupCommit<I, O> {
       batch.add(waiting.poll());
     }
     sizes.record(batch.size());
-    Future<List<O>> answers;
-    try {
-      answers = call.apply(batch.stream().map(Waiting::item).toList());
-    } catch (RuntimeException e) {
-      answers = Future.failedFuture(e);
-    }
-    answers.onComplete(
-        (all, failure) -> {
-          for (int i = 0; i < batch.size(); i++) {
-            if (failure == null) {
-              batch.get(i).answer().complete(all.get(i));
-            } else {
-              batch.get(i).answer().fail(failure);
-            }
-          }
-          sendNext();
-        });
+    // Under the first item's trace: a batch sent when the one before it ended would otherwise
+    // hang under that batch's first item, or under nothing.
+    List<I> items = batch.stream().map(Waiting::item).toList();
+    TraceContexts.within(batch.get(0).trace(), () -> call.apply(items))
+        .onComplete(
+            (all, failure) -> {
+              for (int i = 0; i < batch.size(); i++) {
+                if (failure == null) {
+                  batch.get(i).answer().complete(all.get(i));
+                } else {
+                  batch.get(i).answer().fail(failure);
+                }
+              }
+              sendNext();
+            });
   }
 }

@@ -7,8 +7,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * W3C {@code traceparent} strings for what outlives a request: an outbox row, a Kafka record's
@@ -59,6 +63,46 @@ public final class TraceContexts {
       return context.makeCurrent();
     } catch (IllegalArgumentException noSuchLocal) {
       return Scope.noop();
+    }
+  }
+
+  /**
+   * Runs {@code work} with {@code parent} current, so what it calls (an HTTP client request, whose
+   * client span Vert.x parents on the context current when the request is sent, after a pooled
+   * connection was found) hangs under it. It runs at once, on a duplicate of this Vert.x context
+   * that holds {@code parent} for as long as the work lasts; its answer completes on this context.
+   * Without a valid span in {@code parent} (tracing off) the work just runs.
+   */
+  public static <T> Future<T> within(Context parent, Supplier<Future<T>> work) {
+    ContextInternal caller = ContextInternal.current();
+    if (caller == null || !Span.fromContext(parent).getSpanContext().isValid()) {
+      return started(work);
+    }
+    ContextInternal duplicate = caller.duplicate();
+    Promise<T> answer = caller.promise();
+    duplicate.dispatch(
+        () -> {
+          attachForGood(parent);
+          started(work).onComplete(answer);
+        });
+    return answer.future();
+  }
+
+  /** Never closed: the duplicate it is attached to ends with the work it was made for. */
+  @SuppressWarnings("MustBeClosedChecker")
+  private static void attachForGood(Context context) {
+    try {
+      context.makeCurrent();
+    } catch (IllegalArgumentException noSuchLocal) {
+      // A Vert.x instance older than the context local: the work runs without the parent.
+    }
+  }
+
+  private static <T> Future<T> started(Supplier<Future<T>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
     }
   }
 

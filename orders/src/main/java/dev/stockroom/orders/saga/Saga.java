@@ -51,7 +51,9 @@ final class Saga {
       return Future.succeededFuture(Optional.empty());
     }
     Span span = stepSpan(order);
-    return call(order)
+    // The participant's call under the step's span (its client span a child of it), on a step of
+    // the worker's as on one run inside the request that placed the order.
+    return TraceContexts.within(TraceContexts.currentContext().with(span), () -> call(order))
         .compose(
             outcome -> {
               span.setAttribute("stockroom.saga.outcome", outcome.getClass().getSimpleName());
