@@ -59,6 +59,7 @@ final class InventoryApi {
         Map.entry("listRestocks", restocks::list),
         Map.entry("lowStock", report::lowStock),
         Map.entry("reserve", reservations::reserve),
+        Map.entry("getReservation", reservations::get),
         Map.entry("confirmReservation", reservations::confirm),
         Map.entry("reserveBatch", reservations::reserveBatch),
         Map.entry("confirmReservationBatch", reservations::confirmBatch),

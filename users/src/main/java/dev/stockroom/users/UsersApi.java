@@ -31,6 +31,7 @@ final class UsersApi {
         Map.entry("patchUser", people::patch),
         Map.entry("deleteUser", people::delete),
         Map.entry("createHold", credit::hold),
+        Map.entry("getHold", credit::get),
         Map.entry("captureHold", credit::capture),
         Map.entry("releaseHold", credit::release),
         Map.entry("holdBatch", credit::holdBatch),

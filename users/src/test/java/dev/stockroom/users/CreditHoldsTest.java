@@ -79,6 +79,11 @@ class CreditHoldsTest {
     String user = UsersTestSupport.register(http, "Replayer", 10_000).getString("id");
     Reply first = hold(user, "order-1", 2_500, 600);
     assertThat(first.status()).isEqualTo(201);
+    // What the Location names can be read (it answered 405 Allow: DELETE).
+    Reply read = http.get(first.header("Location"), SERVICE);
+    assertThat(read.status()).as(read.toString()).isEqualTo(200);
+    assertThat(read.json()).isEqualTo(first.json());
+    assertThat(http.get("/credit-holds/none-such", SERVICE).status()).isEqualTo(404);
     Reply again = hold(user, "order-1", 2_500, 600);
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json()).isEqualTo(first.json());

@@ -35,6 +35,18 @@ public final class ReservationHandlers {
         .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
+  public void get(RoutingContext ctx) {
+    String reservationId = ctx.pathParam("reservationId");
+    store
+        .find(reservationId)
+        .onSuccess(
+            reservation ->
+                reservation.ifPresentOrElse(
+                    found -> Responses.ok(ctx, found.toJson()),
+                    () -> ctx.fail(Problem.notFound("Reservation " + reservationId))))
+        .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
   public void confirm(RoutingContext ctx) {
     store
         .confirm(ctx.pathParam("reservationId"))

@@ -95,6 +95,13 @@ class ReservationsTest {
     Reply first = reserve(request("replay-1", 600, a, 2, b, 3));
     assertThat(first.status()).as(first.toString()).isEqualTo(201);
     assertThat(first.header("Location")).isEqualTo("/reservations/replay-1");
+    // What the Location names can be read (it answered 405 Allow: DELETE).
+    Reply read = inventory.http.get("/reservations/replay-1", ReservationTestSupport.SERVICE);
+    assertThat(read.status()).as(read.toString()).isEqualTo(200);
+    assertThat(read.json()).isEqualTo(first.json());
+    assertThat(
+            inventory.http.get("/reservations/none-such", ReservationTestSupport.SERVICE).status())
+        .isEqualTo(404);
     Reply again = reserve(request("replay-1", 600, a, 2, b, 3));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.json()).isEqualTo(first.json());

@@ -39,6 +39,18 @@ public final class CreditHandlers {
         .onFailure(failure -> ctx.fail(problem(failure)));
   }
 
+  public void get(RoutingContext ctx) {
+    String holdId = ctx.pathParam("holdId");
+    store
+        .find(holdId)
+        .onSuccess(
+            hold ->
+                hold.ifPresentOrElse(
+                    found -> Responses.ok(ctx, found.toJson()),
+                    () -> ctx.fail(Problem.notFound("Hold " + holdId))))
+        .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
   public void capture(RoutingContext ctx) {
     store
         .capture(ctx.pathParam("holdId"))
