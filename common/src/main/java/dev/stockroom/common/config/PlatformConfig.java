@@ -27,6 +27,9 @@ import java.util.Set;
  *     AcceptLimit})
  * @param managementPort a second port serving only the probes and metrics, outside the connection
  *     bound and admission ({@code HTTP_MANAGEMENT_PORT}; none when unset)
+ * @param pgStatementTimeout PostgreSQL's statement_timeout on the pool's connections ({@code
+ *     PG_STATEMENT_TIMEOUT}; zero: none): a statement waiting on a lock held elsewhere fails and is
+ *     retried, instead of holding up whatever queues behind it
  * @param layersOff platform layers switched off for a benchmark (dev mode only, {@link
  *     PlatformLayer})
  */
@@ -46,6 +49,7 @@ public record PlatformConfig(
     int pgWaitQueueSize,
     PlanCacheMode pgPlanCacheMode,
     Duration pgMaxLifetime,
+    Duration pgStatementTimeout,
     Optional<String> pgSslCa,
     KafkaConnection kafka,
     JwtConfig jwt,
@@ -114,6 +118,7 @@ public record PlatformConfig(
         pgWaitQueue,
         env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaultPlanCacheMode),
         poolMaxLifetime(env),
+        env.duration("PG_STATEMENT_TIMEOUT", Duration.ofSeconds(30)),
         pgSslCa(env, pgUri),
         KafkaConnection.from(env, dev),
         JwtConfig.from(env, dev),

@@ -53,7 +53,8 @@ public final class Database {
             .setCachePreparedStatements(true)
             .setPreparedStatementCacheMaxSize(256)
             .setPipeliningLimit(256)
-            .addProperty("plan_cache_mode", config.pgPlanCacheMode().setting());
+            .addProperty("plan_cache_mode", config.pgPlanCacheMode().setting())
+            .addProperty("statement_timeout", config.pgStatementTimeout().toMillis() + "ms");
     return LoopLocalPool.over(
         vertx,
         config.pgPoolSize(),

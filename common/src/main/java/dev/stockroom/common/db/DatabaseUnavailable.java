@@ -5,8 +5,9 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 
 /**
- * Failures that mean "PostgreSQL cannot be reached right now" (a restart, a failover, the network)
- * rather than a bug: the request did nothing and may be retried, so it is answered 503.
+ * Failures that mean "PostgreSQL cannot be reached right now" (a restart, a failover, the network,
+ * a statement that waited past its timeout) rather than a bug: the request did nothing and may be
+ * retried, so it is answered 503.
  */
 public final class DatabaseUnavailable {
   private DatabaseUnavailable() {}
@@ -26,8 +27,16 @@ public final class DatabaseUnavailable {
     return false;
   }
 
-  /** Class 08 (connection exception) and 57P01-03 (admin/crash shutdown, cannot connect now). */
+  /**
+   * Class 08 (connection exception), 57P01-03 (admin/crash shutdown, cannot connect now), 57014
+   * (canceled: PG_STATEMENT_TIMEOUT ran out, typically waiting on a lock held elsewhere) and 55P03
+   * (lock not available).
+   */
   private static boolean isConnectionState(String sqlState) {
-    return sqlState != null && (sqlState.startsWith("08") || sqlState.matches("57P0[123]"));
+    return sqlState != null
+        && (sqlState.startsWith("08")
+            || sqlState.matches("57P0[123]")
+            || sqlState.equals("57014")
+            || sqlState.equals("55P03"));
   }
 }
