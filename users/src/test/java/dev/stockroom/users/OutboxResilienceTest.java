@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.FaultyTcpProxy;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTopics;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
@@ -204,6 +206,51 @@ class OutboxResilienceTest {
     } finally {
       TestServices.stop(first);
       TestServices.stop(second);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a leader cut off without a word (power lost, packets dropped) does not keep the relay lock:"
+          + " the other instance publishes within seconds, not after TCP keepalive's two hours")
+  void leaderLostWithoutAWord() {
+    try (FaultyTcpProxy link = FaultyTcpProxy.to(TestInfra.postgres().port())) {
+      Map<String, String> env = UsersTestSupport.env();
+      String direct = env.get("PG_URI");
+      Map<String, String> behindLink = new HashMap<>(env);
+      behindLink.put(
+          "PG_URI",
+          direct.replace(
+              ":" + java.net.URI.create(direct).getPort() + "/", ":" + link.port() + "/"));
+      RunningService first = UsersTestSupport.start(behindLink);
+      TestHttp one = new TestHttp(first.port());
+      RunningService second = null;
+      try {
+        Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(leader(one)).isEqualTo(1));
+        Map<String, String> secondEnv = new HashMap<>(env);
+        secondEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
+        second = UsersTestSupport.start(secondEnv);
+        TestHttp two = new TestHttp(second.port());
+
+        link.blackhole();
+        String id = UsersTestSupport.register(two, "Published Anyway", 0).getString("id");
+        // Before: PostgreSQL kept the silent leader's session, and with it the lock, until its
+        // TCP keepalive gave up (about two hours by default); nothing was published meanwhile.
+        Eventually.assertWithin(Duration.ofSeconds(30), () -> assertThat(leader(two)).isEqualTo(1));
+        try (TestTopics topic = new TestTopics(UsersService.TOPIC)) {
+          assertThat(
+                  topic.readUntil(
+                      Duration.ofSeconds(15),
+                      records -> records.stream().anyMatch(r -> id.equals(r.key()))))
+              .anyMatch(r -> id.equals(r.key()));
+        }
+      } finally {
+        if (second != null) {
+          TestServices.stop(second);
+        }
+        link.close();
+        TestServices.stop(first);
+      }
     }
   }
 

@@ -71,7 +71,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     leadership =
         new RelayLeadership(
             vertx,
-            Database.connectOptions(service.config()),
+            RelayLeadership.sessionOptions(
+                Database.connectOptions(service.config()), config.leaderRetry()),
             pingTimeout,
             leadershipFailures,
             this::leadershipChanged,

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exactly one active relay per database: the one holding a session-level advisory lock on its own
- * connection. If that process dies, PostgreSQL ends the session, the lock is released, and a
- * standby takes it on its next attempt. The same connection LISTENs for outbox notifications.
+ * connection. If that process dies, PostgreSQL ends the session (at once, or when the session has
+ * been idle too long: {@link #sessionOptions}), the lock is released, and a standby takes it on its
+ * next attempt. The same connection LISTENs for outbox notifications.
  *
  * <p>The leader pings its session with a timeout shorter than a standby's retry interval: when the
  * session cannot be confirmed it steps down (and stops publishing) at once. What it published in
@@ -58,6 +59,18 @@ final class RelayLeadership {
     this.failuresCounter = failuresCounter;
     this.onChange = onChange;
     this.onNotification = onNotification;
+  }
+
+  /**
+   * The lock's session ends on the server when it has been idle for five of the leader's pings (at
+   * least 10 s): a leader cut off without a word (its node lost power, a network dropping packets)
+   * sends no FIN, and PostgreSQL would otherwise hold its session, and the lock, until TCP
+   * keepalive gives up (about two hours by default), publishing nothing meanwhile. The leader and
+   * the standbys use their sessions every {@code retry}, so a live one is never idle that long.
+   */
+  static PgConnectOptions sessionOptions(PgConnectOptions connect, Duration retry) {
+    long idleMillis = Math.max(Duration.ofSeconds(10).toMillis(), 5 * retry.toMillis());
+    return new PgConnectOptions(connect).addProperty("idle_session_timeout", idleMillis + "ms");
   }
 
   boolean isLeader() {

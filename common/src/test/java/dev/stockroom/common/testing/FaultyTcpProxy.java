@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #refuse()} cuts every open connection and refuses new ones, as a server that restarts or a
  * network that partitions does; {@link #accept()} lets clients in again; {@link #reset()} cuts them
  * with a TCP reset. {@link #delay} holds each chunk of bytes coming back from the server for a
- * while, as a slow link does.
+ * while, as a slow link does. {@link #blackhole()} drops everything on the open connections and
+ * keeps the server's side open when the client gives up, as a node that lost power or a network
+ * that drops packets without a reset: the server learns nothing.
  *
  * <p>Blocking construction and close: call from test threads, never from an event loop.
  */
@@ -41,6 +43,7 @@ public final class FaultyTcpProxy implements AutoCloseable {
   private final AtomicInteger held = new AtomicInteger();
   private final AtomicInteger delayed = new AtomicInteger();
   private final Object gate = new Object();
+  private final Set<NetSocket> blackholed = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
 
   private FaultyTcpProxy(int listenPort, int targetPort) {
@@ -105,6 +108,15 @@ public final class FaultyTcpProxy implements AutoCloseable {
       resets.add(done.future());
     }
     TestServices.await(Future.all(resets), Duration.ofSeconds(5));
+  }
+
+  /**
+   * From now on the open connections carry nothing either way, and a client closing one is not
+   * passed on: the server keeps its side open, waiting, until its own timeouts (or {@link
+   * #close()}) end it. New connections are let through as usual.
+   */
+  public void blackhole() {
+    blackholed.addAll(clients);
   }
 
   /** How many connections were refused so far: a client's attempts while the server was down. */
@@ -173,7 +185,12 @@ public final class FaultyTcpProxy implements AutoCloseable {
                 clients.add(downstream);
               }
               downstream.handler(bytes -> toServer(downstream, upstream, bytes));
-              upstream.handler(bytes -> toClient(downstream, bytes));
+              upstream.handler(
+                  bytes -> {
+                    if (!blackholed.contains(downstream)) {
+                      toClient(downstream, bytes);
+                    }
+                  });
               downstream.closeHandler(v -> closeBoth(downstream, upstream));
               upstream.closeHandler(v -> closeBoth(downstream, upstream));
               downstream.resume();
@@ -181,6 +198,9 @@ public final class FaultyTcpProxy implements AutoCloseable {
   }
 
   private void toServer(NetSocket downstream, NetSocket upstream, Buffer bytes) {
+    if (blackholed.contains(downstream)) {
+      return;
+    }
     if (!slowClients.contains(downstream)) {
       upstream.write(bytes);
       return;
@@ -210,6 +230,12 @@ public final class FaultyTcpProxy implements AutoCloseable {
   }
 
   private void closeBoth(NetSocket a, NetSocket b) {
+    if (blackholed.contains(a)) {
+      // The client's side only: nothing reaches the server, not even that the client is gone.
+      clients.remove(a);
+      a.close();
+      return;
+    }
     open.remove(a);
     open.remove(b);
     clients.remove(a);
