@@ -110,6 +110,25 @@ class UsersApiTest {
                     Map.of("If-Match", "v1"))
                 .status())
         .isEqualTo(400);
+    // If-Match compares strongly (RFC 9110 13.1.1): a weak tag never matches, even the current
+    // version's; it matched before. Unbalanced quotes are malformed.
+    Reply weak =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "Weak Grace"),
+            Map.of("If-Match", "W/\"2\""));
+    assertThat(weak.status()).as(weak.toString()).isEqualTo(412);
+    assertThat(
+            http.patch(
+                    "/users/" + id,
+                    ADMIN,
+                    new JsonObject().put("name", "x"),
+                    Map.of("If-Match", "\"2"))
+                .status())
+        .isEqualTo(400);
+    assertThat(http.get("/users/" + id, ADMIN).json().getString("name"))
+        .isEqualTo("Grace B. Hopper");
   }
 
   @Test
@@ -146,6 +165,20 @@ class UsersApiTest {
                 .put("email", first.getString("email").toUpperCase()));
     assertThat(dup.status()).isEqualTo(409);
     assertThat(dup.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM users")).isEqualTo(before);
+    // The format's check split the domain at dots and dropped empty parts: "…com." was a second
+    // account for the same mailbox.
+    for (String lookAlike :
+        new String[] {
+          first.getString("email") + ".",
+          first.getString("email") + "..",
+          first.getString("email").replace("@", "@.")
+        }) {
+      Reply refused =
+          http.post(
+              "/users", ADMIN, new JsonObject().put("name", "Imposter").put("email", lookAlike));
+      assertThat(refused.status()).as(lookAlike).isEqualTo(400);
+    }
     assertThat(TestDb.count(env.get("PG_URI"), "SELECT count(*) FROM users")).isEqualTo(before);
 
     String other = UsersTestSupport.register(http, "Joan Clarke", 0).getString("id");

@@ -137,14 +137,23 @@ public final class PeopleHandlers {
         .otherwise(result);
   }
 
-  /** {@code If-Match: "7"} (weak or bare forms accepted): the version the caller last saw. */
+  /** No version has this number: a weak tag never matches, and the change is refused (412). */
+  private static final long NO_VERSION = -1;
+
+  /**
+   * {@code If-Match: "7"} (or bare {@code 7}): the version the caller last saw. A weak tag never
+   * matches (If-Match compares strongly).
+   */
   private static OptionalLong ifMatch(ValidatedRequest request) {
     RequestParameter header = request.getHeaders().get("If-Match");
     if (header == null || header.isNull()) {
       return OptionalLong.empty();
     }
-    String digits = header.getString().replaceAll("[^0-9]", "");
-    return OptionalLong.of(Long.parseLong(digits));
+    String tag = header.getString();
+    if (tag.startsWith("W/")) {
+      return OptionalLong.of(NO_VERSION);
+    }
+    return OptionalLong.of(Long.parseLong(tag.replace("\"", "")));
   }
 
   private static JsonObject withEtag(RoutingContext ctx, User user) {
