@@ -60,6 +60,26 @@ class EmbeddedPostgresTest {
   }
 
   @Test
+  @DisplayName(
+      "a server that does not start says why in its log beside the data directory (a directory"
+          + " others may read, here)")
+  void aServerThatDoesNotStartSaysWhyInItsLog(@TempDir Path parent) throws Exception {
+    Path dataDir = parent.resolve("pg");
+    EmbeddedPostgresServer.start(dataDir, 0, false).close();
+    // PostgreSQL refuses a data directory others may read; zonky logged its FATAL line at INFO,
+    // out of sight, and then waited 30 s for a server that had already given up.
+    java.nio.file.Files.setPosixFilePermissions(
+        dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () ->
+            EmbeddedPostgresServer.start(
+                dataDir, 0, false, java.util.Map.of(), java.time.Duration.ofSeconds(3)));
+    assertThat(EmbeddedPostgresServer.lastComplaint(dataDir))
+        .hasValueSatisfying(line -> assertThat(line).contains("FATAL").contains("permissions"));
+    assertThat(EmbeddedPostgresServer.logFile(dataDir)).isEqualTo(parent.resolve("pg.log"));
+  }
+
+  @Test
   @DisplayName("a server with a data directory keeps its databases unless started fresh")
   void persistentDataDirectory(@TempDir Path dataDir) {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dataDir, 0, false)) {

@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +66,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   public static EmbeddedPostgresServer start(
       Path dataDir, int port, boolean fresh, Map<String, String> settings) {
+    return start(dataDir, port, fresh, settings, Duration.ofSeconds(30));
+  }
+
+  /**
+   * As {@link #start(Path, int, boolean, Map)}, waiting at most {@code startupWait} for the server
+   * to accept connections (zonky waits that long even when the server has already given up).
+   */
+  public static EmbeddedPostgresServer start(
+      Path dataDir, int port, boolean fresh, Map<String, String> settings, Duration startupWait) {
     try {
-      EmbeddedPostgres.Builder builder = builder(port, settings);
+      EmbeddedPostgres.Builder builder = builder(port, settings).setPGStartupWait(startupWait);
       Path dir;
       if (dataDir == null) {
         // Our own temp dir (rather than zonky's) so the log line can name it; zonky deletes it.
@@ -78,6 +90,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Files.createDirectories(dir);
         // zonky runs initdb only when postgresql.conf is missing, so an existing cluster is reused.
         builder.setDataDirectory(dir).setCleanDataDirectory(false);
+        logTo(builder, dir);
       }
       EmbeddedPostgresServer server =
           new EmbeddedPostgresServer(builder.start(), dir, dataDir == null, settings);
@@ -90,6 +103,36 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
     }
+  }
+
+  /**
+   * Where a kept server's own output goes (initdb's, pg_ctl's, the server's log): beside its data
+   * directory. zonky would log it at INFO, which the services' logging keeps quiet, so the reason a
+   * server did not start (a full disk, a data directory's permissions) was nowhere to be read.
+   */
+  public static Path logFile(Path dataDir) {
+    Path dir = dataDir.toAbsolutePath();
+    return dir.resolveSibling(dir.getFileName() + ".log");
+  }
+
+  /** The last line of {@link #logFile} that says why the server stopped or did not start. */
+  public static Optional<String> lastComplaint(Path dataDir) {
+    try (Stream<String> lines = Files.lines(logFile(dataDir))) {
+      return lines
+          .filter(line -> COMPLAINT.matcher(line).find())
+          .reduce((first, second) -> second)
+          .map(String::strip);
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static final Pattern COMPLAINT =
+      Pattern.compile("FATAL|PANIC|initdb: error|No space left|Permission denied");
+
+  private static void logTo(EmbeddedPostgres.Builder builder, Path dir) {
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile(dir).toFile());
+    builder.setOutputRedirector(log).setErrorRedirector(log);
   }
 
   private static EmbeddedPostgres.Builder builder(int port, Map<String, String> settings) {
@@ -114,8 +157,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     int port = port();
     try {
       postgres.close();
-      postgres =
-          builder(port, settings).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+      EmbeddedPostgres.Builder builder =
+          builder(port, settings).setDataDirectory(dataDir).setCleanDataDirectory(false);
+      logTo(builder, dataDir);
+      postgres = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not restart embedded PostgreSQL", e);
     }

@@ -41,8 +41,17 @@ final class ApiClient {
   }
 
   Reply post(String url, String token, JsonObject body) {
+    return post(request(url, token), body);
+  }
+
+  /** A POST the service applies once per {@code key}, however often it is sent. */
+  Reply post(String url, String token, JsonObject body, String idempotencyKey) {
+    return post(request(url, token).header("Idempotency-Key", idempotencyKey), body);
+  }
+
+  private Reply post(HttpRequest.Builder request, JsonObject body) {
     return send(
-        request(url, token)
+        request
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
             .build());

@@ -34,7 +34,7 @@ final class DemoCatalog {
   }
 
   record Restock(String sku, int quantity) {
-    /** Restocks are not idempotent, so each is remembered once done. */
+    /** Each is remembered once done, and sent with an Idempotency-Key of this key. */
     String key() {
       return sku + "+" + quantity;
     }

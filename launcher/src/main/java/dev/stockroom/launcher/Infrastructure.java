@@ -17,13 +17,18 @@ final class Infrastructure implements AutoCloseable {
   /** One database per service: no service reads another's tables. */
   static final List<String> DATABASES = List.of("users", "inventory", "orders");
 
+  private final DataDirLock dataLock;
   private final EmbeddedPostgresServer postgres;
   private final EmbeddedKafkaBroker kafka;
   private final Progress progress;
   private boolean closed;
 
   private Infrastructure(
-      EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka, Progress progress) {
+      DataDirLock dataLock,
+      EmbeddedPostgresServer postgres,
+      EmbeddedKafkaBroker kafka,
+      Progress progress) {
+    this.dataLock = dataLock;
     this.postgres = postgres;
     this.kafka = kafka;
     this.progress = progress;
@@ -31,6 +36,19 @@ final class Infrastructure implements AutoCloseable {
 
   /** Blocking: starts PostgreSQL, creates the databases, starts Kafka. */
   static Infrastructure start(LauncherOptions options, Progress progress) {
+    Path data = options.dataDir();
+    // Before anything touches the directory, --fresh above all.
+    DataDirLock dataLock = DataDirLock.take(data);
+    try {
+      return start(options, progress, dataLock);
+    } catch (RuntimeException e) {
+      dataLock.close();
+      throw e;
+    }
+  }
+
+  private static Infrastructure start(
+      LauncherOptions options, Progress progress, DataDirLock dataLock) {
     Path data = options.dataDir();
     if (options.fresh()) {
       progress.step("wiping " + data, () -> wipe(data), v -> "done");
@@ -49,6 +67,14 @@ final class Infrastructure implements AutoCloseable {
               + data.resolve("pg")
               + ": "
               + rootMessage(e)
+              + EmbeddedPostgresServer.lastComplaint(data.resolve("pg"))
+                  .map(
+                      line ->
+                          "; its log ("
+                              + EmbeddedPostgresServer.logFile(data.resolve("pg"))
+                              + ") says: "
+                              + line)
+                  .orElse("")
               + stalePostmasterHint(data.resolve("pg")),
           e);
     }
@@ -60,13 +86,19 @@ final class Infrastructure implements AutoCloseable {
             return null;
           },
           v -> "ready");
+    } catch (RuntimeException e) {
+      postgres.close();
+      throw new StartupException(
+          "the databases could not be created in " + data.resolve("pg") + ": " + rootMessage(e), e);
+    }
+    try {
       int kafkaPort = Ports.preferredOrAny(options.ports().kafka());
       EmbeddedKafkaBroker kafka =
           progress.step(
               "Kafka",
               () -> EmbeddedKafkaBroker.start(data.resolve("kafka"), kafkaPort),
               k -> "up on " + k.port());
-      return new Infrastructure(postgres, kafka, progress);
+      return new Infrastructure(dataLock, postgres, kafka, progress);
     } catch (RuntimeException e) {
       postgres.close();
       throw new StartupException("Kafka did not start: " + rootMessage(e), e);
@@ -103,6 +135,7 @@ final class Infrastructure implements AutoCloseable {
     } catch (RuntimeException e) {
       step.done("failed: " + rootMessage(e));
     }
+    dataLock.close();
   }
 
   /**
@@ -110,7 +143,7 @@ final class Infrastructure implements AutoCloseable {
    * may point at a directory that holds other things.
    */
   static Void wipe(Path data) {
-    for (String part : List.of("pg", "kafka", DemoState.FILE_NAME)) {
+    for (String part : List.of("pg", "pg.log", "kafka", DemoState.FILE_NAME)) {
       Directories.deleteRecursively(data.resolve(part));
     }
     return null;

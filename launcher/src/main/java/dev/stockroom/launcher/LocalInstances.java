@@ -101,15 +101,7 @@ final class LocalInstances implements AutoCloseable {
 
   private static Instance launch(
       String name, String mainClass, int port, Map<String, String> env, Path logDir) {
-    String java =
-        ProcessHandle.current()
-            .info()
-            .command()
-            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass);
-    pb.environment().putAll(env);
+    ProcessBuilder pb = command(mainClass, env);
     Path log = logDir.resolve(name + ".log");
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
@@ -118,6 +110,25 @@ final class LocalInstances implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + name, e);
     }
+  }
+
+  /**
+   * The instance's JVM with exactly {@code env}: a process builder starts from the launcher's own
+   * environment, so what {@link ServiceEnv} leaves out (the shell's key settings, a management
+   * port) reached the instances anyway, and they refused the launcher's tokens or did not start.
+   */
+  static ProcessBuilder command(String mainClass, Map<String, String> env) {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass);
+    pb.environment().keySet().retainAll(env.keySet());
+    pb.environment().putAll(env);
+    return pb;
   }
 
   private static void awaitReady(Instance i) {

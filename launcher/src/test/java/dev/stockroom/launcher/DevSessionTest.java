@@ -94,7 +94,46 @@ class DevSessionTest {
         assertThat(again.itemsCreated()).isZero();
         // Restocks are best effort (skipped while the route is missing), so only "never fewer".
         assertThat(again.restocks()).isGreaterThanOrEqualTo(demo.restocks());
+
+        // The state file lost (a Ctrl-C or a full disk while it was written, an answer lost):
+        // the restocks are sent again and applied once, not twice.
+        Map<String, Integer> stock = new java.util.HashMap<>();
+        for (DemoCatalog.Item item : DemoCatalog.ITEMS) {
+          stock.put(
+              item.sku(),
+              inventory
+                  .get("/items/" + item.sku(), session.token("stocker"))
+                  .json()
+                  .getInteger("quantity"));
+        }
+        Files.delete(data.resolve(DemoState.FILE_NAME));
+        new DemoSeeder(session.system().wiring(), minter, DemoState.load(data)).seed();
+        for (DemoCatalog.Item item : DemoCatalog.ITEMS) {
+          assertThat(
+                  inventory
+                      .get("/items/" + item.sku(), session.token("stocker"))
+                      .json()
+                      .getInteger("quantity"))
+              .as("%s restocked once", item.sku())
+              .isEqualTo(stock.get(item.sku()));
+        }
       }
+
+      // A second launcher on this data directory is refused before it touches it: --fresh wiped
+      // the running one's PostgreSQL and Kafka data.
+      LauncherOptions second =
+          new LauncherOptions(
+              false,
+              true,
+              data,
+              new LauncherOptions.Ports(0, 0, 0, 0, 0, 0),
+              Map.of("HTTP_INSTANCES", "1"));
+      assertThatThrownBy(() -> Infrastructure.start(second, Progress.silent()))
+          .isInstanceOf(StartupException.class)
+          .hasMessageContaining(
+              "is in use by another Stockroom (pid " + ProcessHandle.current().pid());
+      assertThat(data.resolve("pg/PG_VERSION")).exists();
+      assertThat(data.resolve("kafka/meta.properties")).exists();
     } finally {
       session.close();
     }

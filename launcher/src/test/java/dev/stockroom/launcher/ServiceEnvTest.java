@@ -90,4 +90,15 @@ class ServiceEnvTest {
             "JWT_PUBLIC_KEY", "JWT_PRIVATE_KEY", "JWT_SECRET", "JWT_ISSUER", "SERVICE_TOKEN");
     assertThat(env).containsEntry("SHUTDOWN_GRACE", "PT2S");
   }
+
+  @Test
+  void anInstanceProcessGetsExactlyItsEnvironment() {
+    // The launcher's own environment (this JVM's: PATH at least) is not added to it: what
+    // forService left out of the map (the shell's JWT_ISSUER, HTTP_MANAGEMENT_PORT) reached the
+    // --instances JVMs, which then refused the printed tokens or did not start.
+    assertThat(System.getenv()).containsKey("PATH");
+    Map<String, String> env = Map.of("STOCKROOM_ENV", "dev", "HTTP_PORT", "18081");
+    assertThat(LocalInstances.command("dev.stockroom.users.UsersService", env).environment())
+        .isEqualTo(env);
+  }
 }
