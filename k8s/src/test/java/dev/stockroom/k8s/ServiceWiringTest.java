@@ -479,6 +479,23 @@ class ServiceWiringTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("overlayServices")
+  @DisplayName(
+      "the startup probe outlasts STARTUP_TIMEOUT (the wait for PostgreSQL) plus half a minute for"
+          + " the JVM, the migrations and the deployments: the start gives up with its own line"
+          + " before the kubelet kills it without one")
+  void startupProbeOutlastsTheDatabaseWait(String overlay, String service) {
+    Rendered r = Rendered.of(overlay);
+    Deployment d = r.deployment(service);
+    Container c = Rendered.container(d);
+    Duration startup = Duration.parse(r.environment(d).getOrDefault("STARTUP_TIMEOUT", "PT3M"));
+    assertThat(c.getStartupProbe()).as("startup probe").isNotNull();
+    long probeSeconds =
+        (long) c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold();
+    assertThat(probeSeconds).isGreaterThanOrEqualTo(startup.toSeconds() + 30);
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("overlayServices")
   @DisplayName("images are pinned by tag, never latest, and pulled only when missing")
   void imagesArePinned(String overlay, String service) {
     Container c = Rendered.container(Rendered.of(overlay).deployment(service));

@@ -171,7 +171,11 @@ public final class Database {
                   // A component's tables join a schema the service already owns.
                   .baselineOnMigrate(set.isComponent())
                   .baselineVersion("0")
-                  .connectRetries(10)
+                  // The database answered a moment ago (awaitReachable): a lost connection is
+                  // tried again for seconds, not Flyway's exponential backoff (10 retries: about
+                  // eight minutes, past STARTUP_TIMEOUT and the startup probe, ending in a kill).
+                  .connectRetries(3)
+                  .connectRetriesInterval(2)
                   .load()
                   .migrate();
           log.info(
