@@ -73,7 +73,9 @@ public final class DeadLetterAdmin {
       return since(ctx).map(since -> new From(since.orElse(null), null));
     }
     if (!cursor.matches("\\d{1,9}:\\d{1,18}(,\\d{1,9}:\\d{1,18}){0,999}")) {
-      ctx.fail(Problem.of(400, "resumeAt: expected a previous answer's resumeAt, such as 0:1234"));
+      ctx.fail(
+          Problem.badRequest(
+              "query resumeAt", "resumeAt: expected a previous answer's resumeAt, such as 0:1234"));
       return Optional.empty();
     }
     Map<Integer, Long> next = new HashMap<>();
@@ -96,7 +98,9 @@ public final class DeadLetterAdmin {
     try {
       return Optional.of(Optional.of(Instant.parse(raw)));
     } catch (DateTimeParseException e) {
-      ctx.fail(Problem.of(400, "since: expected an ISO-8601 instant such as 2026-12-04T10:00:00Z"));
+      ctx.fail(
+          Problem.badRequest(
+              "query since", "since: expected an ISO-8601 instant such as 2026-12-04T10:00:00Z"));
       return Optional.empty();
     }
   }

@@ -72,6 +72,14 @@ class DeadLetterReplayTest {
           system.inventoryHttp.get("/admin/dlq?since=9999-12-31T23:59:59Z", ADMIN);
       assertThat(farFuture.status()).as(farFuture.toString()).isEqualTo(200);
       assertThat(farFuture.json().getJsonArray("records")).isEmpty();
+      // Malformed, they are validation problems as every other: errors[] names the parameter.
+      for (String bad : new String[] {"since=yesterday", "resumeAt=0-12"}) {
+        TestHttp.Reply refused = system.inventoryHttp.get("/admin/dlq?" + bad, ADMIN);
+        assertThat(refused.status()).as(bad).isEqualTo(400);
+        assertThat(refused.json().getJsonArray("errors").getJsonObject(0).getString("pointer"))
+            .as(bad)
+            .isEqualTo("query " + bad.substring(0, bad.indexOf('=')));
+      }
 
       // The fix: a limit that fits how far versions really move.
       TestServices.stop(system.inventory);
