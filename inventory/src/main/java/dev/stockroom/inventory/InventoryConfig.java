@@ -22,6 +22,6 @@ public record InventoryConfig(
     return new InventoryConfig(
         ReplicaSettings.from(env, "USERS_URL", platform.devMode() ? "http://localhost:8081" : null),
         env.positiveDuration("RESERVATION_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        env.positiveDuration("COMMITMENT_RETENTION", Duration.ofDays(7)));
+        platform.commitmentRetention(env));
   }
 }

@@ -25,6 +25,6 @@ public record UsersConfig(
         OutboxRelayConfig.from(env, platform.serviceName()),
         env.intInRange("USERS_TOPIC_PARTITIONS", 6, 1, 1024),
         env.positiveDuration("CREDIT_HOLD_SWEEP_INTERVAL", Duration.ofSeconds(5)),
-        env.positiveDuration("COMMITMENT_RETENTION", Duration.ofDays(7)));
+        platform.commitmentRetention(env));
   }
 }

@@ -129,6 +129,15 @@ public final class Env {
     return value;
   }
 
+  /** A duration of at least {@code min}; {@code why} says what a shorter one would break. */
+  public Duration durationAtLeast(String name, Duration defaultValue, Duration min, String why) {
+    Duration value = duration(name, defaultValue);
+    if (value.compareTo(min) < 0) {
+      throw invalid(name, "at least " + min + " (" + why + ")", optional(name).orElse(""));
+    }
+    return value;
+  }
+
   /** A URI with one of the given schemes and a host, e.g. {@code postgresql://u:p@host:5432/db}. */
   public URI uri(String name, String defaultValue, String... schemes) {
     String raw = string(name, defaultValue);

@@ -132,6 +132,23 @@ public record PlatformConfig(
   }
 
   /**
+   * {@code COMMITMENT_RETENTION}, for the services that keep commitments (inventory's reservations,
+   * users' holds). Ended commitments are the evidence a saga reads when it retries a step whose
+   * answer it lost: a purged one reads as never made (a capture as an unknown customer, a return as
+   * nothing to give back). Outside dev at least a day, the longest a commitment may be asked to
+   * live (ORDER_COMMITMENT_TTL is at most PT24H); tests purge sooner.
+   */
+  public Duration commitmentRetention(Env env) {
+    return devMode
+        ? env.positiveDuration("COMMITMENT_RETENTION", Duration.ofDays(7))
+        : env.durationAtLeast(
+            "COMMITMENT_RETENTION",
+            Duration.ofDays(7),
+            Duration.ofDays(1),
+            "sagas retry against ended commitments; a purged one reads as never made");
+  }
+
+  /**
    * The default bound on requests in flight per HTTP verticle: what the database pool can serve or
    * queue, shared out among the verticles. Every API request needs the pool, so admitting more only
    * turns into the pool's refusals, each an exception with a full stack trace that lives until its

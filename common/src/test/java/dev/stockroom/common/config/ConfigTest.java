@@ -280,6 +280,23 @@ class ConfigTest {
   }
 
   @Test
+  @DisplayName(
+      "outside dev, ended commitments are kept at least a day: a saga retrying a lost answer must"
+          + " still find them")
+  void commitmentRetention() {
+    Map<String, String> env = devEnv();
+    env.put("COMMITMENT_RETENTION", "PT1S");
+    assertThat(read(env).commitmentRetention(new Env(env))).isEqualTo(Duration.ofSeconds(1));
+    env.put("STOCKROOM_ENV", "production");
+    env.put("JWT_SECRET", "a-production-secret-of-at-least-32-bytes");
+    assertThatThrownBy(() -> read(env).commitmentRetention(new Env(env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("COMMITMENT_RETENTION: expected at least PT24H");
+    env.remove("COMMITMENT_RETENTION");
+    assertThat(read(env).commitmentRetention(new Env(env))).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
   @DisplayName("a service with bad configuration fails before it starts anything")
   void serviceFailsFast() {
     Map<String, String> env = devEnv();
