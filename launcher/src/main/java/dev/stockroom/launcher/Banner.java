@@ -35,11 +35,17 @@ final class Banner {
     }
     lines.add("  JWKS       " + w.jwksUrl() + "   (the local identity provider's keys)");
     lines.add("");
-    lines.add("Tokens, valid 12 h; paste into another shell:");
+    lines.add("Tokens, valid 12 h:");
     for (DevSession.RoleToken t : session.tokens()) {
       lines.add(
-          "  export %s_JWT=%s   # sub %s (%s)"
-              .formatted(t.role().toUpperCase(Locale.ROOT), t.token(), t.subject(), t.note()));
+          "  %-13s sub %s (%s)"
+              .formatted(t.role().toUpperCase(Locale.ROOT) + "_JWT", t.subject(), t.note()));
+    }
+    // Bare export lines: an interactive zsh (macOS's shell) does not take '#' as a comment, and
+    // pasted with one, the line failed.
+    lines.add("Paste into another shell:");
+    for (DevSession.RoleToken t : session.tokens()) {
+      lines.add("  export %s_JWT=%s".formatted(t.role().toUpperCase(Locale.ROOT), t.token()));
     }
     lines.add("");
     lines.add("Try:");

@@ -56,6 +56,13 @@ class DevSessionTest {
             }
           });
 
+      // What the banner asks to paste is shell that any shell takes: no comment on the line (zsh
+      // reads '#' as a word unless told otherwise), no spaces in a value.
+      List<String> banner = Banner.dev(session, options, "1 s");
+      assertThat(banner.stream().filter(line -> line.contains("export ")))
+          .hasSize(4)
+          .allMatch(line -> line.matches("  export [A-Z_]+=[A-Za-z0-9._-]+"), "a bare export line");
+
       DemoSeeder.Result demo = session.demo().orElseThrow();
       ids = demo.userIds();
       assertThat(ids.keySet())
