@@ -8,7 +8,11 @@ import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 
-/** An order as the saga sees it: what was asked for, where the saga is, what it has so far. */
+/**
+ * An order as the saga sees it: what was asked for, where the saga is, what it has so far, and the
+ * lease it was claimed with ({@code lease}: the claiming engine's name and a token of that claim,
+ * so a copy of the saga from an earlier claim, even by the same engine, cannot write).
+ */
 public record SagaOrder(
     UUID id,
     UUID customerId,
@@ -22,11 +26,13 @@ public record SagaOrder(
     String pendingReason,
     String pendingDetail,
     Instant consistentWith,
-    String traceContext) {
+    String traceContext,
+    String lease) {
 
   public static final String COLUMNS =
       "id, customer_id, step, requested_lines, lines, total_cents, attempts, created_at,"
-          + " deadline_at, pending_reason, pending_detail, consistent_with, trace_context";
+          + " deadline_at, pending_reason, pending_detail, consistent_with, trace_context,"
+          + " lease_owner";
 
   public static SagaOrder from(Row row) {
     return new SagaOrder(
@@ -44,7 +50,13 @@ public record SagaOrder(
         Optional.ofNullable(row.getOffsetDateTime("consistent_with"))
             .map(OffsetDateTime::toInstant)
             .orElse(null),
-        row.getString("trace_context"));
+        row.getString("trace_context"),
+        row.getString("lease_owner"));
+  }
+
+  /** This copy of the saga's claim, for the writes it guards: the saga as one claim read it. */
+  String claim() {
+    return id + "/" + lease;
   }
 
   /** Derived from the order, so a repeated call is the same call. */

@@ -97,15 +97,20 @@ final class SagaStore {
             .addArrayOfString(batch.stream().map(a -> encoded(a.customer())).toArray(String[]::new))
             .addArrayOfString(batch.stream().map(a -> encoded(a.lines())).toArray(String[]::new))
             .addArrayOfLong(batch.stream().map(Advance::totalCents).toArray(Long[]::new))
-            .addString(owner)
+            .addArrayOfString(batch.stream().map(a -> a.order().lease()).toArray(String[]::new))
             .addLong(lease.toMillis());
     return pool.preparedQuery(SagaSql.ADVANCE_ALL)
         .execute(arrays)
         .map(
             rows -> {
-              Map<UUID, SagaOrder> moved = new HashMap<>();
-              rows.forEach(row -> moved.put(row.getUUID("id"), SagaOrder.from(row)));
-              return GroupCommit.inOrder(batch, a -> a.order().id(), moved);
+              // By claim: of two copies of one saga in a batch, only the current claim's moved.
+              Map<String, SagaOrder> moved = new HashMap<>();
+              rows.forEach(
+                  row -> {
+                    SagaOrder order = SagaOrder.from(row);
+                    moved.put(order.claim(), order);
+                  });
+              return GroupCommit.inOrder(batch, a -> a.order().claim(), moved);
             });
   }
 
@@ -122,7 +127,7 @@ final class SagaStore {
                     Tuple.of(
                         order.id(),
                         order.step().name(),
-                        owner,
+                        order.lease(),
                         rejection,
                         rejection.getString("reason"),
                         lease.toMillis()))
@@ -137,13 +142,13 @@ final class SagaStore {
   /** Compensation finished: nothing more to do for this order. */
   Future<Void> compensated(SagaOrder order) {
     return pool.preparedQuery(SagaSql.FINISH)
-        .execute(Tuple.of(order.id(), order.step().name(), owner, "REJECTED", null))
+        .execute(Tuple.of(order.id(), order.step().name(), order.lease(), "REJECTED", null))
         .map(rows -> leaseHeld(order, rows.rowCount()));
   }
 
   Future<Void> retryLater(SagaOrder order, Duration delay) {
     return pool.preparedQuery(SagaSql.RETRY)
-        .execute(Tuple.of(order.id(), order.step().name(), owner, delay.toMillis()))
+        .execute(Tuple.of(order.id(), order.step().name(), order.lease(), delay.toMillis()))
         .map(rows -> leaseHeld(order, rows.rowCount()));
   }
 
@@ -164,7 +169,13 @@ final class SagaStore {
     return finishes.submit(new Finish(order, status, rejection, event, TraceContexts.current()));
   }
 
-  private Future<List<Boolean>> finishAll(List<Finish> batch) {
+  private Future<List<Boolean>> finishAll(List<Finish> submitted) {
+    // One item per order: the events are joined to the written rows by order id, so two copies of
+    // one saga would write two events for the one row the current claim finishes. A later copy is
+    // answered "not held here"; if it was the current claim, its lease runs out and the worker
+    // finishes the saga.
+    Set<UUID> seen = new HashSet<>();
+    List<Finish> batch = submitted.stream().filter(f -> seen.add(f.order().id())).toList();
     Tuple finish =
         Tuple.tuple()
             .addArrayOfUUID(batch.stream().map(f -> f.order().id()).toArray(UUID[]::new))
@@ -173,7 +184,7 @@ final class SagaStore {
             .addArrayOfString(batch.stream().map(Finish::status).toArray(String[]::new))
             .addArrayOfString(
                 batch.stream().map(f -> encoded(f.rejection())).toArray(String[]::new))
-            .addString(owner);
+            .addArrayOfString(batch.stream().map(f -> f.order().lease()).toArray(String[]::new));
     List<OutboxEvent> events = batch.stream().map(Finish::event).toList();
     List<String> traces = batch.stream().map(Finish::trace).toList();
     return pool.preparedQuery(SagaSql.FINISH_ALL)
@@ -182,7 +193,13 @@ final class SagaStore {
             rows -> {
               Set<String> finished = new HashSet<>();
               rows.forEach(row -> finished.add(row.getString("event_key")));
-              return batch.stream().map(f -> finished.contains(f.order().id().toString())).toList();
+              // By identity: a duplicate left out of the statement finished nothing.
+              Set<Finish> sent =
+                  java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+              sent.addAll(batch);
+              return submitted.stream()
+                  .map(f -> sent.contains(f) && finished.contains(f.order().id().toString()))
+                  .toList();
             });
   }
 }

@@ -26,9 +26,9 @@ class SagaPlansTest {
     GenericPlans.assertReadsOnly(
         db,
         "orders_pkey",
-        "uuid[], text[], text[], text[], text[], bigint[], text, bigint",
+        "uuid[], text[], text[], text[], text[], bigint[], text[], bigint",
         "ARRAY['00000000-0000-0000-0000-000000000001'::uuid], ARRAY['HOLD'], ARRAY['CONFIRM'],"
-            + " ARRAY[NULL], ARRAY[NULL], ARRAY[NULL::bigint], 'me', 15000",
+            + " ARRAY[NULL], ARRAY[NULL], ARRAY[NULL::bigint], ARRAY['me/1'], 15000",
         SagaSql.ADVANCE_ALL);
   }
 
