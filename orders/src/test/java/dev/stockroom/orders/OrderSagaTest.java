@@ -187,6 +187,29 @@ class OrderSagaTest {
       assertThat(placed.status()).as(key + ": " + placed).isEqualTo(201);
     }
     assertThat(system.itemState("IDEM-2").getInteger("quantity")).isEqualTo(4);
+
+    // Two keys: the first was used, and a retry carrying only the second placed the order again.
+    Reply twoKeys =
+        system.ordersHttp.send(
+            system
+                .ordersHttp
+                .request("/orders", ADMIN)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k-one")
+                .header("Idempotency-Key", "k-two")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build());
+    assertThat(twoKeys.status()).as(twoKeys.toString()).isEqualTo(400);
+    // The customer's id in capitals is the same customer: the same request, the same order.
+    Reply lower = system.place(di, "k-case", body);
+    Reply upper =
+        system.place(
+            di,
+            "k-case",
+            body.copy().put("customerId", body.getString("customerId").toUpperCase()));
+    assertThat(upper.status()).as(upper.toString()).isEqualTo(201);
+    assertThat(upper.json().getString("id")).isEqualTo(lower.json().getString("id"));
+    assertThat(system.itemState("IDEM-2").getInteger("quantity")).isEqualTo(3);
   }
 
   @Test

@@ -36,7 +36,16 @@ final class AsSentExtractor implements RequestExtractor {
           var cookie = ctx.request().getCookie(name);
           cookies.put(name, new RequestParameterImpl(cookie == null ? null : cookie.getValue()));
         }
-        case HEADER -> headers.put(name, new RequestParameterImpl(ctx.request().getHeader(name)));
+        case HEADER -> {
+          if (ctx.request().headers().getAll(name).size() > 1) {
+            // Only the first would be read: two Idempotency-Keys placed under the first, and a
+            // retry with the second placed again.
+            return Future.failedFuture(
+                Problem.badRequest(
+                    "header " + name, name + " is given more than once; give it once"));
+          }
+          headers.put(name, new RequestParameterImpl(ctx.request().getHeader(name)));
+        }
         case PATH -> path.put(name, new RequestParameterImpl(ctx.pathParam(name)));
         case QUERY -> {
           if (!(p.isExplode() && p.getSchemaType() == SchemaType.ARRAY)

@@ -24,7 +24,9 @@ public record OrderRequest(
     JsonObject address = body.getJsonObject("shippingAddress");
     JsonObject canonical =
         new JsonObject()
-            .put("customerId", body.getString("customerId"))
+            // As parsed: the contract's uuid format takes capitals too, and a retry in capitals is
+            // the same request (it was a 422 "key reused").
+            .put("customerId", UUID.fromString(body.getString("customerId")).toString())
             .put("lines", lines)
             .put(
                 "shippingAddress",
