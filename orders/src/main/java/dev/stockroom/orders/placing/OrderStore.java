@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,20 +50,40 @@ public final class OrderStore {
   private static final String BY_KEY =
       "SELECT id, request_hash FROM orders WHERE placed_by = $1 AND idempotency_key = $2";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM orders WHERE id = $1";
-  private static final String FIRST_PAGE =
+
+  // A customer's orders and everyone's (admins) are two statements each: one for both, with
+  // "$1 IS NULL OR customer_id = $1", had a generic plan (what a connection keeps after five runs)
+  // that could use no index and sorted the whole table for every page.
+
+  /** $1 customer, $2 limit: newest first, along orders_customer_created. */
+  static final String FIRST_PAGE_OF =
       "SELECT "
           + COLUMNS
-          + " FROM orders WHERE ($1::uuid IS NULL OR customer_id = $1)"
-          + " ORDER BY created_at DESC, id DESC LIMIT $2";
-  private static final String PAGE_AFTER =
+          + " FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2";
+
+  /**
+   * $1 customer, $2 limit, $3 the last order of the previous page. The cursor's order only counts
+   * as one of the listed customer's: another customer's order id answers as an unknown one does,
+   * telling nothing of it.
+   */
+  static final String PAGE_AFTER_OF =
       "SELECT "
           + COLUMNS
-          + " FROM orders WHERE ($1::uuid IS NULL OR customer_id = $1)"
-          // The cursor's order only counts as one of the listed customer's: another customer's
-          // order id answers as an unknown one does, telling nothing of it.
+          + " FROM orders WHERE customer_id = $1"
           + " AND (created_at, id) < (SELECT created_at, id FROM orders WHERE id = $3"
-          + " AND ($1::uuid IS NULL OR customer_id = $1))"
+          + " AND customer_id = $1)"
           + " ORDER BY created_at DESC, id DESC LIMIT $2";
+
+  /** $1 limit: everyone's orders, newest first, along orders_created. */
+  static final String FIRST_PAGE_ALL =
+      "SELECT " + COLUMNS + " FROM orders ORDER BY created_at DESC, id DESC LIMIT $1";
+
+  /** $1 limit, $2 the last order of the previous page. */
+  static final String PAGE_AFTER_ALL =
+      "SELECT "
+          + COLUMNS
+          + " FROM orders WHERE (created_at, id) < (SELECT created_at, id FROM orders WHERE id = $2)"
+          + " ORDER BY created_at DESC, id DESC LIMIT $1";
 
   private static final String BY_IDS = "SELECT " + COLUMNS + " FROM orders WHERE id = ANY($1)";
 
@@ -210,15 +231,12 @@ public final class OrderStore {
                     : Optional.of(StoredOrder.from(rows.iterator().next())));
   }
 
-  /** Newest first; {@code customerId} null lists every customer's orders (admins). */
-  /** A page of orders, newest first, and the id to go on after (none on the last page). */
+  /** A page of orders, newest first, and the id to go on after (none when it is not full). */
   public record Page(List<StoredOrder> orders, UUID next) {}
 
+  /** Newest first; {@code customerId} null lists every customer's orders (admins). */
   public Future<Page> page(UUID customerId, UUID after, int limit) {
-    var query =
-        after == null
-            ? pool.preparedQuery(FIRST_PAGE).execute(Tuple.of(customerId, limit))
-            : pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(customerId, limit, after));
+    var query = after == null ? firstPage(customerId, limit) : pageAfter(customerId, limit, after);
     return query.map(
         rows -> {
           List<StoredOrder> orders = new ArrayList<>(rows.size());
@@ -226,5 +244,17 @@ public final class OrderStore {
           UUID next = orders.size() == limit ? orders.get(orders.size() - 1).id() : null;
           return new Page(orders, next);
         });
+  }
+
+  private Future<RowSet<Row>> firstPage(UUID customerId, int limit) {
+    return customerId == null
+        ? pool.preparedQuery(FIRST_PAGE_ALL).execute(Tuple.of(limit))
+        : pool.preparedQuery(FIRST_PAGE_OF).execute(Tuple.of(customerId, limit));
+  }
+
+  private Future<RowSet<Row>> pageAfter(UUID customerId, int limit, UUID after) {
+    return customerId == null
+        ? pool.preparedQuery(PAGE_AFTER_ALL).execute(Tuple.of(limit, after))
+        : pool.preparedQuery(PAGE_AFTER_OF).execute(Tuple.of(customerId, limit, after));
   }
 }
