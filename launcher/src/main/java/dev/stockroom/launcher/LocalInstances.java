@@ -54,6 +54,11 @@ final class LocalInstances implements AutoCloseable {
     }
     if (vertx == null) {
       vertx = Vertx.vertx();
+      // A launcher stopped before its banner (a signal during the start, before it waits for
+      // Ctrl-C) or failing to start ran no close(): its instances went on without it, holding
+      // their ports for the next start. They are stopped as the JVM exits, whatever ends it.
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(this::stopLeftovers, "stockroom-instances-stop"));
     }
     balancers.add(LocalBalancer.start(vertx, port, ports).await());
     List<Instance> started = new ArrayList<>();
@@ -169,6 +174,24 @@ final class LocalInstances implements AutoCloseable {
 
   List<Instance> instances() {
     return List.copyOf(instances);
+  }
+
+  /** The instances still running when the JVM exits: asked to stop, then killed. */
+  private void stopLeftovers() {
+    closing = true;
+    List<Process> left =
+        instances.stream().map(Instance::process).filter(Process::isAlive).toList();
+    left.forEach(Process::destroy);
+    for (Process p : left) {
+      try {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
   }
 
   /** SIGTERM to each, the last started first, then the balancers. */

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,53 @@ class ShutdownSignalTest {
           () ->
               assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
                   .as("PostgreSQL stopped")
+                  .isFalse());
+    } finally {
+      launcher.destroyForcibly();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "SIGTERM while dev --instances 2 is still starting leaves no instance running (they held"
+          + " their ports for the next start)")
+  void termDuringAStartLeavesNoInstance() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process launcher =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Stockroom.class.getName(),
+                "dev",
+                "--instances",
+                "2",
+                "--data",
+                data.toString())
+            .redirectErrorStream(true)
+            .start();
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> collect(launcher, output), "launcher-output");
+    reader.start();
+    try {
+      // The first instance is up; the others and the banner are still to come.
+      awaitLine(output, "users-1 … up on", Duration.ofSeconds(120));
+      Matcher pid =
+          Pattern.compile("users-1 … up on \\d+, pid (\\d+)")
+              .matcher(
+                  output.stream().filter(l -> l.contains("users-1 … up on")).findFirst().get());
+      assertThat(pid.find()).isTrue();
+      long instance = Long.parseLong(pid.group(1));
+      signal("TERM", launcher.pid());
+
+      assertThat(launcher.waitFor(60, TimeUnit.SECONDS))
+          .as("launcher exited; its output:%n%s", String.join("\n", output))
+          .isTrue();
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () ->
+              assertThat(ProcessHandle.of(instance).map(ProcessHandle::isAlive).orElse(false))
+                  .as("users-1 (pid %d) stopped with its launcher", instance)
                   .isFalse());
     } finally {
       launcher.destroyForcibly();
