@@ -188,6 +188,10 @@ class StartWithoutDependenciesTest {
         assertThat(ready.json().getJsonObject("checks").getString("database"))
             .as(ready.toString())
             .isEqualTo("down");
+        // The one metric that says so (StockroomDatabaseUnreachable): every other gauge kept
+        // its last value.
+        assertThat(http.get("/metrics", null).body())
+            .containsPattern("(?m)^database_reachable\\{[^}]*\\} 0\\.0$");
 
         pg.accept();
         Eventually.assertWithin(
@@ -195,6 +199,11 @@ class StartWithoutDependenciesTest {
             () ->
                 assertThat(http.get("/users/" + id, UsersTestSupport.ADMIN).status())
                     .isEqualTo(200));
+        Eventually.assertWithin(
+            Duration.ofSeconds(10),
+            () -> assertThat(http.get("/health/ready", null).status()).isEqualTo(200));
+        assertThat(http.get("/metrics", null).body())
+            .containsPattern("(?m)^database_reachable\\{[^}]*\\} 1\\.0$");
         assertThat(http.get("/users/" + id, UsersTestSupport.ADMIN).json().getString("name"))
             .as("the refused write left nothing behind")
             .isEqualTo("Lou Outage");

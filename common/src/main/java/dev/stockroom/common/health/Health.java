@@ -1,5 +1,7 @@
 package dev.stockroom.common.health;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +35,17 @@ public final class Health {
   public Health(Pool pool, Duration checkTimeout) {
     this.pool = pool;
     this.checkTimeout = checkTimeout;
+  }
+
+  /**
+   * {@code database_reachable}: what the last readiness check found (1 before any, the start having
+   * waited for the database). The outbox's and the copies' gauges keep their last values while the
+   * database is away, so no other alert can say so; a kubelet probes every few seconds.
+   */
+  public void bindMeters(MeterRegistry registry) {
+    Gauge.builder("database_reachable", databaseDown, down -> down.get() ? 0 : 1)
+        .description("1 when the last readiness check reached the database, 0 when it did not")
+        .register(registry);
   }
 
   /**

@@ -75,6 +75,7 @@ public final class ServiceRunner {
     }
     Pool pool = Database.pool(vertx, config);
     Health health = new Health(pool, Duration.ofSeconds(2));
+    health.bindMeters(metrics.registry());
     Jwt jwt = Jwt.create(vertx, config.jwt());
     // Completed outside any Vert.x context: a failed start closes Vert.x, and the caller must
     // still hear about the failure after the event loops are gone.
