@@ -153,8 +153,18 @@ class InfrastructureTest {
     assertThat(clusters).hasSize(1);
     ObjectNode cluster = clusters.get(0);
     String clusterName = cluster.path("metadata").path("name").asText();
-    assertThat(cluster.path("spec").path("instances").asInt())
-        .isEqualTo(overlay.endsWith("prod") ? 3 : 1);
+    int instances = cluster.path("spec").path("instances").asInt();
+    assertThat(instances).isEqualTo(overlay.endsWith("prod") ? 3 : 1);
+    // Synchronous replication needs standbys to count: CloudNativePG refuses a quorum as large
+    // as the cluster, so the single-instance overlay has none.
+    JsonNode synchronous = cluster.path("spec").path("postgresql").path("synchronous");
+    if (instances > 1) {
+      assertThat(synchronous.path("number").asInt()).isBetween(1, instances - 1);
+    } else {
+      assertThat(synchronous.isMissingNode())
+          .as("no synchronous replication: %s", synchronous)
+          .isTrue();
+    }
     assertThat(cluster.path("spec").path("imageName").asText())
         .as("PostgreSQL image pinned")
         .matches(".+:\\d+\\.\\d+.*");
