@@ -32,7 +32,8 @@ final class LocalInstances implements AutoCloseable {
 
   private Vertx vertx; // for the balancers, once there are instances
   private final List<LocalBalancer> balancers = new ArrayList<>();
-  private final List<Instance> instances = new ArrayList<>(); // in start order
+  // In start order; read by the shutdown hook's thread too.
+  private final List<Instance> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closing; // an instance that exits after this was stopped by close()
 
   static int port(int servicePort, int index) {
@@ -63,15 +64,17 @@ final class LocalInstances implements AutoCloseable {
     balancers.add(LocalBalancer.start(vertx, port, ports).await());
     List<Instance> started = new ArrayList<>();
     for (int k = 1; k <= count; k++) {
-      started.add(
+      Instance instance =
           launch(
               service + "-" + k,
               mainClass,
               ports.get(k - 1),
               envByPort.get(ports.get(k - 1)),
-              logDir));
+              logDir);
+      // Known at once: the shutdown hook stops what was launched, also before it was ready.
+      instances.add(instance);
+      started.add(instance);
     }
-    instances.addAll(started);
     for (Instance i : started) {
       Progress.Step step = progress.start(i.name());
       awaitReady(i);

@@ -106,6 +106,9 @@ class ShutdownSignalTest {
                   output.stream().filter(l -> l.contains("users-1 … up on")).findFirst().get());
       assertThat(pid.find()).isTrue();
       long instance = Long.parseLong(pid.group(1));
+      // Every process the launcher started: the instances up, and those still starting.
+      List<ProcessHandle> children = launcher.toHandle().children().toList();
+      assertThat(children).extracting(ProcessHandle::pid).contains(instance);
       signal("TERM", launcher.pid());
 
       assertThat(launcher.waitFor(60, TimeUnit.SECONDS))
@@ -114,9 +117,11 @@ class ShutdownSignalTest {
       Eventually.assertWithin(
           Duration.ofSeconds(30),
           () ->
-              assertThat(ProcessHandle.of(instance).map(ProcessHandle::isAlive).orElse(false))
-                  .as("users-1 (pid %d) stopped with its launcher", instance)
-                  .isFalse());
+              assertThat(children)
+                  .as(
+                      "users-1 (pid %d) and every other instance stopped with their launcher",
+                      instance)
+                  .noneMatch(ProcessHandle::isAlive));
     } finally {
       launcher.destroyForcibly();
     }

@@ -23,15 +23,15 @@ class SagaLeaseTest {
         new OrdersFixture(
             OrdersFixture.overrides(
                 "ORDER_SAGA_LEASE",
-                "PT2S",
+                "PT3S",
                 "ORDER_CALL_TIMEOUT",
-                "PT1.5S",
+                "PT2.5S",
                 "ORDER_WAIT",
                 "PT15S"))) {
       String eve = system.customer("Eve Slow", 10_000);
       system.item("LEASE-1", 5, 100);
-      // Each step well inside the lease (a second of margin on a slow machine), all four well past
-      // it.
+      // Each step well inside the lease and the call timeout (over a second and a half of margin
+      // on a slow machine), all four well past the lease.
       Duration slow = Duration.ofMillis(900);
       List<Rule> steps =
           List.of(

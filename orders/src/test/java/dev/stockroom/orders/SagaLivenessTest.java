@@ -27,19 +27,21 @@ class SagaLivenessTest {
       "an order whose row an open transaction holds stalls no other order: they confirm, and it"
           + " goes on once the row is free")
   void lockedOrderStallsNoOther() throws Exception {
-    try (OrdersFixture system = new OrdersFixture(overrides("PG_STATEMENT_TIMEOUT", "PT2S"))) {
+    try (OrdersFixture system =
+        new OrdersFixture(
+            overrides("PG_STATEMENT_TIMEOUT", "PT2S", "ORDER_CALL_TIMEOUT", "PT4S"))) {
       String ann = system.customer("Ann Locked", 5_000);
       String bob = system.customer("Bob Behind", 5_000);
       system.item("LIVE-1", 5, 100);
       String ordersDb = system.ordersEnv.get("PG_URI");
       String locked;
-      // Held back for less than the saga's call timeout (1 s here): the answer arrives, while the
-      // test holds the order's row.
+      // Held back for well under the saga's call timeout (4 s here): the answer arrives, while
+      // the test holds the order's row.
       Rule slow =
           system
               .toInventory
               .on(HttpMethod.POST, "/reservations|/batch/reservations")
-              .delayAnswer(Duration.ofMillis(500));
+              .delayAnswer(Duration.ofSeconds(1));
 
       CompletableFuture<?> placingA =
           CompletableFuture.runAsync(() -> system.place(ann, "k-ann", order(ann, "LIVE-1", 1)));

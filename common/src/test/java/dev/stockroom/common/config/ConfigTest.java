@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.outbox.OutboxRelayConfig;
 import dev.stockroom.common.replica.ReplicaSettings;
-import dev.stockroom.common.service.ServiceRunner;
 import dev.stockroom.common.testing.PlatformTestService;
 import dev.stockroom.common.tracing.Tracing;
 import java.time.Duration;
@@ -304,6 +303,5 @@ class ConfigTest {
     assertThatThrownBy(() -> PlatformTestService.start(env))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("HTTP_PORT:");
-    assertThat(ServiceRunner.class).isNotNull();
   }
 }
