@@ -63,7 +63,8 @@ final class EarlyAuthentication implements PlatformHandler {
               ((UserContextInternal) ctx.userContext()).setUser(user);
               ctx.next();
             })
-        .onFailure(e -> refuse(ctx, "the token is not valid: " + TokenRejection.describe(e)));
+        .onFailure(
+            e -> refuse(ctx, "the token is not valid: " + TokenRejection.describe(e, token)));
   }
 
   private static void refuse(RoutingContext ctx, String reason) {

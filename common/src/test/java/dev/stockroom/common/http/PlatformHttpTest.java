@@ -319,6 +319,16 @@ class PlatformHttpTest {
             claims.copy().put("exp", Instant.now().minusSeconds(60).getEpochSecond()),
             JwtConfig.DEV_SECRET),
         "it has expired");
+    // The library says "expired" of a token not valid yet too: a clock ahead of this one.
+    long ahead = Instant.now().plusSeconds(600).getEpochSecond();
+    assertRefused(
+        TestTokens.sign(claims.copy().put("nbf", ahead), JwtConfig.DEV_SECRET),
+        "it is not valid yet (nbf " + Instant.ofEpochSecond(ahead) + "): is a clock ahead?");
+    assertRefused(
+        TestTokens.sign(claims.copy().put("iat", ahead), JwtConfig.DEV_SECRET),
+        "it was issued in the future (iat "
+            + Instant.ofEpochSecond(ahead)
+            + "): is a clock ahead?");
     assertRefused(
         TestTokens.sign(claims.copy().put("aud", "elsewhere"), JwtConfig.DEV_SECRET),
         "its audience is not this service");
