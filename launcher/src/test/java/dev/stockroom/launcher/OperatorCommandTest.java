@@ -243,12 +243,30 @@ class OperatorCommandTest {
   @DisplayName("dlq list and dlq replay reach the replica's dead-letter admin")
   void deadLetters() {
     // From now: another test parks more records than one request reads in the same topic.
-    String since = java.time.Instant.now().toString();
+    String since = java.time.Instant.now().minusSeconds(1).toString();
+    // A record parked here: with none, an admin answering [] for everything passed.
+    String key = "parked-" + UUID.randomUUID();
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+            props,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      producer.send(
+          new org.apache.kafka.clients.producer.ProducerRecord<>(
+              "users.v1.inventory.dlq", key, "{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
+      producer.flush();
+    }
     JsonObject listed = run("dlq", "list", "inventory", inventory.port(), "--since", since);
     assertThat(listed.getString("topic")).isEqualTo("users.v1.inventory.dlq");
-    assertThat(listed.getJsonArray("records")).isNotNull();
+    assertThat(listed.getJsonArray("records").stream().map(JsonObject.class::cast))
+        .anySatisfy(r -> assertThat(r.getString("key")).isEqualTo(key));
     JsonObject replayed = run("dlq", "replay", "inventory", inventory.port(), "--since", since);
     assertThat(replayed.getInteger("read")).isEqualTo(listed.getJsonArray("records").size());
+    // Still poison (not a person's event): it stays parked, and the answer says so.
+    assertThat(replayed.getJsonArray("stillParked").stream().map(JsonObject.class::cast))
+        .anySatisfy(r -> assertThat(r.getString("key")).isEqualTo(key));
   }
 
   @Test
