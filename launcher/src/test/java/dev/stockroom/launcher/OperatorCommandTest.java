@@ -148,22 +148,7 @@ class OperatorCommandTest {
           + " read, and exits 0")
   void replayOfALongDeadLetterTopic() throws Exception {
     java.time.Instant since = java.time.Instant.now().minusSeconds(1);
-    java.util.Properties props = new java.util.Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (var producer =
-        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-            props,
-            new org.apache.kafka.common.serialization.StringSerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      for (int i = 0; i < 520; i++) {
-        producer.send(
-            new org.apache.kafka.clients.producer.ProducerRecord<>(
-                "users.v1.inventory.dlq",
-                "not-a-person-" + i,
-                ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
-      }
-      producer.flush();
-    }
+    park(java.util.stream.IntStream.range(0, 520).mapToObj(i -> "not-a-person-" + i).toList());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> env = Map.of("STOCKROOM_ENV", "dev", "JWT_SECRET", JwtConfig.DEV_SECRET);
@@ -246,18 +231,7 @@ class OperatorCommandTest {
     String since = java.time.Instant.now().minusSeconds(1).toString();
     // A record parked here: with none, an admin answering [] for everything passed.
     String key = "parked-" + UUID.randomUUID();
-    java.util.Properties props = new java.util.Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (var producer =
-        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-            props,
-            new org.apache.kafka.common.serialization.StringSerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      producer.send(
-          new org.apache.kafka.clients.producer.ProducerRecord<>(
-              "users.v1.inventory.dlq", key, "{\"n\":1}".getBytes(StandardCharsets.UTF_8)));
-      producer.flush();
-    }
+    park(java.util.List.of(key));
     JsonObject listed = run("dlq", "list", "inventory", inventory.port(), "--since", since);
     assertThat(listed.getString("topic")).isEqualTo("users.v1.inventory.dlq");
     assertThat(listed.getJsonArray("records").stream().map(JsonObject.class::cast))
@@ -306,5 +280,25 @@ class OperatorCommandTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     return new JsonObject(out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Records the replica cannot apply (not a person's event), parked as it would park them. */
+  private void park(java.util.List<String> keys) {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+            props,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      for (int i = 0; i < keys.size(); i++) {
+        producer.send(
+            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                "users.v1.inventory.dlq",
+                keys.get(i),
+                ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
   }
 }

@@ -27,18 +27,7 @@ class ShutdownSignalTest {
   @Test
   @DisplayName("SIGHUP (the terminal closed) stops Kafka and PostgreSQL in order and exits 0")
   void hangUpStopsInOrder() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process launcher =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Stockroom.class.getName(),
-                "infra",
-                "--data",
-                data.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process launcher = launcher("infra");
     List<String> output = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> collect(launcher, output), "launcher-output");
     reader.start();
@@ -80,20 +69,7 @@ class ShutdownSignalTest {
       "SIGTERM while dev --instances 2 is still starting leaves no instance running (they held"
           + " their ports for the next start)")
   void termDuringAStartLeavesNoInstance() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process launcher =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Stockroom.class.getName(),
-                "dev",
-                "--instances",
-                "2",
-                "--data",
-                data.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process launcher = launcher("dev", "--instances", "2");
     List<String> output = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> collect(launcher, output), "launcher-output");
     reader.start();
@@ -125,6 +101,20 @@ class ShutdownSignalTest {
     } finally {
       launcher.destroyForcibly();
     }
+  }
+
+  /** The launcher as a process of its own, with {@code args} and this test's data directory. */
+  private Process launcher(String... args) throws IOException {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Stockroom.class.getName()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--data", data.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 
   /** Whether this JVM was started with SIGHUP ignored (its children inherit that). */
