@@ -38,11 +38,7 @@ final class AsSentExtractor implements RequestExtractor {
         }
         case HEADER -> {
           if (ctx.request().headers().getAll(name).size() > 1) {
-            // Only the first would be read: two Idempotency-Keys placed under the first, and a
-            // retry with the second placed again.
-            return Future.failedFuture(
-                Problem.badRequest(
-                    "header " + name, name + " is given more than once; give it once"));
+            return givenTwice("header", name, "");
           }
           headers.put(name, new RequestParameterImpl(ctx.request().getHeader(name)));
         }
@@ -50,16 +46,10 @@ final class AsSentExtractor implements RequestExtractor {
         case QUERY -> {
           if (!(p.isExplode() && p.getSchemaType() == SchemaType.ARRAY)
               && ctx.queryParams().getAll(name).size() > 1) {
-            // Only the first would be read: ?ids=a&ids=b answered for a alone (b neither found
-            // nor missing), ?limit=1&limit=500 a page of one.
-            return Future.failedFuture(
-                Problem.badRequest(
-                    "query " + name,
-                    name
-                        + " is given more than once; give it once"
-                        + (p.getSchemaType() == SchemaType.ARRAY
-                            ? ", its values separated by commas"
-                            : "")));
+            return givenTwice(
+                "query",
+                name,
+                p.getSchemaType() == SchemaType.ARRAY ? ", its values separated by commas" : "");
           }
           query.put(name, new RequestParameterImpl(queryValue(ctx, p)));
         }
@@ -74,6 +64,17 @@ final class AsSentExtractor implements RequestExtractor {
             query,
             new RequestParameterImpl(body),
             ctx.request().getHeader("Content-Type")));
+  }
+
+  /**
+   * A parameter given more than once where the contract takes one: only the first would be read
+   * (two Idempotency-Keys placed under the first and a retry with the second placed again; {@code
+   * ?ids=a&ids=b} answered for a alone, b neither found nor missing).
+   */
+  private static Future<ValidatableRequest> givenTwice(String in, String name, String hint) {
+    return Future.failedFuture(
+        Problem.badRequest(
+            in + " " + name, name + " is given more than once; give it once" + hint));
   }
 
   /**

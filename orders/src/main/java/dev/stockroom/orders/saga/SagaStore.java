@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +176,9 @@ final class SagaStore {
     // answered "not held here"; if it was the current claim, its lease runs out and the worker
     // finishes the saga.
     Set<UUID> seen = new HashSet<>();
-    List<Finish> batch = submitted.stream().filter(f -> seen.add(f.order().id())).toList();
+    List<Boolean> sent = submitted.stream().map(f -> seen.add(f.order().id())).toList();
+    List<Finish> batch =
+        IntStream.range(0, submitted.size()).filter(sent::get).mapToObj(submitted::get).toList();
     Tuple finish =
         Tuple.tuple()
             .addArrayOfUUID(batch.stream().map(f -> f.order().id()).toArray(UUID[]::new))
@@ -193,12 +196,12 @@ final class SagaStore {
             rows -> {
               Set<String> finished = new HashSet<>();
               rows.forEach(row -> finished.add(row.getString("event_key")));
-              // By identity: a duplicate left out of the statement finished nothing.
-              Set<Finish> sent =
-                  java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-              sent.addAll(batch);
-              return submitted.stream()
-                  .map(f -> sent.contains(f) && finished.contains(f.order().id().toString()))
+              // A duplicate left out of the statement finished nothing.
+              return IntStream.range(0, submitted.size())
+                  .mapToObj(
+                      i ->
+                          sent.get(i)
+                              && finished.contains(submitted.get(i).order().id().toString()))
                   .toList();
             });
   }
