@@ -111,12 +111,16 @@ public final class FaultyTcpProxy implements AutoCloseable {
   }
 
   /**
-   * From now on the open connections carry nothing either way, and a client closing one is not
-   * passed on: the server keeps its side open, waiting, until its own timeouts (or {@link
-   * #close()}) end it. New connections are let through as usual.
+   * The client's side is cut off without a word, as a node that lost power: from now on the open
+   * connections carry nothing either way, a client closing one is not passed on (the server keeps
+   * its side open, waiting, until its own timeouts or {@link #close()} end it), and new connections
+   * are refused. (Letting them through let the cut-off client simply connect again.)
    */
   public void blackhole() {
-    blackholed.addAll(clients);
+    synchronized (gate) {
+      blackholed.addAll(clients);
+      refusing = true;
+    }
   }
 
   /** How many connections were refused so far: a client's attempts while the server was down. */
