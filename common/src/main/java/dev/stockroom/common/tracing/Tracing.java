@@ -63,6 +63,13 @@ public final class Tracing {
     embedded = openTelemetry;
   }
 
+  /**
+   * Held here: java.util.logging keeps loggers only weakly, so a filter set on a logger nobody
+   * holds can be collected with it before the SDK's class asks for its own (seen in CI).
+   */
+  private static final java.util.logging.Logger SDK_BUILDER_LOG =
+      java.util.logging.Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
+
   private static final Pattern OTEL_PROPERTY = Pattern.compile("\\botel(\\.[a-z0-9_]+)+");
 
   public static Tracing from(Env env, String serviceName) {
@@ -120,11 +127,10 @@ public final class Tracing {
    * refusal is reported once, as a configuration error. Its warnings still go through.
    */
   private static void quietAboutRefusals() {
-    java.util.logging.Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName())
-        .setFilter(
-            log ->
-                log.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
-                    && !(log.getThrown() instanceof ConfigurationException));
+    SDK_BUILDER_LOG.setFilter(
+        log ->
+            log.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                && !(log.getThrown() instanceof ConfigurationException));
   }
 
   public boolean enabled() {
