@@ -106,13 +106,25 @@ final class ReplicaSql {
     String sameVersion = t + ".version = EXCLUDED.version";
     String newerOrRepaired =
         t + ".version < EXCLUDED.version OR (" + sameVersion + " AND " + differs + ")";
-    upsertEvent = insert + newerOrRepaired + " RETURNING id";
-    upsertFetched =
+    // A row the owner's answer or a reconciliation wrote first has no partition: the same
+    // version's event gives it one, or no watermark would ever vouch for it (a held-back row keeps
+    // its hold: a later change of the person's is parked).
+    upsertEvent =
         insert
             + newerOrRepaired
             + " OR ("
             + sameVersion
             + " AND "
+            + t
+            + ".partition IS NULL AND EXCLUDED.partition IS NOT NULL) RETURNING id";
+    // Both the slack and the hold's end ask for the same version: an answer read while the
+    // copy's newer version was still uncommitted at the owner is older, whatever its time.
+    upsertFetched =
+        insert
+            + newerOrRepaired
+            + " OR ("
+            + sameVersion
+            + " AND ("
             + t
             + ".synced_at < EXCLUDED.synced_at - interval '"
             + ReplicaProjection.SYNCED_AT_SLACK
@@ -122,7 +134,7 @@ final class ReplicaSql {
             + HELD_BACK
             + " AND "
             + t
-            + ".synced_at < EXCLUDED.synced_at) RETURNING id";
+            + ".synced_at < EXCLUDED.synced_at)) RETURNING id";
     tombstone =
         "UPDATE "
             + t
