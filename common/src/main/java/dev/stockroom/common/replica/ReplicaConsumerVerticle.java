@@ -126,9 +126,11 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     for (int i = 0; i < records.size(); i++) {
       batch.add(records.recordAt(i));
     }
-    List<ReplicaEvent> parsed =
-        batch.stream().map(r -> ReplicaEvent.parse(r, store.schema())).toList();
-    return screen(parsed)
+    // Parsed inside the chain: whatever fails, the batch is sought back and retried, never
+    // skipped past.
+    return Future.succeededFuture(batch)
+        .map(b -> b.stream().map(r -> ReplicaEvent.parse(r, store.schema())).toList())
+        .compose(this::screen)
         .compose(events -> applyAndCommit(batch, events))
         .recover(failure -> seekBack(batch).transform(x -> Future.failedFuture(failure)));
   }

@@ -4,10 +4,10 @@ import dev.stockroom.common.outbox.CloudEventRecords;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
+import org.apache.kafka.common.header.Header;
 
 /** What a record on the owner's topic means for the local copy. */
 sealed interface ReplicaEvent {
@@ -29,6 +29,25 @@ sealed interface ReplicaEvent {
   record Rejected(String reason) implements ReplicaEvent {}
 
   static ReplicaEvent parse(KafkaConsumerRecord<String, byte[]> record, ReplicaSchema schema) {
+    try {
+      return read(record, schema);
+    } catch (RuntimeException e) {
+      // Whatever else a forged record trips over is parked, never a failed batch: a batch that
+      // fails to parse would be neither applied nor retried.
+      return new Poison("unreadable record: " + e);
+    }
+  }
+
+  /**
+   * The times PostgreSQL's timestamptz holds and a clock can mean; a record outside them would fail
+   * its batch on every retry.
+   */
+  Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+  Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+  private static ReplicaEvent read(
+      KafkaConsumerRecord<String, byte[]> record, ReplicaSchema schema) {
     if (record.value() == null) {
       UUID id = uuid(record.key());
       return id == null
@@ -48,7 +67,10 @@ sealed interface ReplicaEvent {
     }
     try {
       if (type.equals(CloudEventRecords.WATERMARK_TYPE)) {
-        return new Watermark(record.partition(), Instant.parse(data.getString("watermark")));
+        Instant at = Instant.parse(data.getString("watermark"));
+        return outOfRange(at)
+            ? new Poison("watermark outside the years 1970-9999: " + at)
+            : new Watermark(record.partition(), at);
       }
       if (!type.startsWith(schema.eventPrefix())) {
         return new Poison("unknown event type " + type);
@@ -68,9 +90,15 @@ sealed interface ReplicaEvent {
         if (!deleted && value != null && !(value instanceof String)) {
           return new Poison("unknown schema for " + type + ": " + field + " is not a string");
         }
+        if (!deleted && value != null && ((String) value).indexOf('\u0000') >= 0) {
+          return new Poison(field + " holds a NUL character, which PostgreSQL's text cannot store");
+        }
       }
-      return new Upsert(
-          id, deleted ? null : data, version, deleted, record.partition(), eventTime(record));
+      Instant time = eventTime(record);
+      if (outOfRange(time)) {
+        return new Poison("event time outside the years 1970-9999: " + time);
+      }
+      return new Upsert(id, deleted ? null : data, version, deleted, record.partition(), time);
     } catch (ClassCastException | DateTimeParseException | NullPointerException e) {
       return new Poison("unknown schema for " + type + ": " + e.getMessage());
     }
@@ -85,10 +113,20 @@ sealed interface ReplicaEvent {
     }
   }
 
+  private static boolean outOfRange(Instant time) {
+    return time.isBefore(EARLIEST) || time.isAfter(LATEST);
+  }
+
+  /**
+   * The first header named {@code name}, null when absent or without a value. Read from Kafka's
+   * record: Vert.x's view of the headers fails on a header without a value.
+   */
   static String header(KafkaConsumerRecord<String, byte[]> record, String name) {
-    for (KafkaHeader header : record.headers()) {
+    for (Header header : record.record().headers()) {
       if (header.key().equals(name)) {
-        return header.value().toString();
+        return header.value() == null
+            ? null
+            : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
       }
     }
     return null;

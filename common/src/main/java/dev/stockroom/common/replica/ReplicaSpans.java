@@ -6,7 +6,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
-import io.vertx.kafka.client.producer.KafkaHeader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,11 +59,6 @@ final class ReplicaSpans {
   }
 
   private static String traceparent(KafkaConsumerRecord<String, byte[]> record) {
-    for (KafkaHeader header : record.headers()) {
-      if (TraceContexts.HEADER.equals(header.key())) {
-        return header.value().toString();
-      }
-    }
-    return null;
+    return ReplicaEvent.header(record, TraceContexts.HEADER);
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -179,6 +180,43 @@ class ForgedEventsTest {
       assertThat(parked.getString("name")).isEqualTo("Watermarked Once");
       JsonObject asked = row(system, "PARKED-W", "&maxStaleness=PT1S");
       assertThat(asked.getJsonObject("freshness").getString("source")).isEqualTo("owner");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "records PostgreSQL cannot store are parked and the changes after them apply; a header"
+          + " without a value is read, not a reason to drop the batch")
+  void unstorableRecordsAreParked() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system = new ReplicaFixture(Map.of(), broker)) {
+      String id = stockedItem(system, "FORGED-U", "Unstorable Victim");
+      Instant since = Instant.now().minusSeconds(1);
+      try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
+        producer.send(update(id, 2, "Nul\u0000Name", Instant.now().toString())).get();
+        producer.send(update(id, 2, "Before Time", "-5000-01-01T00:00:00Z")).get();
+      }
+      TestHttp.Reply renamed =
+          system.usersHttp.patch(
+              "/users/" + id, ADMIN, new JsonObject().put("name", "Genuine After"), Map.of());
+      assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(row(system, "FORGED-U", "").getString("name")).isEqualTo("Genuine After"));
+      ForgedRecords.awaitParked(system, since, id, 2);
+
+      try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
+        ProducerRecord<String, byte[]> headerWithoutValue =
+            update(id, 3, "Header Without Value", Instant.now().toString());
+        headerWithoutValue.headers().add("x-forged", null);
+        producer.send(headerWithoutValue).get();
+      }
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(row(system, "FORGED-U", "").getString("name"))
+                  .isEqualTo("Header Without Value"));
     }
   }
 
