@@ -83,6 +83,9 @@ class TracingTest {
     Map<String, String> ordersEnv = TestServices.env("trace_orders");
     ordersEnv.put("USERS_URL", usersUrl);
     ordersEnv.put("INVENTORY_URL", "http://localhost:" + inventoryEnv.get("HTTP_PORT"));
+    // One span per saga step is asserted: a retry after a call that timed out on a cold, busy
+    // machine would be a second one.
+    ordersEnv.put("ORDER_CALL_TIMEOUT", "PT10S");
     running.add(TestServices.start(e -> OrdersService.start(new Env(e)), ordersEnv));
     users = new TestHttp(Integer.parseInt(usersEnv.get("HTTP_PORT")));
     inventory = new TestHttp(Integer.parseInt(inventoryEnv.get("HTTP_PORT")));

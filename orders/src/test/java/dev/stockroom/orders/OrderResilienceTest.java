@@ -61,7 +61,11 @@ class OrderResilienceTest {
   @Test
   @DisplayName("a request waiting on a parked saga is answered as soon as the worker decides it")
   void waitingRequestHearsTheWorker() throws Exception {
-    try (OrdersFixture system = new OrdersFixture(Map.of("ORDER_WAIT", "PT15S"))) {
+    // A breaker opened by the outage and still open when inventory is back would hold the retry
+    // for its whole reset (5 s by default): the time asserted below is the worker's, not the
+    // breaker's.
+    try (OrdersFixture system =
+        new OrdersFixture(Map.of("ORDER_WAIT", "PT15S", "BREAKER_RESET", "PT0.5S"))) {
       String ida = system.customer("Ida Waiting", 5_000);
       system.item("WAIT-1", 3, 100);
       TestServices.stop(system.inventory);

@@ -80,7 +80,8 @@ class StartWithoutDependenciesTest {
       long back = System.nanoTime();
       RunningService users = TestServices.await(starting, Duration.ofSeconds(20));
       try {
-        assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(5));
+        // Retries at most a second apart, then migrations and deployment on a busy machine.
+        assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(10));
         assertThat(new TestHttp(users.port()).get("/health/ready", null).status()).isEqualTo(200);
       } finally {
         TestServices.stop(users);

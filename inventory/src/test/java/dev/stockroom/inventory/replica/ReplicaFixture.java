@@ -77,7 +77,11 @@ final class ReplicaFixture implements AutoCloseable {
           JsonObject copy = inventoryHttp.get("/health/ready", null).json().getJsonObject("checks");
           assertThat(owner.getString("kafka")).isEqualTo("up");
           assertThat(owner.getString("outbox")).startsWith("publishing");
-          assertThat(copy.getString("replica user_replica")).startsWith("freshness bound");
+          // Caught up: a fresh consumer group first reads every earlier test's records, and a
+          // partition's old watermark already says "freshness bound" while the rest is behind.
+          String bound = copy.getString("replica user_replica");
+          assertThat(bound).startsWith("freshness bound");
+          assertThat(Double.parseDouble(bound.replaceAll("[^0-9.]", ""))).isLessThan(2.0);
         });
   }
 
