@@ -40,7 +40,41 @@ public final class Checker {
         new FreshnessClaims(h).check(),
         Visibility.check(h),
         OrderLedger.check(h),
-        Availability.check(h));
+        Availability.check(h),
+        exercised(h));
+  }
+
+  /**
+   * Property 5: the run tested what it says it did. A fault that was not injected or never healed,
+   * or a run without acknowledged renames, copied people in the report or confirmed orders, would
+   * let the other properties hold over nothing.
+   */
+  static Property exercised(History h) {
+    List<String> examples = new ArrayList<>();
+    h.faults.stream()
+        .filter(f -> !f.outcome().equals("healed"))
+        .forEach(f -> examples.add(fmt("fault %s (%s): %s", f.kind(), f.what(), f.outcome())));
+    long acked = h.writes.stream().filter(Write::acknowledged).count();
+    long rows = h.reads.stream().mapToLong(r -> r.rows().size()).sum();
+    long confirmed = h.orders.stream().filter(o -> o.status().equals("CONFIRMED")).count();
+    Map<String, String> n = new LinkedHashMap<>();
+    n.put(
+        "faults injected and healed",
+        (h.faults.size() - examples.size()) + " of " + h.faults.size());
+    n.put("acknowledged renames", String.valueOf(acked));
+    n.put("copied people in report answers", String.valueOf(rows));
+    n.put("confirmed orders", String.valueOf(confirmed));
+    for (Map.Entry<String, String> e : n.entrySet()) {
+      if (e.getValue().equals("0")) {
+        examples.add("no " + e.getKey());
+      }
+    }
+    return new Property(
+        "Every fault healed, and renames, reads and orders all ran",
+        examples.isEmpty(),
+        n,
+        examples,
+        examples.size());
   }
 
   /** Acknowledged renames per person, in acknowledgement order. */
@@ -65,6 +99,7 @@ public final class Checker {
     private long rows;
     private long claimViolations;
     private long budgetViolations;
+    private long malformed;
     private final Map<String, Long> bySource = new TreeMap<>();
 
     FreshnessClaims(History h) {
@@ -75,6 +110,11 @@ public final class Checker {
     Property check() {
       for (Read r : h.reads) {
         if (r.status() != 200) {
+          continue;
+        }
+        if (r.error() != null && r.error().startsWith(History.MALFORMED)) {
+          malformed++;
+          example(fmt("%s at t=%.3f s: %s", r.instance(), r.sentMs() / 1000, r.error()));
           continue;
         }
         for (Row row : r.rows()) {
@@ -90,13 +130,22 @@ public final class Checker {
       n.put(
           "claims contradicted by an earlier acknowledged change", String.valueOf(claimViolations));
       n.put("fresh rows older than the budget asked for", String.valueOf(budgetViolations));
-      long violations = claimViolations + budgetViolations;
+      n.put("answers without the contract's freshness", String.valueOf(malformed));
+      long violations = claimViolations + budgetViolations + malformed;
       return new Property(
           "Freshness claims are true", violations == 0, n, List.copyOf(examples), violations);
     }
 
     private void claim(Read r, Row row) {
       if (row.asOfMicros() == null) {
+        if (!row.stale()) {
+          // Claims to be fresh without saying as of when: nothing a client could check.
+          malformed++;
+          example(
+              fmt(
+                  "%s at t=%.3f s: person %s served fresh from %s without asOf",
+                  r.instance(), r.sentMs() / 1000, row.user(), row.source()));
+        }
         return;
       }
       long newest = -1;
@@ -159,7 +208,7 @@ public final class Checker {
   /** Instances that answered final reads: the ones every change must reach. */
   static Set<String> finalInstances(History h) {
     return h.reads.stream()
-        .filter(r -> r.fin() && r.status() == 200)
+        .filter(r -> r.fin() && r.status() == 200 && r.error() == null)
         .map(Read::instance)
         .collect(Collectors.toSet());
   }

@@ -36,9 +36,11 @@ final class OrderLedger {
   private Property run() {
     Map<String, Set<String>> idsByKey = new LinkedHashMap<>();
     Map<String, String> customerByKey = new HashMap<>();
+    Map<String, OrderAttempt> askedByKey = new HashMap<>();
     for (OrderAttempt a : h.orderAttempts) {
       Set<String> ids = idsByKey.computeIfAbsent(a.key(), k -> new HashSet<>());
       customerByKey.put(a.key(), a.customer());
+      askedByKey.putIfAbsent(a.key(), a);
       if (a.orderId() != null) {
         ids.add(a.orderId());
       }
@@ -65,6 +67,14 @@ final class OrderLedger {
         OrderFinal f = finals.get(id);
         if (f == null || !(f.status().equals("CONFIRMED") || f.status().equals("REJECTED"))) {
           fail("order %s (key %s) ended %s", id, e.getKey(), f == null ? "unread" : f.status());
+        }
+        OrderAttempt asked = askedByKey.get(e.getKey());
+        if (f != null
+            && f.status().equals("CONFIRMED")
+            && !f.lines().equals(Map.of(asked.sku(), asked.quantity()))) {
+          fail(
+              "order %s (key %s) confirmed %s where %d of %s were asked for",
+              id, e.getKey(), f.lines(), asked.quantity(), asked.sku());
         }
       }
     }

@@ -89,7 +89,21 @@ final class Visibility {
     n.put("of changes made outside a fault: visible p99 (ms)", fmt("%.0f", percentile(calm, 0.99)));
     n.put("never seen", String.valueOf(neverSeen));
     n.put("later than the bound", String.valueOf(overBound));
-    long violations = neverSeen + overBound + (instances.isEmpty() ? 1 : 0);
+    // An instance that answers its final reads with nothing readable would otherwise be left out
+    // of the instances every change must reach.
+    long asked =
+        Math.max(
+            h.settings.instances(),
+            h.reads.stream().filter(Read::fin).map(Read::instance).distinct().count());
+    long silent = Math.max(0, asked - instances.size());
+    n.put("instances without a final answer", String.valueOf(silent));
+    long violations = neverSeen + overBound + silent + (instances.isEmpty() ? 1 : 0);
+    if (silent > 0) {
+      examples.add(
+          fmt(
+              "%d of %d inventory instances answered no final read (answered: %s)",
+              silent, asked, String.join(", ", instances)));
+    }
     if (instances.isEmpty()) {
       examples.add("no instance answered a final read");
     }

@@ -148,7 +148,16 @@ final class Workload {
         .transform(
             ar -> {
               HttpResponse<Buffer> r = ar.succeeded() ? ar.result() : null;
-              List<History.Row> rows = r != null && r.statusCode() == 200 ? rows(r) : List.of();
+              List<History.Row> rows = List.of();
+              String error = error(r, ar.cause());
+              if (r != null && r.statusCode() == 200) {
+                try {
+                  rows = rows(r);
+                } catch (RuntimeException e) {
+                  // Recorded, not dropped: a 200 the harness cannot read is a broken answer.
+                  error = History.MALFORMED + e;
+                }
+              }
               history.add(
                   new History.Read(
                       p.name(),
@@ -157,7 +166,7 @@ final class Workload {
                       history.nowMs(),
                       sentMicros,
                       r == null ? 0 : r.statusCode(),
-                      error(r, ar.cause()),
+                      error,
                       fin,
                       rows));
               return Future.succeededFuture();

@@ -31,10 +31,10 @@ class CheckerTest {
       h.reads.add(read(instance, 500, null, false, row(2, 450)));
       h.reads.add(read(instance, 1_500, 1_000L, true, row(2, 1_400)));
     }
-    h.orderAttempts.add(attempt("k1", 0, null));
-    h.orderAttempts.add(attempt("k1", 503, null));
-    h.orderAttempts.add(attempt("k1", 201, "o1"));
-    h.orderAttempts.add(attempt("k2", 201, "o2"));
+    h.orderAttempts.add(attempt("k1", 2, 0, null));
+    h.orderAttempts.add(attempt("k1", 2, 503, null));
+    h.orderAttempts.add(attempt("k1", 2, 201, "o1"));
+    h.orderAttempts.add(attempt("k2", 1000, 201, "o2"));
     h.orders.add(new History.OrderFinal("o1", "bob", "CONFIRMED", Map.of("LAST-00", 2), 200));
     h.orders.add(new History.OrderFinal("o2", "bob", "REJECTED", Map.of("LAST-00", 1000), 0));
     h.stock.add(new History.Stock("LAST-00", 10, 8, 0));
@@ -102,7 +102,7 @@ class CheckerTest {
   @Test
   void twoOrdersForOneKeyOversoldStockAndUncapturedCreditAreFound() {
     History doubled = healthy();
-    doubled.orderAttempts.add(attempt("k1", 201, "o3"));
+    doubled.orderAttempts.add(attempt("k1", 2, 201, "o3"));
     assertThat(Checker.check(doubled).get(2).counterexamples())
         .anyMatch(s -> s.contains("k1 was answered with 2 different orders"));
 
@@ -128,6 +128,112 @@ class CheckerTest {
     History unexplained = healthy();
     unexplained.customers.set(0, new History.Customer("bob", 200, 0, List.of("o1", "o2", "o9")));
     assertThat(Checker.check(unexplained).get(2).passed()).isFalse();
+
+    History unlisted = healthy();
+    unlisted.customers.set(0, new History.Customer("bob", 200, 0, List.of("o2")));
+    assertThat(Checker.check(unlisted).get(2).counterexamples())
+        .anyMatch(s -> s.contains("an answered order is missing from their listing"));
+  }
+
+  @Test
+  void stockBelowZeroOrLeftReservedIsFoundEvenWhenTheSumsAgree() {
+    History negative = healthy();
+    // 12 confirmed of 10: before = after + sold still holds, the stock went below zero.
+    negative.orders.set(
+        0, new History.OrderFinal("o1", "bob", "CONFIRMED", Map.of("LAST-00", 12), 200));
+    negative.orderAttempts.replaceAll(
+        a -> a.key().equals("k1") ? attempt("k1", 12, a.status(), a.orderId()) : a);
+    negative.stock.set(0, new History.Stock("LAST-00", 10, -2, 0));
+    assertThat(Checker.check(negative).get(2).counterexamples())
+        .containsExactly("sku LAST-00: 10 before, -2 after, 12 confirmed, 0 still reserved");
+
+    History reserved = healthy();
+    reserved.stock.set(0, new History.Stock("LAST-00", 10, 8, 1));
+    assertThat(Checker.check(reserved).get(2).counterexamples())
+        .containsExactly("sku LAST-00: 10 before, 8 after, 2 confirmed, 1 still reserved");
+  }
+
+  @Test
+  void anOrderConfirmedWithOtherLinesThanAskedForIsFound() {
+    History h = healthy();
+    // A partial fill, stock and credit consistent with it: only the lines asked for tell.
+    h.orderAttempts.replaceAll(
+        a -> a.key().equals("k1") ? attempt("k1", 5, a.status(), a.orderId()) : a);
+    assertThat(Checker.check(h).get(2).counterexamples())
+        .containsExactly(
+            "order o1 (key k1) confirmed {LAST-00=2} where 5 of LAST-00 were asked for");
+  }
+
+  @Test
+  void aReportAnswerWithoutItsFreshnessIsFound() {
+    History malformed = healthy();
+    malformed.reads.add(
+        new Read(
+            "inventory-2",
+            null,
+            600,
+            605,
+            T0,
+            200,
+            History.MALFORMED + "java.lang.NullPointerException",
+            false,
+            List.of()));
+    Property p = Checker.check(malformed).get(0);
+    assertThat(p.violations()).isEqualTo(1);
+    assertThat(p.counterexamples().get(0)).contains("inventory-2", "malformed answer");
+
+    History withoutAsOf = healthy();
+    withoutAsOf.reads.add(
+        read("inventory-1", 700, null, false, new Row("alice", 2, "replica", null, false)));
+    assertThat(Checker.check(withoutAsOf).get(0).counterexamples())
+        .containsExactly(
+            "inventory-1 at t=0.700 s: person alice served fresh from replica without asOf");
+    // Flagged stale, a row without asOf claims nothing.
+    History staleWithoutAsOf = healthy();
+    staleWithoutAsOf.reads.add(
+        read("inventory-1", 700, null, false, new Row("alice", 2, "replica", null, true)));
+    assertThat(Checker.check(staleWithoutAsOf).get(0).passed()).isTrue();
+  }
+
+  @Test
+  void anInstanceWithoutAReadableFinalAnswerIsNotLeftOut() {
+    History h = healthy();
+    h.reads.removeIf(r -> r.fin() && r.instance().equals("inventory-2"));
+    h.reads.add(new Read("inventory-2", 1_000L, 1_500, 6_500, T0, 0, "timeout", true, List.of()));
+    Property p = Checker.check(h).get(1);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers()).containsEntry("instances without a final answer", "1");
+  }
+
+  @Test
+  void aReportUnansweredOrRefusedWithNoFaultOnIsAViolation() {
+    History during = healthy();
+    during.faults.add(new History.Fault("kill-inventory", "kill", 1_000, 1_200, "healed"));
+    during.reads.add(new Read("inventory-1", null, 990, 5_990, T0, 0, "timeout", false, List.of()));
+    assertThat(Checker.check(during).get(3).passed()).as("out while a fault was on").isTrue();
+
+    for (int status : new int[] {0, 401, 503}) {
+      History calm = healthy();
+      calm.reads.add(
+          new Read("inventory-1", null, 1_300, 1_310, T0, status, "no", false, List.of()));
+      Property p = Checker.check(calm).get(3);
+      assertThat(p.violations()).as("status %d with no fault on", status).isEqualTo(1);
+      assertThat(p.numbers()).containsEntry("500 answers, any endpoint", "0");
+    }
+  }
+
+  @Test
+  void aFaultThatNeverHealedOrARunThatDidNothingFails() {
+    assertThat(Checker.check(healthy()).get(4).passed()).isTrue();
+    History failed = healthy();
+    failed.faults.add(new History.Fault("kafka-stop", "stop", 100, 200, "FAILED: no broker"));
+    assertThat(Checker.check(failed).get(4).counterexamples())
+        .containsExactly("fault kafka-stop (stop): FAILED: no broker");
+
+    History idle = healthy();
+    idle.writes.clear();
+    assertThat(Checker.check(idle).get(4).counterexamples())
+        .containsExactly("no acknowledged renames");
   }
 
   @Test
@@ -185,7 +291,8 @@ class CheckerTest {
         List.of(row));
   }
 
-  private static History.OrderAttempt attempt(String key, int status, String id) {
-    return new History.OrderAttempt(key, "bob", "LAST-00", 1, "orders-1", 10, 20, status, null, id);
+  private static History.OrderAttempt attempt(String key, int quantity, int status, String id) {
+    return new History.OrderAttempt(
+        key, "bob", "LAST-00", quantity, "orders-1", 10, 20, status, null, id);
   }
 }
