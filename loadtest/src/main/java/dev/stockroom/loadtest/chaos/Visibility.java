@@ -9,9 +9,12 @@ import dev.stockroom.loadtest.chaos.History.Write;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Property 2: every acknowledged rename becomes visible in the answers of every instance of
@@ -23,6 +26,9 @@ import java.util.Map;
 final class Visibility {
   /** What one instance showed of one person, read by read, in the order the reads were sent. */
   private record Seen(double sentMs, double answeredMs, long seq) {}
+
+  /** The sequence of a person an answer left out: below every rename's. */
+  private static final long ABSENT = -2;
 
   private Visibility() {}
 
@@ -111,20 +117,32 @@ final class Visibility {
         "Every acknowledged change becomes visible", violations == 0, n, examples, violations);
   }
 
-  /** instance → person → what its successful reads showed, by send time. */
+  /**
+   * instance → person → what its successful reads showed, by send time. The page holds every
+   * renamed person: one an answer leaves out is seen at no change at all (a regression, and the
+   * instance's first answer, not the person's first appearance, starts the clock).
+   */
   private static Map<String, Map<String, List<Seen>>> seen(History h) {
     Map<String, Map<String, List<Seen>>> seen = new HashMap<>();
     List<Read> reads = new ArrayList<>(h.reads);
     reads.sort(Comparator.comparingDouble(Read::sentMs));
+    Set<String> renamed = h.writes.stream().map(Write::user).collect(Collectors.toSet());
     for (Read r : reads) {
-      if (r.status() != 200) {
+      if (r.status() != 200 || r.error() != null) {
         continue;
       }
       Map<String, List<Seen>> byUser = seen.computeIfAbsent(r.instance(), k -> new HashMap<>());
+      Set<String> absent = new HashSet<>(renamed);
       for (Row row : r.rows()) {
+        absent.remove(row.user());
         byUser
             .computeIfAbsent(row.user(), k -> new ArrayList<>())
             .add(new Seen(r.sentMs(), r.answeredMs(), row.seq()));
+      }
+      for (String user : absent) {
+        byUser
+            .computeIfAbsent(user, k -> new ArrayList<>())
+            .add(new Seen(r.sentMs(), r.answeredMs(), ABSENT));
       }
     }
     return seen;

@@ -91,6 +91,16 @@ class CheckerTest {
   }
 
   @Test
+  void aPersonAnAnswerLeavesOutIsNotVisible() {
+    History h = healthy();
+    // Instance 2 answers last without Alice on the page: what it shows of her went back.
+    h.reads.add(new Read("inventory-2", null, 1_700, 1_705, T0, 200, null, false, List.of()));
+    Property p = Checker.check(h).get(1);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers()).containsEntry("never seen", "2");
+  }
+
+  @Test
   void aChangeVisibleOnlyAfterTheBoundIsLate() {
     History h = healthy();
     h.settings = new History.Settings(2, 60_000, 100, 0);
