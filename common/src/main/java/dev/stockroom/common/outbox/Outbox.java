@@ -39,6 +39,22 @@ public final class Outbox {
     return append(transaction, List.of(event));
   }
 
+  /** The payload of the notification that asks the relay for a watermark soon. */
+  static final String WATERMARK_WANTED = "watermark";
+
+  /**
+   * For a write that hands its writer a consistency token but changed nothing (no event): at its
+   * commit the relay is asked for a watermark soon, as after a cycle that published, so a read with
+   * the token finds the copies caught up within milliseconds instead of waiting for the periodic
+   * watermark.
+   */
+  public static Future<Void> requestWatermark(SqlClient transaction) {
+    return transaction
+        .query("SELECT pg_notify('outbox', '" + WATERMARK_WANTED + "')")
+        .execute()
+        .mapEmpty();
+  }
+
   /**
    * One statement that writes the events of the rows {@code guardedWrite} changes, and only those:
    * atomic as one statement, so no transaction and one round trip instead of four (BEGIN, the

@@ -76,7 +76,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
             pingTimeout,
             leadershipFailures,
             this::leadershipChanged,
-            this::kick);
+            this::notified);
     Gauge.builder("outbox_relay_leader", () -> leadership.isLeader() ? 1 : 0)
         .description("1 while this instance is the active outbox relay")
         .register(registry);
@@ -133,6 +133,14 @@ public final class OutboxRelayVerticle extends VerticleBase {
     if (leadership.isLeader()) {
       openProducer();
     }
+  }
+
+  /** A row was appended, or a write with nothing to append wants a watermark for its token. */
+  private void notified(String payload) {
+    if (Outbox.WATERMARK_WANTED.equals(payload)) {
+      watermarkSoon();
+    }
+    kick();
   }
 
   private void kick() {

@@ -37,7 +37,7 @@ final class RelayLeadership {
   private final PgConnectOptions options;
   private final Duration pingTimeout;
   private final Consumer<Boolean> onChange;
-  private final Runnable onNotification;
+  private final java.util.function.Consumer<String> onNotification;
   private final Counter failuresCounter;
   private PgConnection connection;
   private boolean leader;
@@ -52,7 +52,7 @@ final class RelayLeadership {
       Duration pingTimeout,
       Counter failuresCounter,
       Consumer<Boolean> onChange,
-      Runnable onNotification) {
+      java.util.function.Consumer<String> onNotification) {
     this.vertx = vertx;
     this.options = options;
     this.pingTimeout = pingTimeout;
@@ -153,7 +153,7 @@ final class RelayLeadership {
         .onSuccess(
             c -> {
               connection = c;
-              c.notificationHandler(n -> onNotification.run());
+              c.notificationHandler(n -> onNotification.accept(n.getPayload()));
               // Without a handler the client prints the failure to stderr; the close that
               // follows it demotes this instance, which says so.
               c.exceptionHandler(e -> log.debug("relay lock connection failed: {}", e.toString()));

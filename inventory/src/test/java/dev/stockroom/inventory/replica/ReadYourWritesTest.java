@@ -383,6 +383,29 @@ class ReadYourWritesTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a write that changes nothing hands out a token the copy meets at once, not at the next"
+          + " periodic watermark")
+  void unchangedWriteIsMetAtOnce() {
+    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system =
+            new ReplicaFixture(Map.of(), Map.of("WATERMARK_INTERVAL", "PT5S"), kafka)) {
+      String pg = system.inventoryEnv.get("PG_URI");
+      String id = seed(system, "RYW-9", "Ned Before");
+      awaitName(system, "RYW-9", rename(system, id, "Ned Kept"), "Ned Kept");
+      // Just after a periodic watermark: the next one is five seconds away.
+      awaitWatermarksPast(pg, new ConsistencyToken(Instant.now()).encode());
+
+      String token = rename(system, id, "Ned Kept");
+      Reply filtered = report(system, token, "&stocker=ned&consistencyWait=PT1S");
+
+      assertThat(stockerOf(filtered, "RYW-9").getString("name")).isEqualTo("Ned Kept");
+      // Before: nothing was published, so no watermark reached the token within the wait.
+      assertThat(filtered.json().getJsonObject("consistency").getBoolean("satisfied")).isTrue();
+    }
+  }
+
   /** Until every partition of the copy has a watermark at or past {@code token}. */
   private static void awaitWatermarksPast(String pg, String token) {
     Eventually.assertWithin(

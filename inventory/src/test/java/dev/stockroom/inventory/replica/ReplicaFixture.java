@@ -43,6 +43,14 @@ final class ReplicaFixture implements AutoCloseable {
    * closed.
    */
   ReplicaFixture(Map<String, String> inventoryOverrides, EmbeddedKafkaBroker broker) {
+    this(inventoryOverrides, Map.of(), broker);
+  }
+
+  /** With {@code usersOverrides} in users' environment too. */
+  ReplicaFixture(
+      Map<String, String> inventoryOverrides,
+      Map<String, String> usersOverrides,
+      EmbeddedKafkaBroker broker) {
     usersEnv = TestServices.env("users");
     if (broker != null) {
       usersEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
@@ -50,6 +58,7 @@ final class ReplicaFixture implements AutoCloseable {
     usersEnv.put("WATERMARK_INTERVAL", "PT0.2S");
     usersEnv.put("OUTBOX_POLL_INTERVAL", "PT0.2S");
     usersEnv.put("USERS_TOPIC_PARTITIONS", "3");
+    usersEnv.putAll(usersOverrides);
     users = TestServices.start(e -> UsersService.start(new Env(e)), usersEnv);
     usersHttp = new TestHttp(users.port());
     inventoryEnv = TestServices.env("inventory");
