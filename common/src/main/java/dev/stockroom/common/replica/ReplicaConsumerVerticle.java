@@ -43,6 +43,7 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   private final ReplicaApplier applier;
   private KafkaConsumer<String, byte[]> consumer;
   private KafkaProducer<String, byte[]> deadLetters;
+  private DeadLettering parking;
   private ReplicaMetrics metrics;
   private ReplicaSpans spans;
   private boolean stopped;
@@ -71,6 +72,9 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
     deadLetters =
         KafkaProducer.create(vertx, KafkaSettings.producer(kafka, schema.consumerGroup() + "-dlq"));
     deadLetters.exceptionHandler(e -> log.debug("dead-letter producer: {}", e.toString()));
+    parking =
+        new DeadLettering(
+            deadLetters, schema.dlqTopic(), () -> service.topics().ready().succeeded());
     metrics = new ReplicaMetrics(service.metrics().registry(), store, vertx, consumer.unwrap());
     spans = new ReplicaSpans(service.tracing().tracer(), group, schema.table());
     service.health().addCheck("replica " + schema.table(), metrics::state);
@@ -149,41 +153,18 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   private Future<Void> applyAndCommit(
       List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
     var traced = spans.start(batch);
-    return deadLetter(batch, events)
+    return parking
+        .park(batch, events)
         .compose(
             v ->
                 store
                     .pool()
                     .withTransaction(tx -> applier.apply(tx, events, heldBack(batch, events))))
         .compose(v -> consumer.commit(nextOffsets(batch)))
+        .onSuccess(v -> parking.committed(batch))
         .<Void>mapEmpty()
         .onComplete((v, failure) -> ReplicaSpans.end(traced, failure))
         .onSuccess(v -> metrics.applied(events));
-  }
-
-  private Future<Void> deadLetter(
-      List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
-    boolean anyPoison = events.stream().anyMatch(e -> e instanceof Poison);
-    if (anyPoison && !service.topics().ready().succeeded()) {
-      // The dead-letter topic is not created yet; the batch is retried after a backoff.
-      return Future.failedFuture("the dead-letter topic is not set up yet");
-    }
-    List<Future<?>> sends = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      if (events.get(i) instanceof Poison poison) {
-        KafkaConsumerRecord<String, byte[]> record = batch.get(i);
-        log.warn(
-            "dead-lettering {}-{}@{}: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            poison.reason());
-        sends.add(
-            deadLetters.send(
-                DeadLetters.record(store.schema().dlqTopic(), record, poison.reason())));
-      }
-    }
-    return Future.all(sends).mapEmpty();
   }
 
   /**

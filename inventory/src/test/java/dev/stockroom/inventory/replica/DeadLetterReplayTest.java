@@ -20,6 +20,8 @@ import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.inventory.InventoryService;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -145,6 +147,60 @@ class DeadLetterReplayTest {
       } finally {
         TestServices.stop(fixed);
       }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a batch read again after the database refused it parks its poison record once, not once per"
+          + " attempt")
+  void parkedOnceThroughRetries() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(null, 0);
+        ReplicaFixture system =
+            new ReplicaFixture(Map.of("PG_STATEMENT_TIMEOUT", "PT0.5S"), broker)) {
+      String id = stockedItem(system, "PARKED-1X", "Parked Once");
+      String pg = system.inventoryEnv.get("PG_URI");
+      String rollbacks =
+          "SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()";
+      Instant since = Instant.now().minusSeconds(1);
+      try (Connection locker = TestDb.connect(pg)) {
+        locker.setAutoCommit(false);
+        try (Statement lock = locker.createStatement()) {
+          lock.execute("LOCK TABLE user_replica IN ACCESS EXCLUSIVE MODE");
+        }
+        long before = Long.parseLong(TestDb.text(pg, rollbacks));
+        try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrapServers())) {
+          producer.send(poisonUpdate(id, 2)).get();
+        }
+        // Each attempt parks first, then fails at the locked copy (statement timeout) and rolls
+        // back: wait for three.
+        Eventually.assertWithin(
+            Duration.ofSeconds(30),
+            () -> assertThat(Long.parseLong(TestDb.text(pg, rollbacks))).isGreaterThan(before + 2));
+        locker.rollback();
+      }
+      // Applied at last: the parked change holds its person back from the watermarks.
+      Eventually.assertWithin(
+          Duration.ofSeconds(15),
+          () ->
+              assertThat(
+                      TestDb.count(
+                          pg,
+                          "SELECT count(*) FROM user_replica WHERE partition = -1 AND id = '"
+                              + id
+                              + "'"))
+                  .isEqualTo(1));
+      assertThat(
+              system
+                  .inventoryHttp
+                  .get("/admin/dlq?since=" + since, ADMIN)
+                  .json()
+                  .getJsonArray("records")
+                  .stream()
+                  .map(JsonObject.class::cast)
+                  .filter(r -> id.equals(r.getString("key"))))
+          .as("parked records of the person")
+          .hasSize(1);
     }
   }
 

@@ -139,8 +139,7 @@ class ForgedEventsTest {
             new ReplicaFixture(Map.of("REPLICA_MAX_VERSION_JUMP", "10"), broker)) {
       String pg = system.inventoryEnv.get("PG_URI");
       String id = system.registerUser("Watermarked Once").getString("id");
-      // Copied from its event (not fetched from the owner by a read that came first, which leaves
-      // a row no watermark vouches for until its next change): the watermarks vouch for it.
+      // Copied from its event, with its partition: the watermarks vouch for it.
       Eventually.assertWithin(
           Duration.ofSeconds(10),
           () ->
