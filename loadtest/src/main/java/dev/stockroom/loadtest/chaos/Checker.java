@@ -130,13 +130,24 @@ public final class Checker {
       n.put(
           "claims contradicted by an earlier acknowledged change", String.valueOf(claimViolations));
       n.put("fresh rows older than the budget asked for", String.valueOf(budgetViolations));
-      n.put("answers without the contract's freshness", String.valueOf(malformed));
+      n.put(
+          "answers without the contract's freshness, or with another person's name",
+          String.valueOf(malformed));
       long violations = claimViolations + budgetViolations + malformed;
       return new Property(
           "Freshness claims are true", violations == 0, n, List.copyOf(examples), violations);
     }
 
     private void claim(Read r, Row row) {
+      if (row.seq() == History.SOMEONE_ELSES) {
+        // Whatever its freshness says, the copy mixed two people up.
+        malformed++;
+        example(
+            fmt(
+                "%s at t=%.3f s: person %s shown with a name given to another person",
+                r.instance(), r.sentMs() / 1000, row.user()));
+        return;
+      }
       if (row.asOfMicros() == null) {
         if (!row.stale()) {
           // Claims to be fresh without saying as of when: nothing a client could check.

@@ -38,6 +38,9 @@ public final class History {
   /** One copied person in a report answer: the sequence its name carries and its freshness. */
   public record Row(String user, long seq, String source, Long asOfMicros, boolean stale) {}
 
+  /** {@link Row#seq} of a row showing a name another tracked person was given. */
+  public static final long SOMEONE_ELSES = -3;
+
   /** How {@link Read#error} begins for a 200 whose body did not have the contract's shape. */
   public static final String MALFORMED = "malformed answer: ";
 

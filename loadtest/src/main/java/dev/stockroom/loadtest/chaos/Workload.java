@@ -152,7 +152,7 @@ final class Workload {
               String error = error(r, ar.cause());
               if (r != null && r.statusCode() == 200) {
                 try {
-                  rows = rows(r);
+                  rows = rows(r, plan.tracked());
                 } catch (RuntimeException e) {
                   // Recorded, not dropped: a 200 the harness cannot read is a broken answer.
                   error = History.MALFORMED + e;
@@ -173,7 +173,8 @@ final class Workload {
             });
   }
 
-  private static List<History.Row> rows(HttpResponse<Buffer> r) {
+  /** The copied people of an answer; {@code tracked}: who carries which probe number. */
+  private static List<History.Row> rows(HttpResponse<Buffer> r, List<String> tracked) {
     List<History.Row> rows = new ArrayList<>();
     JsonArray items = r.bodyAsJsonObject().getJsonArray("items");
     for (int k = 0; k < items.size(); k++) {
@@ -187,7 +188,11 @@ final class Workload {
       rows.add(
           new History.Row(
               by.getString("id"),
-              parsed == null ? -1 : parsed[1],
+              parsed == null
+                  ? -1
+                  : parsed[0] == tracked.indexOf(by.getString("id"))
+                      ? parsed[1]
+                      : History.SOMEONE_ELSES,
               f.getString("source"),
               asOf == null ? null : History.micros(Instant.parse(asOf)),
               f.getBoolean("stale")));

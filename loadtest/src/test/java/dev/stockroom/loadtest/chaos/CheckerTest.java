@@ -206,6 +206,21 @@ class CheckerTest {
   }
 
   @Test
+  void aNameGivenToAnotherPersonIsFound() {
+    History h = healthy();
+    h.reads.add(
+        read(
+            "inventory-1",
+            700,
+            null,
+            false,
+            new Row("alice", History.SOMEONE_ELSES, "replica", T0 + 650_000L, false)));
+    assertThat(Checker.check(h).get(0).counterexamples())
+        .containsExactly(
+            "inventory-1 at t=0.700 s: person alice shown with a name given to another person");
+  }
+
+  @Test
   void anInstanceWithoutAReadableFinalAnswerIsNotLeftOut() {
     History h = healthy();
     h.reads.removeIf(r -> r.fin() && r.instance().equals("inventory-2"));
