@@ -37,7 +37,7 @@ final class RelayLeadership {
   private final PgConnectOptions options;
   private final Duration pingTimeout;
   private final Consumer<Boolean> onChange;
-  private final java.util.function.Consumer<String> onNotification;
+  private final Consumer<String> onNotification;
   private final Counter failuresCounter;
   private PgConnection connection;
   private boolean leader;
@@ -52,7 +52,7 @@ final class RelayLeadership {
       Duration pingTimeout,
       Counter failuresCounter,
       Consumer<Boolean> onChange,
-      java.util.function.Consumer<String> onNotification) {
+      Consumer<String> onNotification) {
     this.vertx = vertx;
     this.options = options;
     this.pingTimeout = pingTimeout;
