@@ -40,9 +40,12 @@ final class DeadLettering {
     }
     List<Future<?>> sends = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
+      if (!(events.get(i) instanceof Poison poison)) {
+        continue;
+      }
       KafkaConsumerRecord<String, byte[]> record = batch.get(i);
       String where = where(record);
-      if (events.get(i) instanceof Poison poison && !parkedUncommitted.contains(where)) {
+      if (!parkedUncommitted.contains(where)) {
         log.warn("dead-lettering {}: {}", where, poison.reason());
         sends.add(
             producer

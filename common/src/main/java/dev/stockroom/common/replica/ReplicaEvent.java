@@ -4,6 +4,7 @@ import dev.stockroom.common.outbox.CloudEventRecords;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.UUID;
@@ -61,7 +62,7 @@ sealed interface ReplicaEvent {
     }
     JsonObject data;
     try {
-      data = new JsonObject(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
+      data = new JsonObject(new String(record.value(), StandardCharsets.UTF_8));
     } catch (DecodeException | ClassCastException e) {
       return new Poison("data is not a JSON object: " + e.getMessage());
     }
@@ -124,9 +125,7 @@ sealed interface ReplicaEvent {
   static String header(KafkaConsumerRecord<String, byte[]> record, String name) {
     for (Header header : record.record().headers()) {
       if (header.key().equals(name)) {
-        return header.value() == null
-            ? null
-            : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
       }
     }
     return null;

@@ -190,15 +190,7 @@ class DeadLetterReplayTest {
                               + id
                               + "'"))
                   .isEqualTo(1));
-      assertThat(
-              system
-                  .inventoryHttp
-                  .get("/admin/dlq?since=" + since, ADMIN)
-                  .json()
-                  .getJsonArray("records")
-                  .stream()
-                  .map(JsonObject.class::cast)
-                  .filter(r -> id.equals(r.getString("key"))))
+      assertThat(ForgedRecords.parked(system, since, id))
           .as("parked records of the person")
           .hasSize(1);
     }

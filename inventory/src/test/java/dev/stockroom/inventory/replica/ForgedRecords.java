@@ -123,17 +123,19 @@ final class ForgedRecords {
   /** Until {@code count} records of {@code id} parked since {@code since} are listed. */
   static void awaitParked(ReplicaFixture system, Instant since, String id, int count) {
     Eventually.assertWithin(
-        Duration.ofSeconds(15),
-        () ->
-            assertThat(
-                    system
-                        .inventoryHttp
-                        .get("/admin/dlq?since=" + since, ReplicaFixture.ADMIN)
-                        .json()
-                        .getJsonArray("records")
-                        .stream()
-                        .map(JsonObject.class::cast)
-                        .filter(r -> id.equals(r.getString("key"))))
-                .hasSize(count));
+        Duration.ofSeconds(15), () -> assertThat(parked(system, since, id)).hasSize(count));
+  }
+
+  /** The records of {@code id} parked since {@code since}, as {@code GET /admin/dlq} lists them. */
+  static java.util.List<JsonObject> parked(ReplicaFixture system, Instant since, String id) {
+    return system
+        .inventoryHttp
+        .get("/admin/dlq?since=" + since, ReplicaFixture.ADMIN)
+        .json()
+        .getJsonArray("records")
+        .stream()
+        .map(JsonObject.class::cast)
+        .filter(r -> id.equals(r.getString("key")))
+        .toList();
   }
 }
