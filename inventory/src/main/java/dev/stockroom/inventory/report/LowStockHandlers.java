@@ -81,7 +81,12 @@ public final class LowStockHandlers {
                     .compose(
                         rows ->
                             withStockers(
-                                rows, budget, whatIsLeft(consistent, start), limit, current)))
+                                rows,
+                                budget,
+                                whatIsLeft(consistent, start),
+                                limit,
+                                stocker,
+                                current)))
         .onSuccess(page -> Responses.ok(ctx, page))
         .onFailure(ctx::fail);
   }
@@ -91,6 +96,7 @@ public final class LowStockHandlers {
       Duration budget,
       Optional<ReadYourWrites> consistent,
       int limit,
+      String stockerPrefix,
       boolean filterCurrent) {
     List<Row> page = new ArrayList<>();
     rows.forEach(page::add);
@@ -113,12 +119,16 @@ public final class LowStockHandlers {
         freshness
             ? users.resolve(stockers, local, budget, consistent)
             : Future.succeededFuture(users.asCopied(stockers, local));
+    // The page goes on after its last row as the query read it, whichever rows are shown.
+    Cursor next = page.size() == limit ? Cursor.of(page.get(page.size() - 1)) : null;
     return resolved.map(
         entries ->
             LowStockPage.render(
-                page,
+                stockerPrefix == null
+                    ? page
+                    : StockerFilter.shown(page, stockerPrefix, local, entries),
                 entries,
-                limit,
+                next,
                 consistent
                     .map(c -> ConsistencyRequest.answer(c, entries.values(), filterCurrent))
                     .orElse(null)));
@@ -135,8 +145,6 @@ public final class LowStockHandlers {
         });
   }
 
-  private static final Duration MAX_BUDGET = Duration.ofDays(36_500);
-
   private Duration budget(String value) {
     if (value == null) {
       return defaultBudget;
@@ -146,12 +154,8 @@ public final class LowStockHandlers {
       if (budget.isNegative()) {
         throw Problem.badRequest("query maxStaleness", "maxStaleness must not be negative");
       }
-      // Beyond this, "now minus the budget" would leave the range of timestamps.
-      if (budget.compareTo(MAX_BUDGET) > 0) {
-        throw Problem.badRequest(
-            "query maxStaleness", "maxStaleness must be at most " + MAX_BUDGET + " (100 years)");
-      }
-      // A request may ask for fresher data than REPLICA_TTL, never for staler.
+      // A request may ask for fresher data than REPLICA_TTL, never for staler: a larger one, up to
+      // the largest duration there is, is held to it (and so stays within timestamps' range).
       return budget.compareTo(defaultBudget) > 0 ? defaultBudget : budget;
     } catch (DateTimeParseException e) {
       throw Problem.badRequest(

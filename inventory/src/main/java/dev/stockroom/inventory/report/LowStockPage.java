@@ -66,10 +66,11 @@ public final class LowStockPage {
 
   /**
    * {@code page}: rows of {@link LowStockQuery#SQL}; {@code stockers}: each stocker's entry; {@code
-   * consistency}: the read-your-writes answer, when one was asked for.
+   * next}: where the next page starts, null on the last; {@code consistency}: the read-your-writes
+   * answer, when one was asked for.
    */
   public static Buffer render(
-      List<Row> page, Map<UUID, ReplicaEntry> stockers, int limit, JsonObject consistency) {
+      List<Row> page, Map<UUID, ReplicaEntry> stockers, Cursor next, JsonObject consistency) {
     Buffer body = Buffer.buffer(512 + 512 * page.size());
     try (JsonGenerator json = JSON.createGenerator(new Appending(body), JsonEncoding.UTF8)) {
       json.writeStartObject();
@@ -79,10 +80,8 @@ public final class LowStockPage {
         item(json, row, c, stockers);
       }
       json.writeEndArray();
-      if (page.size() == limit) {
-        Row last = page.get(page.size() - 1);
-        json.writeStringField(
-            "next", new Cursor(last.getInteger(c.quantity()), last.getString(c.sku())).encode());
+      if (next != null) {
+        json.writeStringField("next", next.encode());
       } else {
         json.writeNullField("next");
       }

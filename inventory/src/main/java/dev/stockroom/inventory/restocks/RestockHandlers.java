@@ -15,6 +15,7 @@ import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -63,18 +64,24 @@ public final class RestockHandlers {
   }
 
   public void list(RoutingContext ctx) {
-    RequestParameter limit = HttpApi.validated(ctx).getQuery().get("limit");
+    Map<String, RequestParameter> query = HttpApi.validated(ctx).getQuery();
+    RequestParameter limitParam = query.get("limit");
+    RequestParameter after = query.get("after");
+    int limit = limitParam == null || limitParam.isNull() ? 100 : limitParam.getInteger();
     store
-        .history(ctx.pathParam("sku"), limit == null || limit.isNull() ? 100 : limit.getInteger())
-        .onSuccess(
-            list ->
-                Responses.ok(
-                    ctx,
-                    new JsonObject()
-                        .put(
-                            "restocks",
-                            new JsonArray(list.stream().map(Restock::toJson).toList()))))
+        .history(
+            ctx.pathParam("sku"),
+            limit,
+            after == null || after.isNull() ? Long.MAX_VALUE : after.getLong())
+        .onSuccess(list -> Responses.ok(ctx, page(list, limit)))
         .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /** A full page names its last entry as the next page's start; a shorter one is the last. */
+  private static JsonObject page(List<Restock> list, int limit) {
+    return new JsonObject()
+        .put("restocks", new JsonArray(list.stream().map(Restock::toJson).toList()))
+        .put("next", list.size() == limit ? list.get(list.size() - 1).id() : null);
   }
 
   private static UUID stockerOf(RoutingContext ctx) {

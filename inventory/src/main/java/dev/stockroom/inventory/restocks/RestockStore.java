@@ -55,7 +55,7 @@ final class RestockStore {
           + " WHERE r.stocked_by = $1 AND r.idempotency_key = $2";
   private static final String HISTORY =
       "SELECT id, quantity, stocked_by, stocker_name, created_at FROM restocks WHERE sku = $1"
-          + " ORDER BY id DESC LIMIT $2";
+          + " AND id < $3 ORDER BY id DESC LIMIT $2";
   private static final String ITEM_EXISTS = "SELECT 1 FROM items WHERE sku = $1";
 
   private final Pool pool;
@@ -158,15 +158,15 @@ final class RestockStore {
                         : RestockRefusal.quantityLimit(sku, quantity, MAX_QUANTITY)));
   }
 
-  /** Newest first. */
-  Future<List<Restock>> history(String sku, int limit) {
+  /** Newest first, from the entry before {@code before} (the restocks_sku index's order). */
+  Future<List<Restock>> history(String sku, int limit, long before) {
     return pool.preparedQuery(ITEM_EXISTS)
         .execute(Tuple.of(sku))
         .compose(
             exists ->
                 exists.size() == 0
                     ? Future.failedFuture(RestockRefusal.unknownItem(sku))
-                    : pool.preparedQuery(HISTORY).execute(Tuple.of(sku, limit)))
+                    : pool.preparedQuery(HISTORY).execute(Tuple.of(sku, limit, before)))
         .map(
             rows -> {
               List<Restock> list = new ArrayList<>(rows.size());

@@ -5,6 +5,7 @@ import dev.stockroom.common.replica.LocalRow;
 import dev.stockroom.common.replica.ReplicaEntry;
 import dev.stockroom.common.replica.ReplicaStore;
 import dev.stockroom.inventory.InventoryService;
+import dev.stockroom.inventory.report.Cursor;
 import dev.stockroom.inventory.report.LowStockPage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -223,7 +224,12 @@ public final class BaselineServer {
                 request
                     .response()
                     .putHeader("Content-Type", "application/json")
-                    .end(LowStockPage.render(page, stockers, limit, null));
+                    .end(
+                        LowStockPage.render(
+                            page,
+                            stockers,
+                            page.size() == limit ? Cursor.of(page.get(page.size() - 1)) : null,
+                            null));
               })
           .onFailure(
               e -> request.response().setStatusCode(500).end(String.valueOf(e.getMessage())));
