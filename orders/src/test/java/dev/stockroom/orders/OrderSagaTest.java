@@ -364,6 +364,9 @@ class OrderSagaTest {
     assertThat(system.place(fay, "k-bad-4b", crCountry).status()).isEqualTo(400);
     assertThat(system.place(fay, "k-bad-4c", order(fay, "X\u2028", 1)).status()).isEqualTo(400);
     assertThat(system.place(fay, "k-bad-4d", order(fay, "..", 1)).status()).isEqualTo(400);
+    // No item can have it (GET /items/low-stock is the report): inventory refused the whole batch
+    // of reservations it came in, and the order was rejected as dependency_unavailable.
+    assertThat(system.place(fay, "k-bad-4e", order(fay, "low-stock", 1)).status()).isEqualTo(400);
     assertThat(system.place(fay, "k-bad-5", order(fay, "X", 1).put("customerId", "nope")).status())
         .isEqualTo(400);
     assertThat(system.ordersHttp.get("/orders/not-a-uuid", ADMIN).status()).isEqualTo(400);
