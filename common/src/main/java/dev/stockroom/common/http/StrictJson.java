@@ -1,11 +1,15 @@
 package dev.stockroom.common.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.core.spi.JsonFactory;
 import io.vertx.core.spi.json.JsonCodec;
+import java.io.IOException;
+import java.math.BigDecimal;
 
 /**
  * Vert.x's JSON codec with duplicate keys refused. By default the last of two equal keys wins,
@@ -50,7 +54,32 @@ public final class StrictJson implements JsonFactory {
     }
 
     private static JsonParser strict(JsonParser parser) {
-      return parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      return new ExactWholeNumbers(parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+    }
+  }
+
+  /**
+   * A number with a fraction or an exponent is read as a double, and the contract's validator takes
+   * a whole double as an integer: {@code 0.99999999999999999} was a restock of 1 unit, {@code
+   * 1e-400} a credit limit of 0. A literal the double rounds to a whole number it is not is refused
+   * as undecodable (a 400); {@code 1.0} and {@code 1e3} are whole as written and read as before.
+   */
+  private static final class ExactWholeNumbers extends JsonParserDelegate {
+    ExactWholeNumbers(JsonParser parser) {
+      super(parser);
+    }
+
+    @Override
+    public Number getNumberValue() throws IOException {
+      Number number = super.getNumberValue();
+      if (number instanceof Double d
+          && !d.isInfinite()
+          && d % 1 == 0
+          && getDecimalValue().compareTo(new BigDecimal(d)) != 0) {
+        throw new JsonParseException(
+            this, "the number " + getText() + " is not the whole number a double would read");
+      }
+      return number;
     }
   }
 }

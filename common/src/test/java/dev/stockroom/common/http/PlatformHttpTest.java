@@ -152,6 +152,36 @@ class PlatformHttpTest {
 
   @Test
   @DisplayName(
+      "a number a double would round to a whole number it is not is a 400 for an integer field;"
+          + " whole numbers written as 1.0 or 3e0 are read as before")
+  void inexactWholeNumbers() {
+    long before = countThings();
+    // Each was read as a whole double and taken as the integer 1 or 0.
+    for (String count : new String[] {"0.99999999999999999", "1e-400", "9007199254740993.0"}) {
+      Reply reply =
+          http.send(
+              "POST",
+              "/things",
+              admin,
+              "application/json",
+              "{\"name\": \"x\", \"count\": " + count + "}");
+      assertProblem(reply, 400);
+    }
+    assertThat(countThings()).isEqualTo(before);
+    for (String count : new String[] {"1.0", "3e0"}) {
+      Reply reply =
+          http.send(
+              "POST",
+              "/things",
+              admin,
+              "application/json",
+              "{\"name\": \"x\", \"count\": " + count + "}");
+      assertThat(reply.status()).as(count + ": " + reply).isEqualTo(201);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "what the HTTP codec refuses (URI too long, headers too large, no HTTP) is a problem too")
   void codecErrors() throws Exception {
     String longUri = "GET /things/" + "1".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
