@@ -88,6 +88,9 @@ public final class HttpApi {
     builder
         .rootHandler((PlatformHandler) HttpApi::headAsGet)
         .rootHandler(new RequestIds(meters))
+        // Before anything that may answer early (a bad query, no token, overload): every answer
+        // while draining moves its client off this instance.
+        .rootHandler((PlatformHandler) ctx -> closeWhenDraining(ctx, platform.health()))
         .rootHandler((PlatformHandler) HttpApi::decodableQuery)
         .rootHandler(
             (PlatformHandler)
@@ -106,7 +109,6 @@ public final class HttpApi {
                   ctx.next();
                 })
         .rootHandler(new Admission(platform.maxInFlight()))
-        .rootHandler((PlatformHandler) ctx -> closeWhenDraining(ctx, platform.health()))
         .rootHandler((PlatformHandler) HttpApi::requireJsonBody)
         .rootHandler(BodyHandler.create(false).setBodyLimit(platform.bodyLimitBytes()));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(platform.auth()));
