@@ -103,6 +103,66 @@ class RelayFencingTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a leader stopped while its broker writes are slow marks what it sent before it lets the lock"
+          + " go: its successor publishes nothing a second time")
+  void stoppedLeaderFinishesItsCycle() {
+    int brokerPort = TestServices.freePort();
+    try (FaultyTcpProxy toKafka = FaultyTcpProxy.to(brokerPort);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startBehind(brokerPort, toKafka.port())) {
+      Map<String, String> env = UsersTestSupport.env();
+      env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+      env.put("WATERMARK_INTERVAL", "PT1H"); // idle between changes: only they are in flight
+      RunningService leader = UsersTestSupport.start(env);
+      TestHttp leaderHttp = new TestHttp(leader.port());
+      String pg = env.get("PG_URI");
+      RunningService successor = null;
+      try {
+        Eventually.assertWithin(
+            Duration.ofSeconds(20), () -> assertThat(outbox(leaderHttp)).startsWith("publishing"));
+        String id = UsersTestSupport.register(leaderHttp, "Sam Stopped", 100).getString("id");
+        Eventually.assertWithin(Duration.ofSeconds(20), () -> assertThat(unpublished(pg)).isZero());
+
+        toKafka.slowDownOpenConnections(Duration.ofMillis(700));
+        leaderHttp.patch(
+            "/users/" + id,
+            UsersTestSupport.ADMIN,
+            new JsonObject().put("name", "Sam Renamed"),
+            Map.of());
+        Eventually.assertWithin(
+            Duration.ofSeconds(5), () -> assertThat(toKafka.held()).isPositive());
+        TestServices.stop(leader);
+        // Before, the lock went first: the cycle's transaction still committed, and its rows were
+        // left unpublished for the next leader.
+        assertThat(unpublished(pg)).as("rows sent but not marked published").isZero();
+
+        Map<String, String> next = new HashMap<>(env);
+        next.put("HTTP_PORT", Integer.toString(TestServices.freePort()));
+        next.put("WATERMARK_INTERVAL", "PT0.2S");
+        successor = UsersTestSupport.start(next);
+        TestHttp successorHttp = new TestHttp(successor.port());
+        Eventually.assertWithin(
+            Duration.ofSeconds(20),
+            () -> assertThat(outbox(successorHttp)).startsWith("publishing"));
+        long after = System.currentTimeMillis() + 500;
+        try (TestTopics topic = new TestTopics(UsersService.TOPIC, broker.bootstrapServers())) {
+          List<Long> versions =
+              topic.readUntil(Duration.ofSeconds(30), rs -> laterWatermark(rs, id, after)).stream()
+                  .filter(r -> id.equals(r.key()) && r.value() != null)
+                  .map(RelayFencingTest::version)
+                  .toList();
+          assertThat(versions).as("each version once").containsExactly(1L, 2L);
+        }
+      } finally {
+        TestServices.stop(leader);
+        if (successor != null) {
+          TestServices.stop(successor);
+        }
+      }
+    }
+  }
+
   /** A watermark on the person's partition, written after {@code afterMillis}. */
   private static boolean laterWatermark(
       List<ConsumerRecord<String, byte[]>> records, String id, long afterMillis) {

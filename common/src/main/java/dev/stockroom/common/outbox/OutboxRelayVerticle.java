@@ -12,6 +12,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
   private static final long FOLLOW_UP_MS = 20;
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final ServiceContext service;
   private final OutboxRelayConfig config;
@@ -38,6 +40,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private OutboxPublisher publisher;
   private boolean initialized;
   private boolean running;
+  private Future<?> inFlight = Future.succeededFuture();
+  private boolean stopping;
   private boolean again;
   private boolean watermarkDue = true;
   private boolean followUp;
@@ -144,7 +148,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
   }
 
   private void kick() {
-    if (publisher == null || !service.topics().ready().succeeded() || retries.waiting()) {
+    if (stopping
+        || publisher == null
+        || !service.topics().ready().succeeded()
+        || retries.waiting()) {
       return;
     }
     if (running) {
@@ -155,37 +162,38 @@ public final class OutboxRelayVerticle extends VerticleBase {
     boolean watermark = watermarkDue;
     watermarkDue = false;
     OutboxPublisher current = publisher;
-    initialized(producer)
-        .compose(v -> current.cycle(watermark))
-        .onComplete(
-            (cycle, failure) -> {
-              running = false;
-              if (failure != null) {
-                watermarkDue |= watermark;
-                if (current != publisher) {
-                  // Its producer was closed under it (stopping, standing by): nothing to retry.
-                  log.debug("relay cycle of a closed producer failed: {}", failure.toString());
-                  return;
-                }
-                boolean inTransaction = failure instanceof OutboxPublisher.TransactionFailed;
-                if (RelayProducers.fenced(failure)) {
-                  log.warn("another relay took over (this producer was fenced); standing by");
-                  leadership.resign();
-                } else if (inTransaction) {
-                  renewProducer();
-                }
-                retries.failed(inTransaction ? failure.getCause() : failure);
-                return;
-              }
-              retries.succeeded();
-              if (cycle.published()) {
-                watermarkSoon();
-              }
-              if (cycle.more() || again) {
-                again = false;
-                kick();
-              }
-            });
+    inFlight =
+        initialized(producer)
+            .compose(v -> current.cycle(watermark))
+            .onComplete(
+                (cycle, failure) -> {
+                  running = false;
+                  if (failure != null) {
+                    watermarkDue |= watermark;
+                    if (current != publisher) {
+                      // Its producer was closed under it (stopping, standing by): nothing to retry.
+                      log.debug("relay cycle of a closed producer failed: {}", failure.toString());
+                      return;
+                    }
+                    boolean inTransaction = failure instanceof OutboxPublisher.TransactionFailed;
+                    if (RelayProducers.fenced(failure)) {
+                      log.warn("another relay took over (this producer was fenced); standing by");
+                      leadership.resign();
+                    } else if (inTransaction) {
+                      renewProducer();
+                    }
+                    retries.failed(inTransaction ? failure.getCause() : failure);
+                    return;
+                  }
+                  retries.succeeded();
+                  if (cycle.published()) {
+                    watermarkSoon();
+                  }
+                  if (cycle.more() || again) {
+                    again = false;
+                    kick();
+                  }
+                });
   }
 
   /**
@@ -238,10 +246,24 @@ public final class OutboxRelayVerticle extends VerticleBase {
         .onFailure(e -> log.warn("outbox purge failed: {}", e.toString()));
   }
 
+  /**
+   * A cycle under way ends under the lock it began with, so the rows it sent are marked published
+   * before the lock goes: a successor would publish them again (a rolling restart of a busy leader
+   * put each event of its last batch on the topic twice). Waited for at most {@link #STOP_WAIT};
+   * the service's stop bounds the whole.
+   */
   @Override
   public Future<?> stop() {
-    return leadership
-        .stop()
+    stopping = true;
+    return inFlight
+        .transform(done -> Future.succeededFuture())
+        .timeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(
+            slow -> {
+              log.warn("stopping while a relay cycle still runs: {}", slow.toString());
+              return Future.succeededFuture();
+            })
+        .compose(v -> leadership.stop())
         .eventually(
             () -> {
               closeProducer();
