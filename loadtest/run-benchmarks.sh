@@ -79,6 +79,9 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 CP="loadtest/target/classes:$(cat loadtest/target/runtime-classpath.txt)"
 # The harness also hosts the Kafka broker; a heap dump is left in loadtest/target if it runs out.
+# Kafka's broker touches the Log4j 2 API, which finds no Log4j backend here and says so on stderr:
+# its simple context keeps it quiet (the harness logs through SLF4J and logback).
 exec "$JAVA" -Xms256m -Xmx2g -XX:+UseParallelGC -XX:+HeapDumpOnOutOfMemoryError \
-  -XX:HeapDumpPath=loadtest/target -Dbench.root="$ROOT" -cp "$CP" \
+  -XX:HeapDumpPath=loadtest/target -Dbench.root="$ROOT" \
+  -Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory -cp "$CP" \
   dev.stockroom.loadtest.BenchmarkRunner "${args[@]}"

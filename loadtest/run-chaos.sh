@@ -27,4 +27,7 @@ fi
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 CP="loadtest/target/classes:$(cat loadtest/target/runtime-classpath.txt)"
-exec "$JAVA" -Xmx1g -cp "$CP" dev.stockroom.loadtest.chaos.ChaosRun "$@"
+# Quiet Log4j 2's "no backend" line from Kafka's broker (run-benchmarks.sh says why).
+exec "$JAVA" -Xmx1g \
+  -Dlog4j2.loggerContextFactory=org.apache.logging.log4j.simple.SimpleLoggerContextFactory \
+  -cp "$CP" dev.stockroom.loadtest.chaos.ChaosRun "$@"
