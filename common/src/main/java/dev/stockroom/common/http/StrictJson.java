@@ -15,7 +15,8 @@ import java.math.BigDecimal;
  * Vert.x's JSON codec with duplicate keys refused. By default the last of two equal keys wins,
  * silently: an order body with two {@code customerId}s would be placed for the second one, although
  * the contract's validator and a reviewer may have read the first. A duplicate is now a {@link
- * DecodeException}, which every service answers with 400. Registered as the {@link JsonFactory}
+ * DecodeException}, which every service answers with 400; so is a number a double would round to a
+ * whole number it is not ({@link ExactWholeNumbers}). Registered as the {@link JsonFactory}
  * service, so it applies to everything that parses JSON through Vert.x, the contract's validator
  * included.
  */
@@ -72,14 +73,22 @@ public final class StrictJson implements JsonFactory {
     @Override
     public Number getNumberValue() throws IOException {
       Number number = super.getNumberValue();
-      if (number instanceof Double d
-          && !d.isInfinite()
-          && d % 1 == 0
-          && getDecimalValue().compareTo(new BigDecimal(d)) != 0) {
+      if (number instanceof Double d && !d.isInfinite() && d % 1 == 0 && !exactly(d)) {
         throw new JsonParseException(
             this, "the number " + getText() + " is not the whole number a double would read");
       }
       return number;
+    }
+
+    /**
+     * Whether the literal is {@code d}; an exponent no BigDecimal holds (1e-99999999999) is not.
+     */
+    private boolean exactly(double d) throws IOException {
+      try {
+        return getDecimalValue().compareTo(new BigDecimal(d)) == 0;
+      } catch (NumberFormatException | ArithmeticException e) {
+        return false;
+      }
     }
   }
 }

@@ -7,12 +7,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,14 +223,20 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return termProducer.initTransactions().onSuccess(v -> initialized = termProducer == producer);
   }
 
-  private void closeProducer() {
+  private Future<Void> closeProducer() {
     KafkaProducer<String, byte[]> p = producer;
     producer = null;
     publisher = null;
     initialized = false;
-    if (p != null) {
-      p.close(500).onFailure(e -> log.debug("closing the relay producer: {}", e.toString()));
+    if (p == null) {
+      return Future.succeededFuture();
     }
+    return p.close(500)
+        .recover(
+            e -> {
+              log.debug("closing the relay producer: {}", e.toString());
+              return Future.succeededFuture();
+            });
   }
 
   private String state() {
@@ -249,25 +255,30 @@ public final class OutboxRelayVerticle extends VerticleBase {
   /**
    * A cycle under way ends under the lock it began with, so the rows it sent are marked published
    * before the lock goes: a successor would publish them again (a rolling restart of a busy leader
-   * put each event of its last batch on the topic twice). Waited for at most {@link #STOP_WAIT};
-   * the service's stop bounds the whole.
+   * put each event of its last batch on the topic twice). Waited for at most {@link #STOP_WAIT}
+   * (the service's stop bounds the whole); the producer is closed before the lock goes, so a cycle
+   * still running then cannot commit under a successor.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
-    return inFlight
-        .transform(done -> Future.succeededFuture())
-        .timeout(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-        .recover(
-            slow -> {
-              log.warn("stopping while a relay cycle still runs: {}", slow.toString());
-              return Future.succeededFuture();
-            })
-        .compose(v -> leadership.stop())
-        .eventually(
-            () -> {
-              closeProducer();
-              return Future.succeededFuture();
+    Promise<Void> settled = Promise.promise();
+    inFlight.onComplete(cycle -> settled.tryComplete());
+    long timer =
+        vertx.setTimer(
+            STOP_WAIT.toMillis(),
+            id -> {
+              if (settled.tryComplete()) {
+                log.warn("stopping while a relay cycle still runs after {}", STOP_WAIT);
+              }
             });
+    return settled
+        .future()
+        .compose(
+            v -> {
+              vertx.cancelTimer(timer);
+              return closeProducer();
+            })
+        .compose(v -> leadership.stop());
   }
 }
