@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Row;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -48,8 +47,15 @@ final class StockerFilter {
     return data == null ? null : data.getString("name");
   }
 
-  /** NFC as users stores names, case folded; PostgreSQL's lower() may differ on rare letters. */
+  /**
+   * NFC as users stores names, each code point lowered on its own as PostgreSQL's lower() does with
+   * the libc provider (String.toLowerCase would make a last Σ a final ς, and "İ" two characters).
+   */
   private static String fold(String text) {
-    return Normalizer.normalize(text, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    StringBuilder folded = new StringBuilder(text.length());
+    Normalizer.normalize(text, Normalizer.Form.NFC)
+        .codePoints()
+        .forEach(c -> folded.appendCodePoint(Character.toLowerCase(c)));
+    return folded.toString();
   }
 }

@@ -117,7 +117,10 @@ class ItemsApiTest {
     }
     // Before, a page held the newest `limit` and nothing reached the older ones.
     assertThat(quantities).containsExactly(5, 4, 3, 2, 1);
-    assertThat(http.get("/items/AUDIT-1/restocks?after=0", stocker).status()).isEqualTo(400);
+    for (String bad : new String[] {"0", "1e19", "18446744073709551617"}) {
+      Reply reply = http.get("/items/AUDIT-1/restocks?after=" + bad, stocker);
+      assertThat(reply.status()).as(bad + ": " + reply).isEqualTo(400);
+    }
   }
 
   @Test
