@@ -617,6 +617,10 @@ class ServiceWiringTest {
       assertThat(pdb.getSpec().getMaxUnavailable().getIntVal())
           .as("PDB %s maxUnavailable (a whole number)", pdb.getMetadata().getName())
           .isEqualTo(1);
+      // With one pod at a time, an unready pod counted against the budget would block drains.
+      assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy())
+          .as("PDB %s unhealthyPodEvictionPolicy", pdb.getMetadata().getName())
+          .isEqualTo("AlwaysAllow");
     }
     deployments.forEach(d -> replicas(r, d));
   }
