@@ -160,26 +160,23 @@ class PlatformHttpTest {
     // 1e-99999999999: no BigDecimal holds its exponent (a 500 in the first version of the check).
     for (String count :
         new String[] {"0.99999999999999999", "1e-400", "9007199254740993.0", "1e-99999999999"}) {
-      Reply reply =
-          http.send(
-              "POST",
-              "/things",
-              admin,
-              "application/json",
-              "{\"name\": \"x\", \"count\": " + count + "}");
-      assertProblem(reply, 400);
+      assertProblem(thingCounting(count), 400);
     }
     assertThat(countThings()).isEqualTo(before);
     for (String count : new String[] {"1.0", "3e0"}) {
-      Reply reply =
-          http.send(
-              "POST",
-              "/things",
-              admin,
-              "application/json",
-              "{\"name\": \"x\", \"count\": " + count + "}");
+      Reply reply = thingCounting(count);
       assertThat(reply.status()).as(count + ": " + reply).isEqualTo(201);
     }
+  }
+
+  /** A thing whose count is written as {@code literal}, as a client might send it. */
+  private Reply thingCounting(String literal) {
+    return http.send(
+        "POST",
+        "/things",
+        admin,
+        "application/json",
+        "{\"name\": \"x\", \"count\": " + literal + "}");
   }
 
   @Test
