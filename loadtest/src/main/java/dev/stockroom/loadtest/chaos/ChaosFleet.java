@@ -35,6 +35,15 @@ final class ChaosFleet implements AutoCloseable {
   static final List<String> SERVICES = ServiceFleet.SERVICES;
   private static final Duration READY = Duration.ofSeconds(120);
 
+  /**
+   * What a service promises for a SIGTERM: gone within SHUTDOWN_GRACE (none here) + its drain
+   * timeout (10 s by default) + 5 s for the rest of the stop.
+   */
+  static final Duration ORDERLY_STOP = Duration.ofSeconds(15);
+
+  /** How long a client may still send to an instance it picked just before it was taken down. */
+  private static final Duration ENDPOINTS_UPDATED = Duration.ofMillis(300);
+
   private final Path root;
   private final Path workDir;
   private final Infra infra;
@@ -162,6 +171,20 @@ final class ChaosFleet implements AutoCloseable {
     down.add(p.name());
     restart(p);
     return p;
+  }
+
+  /**
+   * A rolling restart's first half: clients stop choosing the instance, and a moment later (as a
+   * pod leaves its Service's endpoints before it is sent SIGTERM) it is asked to stop. Returns how
+   * long the orderly stop took, or empty when it outlasted {@link #ORDERLY_STOP} and was killed.
+   */
+  Optional<Duration> stopOrderly(ServiceProcess p) {
+    down.add(p.name());
+    Faults.pause(ENDPOINTS_UPDATED);
+    long start = System.nanoTime();
+    return p.stop(ORDERLY_STOP)
+        ? Optional.of(Duration.ofNanos(System.nanoTime() - start))
+        : Optional.empty();
   }
 
   /** An orderly stop (SIGTERM): the instance leaves its consumer group and the fleet. */

@@ -17,6 +17,8 @@ final class Faults {
           "kill-inventory",
           "kill-relay-leader",
           "kill-orders",
+          "restart-orders",
+          "restart-relay-leader",
           "kafka-stop",
           "users-down",
           "postgres-restart",
@@ -76,12 +78,9 @@ final class Faults {
       case "kill-inventory" -> killAndRestart(next("inventory"));
       case "kill-orders" -> killAndRestart(next("orders"));
       case "kill-users" -> killAndRestart(next("users"));
-      case "kill-relay-leader" ->
-          killAndRestart(
-              fleet
-                  .relayLeader()
-                  .orElseThrow(
-                      () -> new IllegalStateException("no users instance leads the relay")));
+      case "kill-relay-leader" -> killAndRestart(relayLeader());
+      case "restart-orders" -> restartOrderly(next("orders"));
+      case "restart-relay-leader" -> restartOrderly(relayLeader());
       case "kafka-stop" -> {
         fleet.infra().kafka().stop();
         pause(down);
@@ -110,6 +109,30 @@ final class Faults {
     List<ServiceProcess> all = fleet.instances(service);
     int n = killed.merge(service, 1, Integer::sum) - 1;
     return all.get(n % all.size());
+  }
+
+  private ServiceProcess relayLeader() {
+    return fleet
+        .relayLeader()
+        .orElseThrow(() -> new IllegalStateException("no users instance leads the relay"));
+  }
+
+  /**
+   * A rolling restart's step under load (SIGTERM, the orderly stop, started again): it must cost no
+   * request, and the instance must be gone within what it promises (see {@link Availability}).
+   */
+  private String restartOrderly(ServiceProcess p) {
+    java.util.Optional<Duration> stopped = fleet.stopOrderly(p);
+    fleet.restart(p);
+    if (stopped.isEmpty()) {
+      throw new IllegalStateException(
+          p.name() + " was still running " + ChaosFleet.ORDERLY_STOP + " after SIGTERM: killed");
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s stopped by SIGTERM in %.1f s, started again",
+        p.name(),
+        stopped.get().toMillis() / 1000.0);
   }
 
   private String killAndRestart(ServiceProcess p) {

@@ -149,17 +149,22 @@ public final class ServiceProcess {
     waitFor(Duration.ofSeconds(10));
   }
 
-  /** SIGTERM and wait for the orderly stop; SIGKILL after the timeout. */
-  public synchronized void stop(Duration timeout) {
+  /**
+   * SIGTERM and wait for the orderly stop; SIGKILL after the timeout. Returns whether it stopped
+   * within the timeout by itself (true too when it was not running).
+   */
+  public synchronized boolean stop(Duration timeout) {
     if (process == null || !process.isAlive()) {
-      return;
+      return true;
     }
     sampleRss();
     process.destroy();
     if (!waitFor(timeout)) {
       process.destroyForcibly();
       waitFor(Duration.ofSeconds(10));
+      return false;
     }
+    return true;
   }
 
   /** Samples resident memory; the peak over all samples is kept. Returns {rss, hwm} KiB. */

@@ -287,6 +287,39 @@ class CheckerTest {
   }
 
   @Test
+  void anOrderlyRestartThatCostsARequestIsAViolation() {
+    History h = healthy();
+    h.faults.add(new History.Fault("restart-orders", "SIGTERM", 1_000, 1_200, "healed"));
+    h.faults.add(new History.Fault("kill-orders", "SIGKILL", 1_500, 1_700, "healed"));
+    // Lost to the SIGKILL, or out through both faults: not the restart's doing alone.
+    h.orderAttempts.add(order("k3", 1_550, 1_560, 0));
+    h.orderAttempts.add(order("k3", 1_150, 1_600, 0));
+    h.orderAttempts.add(order("k3", 1_610, 1_650, 201));
+    assertThat(Checker.check(h).get(3).passed()).as(Checker.check(h).get(3).toString()).isTrue();
+
+    h.orderAttempts.add(order("k4", 1_100, 1_110, 0));
+    h.writes.add(new Write("alice", 3, "users-1", 950, 1_050, T0, 503, "draining"));
+    Property p = Checker.check(h).get(3);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers())
+        .containsEntry("unanswered or 5xx through an orderly restart, any endpoint", "2");
+    assertThat(p.counterexamples())
+        .anySatisfy(e -> assertThat(e).contains("PATCH /users/{id} at users-1 answered 503"))
+        .anySatisfy(e -> assertThat(e).contains("POST /orders at orders-1 answered 0"));
+  }
+
+  @Test
+  void anOrderRefusedWithA4xxIsAViolationInAnyWindow() {
+    History h = healthy();
+    h.faults.add(new History.Fault("kafka-stop", "stop", 0, 100, "healed"));
+    h.orderAttempts.add(attempt("k3", 1, 422, null));
+    Property p = Checker.check(h).get(3);
+    assertThat(p.passed()).isFalse();
+    assertThat(p.numbers()).containsEntry("orders refused with a 4xx", "1");
+    assertThat(p.counterexamples().get(0)).contains("POST /orders at orders-1 answered 422");
+  }
+
+  @Test
   void theCheckerDecidesFromTheWrittenHistory(@TempDir Path dir) {
     History h = healthy();
     h.reads.add(read("inventory-2", 600, null, false, row(1, 550)));
@@ -314,6 +347,12 @@ class CheckerTest {
         null,
         fin,
         List.of(row));
+  }
+
+  private static History.OrderAttempt order(
+      String key, double sentMs, double answeredMs, int status) {
+    return new History.OrderAttempt(
+        key, "bob", "LAST-00", 1, "orders-1", sentMs, answeredMs, status, null, null);
   }
 
   private static History.OrderAttempt attempt(String key, int quantity, int status, String id) {
