@@ -53,6 +53,13 @@ final class Infrastructure implements AutoCloseable {
     if (options.fresh()) {
       progress.step("wiping " + data, () -> wipe(data), v -> "done");
     }
+    LeftoverPostgres.running(data.resolve("pg"))
+        .ifPresent(
+            left ->
+                progress.step(
+                    "PostgreSQL " + left.pid() + ", left running by a launcher that was killed",
+                    () -> LeftoverPostgres.stop(data.resolve("pg"), left),
+                    v -> "stopped"));
     int pgPort = Ports.preferredOrAny(options.ports().postgres());
     EmbeddedPostgresServer postgres;
     try {

@@ -123,7 +123,8 @@ final class LocalInstances implements AutoCloseable {
   /**
    * The instance's JVM with exactly {@code env}: a process builder starts from the launcher's own
    * environment, so what {@link ServiceEnv} leaves out (the shell's key settings, a management
-   * port) reached the instances anyway, and they refused the launcher's tokens or did not start.
+   * port) reached the instances anyway, and they refused the launcher's tokens or did not start. It
+   * runs the service's main under {@link InstanceMain}, which stops it if the launcher dies.
    */
   static ProcessBuilder command(String mainClass, Map<String, String> env) {
     String java =
@@ -133,7 +134,13 @@ final class LocalInstances implements AutoCloseable {
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     ProcessBuilder pb =
         new ProcessBuilder(
-            java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass);
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            InstanceMain.class.getName(),
+            mainClass,
+            Long.toString(ProcessHandle.current().pid()));
     pb.environment().keySet().retainAll(env.keySet());
     pb.environment().putAll(env);
     return pb;

@@ -103,6 +103,56 @@ class ShutdownSignalTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A launcher killed outright (SIGKILL): its instances stop by themselves, and the next start"
+          + " stops the PostgreSQL it left and comes up")
+  void aKilledLaunchersLeftoversAreCleanedUp() throws Exception {
+    Process killed = launcher("dev", "--instances", "2");
+    List<String> output = new CopyOnWriteArrayList<>();
+    Thread reader = new Thread(() -> collect(killed, output), "launcher-output");
+    reader.start();
+    Process next = null;
+    try {
+      awaitLine(output, "users-2 … up on", Duration.ofSeconds(120));
+      List<ProcessHandle> children = killed.toHandle().children().toList();
+      long postmaster =
+          Long.parseLong(Files.readAllLines(data.resolve("pg/postmaster.pid")).get(0).trim());
+      signal("KILL", killed.pid());
+      assertThat(killed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      Eventually.assertWithin(
+          Duration.ofSeconds(30),
+          () ->
+              assertThat(children)
+                  .as("every instance stopped after its launcher was killed")
+                  .noneMatch(ProcessHandle::isAlive));
+      assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
+          .as("PostgreSQL outlives a killed launcher (its own session)")
+          .isTrue();
+
+      next = launcher("infra");
+      List<String> nextOutput = new CopyOnWriteArrayList<>();
+      Process started = next;
+      new Thread(() -> collect(started, nextOutput), "next-launcher-output").start();
+      awaitLine(nextOutput, "Ctrl-C stops", Duration.ofSeconds(90));
+      assertThat(nextOutput)
+          .anyMatch(
+              l ->
+                  l.contains(
+                      "PostgreSQL "
+                          + postmaster
+                          + ", left running by a launcher that was killed … stopped"));
+      assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      signal("TERM", next.pid());
+      assertThat(next.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", nextOutput)).isTrue();
+    } finally {
+      killed.destroyForcibly();
+      if (next != null) {
+        next.destroyForcibly();
+      }
+    }
+  }
+
   /** The launcher as a process of its own, with {@code args} and this test's data directory. */
   private Process launcher(String... args) throws IOException {
     List<String> command =
