@@ -1,5 +1,6 @@
 package dev.stockroom.common.outbox;
 
+import dev.stockroom.common.kafka.KeyPartitions;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -25,9 +26,18 @@ public final class CloudEventRecords {
 
   private CloudEventRecords() {}
 
-  static KafkaProducerRecord<String, byte[]> of(String source, OutboxRow row) {
+  /**
+   * @param keyPartitions the partitions the row's topic spreads keys over (see {@link
+   *     KeyPartitions}); null for a topic the relay was not told of: the producer then chooses
+   */
+  static KafkaProducerRecord<String, byte[]> of(
+      String source, OutboxRow row, Integer keyPartitions) {
+    Integer partition =
+        keyPartitions == null || row.key() == null
+            ? null
+            : KeyPartitions.of(row.key(), keyPartitions);
     if (row.payload() == null) {
-      return KafkaProducerRecord.create(row.topic(), row.key(), null);
+      return KafkaProducerRecord.create(row.topic(), row.key(), null, null, partition);
     }
     CloudEvent event =
         CloudEventBuilder.v1()
@@ -40,7 +50,8 @@ public final class CloudEventRecords {
             .withData(row.payload().toBuffer().getBytes())
             .build();
     return toVertx(
-        KafkaMessageFactory.createWriter(row.topic(), null, null, row.key()).writeBinary(event));
+        KafkaMessageFactory.createWriter(row.topic(), partition, null, row.key())
+            .writeBinary(event));
   }
 
   /**

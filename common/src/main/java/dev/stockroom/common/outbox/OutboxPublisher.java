@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +49,7 @@ final class OutboxPublisher {
   private final KafkaProducer<String, byte[]> producer;
   private final Supplier<Future<SqlClient>> lockSession;
   private final OutboxRelayConfig config;
-  private final Set<String> watermarkTopics;
+  private final Map<String, Integer> keyPartitions;
   private final Timer publishLatency;
   private final Tracer tracer;
 
@@ -58,14 +58,14 @@ final class OutboxPublisher {
       KafkaProducer<String, byte[]> producer,
       Supplier<Future<SqlClient>> lockSession,
       OutboxRelayConfig config,
-      Set<String> watermarkTopics,
+      Map<String, Integer> keyPartitions,
       Timer publishLatency,
       Tracer tracer) {
     this.pool = pool;
     this.producer = producer;
     this.lockSession = lockSession;
     this.config = config;
-    this.watermarkTopics = new TreeSet<>(watermarkTopics);
+    this.keyPartitions = new TreeMap<>(keyPartitions);
     this.publishLatency = publishLatency;
     this.tracer = tracer;
   }
@@ -146,7 +146,8 @@ final class OutboxPublisher {
   private Future<Void> publish(List<OutboxRow> rows) {
     List<Future<?>> sends = new ArrayList<>(rows.size());
     for (OutboxRow row : rows) {
-      KafkaProducerRecord<String, byte[]> record = CloudEventRecords.of(config.source(), row);
+      KafkaProducerRecord<String, byte[]> record =
+          CloudEventRecords.of(config.source(), row, keyPartitions.get(row.topic()));
       Span span = publishSpan(row);
       String trace = TraceContexts.of(span);
       if (trace != null) {
@@ -200,12 +201,12 @@ final class OutboxPublisher {
 
   private Future<Void> publishWatermarks(Instant asOf) {
     List<Future<?>> sends = new ArrayList<>();
+    List<String> topics = List.copyOf(keyPartitions.keySet());
     List<Future<List<PartitionInfo>>> lookups =
-        watermarkTopics.stream().map(producer::partitionsFor).toList();
+        topics.stream().map(producer::partitionsFor).toList();
     return Future.all(lookups)
         .compose(
             all -> {
-              List<String> topics = List.copyOf(watermarkTopics);
               for (int i = 0; i < topics.size(); i++) {
                 for (PartitionInfo partition : lookups.get(i).result()) {
                   sends.add(

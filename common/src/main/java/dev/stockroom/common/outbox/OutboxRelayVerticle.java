@@ -12,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +30,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   private final ServiceContext service;
   private final OutboxRelayConfig config;
-  private final Set<String> watermarkTopics;
+  private final Map<String, Integer> topics;
   private Map<String, String> producerSettings;
   private Timer publishLatency;
   private OutboxBacklog backlog;
@@ -48,13 +47,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final RelayRetries retries = new RelayRetries(System::nanoTime);
 
   /**
-   * @param watermarkTopics the topics whose partitions get watermarks (the service's event topics)
+   * @param topics the service's event topics, each with the partition count it was created with:
+   *     keys are spread over that many ({@link dev.stockroom.common.kafka.KeyPartitions}), and
+   *     every partition the topic has gets watermarks
    */
   public OutboxRelayVerticle(
-      ServiceContext service, OutboxRelayConfig config, Set<String> watermarkTopics) {
+      ServiceContext service, OutboxRelayConfig config, Map<String, Integer> topics) {
     this.service = service;
     this.config = config;
-    this.watermarkTopics = watermarkTopics;
+    this.topics = Map.copyOf(topics);
   }
 
   @Override
@@ -121,7 +122,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
             producer,
             leadership::session,
             config,
-            watermarkTopics,
+            topics,
             publishLatency,
             service.tracing().tracer());
     initialized = false;

@@ -1,0 +1,159 @@
+package dev.stockroom.users;
+
+import static dev.stockroom.users.UsersTestSupport.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stockroom.common.kafka.KeyPartitions;
+import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestServices;
+import dev.stockroom.common.testing.TestTopics;
+import dev.stockroom.embedded.EmbeddedKafkaBroker;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * users.v1's partition count is part of what its watermarks mean: a person's records must stay on
+ * one partition for the topic's life, also when an operator adds partitions. Each test has a broker
+ * of its own (it changes the topic).
+ */
+@DisplayName("users.v1 when its partition count is not the configured one")
+class TopicGrowthTest {
+  @Test
+  @DisplayName("partitions added to users.v1: a person's next change stays on their partition")
+  void aKeyStaysOnItsPartitionWhenPartitionsAreAdded() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(null, 0)) {
+      Map<String, String> env = UsersTestSupport.env(); // 3 partitions
+      env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+      RunningService users = UsersTestSupport.start(env);
+      try {
+        TestHttp http = new TestHttp(users.port());
+        // Someone whose key the producer would move if it spread keys over 6 partitions.
+        String id = null;
+        String name = null;
+        for (int i = 0; id == null && i < 40; i++) {
+          name = "Grower " + i;
+          String candidate = UsersTestSupport.register(http, name, 0).getString("id");
+          if (KeyPartitions.of(candidate, 3) != KeyPartitions.of(candidate, 6)) {
+            id = candidate;
+          }
+        }
+        assertThat(id).as("a person whose key moves with 6 partitions").isNotNull();
+        int partition = KeyPartitions.of(id, 3);
+        awaitOnTopic(broker, id, name, partition);
+
+        try (Admin admin = admin(broker)) {
+          admin
+              .createPartitions(Map.of(UsersService.TOPIC, NewPartitions.increaseTo(6)))
+              .all()
+              .get();
+        }
+        // A new producer sees the 6 partitions at once (a running one within its metadata age).
+        TestServices.stop(users);
+        users = UsersTestSupport.start(env);
+        http = new TestHttp(users.port());
+        TestHttp.Reply renamed =
+            http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "Moved"), Map.of());
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
+
+        awaitOnTopic(broker, id, "Moved", partition);
+      } finally {
+        TestServices.stop(users);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("users.v1 with fewer partitions than USERS_TOPIC_PARTITIONS: nothing is published")
+  void fewerPartitionsThanConfiguredIsRefused() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(null, 0)) {
+      try (Admin admin = admin(broker)) {
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic(UsersService.TOPIC, 2, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact"))))
+            .all()
+            .get();
+      }
+      Map<String, String> env = UsersTestSupport.env(); // 3 partitions
+      env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+      RunningService users = UsersTestSupport.start(env);
+      try {
+        TestHttp http = new TestHttp(users.port());
+        Eventually.assertWithin(
+            Duration.ofSeconds(30),
+            () ->
+                assertThat(
+                        http.get("/health/ready", null)
+                            .json()
+                            .getJsonObject("checks")
+                            .getString("kafka"))
+                    .contains("users.v1 has 2 partitions, fewer than the 3"));
+        String id = UsersTestSupport.register(http, "Unpublished", 0).getString("id");
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        try (TestTopics topic = new TestTopics(UsersService.TOPIC, broker.bootstrapServers())) {
+          assertThat(topic.readUntil(Duration.ofSeconds(10), r -> System.nanoTime() > until))
+              .noneMatch(r -> id.equals(r.key()));
+        }
+      } finally {
+        TestServices.stop(users);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("keys go where Kafka's own partitioner puts them, for the count pinned")
+  void sameMappingAsKafkasPartitioner() {
+    for (int i = 0; i < 1_000; i++) {
+      String key = java.util.UUID.randomUUID().toString();
+      for (int partitions : new int[] {1, 3, 6, 7}) {
+        assertThat(KeyPartitions.of(key, partitions))
+            .isEqualTo(
+                BuiltInPartitioner.partitionForKey(
+                    key.getBytes(StandardCharsets.UTF_8), partitions));
+      }
+    }
+  }
+
+  /**
+   * Until a record of {@code id} whose data has {@code name} is on users.v1; it is on partition.
+   */
+  private static void awaitOnTopic(
+      EmbeddedKafkaBroker broker, String id, String name, int partition) {
+    try (TestTopics topic = new TestTopics(UsersService.TOPIC, broker.bootstrapServers())) {
+      List<ConsumerRecord<String, byte[]>> found =
+          topic.readUntil(
+              Duration.ofSeconds(30),
+              records -> records.stream().anyMatch(r -> isNamed(r, id, name)));
+      assertThat(found.stream().filter(r -> isNamed(r, id, name)))
+          .as("%s's record named %s", id, name)
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.partition()).isEqualTo(partition));
+    }
+  }
+
+  private static boolean isNamed(ConsumerRecord<String, byte[]> r, String id, String name) {
+    return id.equals(r.key())
+        && r.value() != null
+        && name.equals(
+            new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("name"));
+  }
+
+  private static Admin admin(EmbeddedKafkaBroker broker) {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+  }
+}
