@@ -31,7 +31,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -93,10 +93,7 @@ public final class OrdersService {
     AtomicInteger instances = new AtomicInteger();
     Supplier<String> leaseOwner = () -> process + "-" + instances.incrementAndGet();
     SagaOutcomes outcomes = new SagaOutcomes(ctx.vertx());
-    return ctx.deploy(
-            () ->
-                new OutboxRelayVerticle(
-                    ctx, config.relay(), Map.of(TOPIC, config.topicPartitions())))
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, config.relay(), Set.of(TOPIC)))
         .compose(id -> Replicas.deploySync(ctx, customers, replica, tokens, progress))
         .compose(
             v ->

@@ -9,9 +9,8 @@ import java.time.Duration;
  * users' own settings, read with the platform's before anything starts.
  *
  * @param relay the outbox relay that publishes users.v1
- * @param topicPartitions partitions of users.v1 when users creates it, and the partitions its keys
- *     are spread over for the topic's life, also when partitions are added ({@code
- *     USERS_TOPIC_PARTITIONS})
+ * @param topicPartitions partitions of users.v1 when users creates it ({@code
+ *     USERS_TOPIC_PARTITIONS}); keys stay on the partitions it had when first published to
  * @param holdSweepInterval how often expired credit holds give their credit back
  * @param commitmentRetention how long settled holds are kept before they are purged
  */

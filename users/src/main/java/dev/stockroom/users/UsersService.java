@@ -15,7 +15,7 @@ import dev.stockroom.users.credit.HoldStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /** The users service: the single source of truth for people and their credit. */
 public final class UsersService {
@@ -45,10 +45,7 @@ public final class UsersService {
 
   /** Background jobs first, the HTTP API last: at shutdown it is the first to stop. */
   static Future<?> deploy(ServiceContext ctx, UsersConfig config) {
-    return ctx.deploy(
-            () ->
-                new OutboxRelayVerticle(
-                    ctx, config.relay(), Map.of(TOPIC, config.topicPartitions())))
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, config.relay(), Set.of(TOPIC)))
         .compose(
             id ->
                 ctx.deploy(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.kafka.KeyPartitions;
 import dev.stockroom.common.service.RunningService;
-import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTopics;
@@ -76,8 +76,9 @@ class TopicGrowthTest {
   }
 
   @Test
-  @DisplayName("users.v1 with fewer partitions than USERS_TOPIC_PARTITIONS: nothing is published")
-  void fewerPartitionsThanConfiguredIsRefused() throws Exception {
+  @DisplayName(
+      "users.v1 made elsewhere with another count than USERS_TOPIC_PARTITIONS: keys go over its own")
+  void aTopicMadeElsewhereKeepsItsOwnCount() throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(null, 0)) {
       try (Admin admin = admin(broker)) {
         admin
@@ -93,15 +94,45 @@ class TopicGrowthTest {
       RunningService users = UsersTestSupport.start(env);
       try {
         TestHttp http = new TestHttp(users.port());
-        Eventually.assertWithin(
-            Duration.ofSeconds(30),
-            () ->
-                assertThat(
-                        http.get("/health/ready", null)
-                            .json()
-                            .getJsonObject("checks")
-                            .getString("kafka"))
-                    .contains("users.v1 has 2 partitions, fewer than the 3"));
+        String id = null;
+        String name = null;
+        for (int i = 0; id == null && i < 40; i++) {
+          name = "Elsewhere " + i;
+          String candidate = UsersTestSupport.register(http, name, 0).getString("id");
+          if (KeyPartitions.of(candidate, 2) != KeyPartitions.of(candidate, 3)) {
+            id = candidate;
+          }
+        }
+        assertThat(id).isNotNull();
+        awaitOnTopic(broker, id, name, KeyPartitions.of(id, 2));
+      } finally {
+        TestServices.stop(users);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("users.v1 with fewer partitions than its keys were pinned to: nothing is published")
+  void fewerPartitionsThanPinnedIsRefused() throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(null, 0)) {
+      Map<String, String> env = UsersTestSupport.env(); // 3 partitions
+      env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+      RunningService users = UsersTestSupport.start(env);
+      String first;
+      try {
+        TestHttp http = new TestHttp(users.port());
+        first = UsersTestSupport.register(http, "Pinned", 0).getString("id");
+        awaitOnTopic(broker, first, "Pinned", KeyPartitions.of(first, 3));
+      } finally {
+        TestServices.stop(users);
+      }
+      // As if the topic had been deleted and made again with fewer partitions.
+      TestDb.execute(
+          env.get("PG_URI"),
+          "UPDATE outbox_topic_partitions SET partitions = 4 WHERE topic = 'users.v1'");
+      users = UsersTestSupport.start(env);
+      try {
+        TestHttp http = new TestHttp(users.port());
         String id = UsersTestSupport.register(http, "Unpublished", 0).getString("id");
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         try (TestTopics topic = new TestTopics(UsersService.TOPIC, broker.bootstrapServers())) {

@@ -4,11 +4,12 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Which partition a key's records go to, pinned to the partition count the topic was created with.
- * The producer's own choice (the same hash, modulo the partitions it currently sees) moves keys
- * when partitions are added to a topic ({@code kafka-topics --alter}): a key's next record would
- * land on a new partition behind the old one's records, and the old partition's watermarks would go
- * on vouching for copies that miss it. Pinned, added partitions stay empty and keys stay put.
+ * Which partition a key's records go to, over a pinned partition count (the outbox relay pins the
+ * count a topic had when first published to). The producer's own choice (the same hash, modulo the
+ * partitions it currently sees) moves keys when partitions are added to a topic ({@code
+ * kafka-topics --alter}): a key's next record would land on a new partition behind the old one's
+ * records, and the old partition's watermarks would go on vouching for copies that miss it. Pinned,
+ * added partitions stay empty and keys stay put.
  */
 public final class KeyPartitions {
   private KeyPartitions() {}

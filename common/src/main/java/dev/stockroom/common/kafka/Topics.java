@@ -37,12 +37,10 @@ public final class Topics {
                     // Topics created just now have the settings we gave them; a broker may not
                     // describe them yet, so only the ones that already existed are checked.
                     .compose(
-                        v -> {
-                          List<TopicSpec> found =
-                              specs.stream().filter(s -> existing.contains(s.name())).toList();
-                          return verifyCleanupPolicies(admin, found)
-                              .compose(x -> verifyPartitions(admin, found));
-                        }))
+                        v ->
+                            verifyCleanupPolicies(
+                                admin,
+                                specs.stream().filter(s -> existing.contains(s.name())).toList())))
         .eventually(admin::close);
   }
 
@@ -102,48 +100,6 @@ public final class Topics {
                               + actual
                               + " but this service needs "
                               + wanted));
-                }
-              }
-              return Future.succeededFuture();
-            });
-  }
-
-  /**
-   * Keys are spread over the partitions a topic was created with ({@link KeyPartitions}): fewer
-   * would leave some keys without theirs; more were added later, stay empty of keys, and are said.
-   */
-  private static Future<Void> verifyPartitions(KafkaAdminClient admin, List<TopicSpec> specs) {
-    if (specs.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return admin
-        .describeTopics(specs.stream().map(TopicSpec::name).toList())
-        .compose(
-            described -> {
-              for (TopicSpec spec : specs) {
-                int actual = described.get(spec.name()).getPartitions().size();
-                if (actual < spec.partitions()) {
-                  return Future.failedFuture(
-                      new IllegalStateException(
-                          "topic "
-                              + spec.name()
-                              + " has "
-                              + actual
-                              + " partitions, fewer than the "
-                              + spec.partitions()
-                              + " this service spreads its keys over: set the count it was"
-                              + " created with"));
-                }
-                if (actual > spec.partitions()) {
-                  log.warn(
-                      "topic {} has {} partitions, more than the {} it was created with: keys"
-                          + " stay on those {} (their records' order and the watermarks depend"
-                          + " on it), the others stay empty; a new topic version is the way to"
-                          + " more",
-                      spec.name(),
-                      actual,
-                      spec.partitions(),
-                      spec.partitions());
                 }
               }
               return Future.succeededFuture();

@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   private final ServiceContext service;
   private final OutboxRelayConfig config;
-  private final Map<String, Integer> topics;
+  private final Set<String> topics;
   private Map<String, String> producerSettings;
   private Timer publishLatency;
   private OutboxBacklog backlog;
@@ -47,15 +48,13 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private final RelayRetries retries = new RelayRetries(System::nanoTime);
 
   /**
-   * @param topics the service's event topics, each with the partition count it was created with:
-   *     keys are spread over that many ({@link dev.stockroom.common.kafka.KeyPartitions}), and
-   *     every partition the topic has gets watermarks
+   * @param topics the service's event topics: every partition of each gets watermarks, and keys
+   *     stay on the partitions pinned for it ({@link OutboxPublisher#pinPartitions})
    */
-  public OutboxRelayVerticle(
-      ServiceContext service, OutboxRelayConfig config, Map<String, Integer> topics) {
+  public OutboxRelayVerticle(ServiceContext service, OutboxRelayConfig config, Set<String> topics) {
     this.service = service;
     this.config = config;
-    this.topics = Map.copyOf(topics);
+    this.topics = Set.copyOf(topics);
   }
 
   @Override
@@ -164,7 +163,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     watermarkDue = false;
     OutboxPublisher current = publisher;
     inFlight =
-        initialized(producer)
+        initialized(producer, current)
             .compose(v -> current.cycle(watermark))
             .onComplete(
                 (cycle, failure) -> {
@@ -216,12 +215,19 @@ public final class OutboxRelayVerticle extends VerticleBase {
         });
   }
 
-  /** initTransactions once per term: it aborts whatever the previous leader left open. */
-  private Future<Void> initialized(KafkaProducer<String, byte[]> termProducer) {
+  /**
+   * initTransactions once per term (it aborts whatever the previous leader left open), and the
+   * partitions keys go to, as pinned.
+   */
+  private Future<Void> initialized(
+      KafkaProducer<String, byte[]> termProducer, OutboxPublisher termPublisher) {
     if (initialized) {
       return Future.succeededFuture();
     }
-    return termProducer.initTransactions().onSuccess(v -> initialized = termProducer == producer);
+    return termProducer
+        .initTransactions()
+        .compose(v -> termPublisher.pinPartitions())
+        .onSuccess(v -> initialized = termProducer == producer);
   }
 
   private Future<Void> closeProducer() {

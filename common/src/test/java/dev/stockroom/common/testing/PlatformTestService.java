@@ -22,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A minimal service on the real platform, to test the platform without any domain. */
 public final class PlatformTestService {
@@ -48,7 +49,7 @@ public final class PlatformTestService {
   }
 
   private static Future<?> deploy(ServiceContext ctx, OutboxRelayConfig relay) {
-    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Map.of(TOPIC, 2)))
+    return ctx.deploy(() -> new OutboxRelayVerticle(ctx, relay, Set.of(TOPIC)))
         .compose(id -> ctx.deploy(() -> new HttpApiVerticle(ctx, () -> routes(ctx))));
   }
 
