@@ -50,9 +50,7 @@ final class Infrastructure implements AutoCloseable {
   private static Infrastructure start(
       LauncherOptions options, Progress progress, DataDirLock dataLock) {
     Path data = options.dataDir();
-    if (options.fresh()) {
-      progress.step("wiping " + data, () -> wipe(data), v -> "done");
-    }
+    // Before --fresh wipes its postmaster.pid: the server would go on over deleted files.
     LeftoverPostgres.running(data.resolve("pg"))
         .ifPresent(
             left ->
@@ -60,6 +58,9 @@ final class Infrastructure implements AutoCloseable {
                     "PostgreSQL " + left.pid() + ", left running by a launcher that was killed",
                     () -> LeftoverPostgres.stop(data.resolve("pg"), left),
                     v -> "stopped"));
+    if (options.fresh()) {
+      progress.step("wiping " + data, () -> wipe(data), v -> "done");
+    }
     int pgPort = Ports.preferredOrAny(options.ports().postgres());
     EmbeddedPostgresServer postgres;
     try {

@@ -25,7 +25,12 @@ public final class InstanceMain {
     if (launcher.isEmpty()) {
       launcherGone(launcherPid);
     }
-    launcher.get().onExit().thenRun(() -> launcherGone(launcherPid));
+    // On a thread of its own: onExit completes on the JDK's process reaper, whose stack is small,
+    // and exit waits there for the service's whole orderly stop.
+    launcher
+        .get()
+        .onExit()
+        .thenRunAsync(() -> launcherGone(launcherPid), r -> new Thread(r, "launcher-gone").start());
     MethodHandle main =
         MethodHandles.publicLookup()
             .findStatic(

@@ -28,13 +28,22 @@ final class LeftoverPostgres {
     // SIGTERM, PostgreSQL's smart shutdown: its sessions died with the launcher and its instances.
     // (Not pg_ctl: it refuses to run as root, which the launcher may be.)
     if (postmaster.destroy()) {
-      try {
-        postmaster.onExit().get(STOP.toSeconds(), TimeUnit.SECONDS);
-        return null;
-      } catch (ExecutionException | TimeoutException e) {
-        // said below, with what to do
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      // Gone, or its postmaster.pid removed (the last thing a shutdown does): a postmaster left to
+      // an init that is slow to reap it still looks alive.
+      long deadline = System.nanoTime() + STOP.toNanos();
+      Path pidFile = pgDir.resolve("postmaster.pid");
+      while (System.nanoTime() < deadline) {
+        if (!postmaster.isAlive() || !Files.exists(pidFile)) {
+          return null;
+        }
+        try {
+          postmaster.onExit().get(100, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // look again
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     throw new StartupException(

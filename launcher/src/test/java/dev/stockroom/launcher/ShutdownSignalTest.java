@@ -106,50 +106,57 @@ class ShutdownSignalTest {
   @Test
   @DisplayName(
       "A launcher killed outright (SIGKILL): its instances stop by themselves, and the next start"
-          + " stops the PostgreSQL it left and comes up")
+          + " (--fresh) stops the PostgreSQL it left and comes up")
   void aKilledLaunchersLeftoversAreCleanedUp() throws Exception {
     Process killed = launcher("dev", "--instances", "2");
     List<String> output = new CopyOnWriteArrayList<>();
     Thread reader = new Thread(() -> collect(killed, output), "launcher-output");
     reader.start();
     Process next = null;
+    List<ProcessHandle> children = List.of();
+    long postmaster = 0;
     try {
       awaitLine(output, "users-2 … up on", Duration.ofSeconds(120));
-      List<ProcessHandle> children = killed.toHandle().children().toList();
-      long postmaster =
+      // Every instance launched so far: users' two, and inventory's if they are on their way.
+      children = killed.toHandle().children().toList();
+      postmaster =
           Long.parseLong(Files.readAllLines(data.resolve("pg/postmaster.pid")).get(0).trim());
       signal("KILL", killed.pid());
       assertThat(killed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      List<ProcessHandle> instances = children;
       Eventually.assertWithin(
           Duration.ofSeconds(30),
           () ->
-              assertThat(children)
+              assertThat(instances)
                   .as("every instance stopped after its launcher was killed")
                   .noneMatch(ProcessHandle::isAlive));
       assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false))
           .as("PostgreSQL outlives a killed launcher (its own session)")
           .isTrue();
 
-      next = launcher("infra");
+      // With --fresh, as people start again after a kill: the leftover goes before the wipe.
+      next = launcher("infra", "--fresh");
       List<String> nextOutput = new CopyOnWriteArrayList<>();
       Process started = next;
       new Thread(() -> collect(started, nextOutput), "next-launcher-output").start();
       awaitLine(nextOutput, "Ctrl-C stops", Duration.ofSeconds(90));
-      assertThat(nextOutput)
-          .anyMatch(
-              l ->
-                  l.contains(
-                      "PostgreSQL "
-                          + postmaster
-                          + ", left running by a launcher that was killed … stopped"));
+      String stopped =
+          "PostgreSQL " + postmaster + ", left running by a launcher that was killed … stopped";
+      assertThat(nextOutput).anyMatch(l -> l.contains(stopped));
       assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       signal("TERM", next.pid());
       assertThat(next.waitFor(60, TimeUnit.SECONDS)).as(String.join("\n", nextOutput)).isTrue();
     } finally {
+      // Whatever failed, nothing of this test goes on running (a launcher TERMed stops its own).
       killed.destroyForcibly();
       if (next != null) {
-        next.destroyForcibly();
+        next.destroy();
+        if (!next.waitFor(60, TimeUnit.SECONDS)) {
+          next.destroyForcibly();
+        }
       }
+      children.forEach(ProcessHandle::destroyForcibly);
+      ProcessHandle.of(postmaster).filter(p -> p.pid() > 1).ifPresent(ProcessHandle::destroy);
     }
   }
 
