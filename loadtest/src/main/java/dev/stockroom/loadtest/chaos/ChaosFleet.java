@@ -36,13 +36,17 @@ final class ChaosFleet implements AutoCloseable {
   private static final Duration READY = Duration.ofSeconds(120);
 
   /**
-   * What a service promises for a SIGTERM: gone within SHUTDOWN_GRACE (none here) + its drain
-   * timeout (10 s by default) + 5 s for the rest of the stop.
+   * What a service promises for a SIGTERM: its stop done within SHUTDOWN_GRACE (none here) + its
+   * drain timeout (10 s by default) + 5 s; and 5 s more for the JVM to exit on a busy machine.
    */
-  static final Duration ORDERLY_STOP = Duration.ofSeconds(15);
+  static final Duration ORDERLY_STOP = Duration.ofSeconds(20);
 
-  /** How long a client may still send to an instance it picked just before it was taken down. */
-  private static final Duration ENDPOINTS_UPDATED = Duration.ofMillis(300);
+  /**
+   * How long a client may still send to an instance it picked just before it was taken down (a
+   * request waiting for a pooled connection, a pause of the client's JVM): what SHUTDOWN_GRACE is
+   * for in a cluster, here with the clients' own choice.
+   */
+  private static final Duration ENDPOINTS_UPDATED = Duration.ofSeconds(1);
 
   private final Path root;
   private final Path workDir;

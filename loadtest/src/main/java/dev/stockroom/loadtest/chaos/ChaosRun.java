@@ -106,7 +106,8 @@ public final class ChaosRun implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    check(instances >= 1 && instances <= 9, "--instances: 1 to 9");
+    // One instance leaves nobody to carry the load through a restart or a kill.
+    check(instances >= 2 && instances <= 9, "--instances: 2 to 9");
     check(rounds >= 1, "--rounds: at least 1");
     check(tracked >= 1 && tracked <= 200, "--tracked: 1 to 200 (one report page shows them)");
     check(customers >= 1 && readers >= 1 && stock >= 1, "--customers, --readers, --stock: >= 1");

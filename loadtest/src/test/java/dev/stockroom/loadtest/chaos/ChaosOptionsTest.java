@@ -13,7 +13,7 @@ class ChaosOptionsTest {
   void outOfRangeValuesAreRefusedBeforeAnythingStarts() {
     for (String[] args :
         new String[][] {
-          {"--instances=0"},
+          {"--instances=1"},
           {"--instances=10"},
           {"--rounds=0"},
           {"--tracked=500"},

@@ -289,20 +289,26 @@ class CheckerTest {
   @Test
   void anOrderlyRestartThatCostsARequestIsAViolation() {
     History h = healthy();
-    h.faults.add(new History.Fault("restart-orders", "SIGTERM", 1_000, 1_200, "healed"));
-    h.faults.add(new History.Fault("kill-orders", "SIGKILL", 1_500, 1_700, "healed"));
-    // Lost to the SIGKILL, or out through both faults: not the restart's doing alone.
+    h.faults.add(
+        new History.Fault("restart-orders", "orders-1 stopped by SIGTERM", 1_000, 1_200, "healed"));
+    h.faults.add(
+        new History.Fault(
+            "restart-relay-leader", "users-1 stopped by SIGTERM", 1_300, 1_400, "healed"));
+    h.faults.add(new History.Fault("kill-orders", "orders-1 SIGKILLed", 1_500, 1_700, "healed"));
+    // Lost to the SIGKILL, out through both faults, or at another instance than the restarted one.
     h.orderAttempts.add(order("k3", 1_550, 1_560, 0));
     h.orderAttempts.add(order("k3", 1_150, 1_600, 0));
     h.orderAttempts.add(order("k3", 1_610, 1_650, 201));
+    h.writes.add(new Write("alice", 3, "users-2", 1_310, 1_320, T0, 503, "overloaded"));
     assertThat(Checker.check(h).get(3).passed()).as(Checker.check(h).get(3).toString()).isTrue();
 
     h.orderAttempts.add(order("k4", 1_100, 1_110, 0));
-    h.writes.add(new Write("alice", 3, "users-1", 950, 1_050, T0, 503, "draining"));
+    h.writes.add(new Write("alice", 4, "users-1", 1_250, 1_350, T0, 503, "draining"));
     Property p = Checker.check(h).get(3);
     assertThat(p.passed()).isFalse();
     assertThat(p.numbers())
-        .containsEntry("unanswered or 5xx through an orderly restart, any endpoint", "2");
+        .containsEntry(
+            "unanswered or 5xx from an instance in an orderly restart, any endpoint", "2");
     assertThat(p.counterexamples())
         .anySatisfy(e -> assertThat(e).contains("PATCH /users/{id} at users-1 answered 503"))
         .anySatisfy(e -> assertThat(e).contains("POST /orders at orders-1 answered 0"));
