@@ -92,6 +92,9 @@ final class OutboxPublisher {
    * again) fails the relay's cycles: some keys would have no partition.
    */
   Future<Void> pinPartitions() {
+    if (topics.isEmpty()) {
+      return Future.succeededFuture();
+    }
     List<Future<List<PartitionInfo>>> lookups =
         topics.stream().map(producer::partitionsFor).toList();
     return Future.all(lookups)

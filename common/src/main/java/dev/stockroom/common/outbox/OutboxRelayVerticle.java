@@ -38,7 +38,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private RelayLeadership leadership;
   private KafkaProducer<String, byte[]> producer;
   private OutboxPublisher publisher;
-  private boolean initialized;
+  private boolean transactionsStarted; // initTransactions done on the current producer
+  private boolean initialized; // and its term's partitions pinned
   private boolean running;
   private Future<?> inFlight = Future.succeededFuture();
   private boolean stopping;
@@ -124,6 +125,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
             topics,
             publishLatency,
             service.tracing().tracer());
+    transactionsStarted = false;
     initialized = false;
   }
 
@@ -224,8 +226,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
     if (initialized) {
       return Future.succeededFuture();
     }
-    return termProducer
-        .initTransactions()
+    // Each step once: a producer whose transactions started refuses initTransactions again, so a
+    // pinning that failed (the database away) is retried alone.
+    Future<Void> started =
+        transactionsStarted
+            ? Future.succeededFuture()
+            : termProducer
+                .initTransactions()
+                .onSuccess(v -> transactionsStarted = termProducer == producer);
+    return started
         .compose(v -> termPublisher.pinPartitions())
         .onSuccess(v -> initialized = termProducer == producer);
   }
@@ -234,6 +243,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     KafkaProducer<String, byte[]> p = producer;
     producer = null;
     publisher = null;
+    transactionsStarted = false;
     initialized = false;
     if (p == null) {
       return Future.succeededFuture();
