@@ -1,6 +1,5 @@
 package dev.stockroom.common.outbox;
 
-import dev.stockroom.common.kafka.KeyPartitions;
 import dev.stockroom.common.tracing.TraceContexts;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
@@ -13,7 +12,6 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -22,11 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One relay cycle: read unpublished outbox rows in id order, publish them in ONE Kafka transaction
@@ -43,17 +38,11 @@ import org.slf4j.LoggerFactory;
  * cycle or an earlier one), and the watermark may say so, in the same transaction.
  */
 final class OutboxPublisher {
-  private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
   private static final String NOW = "SELECT statement_timestamp() AS now";
   private static final String UNPUBLISHED =
       "SELECT id, topic, event_key, event_type, event_id, payload, created_at, trace_context"
           + " FROM outbox"
           + " WHERE published_at IS NULL ORDER BY id LIMIT $1";
-  private static final String PIN_PARTITIONS =
-      "INSERT INTO outbox_topic_partitions (topic, partitions) VALUES ($1, $2)"
-          + " ON CONFLICT (topic) DO NOTHING";
-  private static final String PINNED_PARTITIONS =
-      "SELECT topic, partitions FROM outbox_topic_partitions WHERE topic = ANY($1)";
   private static final String MARK_PUBLISHED =
       "UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)";
 
@@ -62,7 +51,8 @@ final class OutboxPublisher {
   private final Supplier<Future<SqlClient>> lockSession;
   private final OutboxRelayConfig config;
   private final List<String> topics;
-  private Map<String, Integer> keyPartitions = Map.of(); // set by pinPartitions()
+  private boolean transactionsStarted;
+  private Map<String, Integer> keyPartitions; // once ready()
   private final Timer publishLatency;
   private final Tracer tracer;
 
@@ -84,66 +74,23 @@ final class OutboxPublisher {
   }
 
   /**
-   * The partitions each topic's keys go to ({@link KeyPartitions}): pinned in the database the
-   * first time a relay saw the topic, at its partition count then (the count it was created with,
-   * unless partitions were added before this existed). Kafka's producer would spread keys over the
-   * partitions it sees now, moving them when partitions are added; pinned, they stay, and added
-   * partitions get only watermarks. A topic with fewer partitions than pinned (deleted and made
-   * again) fails the relay's cycles: some keys would have no partition.
+   * Once per term, before its first cycle: initTransactions (it aborts whatever the previous leader
+   * left open), then the partitions keys go to ({@link PartitionPins}). Each step once: a producer
+   * whose transactions started refuses initTransactions again, so a pinning that failed (the
+   * database away) is retried alone.
    */
-  Future<Void> pinPartitions() {
-    if (topics.isEmpty()) {
+  Future<Void> ready() {
+    if (keyPartitions != null) {
       return Future.succeededFuture();
     }
-    List<Future<List<PartitionInfo>>> lookups =
-        topics.stream().map(producer::partitionsFor).toList();
-    return Future.all(lookups)
-        .compose(
-            all -> {
-              List<Tuple> seen = new ArrayList<>();
-              for (int i = 0; i < topics.size(); i++) {
-                seen.add(Tuple.of(topics.get(i), lookups.get(i).result().size()));
-              }
-              return pool.preparedQuery(PIN_PARTITIONS)
-                  .executeBatch(seen)
-                  .compose(
-                      v ->
-                          pool.preparedQuery(PINNED_PARTITIONS)
-                              .execute(Tuple.of((Object) topics.toArray(String[]::new))))
-                  .map(rows -> checked(rows, lookups));
-            })
+    Future<Void> started =
+        transactionsStarted
+            ? Future.succeededFuture()
+            : producer.initTransactions().onSuccess(v -> transactionsStarted = true);
+    return started
+        .compose(v -> PartitionPins.load(pool, producer, topics))
         .onSuccess(pinned -> keyPartitions = pinned)
         .mapEmpty();
-  }
-
-  private Map<String, Integer> checked(
-      RowSet<Row> rows, List<Future<List<PartitionInfo>>> lookups) {
-    Map<String, Integer> pinned = new TreeMap<>();
-    rows.forEach(row -> pinned.put(row.getString("topic"), row.getInteger("partitions")));
-    for (int i = 0; i < topics.size(); i++) {
-      String topic = topics.get(i);
-      int now = lookups.get(i).result().size();
-      int keys = pinned.get(topic);
-      if (now < keys) {
-        throw new IllegalStateException(
-            "topic "
-                + topic
-                + " has "
-                + now
-                + " partitions, fewer than the "
-                + keys
-                + " its keys were pinned to (outbox_topic_partitions): was it made again?");
-      }
-      if (now > keys) {
-        log.warn(
-            "topic {} has {} partitions; its keys stay on the first {} (pinned when it was first"
-                + " published to), the others get only watermarks",
-            topic,
-            now,
-            keys);
-      }
-    }
-    return pinned;
   }
 
   /**

@@ -38,8 +38,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private RelayLeadership leadership;
   private KafkaProducer<String, byte[]> producer;
   private OutboxPublisher publisher;
-  private boolean transactionsStarted; // initTransactions done on the current producer
-  private boolean initialized; // and its term's partitions pinned
   private boolean running;
   private Future<?> inFlight = Future.succeededFuture();
   private boolean stopping;
@@ -50,7 +48,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /**
    * @param topics the service's event topics: every partition of each gets watermarks, and keys
-   *     stay on the partitions pinned for it ({@link OutboxPublisher#pinPartitions})
+   *     stay on the partitions pinned for it ({@link PartitionPins})
    */
   public OutboxRelayVerticle(ServiceContext service, OutboxRelayConfig config, Set<String> topics) {
     this.service = service;
@@ -125,14 +123,13 @@ public final class OutboxRelayVerticle extends VerticleBase {
             topics,
             publishLatency,
             service.tracing().tracer());
-    transactionsStarted = false;
-    initialized = false;
   }
 
   /**
    * After a failed transaction the producer may be stuck mid-abort; a new one's initTransactions
    * aborts whatever the old one left open, whatever state it was in. (A failed initTransactions is
-   * simply called again, as Kafka allows, and a database failure leaves the producer as it was.)
+   * simply called again, as Kafka allows, and a failed pinning is retried alone: see {@link
+   * OutboxPublisher#ready}.)
    */
   private void renewProducer() {
     closeProducer();
@@ -165,7 +162,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     watermarkDue = false;
     OutboxPublisher current = publisher;
     inFlight =
-        initialized(producer, current)
+        current
+            .ready()
             .compose(v -> current.cycle(watermark))
             .onComplete(
                 (cycle, failure) -> {
@@ -217,34 +215,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
         });
   }
 
-  /**
-   * initTransactions once per term (it aborts whatever the previous leader left open), and the
-   * partitions keys go to, as pinned.
-   */
-  private Future<Void> initialized(
-      KafkaProducer<String, byte[]> termProducer, OutboxPublisher termPublisher) {
-    if (initialized) {
-      return Future.succeededFuture();
-    }
-    // Each step once: a producer whose transactions started refuses initTransactions again, so a
-    // pinning that failed (the database away) is retried alone.
-    Future<Void> started =
-        transactionsStarted
-            ? Future.succeededFuture()
-            : termProducer
-                .initTransactions()
-                .onSuccess(v -> transactionsStarted = termProducer == producer);
-    return started
-        .compose(v -> termPublisher.pinPartitions())
-        .onSuccess(v -> initialized = termProducer == producer);
-  }
-
   private Future<Void> closeProducer() {
     KafkaProducer<String, byte[]> p = producer;
     producer = null;
     publisher = null;
-    transactionsStarted = false;
-    initialized = false;
     if (p == null) {
       return Future.succeededFuture();
     }
