@@ -3,8 +3,6 @@ package dev.stockroom.launcher;
 import dev.stockroom.embedded.Directories;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.embedded.EmbeddedPostgresServer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -83,7 +81,7 @@ final class Infrastructure implements AutoCloseable {
                               + ") says: "
                               + line)
                   .orElse("")
-              + stalePostmasterHint(data.resolve("pg")),
+              + LeftoverPostgres.hint(data.resolve("pg")),
           e);
     }
     try {
@@ -155,29 +153,6 @@ final class Infrastructure implements AutoCloseable {
       Directories.deleteRecursively(data.resolve(part));
     }
     return null;
-  }
-
-  /**
-   * The embedded server runs in its own session, so when the launcher is killed (not stopped) it
-   * keeps running and holds the data directory. Its pid is the first line of postmaster.pid.
-   */
-  private static String stalePostmasterHint(Path pgDir) {
-    try {
-      Path pidFile = pgDir.resolve("postmaster.pid");
-      if (Files.exists(pidFile)) {
-        String pid = Files.readAllLines(pidFile).get(0).trim();
-        if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
-          return "; PostgreSQL "
-              + pid
-              + " still uses it: stop the Stockroom that runs it, or `kill "
-              + pid
-              + "` if that one was killed";
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // Only a hint: the error itself is already in the message.
-    }
-    return "";
   }
 
   static String rootMessage(Throwable e) {

@@ -63,15 +63,34 @@ final class LeftoverPostgres {
    * started on that directory (a reused pid of another process is left alone).
    */
   static Optional<ProcessHandle> running(Path pgDir) {
+    return pidFileOwner(pgDir).filter(p -> isPostgresOn(p.info(), pgDir));
+  }
+
+  /**
+   * For a start that failed: who still holds {@code pgDir}, when {@link #running} did not know it
+   * for a server of this directory and so left it alone.
+   */
+  static String hint(Path pgDir) {
+    return pidFileOwner(pgDir)
+        .map(
+            p ->
+                "; PostgreSQL "
+                    + p.pid()
+                    + " still uses it: stop the Stockroom that runs it, or `kill "
+                    + p.pid()
+                    + "` if that one was killed")
+        .orElse("");
+  }
+
+  /** The live process named by the first line of {@code pgDir}'s postmaster.pid, if any. */
+  private static Optional<ProcessHandle> pidFileOwner(Path pgDir) {
     Path pidFile = pgDir.resolve("postmaster.pid");
     try {
       if (!Files.exists(pidFile)) {
         return Optional.empty();
       }
       long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
-      return ProcessHandle.of(pid)
-          .filter(ProcessHandle::isAlive)
-          .filter(p -> isPostgresOn(p.info(), pgDir));
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // unreadable: PostgreSQL's own start decides, and says why
     }
