@@ -210,6 +210,11 @@ class OrderSagaTest {
     assertThat(upper.status()).as(upper.toString()).isEqualTo(201);
     assertThat(upper.json().getString("id")).isEqualTo(lower.json().getString("id"));
     assertThat(system.itemState("IDEM-2").getInteger("quantity")).isEqualTo(3);
+    // So is a token whose subject is the customer's id in capitals: the keys are that person's.
+    Reply bySubjectInCapitals = system.place(di.toUpperCase(), "k-case", body);
+    assertThat(bySubjectInCapitals.status()).as(bySubjectInCapitals.toString()).isEqualTo(201);
+    assertThat(bySubjectInCapitals.json().getString("id")).isEqualTo(lower.json().getString("id"));
+    assertThat(system.itemState("IDEM-2").getInteger("quantity")).isEqualTo(3);
   }
 
   @Test

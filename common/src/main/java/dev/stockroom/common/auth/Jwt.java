@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Stockroom JWT rules on top of vertx-auth-jwt: signature, {@code iss} and {@code aud} are
@@ -165,8 +167,20 @@ public final class Jwt implements JWTAuth {
     JsonArray names = new JsonArray(new ArrayList<>(roles.size()));
     roles.forEach(role -> names.add(String.valueOf(role)));
     return User.create(
-        new JsonObject().put("sub", subject),
+        new JsonObject().put("sub", canonicalSubject(subject)),
         new JsonObject().put("exp", exp).put(ROLES_ATTRIBUTE, names));
+  }
+
+  private static final Pattern PERSON_ID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  /**
+   * A person's id in one spelling (lower case, as the services write ids): a subject in capitals is
+   * the same person, and what is kept per caller (an order's idempotency key) must find it.
+   */
+  static String canonicalSubject(String subject) {
+    return PERSON_ID.matcher(subject).matches() ? subject.toLowerCase(Locale.ROOT) : subject;
   }
 
   private static Future<User> serviceOnly(User user, String kid) {
