@@ -20,6 +20,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ValidatedRequest;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -196,12 +197,41 @@ public final class HttpApi {
     ctx.next();
   }
 
-  /** Every Stockroom body is JSON; anything else is refused before it is read. */
+  /**
+   * Every Stockroom body is JSON, sent as is; anything else is refused before it is read. A body in
+   * a content coding (gzip, br) would otherwise be read as if it were plain JSON. The media type is
+   * case-insensitive (RFC 9110 §8.3.1) and the contract's validation compares it as written, so it
+   * goes on in lower case.
+   */
   private static void requireJsonBody(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("Content-Type");
-    if (hasBody(ctx.request()) && (contentType == null || !isJson(contentType))) {
+    HttpServerRequest request = ctx.request();
+    if (!hasBody(request)) {
+      ctx.next();
+      return;
+    }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null || !isJson(contentType)) {
       ctx.fail(415);
       return;
+    }
+    for (String coding : request.headers().getAll("Content-Encoding")) {
+      for (String each : coding.split(",")) {
+        if (!each.isBlank() && !each.trim().equalsIgnoreCase("identity")) {
+          ctx.fail(
+              Problem.of(
+                  415,
+                  "The request body must be sent without a content coding (no Content-Encoding,"
+                      + " or identity): this service decodes none"));
+          return;
+        }
+      }
+    }
+    String[] parts = contentType.split(";", 2);
+    String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+    if (!parts[0].equals(mediaType)) {
+      request
+          .headers()
+          .set("Content-Type", parts.length == 1 ? mediaType : mediaType + ";" + parts[1]);
     }
     ctx.next();
   }
@@ -214,7 +244,7 @@ public final class HttpApi {
   }
 
   private static boolean isJson(String contentType) {
-    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     return mediaType.equals("application/json") || mediaType.endsWith("+json");
   }
 

@@ -107,8 +107,11 @@ public final class Problem extends RuntimeException {
             .put("type", type)
             .put("title", title)
             .put("status", status)
-            .put("detail", getMessage())
-            .put("instance", instance);
+            .put("detail", getMessage());
+    // RFC 9457: a URI reference when there is one (the codec's refusals have no route), never null.
+    if (instance != null) {
+      json.put("instance", instance);
+    }
     if (!errors.isEmpty()) {
       json.put(
           "errors",

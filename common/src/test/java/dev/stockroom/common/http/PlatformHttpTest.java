@@ -194,6 +194,8 @@ class PlatformHttpTest {
           .containsPattern("^HTTP/1\\.[01] " + request.getValue() + " ")
           .containsIgnoringCase("content-type: " + Problem.CONTENT_TYPE)
           .contains("\"status\":" + request.getValue())
+          // RFC 9457: instance is a URI reference when present, never null.
+          .doesNotContain("\"instance\":null")
           .doesNotContain("1111111111")
           .doesNotContain("bbbbbbbbbb");
     }
@@ -213,6 +215,39 @@ class PlatformHttpTest {
   @DisplayName("a body that is not JSON is a 415 problem")
   void wrongContentType() {
     assertProblem(http.send("POST", "/things", admin, "text/plain", "name=x"), 415);
+  }
+
+  @Test
+  @DisplayName(
+      "media types are case-insensitive (RFC 9110 §8.3.1); a body in a content coding the"
+          + " service does not decode is a 415, never read as plain JSON")
+  void mediaTypeCaseAndContentCoding() {
+    String body = new JsonObject().put("name", "cased").put("count", 1).encode();
+    for (String contentType :
+        new String[] {"APPLICATION/JSON", "Application/Json; Charset=UTF-8"}) {
+      Reply created = http.send("POST", "/things", admin, contentType, body);
+      assertThat(created.status()).as(contentType + ": " + created).isEqualTo(201);
+    }
+    long before = countThings();
+    for (String coding : new String[] {"gzip", "br", "identity, gzip"}) {
+      Reply coded =
+          http.send(
+              http.request("/things", admin)
+                  .header("Content-Type", "application/json")
+                  .header("Content-Encoding", coding)
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                  .build());
+      assertThat(assertProblem(coded, 415).getString("detail")).as(coding).contains("coding");
+    }
+    Reply identity =
+        http.send(
+            http.request("/things", admin)
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "identity")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    assertThat(identity.status()).as(identity.toString()).isEqualTo(201);
+    assertThat(countThings()).isEqualTo(before + 1);
   }
 
   @Test
