@@ -1,7 +1,6 @@
 package dev.stockroom.inventory.report;
 
 import dev.stockroom.common.http.HttpApi;
-import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
 import dev.stockroom.common.replica.ConsistencyRequest;
 import dev.stockroom.common.replica.ConsistencyToken;
@@ -19,7 +18,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -146,21 +144,7 @@ public final class LowStockHandlers {
   }
 
   private Duration budget(String value) {
-    if (value == null) {
-      return defaultBudget;
-    }
-    try {
-      Duration budget = Duration.parse(value);
-      if (budget.isNegative()) {
-        throw Problem.badRequest("query maxStaleness", "maxStaleness must not be negative");
-      }
-      // A request may ask for fresher data than REPLICA_TTL, never for staler: a larger one, up to
-      // the largest duration there is, is held to it (and so stays within timestamps' range).
-      return budget.compareTo(defaultBudget) > 0 ? defaultBudget : budget;
-    } catch (DateTimeParseException e) {
-      throw Problem.badRequest(
-          "query maxStaleness", "maxStaleness must be an ISO-8601 duration such as PT5M or PT0S");
-    }
+    return value == null ? defaultBudget : MaxStaleness.atMost(value, defaultBudget);
   }
 
   private static int intParam(Map<String, RequestParameter> query, String name, int fallback) {

@@ -276,7 +276,19 @@ class ItemsApiTest {
     }
     // Larger than REPLICA_TTL is held to it, as the contract says, however large (a 400 past
     // 100 years before; a 500 before that, past any timestamp).
-    for (String huge : new String[] {"P999999999D", "PT9223372036854775807S"}) {
+    // So is any ISO-8601 duration: years, months and weeks too (a 400 before: Java's Duration
+    // knows none of them), and a number of seconds past a long.
+    for (String huge :
+        new String[] {
+          "P999999999D",
+          "PT9223372036854775807S",
+          "P1Y",
+          "P1M",
+          "P1W",
+          "P2Y3M4W5DT6H7M8.5S",
+          "PT99999999999999999999S",
+          "P0Y"
+        }) {
       Reply held = http.get("/items/low-stock?maxStaleness=" + huge, stocker);
       assertThat(held.status()).as(huge + ": " + held).isEqualTo(200);
     }
