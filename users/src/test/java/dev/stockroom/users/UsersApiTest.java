@@ -119,6 +119,8 @@ class UsersApiTest {
             new JsonObject().put("name", "Weak Grace"),
             Map.of("If-Match", "W/\"2\""));
     assertThat(weak.status()).as(weak.toString()).isEqualTo(412);
+    // The refusal names what was sent, not an internal stand-in ("not -1" before).
+    assertThat(weak.json().getString("detail")).doesNotContain("-1").contains("weak");
     assertThat(
             http.patch(
                     "/users/" + id,
@@ -129,6 +131,31 @@ class UsersApiTest {
         .isEqualTo(400);
     assertThat(http.get("/users/" + id, ADMIN).json().getString("name"))
         .isEqualTo("Grace B. Hopper");
+    // RFC 9110 13.1.1's other forms (a 400 before): a list matches any of its strong tags, "*"
+    // any current version.
+    Reply listed =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "Listed Grace"),
+            Map.of("If-Match", "\"1\", W/\"2\", \"2\""));
+    assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+    Reply listedStale =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "x"),
+            Map.of("If-Match", "\"1\",\"2\""));
+    assertThat(listedStale.status()).as(listedStale.toString()).isEqualTo(412);
+    assertThat(listedStale.json().getString("detail")).contains("1, 2");
+    Reply any =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "Any Grace"),
+            Map.of("If-Match", "*"));
+    assertThat(any.status()).as(any.toString()).isEqualTo(200);
+    assertThat(any.header("ETag")).isEqualTo("\"4\"");
   }
 
   @Test

@@ -14,7 +14,6 @@ import io.vertx.openapi.validation.ValidatedRequest;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -137,23 +136,11 @@ public final class PeopleHandlers {
         .otherwise(result);
   }
 
-  /** No version has this number: a weak tag never matches, and the change is refused (412). */
-  private static final long NO_VERSION = -1;
-
-  /**
-   * {@code If-Match: "7"} (or bare {@code 7}): the version the caller last saw. A weak tag never
-   * matches (If-Match compares strongly).
-   */
-  private static OptionalLong ifMatch(ValidatedRequest request) {
+  private static VersionCondition ifMatch(ValidatedRequest request) {
     RequestParameter header = request.getHeaders().get("If-Match");
-    if (header == null || header.isNull()) {
-      return OptionalLong.empty();
-    }
-    String tag = header.getString();
-    if (tag.startsWith("W/")) {
-      return OptionalLong.of(NO_VERSION);
-    }
-    return OptionalLong.of(Long.parseLong(tag.replace("\"", "")));
+    return header == null || header.isNull()
+        ? VersionCondition.NONE
+        : VersionCondition.parse(header.getString());
   }
 
   private static JsonObject withEtag(RoutingContext ctx, User user) {

@@ -22,11 +22,8 @@ public final class PersonRefusal extends Refusal {
   }
 
   /** The change expected another version; the caller learns the current one. */
-  static PersonRefusal versionMismatch(long current, long expected) {
-    return new PersonRefusal(
-        Reason.VERSION_MISMATCH,
-        "The user is at version " + current + ", not " + expected,
-        Map.of("currentVersion", current));
+  static PersonRefusal versionMismatch(long current, String detail) {
+    return new PersonRefusal(Reason.VERSION_MISMATCH, detail, Map.of("currentVersion", current));
   }
 
   static PersonRefusal emailTaken() {

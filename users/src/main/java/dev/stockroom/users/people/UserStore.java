@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
@@ -118,23 +117,23 @@ public final class UserStore {
   }
 
   /**
-   * Applies a change; with {@code expectedVersion} only if the user is still at that version. A
-   * change that changes nothing is not a new version and publishes nothing.
+   * Applies a change, only if the user's version passes {@code condition} (If-Match). A change that
+   * changes nothing is not a new version and publishes nothing.
    */
-  public Future<User> change(UUID id, UserWrite change, OptionalLong expectedVersion) {
+  public Future<User> change(UUID id, UserWrite change, VersionCondition condition) {
     return pool.withTransaction(
             conn ->
                 conn.preparedQuery(BY_ID_FOR_UPDATE)
                     .execute(Tuple.of(id))
                     .map(rows -> first(rows).orElseThrow(() -> PersonRefusal.unknown(id)))
-                    .compose(current -> apply(conn, current, change, expectedVersion)))
+                    .compose(current -> apply(conn, current, change, condition)))
         .recover(UserStore::emailTaken);
   }
 
   private static Future<User> apply(
-      SqlConnection conn, User current, UserWrite change, OptionalLong expectedVersion) {
-    if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
-      throw PersonRefusal.versionMismatch(current.version(), expectedVersion.getAsLong());
+      SqlConnection conn, User current, UserWrite change, VersionCondition condition) {
+    if (!condition.allows(current.version())) {
+      throw PersonRefusal.versionMismatch(current.version(), condition.refusal(current.version()));
     }
     User wanted = change.applyTo(current);
     if (wanted.equals(current)) {
