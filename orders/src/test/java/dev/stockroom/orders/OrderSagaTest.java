@@ -116,9 +116,25 @@ class OrderSagaTest {
   void rejections() {
     String bob = system.customer("Bob Modest", 1_000);
     system.item("REJ-1", 2, 600);
-    assertRejected(system.place(bob, "k-oos", order(bob, "REJ-1", 3)), "out_of_stock");
+    Reply outOfStock = system.place(bob, "k-oos", order(bob, "REJ-1", 3));
+    assertRejected(outOfStock, "out_of_stock");
+    // The customer learns which line could not be served (only how many SKUs, before).
+    assertThat(outOfStock.json().getJsonObject("rejection").getString("detail")).contains("REJ-1");
     assertRejected(system.place(bob, "k-credit", order(bob, "REJ-1", 2)), "insufficient_credit");
-    assertRejected(system.place(bob, "k-sku", order(bob, "NO-SUCH-SKU", 1)), "unknown_sku");
+    Reply unknownSku =
+        system.place(
+            bob,
+            "k-sku",
+            order(bob, "NO-SUCH-SKU", 1)
+                .put(
+                    "lines",
+                    new io.vertx.core.json.JsonArray()
+                        .add(new JsonObject().put("sku", "REJ-1").put("quantity", 1))
+                        .add(new JsonObject().put("sku", "NO-SUCH-SKU").put("quantity", 1))));
+    assertRejected(unknownSku, "unknown_sku");
+    assertThat(unknownSku.json().getJsonObject("rejection").getString("detail"))
+        .contains("NO-SUCH-SKU")
+        .doesNotContain("REJ-1");
     // A total beyond any credit limit users allows (it would not even accept the hold).
     system.item("REJ-GOLD", 1_000, 100_000_000_000L);
     assertRejected(system.place(bob, "k-gold", order(bob, "REJ-GOLD", 500)), "insufficient_credit");

@@ -30,7 +30,7 @@ public final class ReservationRefusal extends Refusal {
   static ReservationRefusal unknownSkus(List<String> skus) {
     return new ReservationRefusal(
         Reason.UNKNOWN_SKUS,
-        "No item has these SKUs; nothing was reserved",
+        "No item has " + skuList(skus) + "; nothing was reserved",
         Map.of("unknownSkus", skus));
   }
 
@@ -38,8 +38,18 @@ public final class ReservationRefusal extends Refusal {
   static ReservationRefusal insufficientStock(List<Map<String, Object>> shortfall) {
     return new ReservationRefusal(
         Reason.INSUFFICIENT_STOCK,
-        "Not enough stock for " + shortfall.size() + " SKU(s); nothing was reserved",
+        "Not enough stock for "
+            + skuList(shortfall.stream().map(line -> (String) line.get("sku")).toList())
+            + "; nothing was reserved",
         Map.of("shortfall", shortfall));
+  }
+
+  /**
+   * The SKUs a refusal is about, named in its detail: the saga hands that detail on to the
+   * customer, who would otherwise not learn which line failed. The quantities stay in the facts.
+   */
+  private static String skuList(List<String> skus) {
+    return (skus.size() == 1 ? "SKU " : "SKUs ") + String.join(", ", skus);
   }
 
   /** A reservation id already taken by another request (different lines or ttl). */
