@@ -379,6 +379,20 @@ class OrderSagaTest {
     JsonObject badAddress = order(fay, "X", 1);
     badAddress.getJsonObject("shippingAddress").put("country", "usa");
     assertThat(system.place(fay, "k-bad-4", badAddress).status()).isEqualTo(400);
+    // An address line of spaces only, or with control characters, was stored and shipped to.
+    for (String[] field :
+        new String[][] {
+          {"line1", "   "}, {"city", "Spring\nfield"}, {"postalCode", "\u0001"}, {"line1", "\u200b"}
+        }) {
+      JsonObject blankAddress = order(fay, "X", 1);
+      blankAddress.getJsonObject("shippingAddress").put(field[0], field[1]);
+      assertThat(
+              system
+                  .place(fay, "k-bad-blank-" + field[0] + field[1].hashCode(), blankAddress)
+                  .status())
+          .as(field[0])
+          .isEqualTo(400);
+    }
     // Java's $ (the schema library's) also matches before a final \r or U+2028.
     JsonObject crCountry = order(fay, "X", 1);
     crCountry.getJsonObject("shippingAddress").put("country", "US\r");

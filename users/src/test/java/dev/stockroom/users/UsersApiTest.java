@@ -340,6 +340,17 @@ class UsersApiTest {
     replies.put(
         "rename to an ideographic space",
         http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "\u3000"), Map.of()));
+    // Control characters and invisible ones only were names (a probe stored "\u0001\u0002").
+    replies.put(
+        "control characters in a name",
+        http.post(
+            "/users", ADMIN, new JsonObject().put("name", "\u0001\u0002").put("email", "c@b.co")));
+    replies.put(
+        "a line break in a name",
+        http.post("/users", ADMIN, new JsonObject().put("name", "Ada\nL").put("email", "d@b.co")));
+    replies.put(
+        "rename to a zero-width space",
+        http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "\u3000\u200b"), Map.of()));
     // The email format's $ let a final CR or U+2028 in: a second account beside "a@b.co".
     replies.put(
         "email with a CR",

@@ -240,7 +240,9 @@ class ItemsApiTest {
               new JsonObject().put("sku", dots).put("name", "Dots").put("priceCents", 1)));
     }
     // Java's \S knows only ASCII's whitespace: an em space passed as a name and was stored as "".
-    for (String blank : new String[] {"\u2003", "\u3000 ", "\u00a0"}) {
+    // So were control characters and invisible ones only ("\u0001", a zero-width space).
+    for (String blank :
+        new String[] {"\u2003", "\u3000 ", "\u00a0", "\u0001", "Bolt\tM8", "\u200b", "\u0085"}) {
       bad.put(
           "name " + escaped(blank),
           http.post(
