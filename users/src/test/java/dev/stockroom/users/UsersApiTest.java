@@ -460,6 +460,19 @@ class UsersApiTest {
           assertThat(reply.status()).as(what + ": " + reply).isEqualTo(400);
           assertThat(reply.header("Content-Type")).as(what).isEqualTo("application/problem+json");
         });
+    // A query parameter's errors point into it, and an empty list is said to be one (the schema
+    // library called it "the request body is missing", at the pointer "/").
+    JsonObject empty = http.get("/users?ids=", SERVICE).json();
+    assertThat(empty.getString("detail")).as(empty.encode()).doesNotContain("body").contains("ids");
+    assertThat(empty.getJsonArray("errors").getJsonObject(0).getString("pointer"))
+        .isEqualTo("query ids");
+    JsonObject notIds = http.get("/users?ids=" + UUID.randomUUID() + ",x", SERVICE).json();
+    assertThat(
+            notIds.getJsonArray("errors").stream()
+                .map(e -> ((JsonObject) e).getString("pointer"))
+                .toList())
+        .as(notIds.encode())
+        .containsExactly("query ids/1");
     assertThat(http.get("/users/" + UUID.randomUUID(), ADMIN).status()).isEqualTo(404);
     assertThat(
             http.patch(

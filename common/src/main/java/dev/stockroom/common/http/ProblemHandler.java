@@ -33,7 +33,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     // A request without a token never gets here: EarlyAuthentication answers it first.
-    Problem problem = toProblem(ctx.failure(), ctx.statusCode());
+    Problem problem = emptyParameter(ctx, toProblem(ctx.failure(), ctx.statusCode()));
     if (problem.status() == 503) {
       OVERLOAD.refused(
           ctx.failure() == null ? "status 503" : String.valueOf(ctx.failure().getMessage()));
@@ -140,6 +140,40 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return said.toString();
   }
 
+  private static final String BODY_MISSING = "The value of the request body is missing";
+
+  /**
+   * vertx-openapi 5.0 reports a query parameter sent empty ({@code ids=}) as "the value of the
+   * request body is missing", naming nothing. A request without a body has no body to miss: the
+   * problem names the query parameters it sent empty instead.
+   */
+  private static Problem emptyParameter(RoutingContext ctx, Problem problem) {
+    Throwable failure = ctx.failure();
+    Throwable cause = failure instanceof HttpException http ? http.getCause() : failure;
+    String message = cause instanceof ValidatorException v ? String.valueOf(v.getMessage()) : "";
+    if (!message.startsWith(BODY_MISSING) || HttpApi.hasBody(ctx.request())) {
+      return problem;
+    }
+    List<String> empty =
+        ctx.queryParams().entries().stream()
+            .filter(e -> e.getValue().isEmpty())
+            .map(Map.Entry::getKey)
+            .distinct()
+            .toList();
+    if (empty.isEmpty()) {
+      return problem;
+    }
+    int reason = message.indexOf("Reason: ");
+    return Problem.badRequest(
+        "The value of query parameter "
+            + String.join(", ", empty)
+            + " is empty"
+            + (reason < 0 ? "" : ". " + message.substring(reason)),
+        empty.stream()
+            .map(n -> new Problem.FieldError("query " + n, "must not be empty"))
+            .toList());
+  }
+
   /** "query maxStaleness" for a parameter's failure, so the pointer names what was wrong. */
   private static String parameterOf(ValidatorException e) {
     Matcher m = PARAMETER.matcher(String.valueOf(e.getMessage()));
@@ -160,10 +194,12 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     Map<String, List<String>> byField = new LinkedHashMap<>();
     for (OutputUnit e : unit.getErrors()) {
       String at = e.getInstanceLocation();
+      // Inside a parameter, the pointer goes on from its name: "query ids/1".
       String pointer =
           at == null || at.isEmpty() || at.equals("#")
               ? root
-              : at.startsWith("#") ? fromFragment(at.substring(1)) : at;
+              : (root.equals("/") ? "" : root)
+                  + (at.startsWith("#") ? fromFragment(at.substring(1)) : at);
       byField.computeIfAbsent(pointer, k -> new ArrayList<>()).add(e.getError());
     }
     List<Problem.FieldError> errors = new ArrayList<>();
@@ -175,7 +211,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
           boolean onlyContains =
               details.stream().allMatch(d -> GENERIC.matcher(d).matches())
                   && byField.keySet().stream().anyMatch(other -> other.startsWith(inside));
-          if (pointer.equals(root) || !onlyContains) {
+          // The body's root stays (what the library said of the whole); a parameter's only
+          // when nothing inside it said more.
+          if ((pointer.equals(root) && root.equals("/")) || !onlyContains) {
             errors.add(
                 new Problem.FieldError(
                     pointer,
