@@ -2,6 +2,7 @@ package dev.stockroom.inventory.items;
 
 import dev.stockroom.common.http.Problem;
 import dev.stockroom.common.http.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,13 +31,35 @@ public final class ItemHandlers {
   }
 
   public void patch(RoutingContext ctx) {
-    store
-        .update(
-            ctx.pathParam("sku"),
-            ctx.body().asJsonObject().getString("name"),
-            ctx.body().asJsonObject().getLong("priceCents"))
+    String sku = ctx.pathParam("sku");
+    ifMatch(sku, ctx.request().getHeader("If-Match"))
+        .compose(
+            ok ->
+                store.update(
+                    sku,
+                    ctx.body().asJsonObject().getString("name"),
+                    ctx.body().asJsonObject().getLong("priceCents")))
         .onSuccess(item -> Responses.ok(ctx, item.toJson()))
         .onFailure(failure -> ctx.fail(problem(failure)));
+  }
+
+  /**
+   * Items carry no entity tag, so a client's If-Match (RFC 9110 §13.1.1) can pass only as {@code
+   * *}; dropping it would let the lost update it guards against happen silently. An unknown item is
+   * a 404 whatever the header says.
+   */
+  private Future<Void> ifMatch(String sku, String header) {
+    if (header == null || header.trim().equals("*")) {
+      return Future.succeededFuture();
+    }
+    return store
+        .find(sku)
+        .map(
+            item -> {
+              item.orElseThrow(() -> ItemRefusal.unknown(sku));
+              throw Problem.of(
+                  412, "Items carry no entity tag to compare: If-Match on an item can only be *");
+            });
   }
 
   /** The contract has checked the body; absent optional members take their defaults. */

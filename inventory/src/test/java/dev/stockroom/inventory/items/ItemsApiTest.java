@@ -96,6 +96,47 @@ class ItemsApiTest {
   }
 
   @Test
+  @DisplayName(
+      "If-Match on an item is honoured, not dropped: items carry no entity tag, so only * passes"
+          + " (RFC 9110 13.1.1); an unknown item is still a 404")
+  void ifMatchOnItems() {
+    http.post(
+        "/items",
+        ADMIN,
+        // Stocked above every report's threshold here: the other tests read the report.
+        new JsonObject()
+            .put("sku", "MATCH-1")
+            .put("name", "Match")
+            .put("priceCents", 10)
+            .put("quantity", 1_000_000));
+    Reply tagged =
+        http.patch(
+            "/items/MATCH-1",
+            ADMIN,
+            new JsonObject().put("name", "Lost update"),
+            Map.of("If-Match", "\"999\""));
+    assertThat(tagged.status()).as(tagged.toString()).isEqualTo(412);
+    assertThat(tagged.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(http.get("/items/MATCH-1", ADMIN).json().getString("name")).isEqualTo("Match");
+    Reply any =
+        http.patch(
+            "/items/MATCH-1",
+            ADMIN,
+            new JsonObject().put("name", "Matched"),
+            Map.of("If-Match", "*"));
+    assertThat(any.status()).as(any.toString()).isEqualTo(200);
+    assertThat(any.json().getString("name")).isEqualTo("Matched");
+    assertThat(
+            http.patch(
+                    "/items/NO-MATCH",
+                    ADMIN,
+                    new JsonObject().put("name", "x"),
+                    Map.of("If-Match", "\"1\""))
+                .status())
+        .isEqualTo(404);
+  }
+
+  @Test
   @DisplayName("the restock audit pages newest first to its oldest entry")
   void restockAuditPages() {
     http.post(
