@@ -29,6 +29,7 @@ public final class Replica {
   private final OwnerClient owner;
   private final TokenWaits waits;
   private final List<String> fields;
+  private final ReplicaProgress progress;
 
   /**
    * @param progress wakes reads waiting for a token; {@code null}: such reads go to the owner
@@ -38,10 +39,23 @@ public final class Replica {
     this.owner = owner;
     this.waits = new TokenWaits(store, progress);
     this.fields = store.schema().fields();
+    this.progress = progress;
   }
 
   public ReplicaStore store() {
     return store;
+  }
+
+  private static final AppliedWatermarks.Snapshot NO_WATERMARKS =
+      new AppliedWatermarks.Snapshot(new java.time.OffsetDateTime[0], null);
+
+  /**
+   * What a query reading these copies passes instead of joining their watermarks: take it before
+   * the query ({@link AppliedWatermarks}). Without a progress listener, none: rows claim only their
+   * own sync times.
+   */
+  public AppliedWatermarks.Snapshot watermarks() {
+    return progress == null ? NO_WATERMARKS : progress.watermarks().snapshot();
   }
 
   public Future<Map<UUID, ReplicaEntry>> lookup(Collection<UUID> ids, Duration budget) {

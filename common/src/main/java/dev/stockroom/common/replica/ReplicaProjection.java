@@ -57,6 +57,15 @@ public record ReplicaProjection(String table, String key, String reference, Stri
     return schema.asOfSynced(row + "." + prefix + "synced_at", watermark);
   }
 
+  /**
+   * {@link ReplicaSchema#asOf} of the projected copy from an {@link AppliedWatermarks.Snapshot}
+   * passed as parameters: {@code watermarks} a timestamptz[] indexed by partition, {@code since}
+   * the field list's date. No join: an array subscript per row.
+   */
+  public String asOfPassed(ReplicaSchema schema, String row, String watermarks, String since) {
+    return schema.asOfPassed(row + "." + prefix + "synced_at", partition(row), watermarks, since);
+  }
+
   /** The projected copy's partition, to join its watermark on. */
   public String partition(String row) {
     return row + "." + prefix + "partition";

@@ -64,6 +64,26 @@ public record ReplicaSchema(
         + ".watermark END)";
   }
 
+  /**
+   * {@link #asOf} with the watermarks and the field list's date passed as parameters ({@link
+   * AppliedWatermarks.Snapshot}): {@code watermarks} a timestamptz[] whose element i+1 is partition
+   * i's (SQL arrays count from 1; a held-back copy's partition, -1, finds none), {@code since} a
+   * timestamptz.
+   */
+  String asOfPassed(String syncedAt, String partition, String watermarks, String since) {
+    return "greatest("
+        + syncedAt
+        + ", CASE WHEN "
+        + syncedAt
+        + " >= "
+        + since
+        + "::timestamptz THEN ("
+        + watermarks
+        + "::timestamptz[])["
+        + partition
+        + " + 1] END)";
+  }
+
   /** The copy {@code service} keeps in {@code table} of what {@code owner} publishes on topic. */
   public static ReplicaSchema of(
       String table,

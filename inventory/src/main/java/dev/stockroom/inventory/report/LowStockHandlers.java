@@ -2,6 +2,7 @@ package dev.stockroom.inventory.report;
 
 import dev.stockroom.common.http.HttpApi;
 import dev.stockroom.common.http.Responses;
+import dev.stockroom.common.replica.AppliedWatermarks;
 import dev.stockroom.common.replica.ConsistencyRequest;
 import dev.stockroom.common.replica.ConsistencyToken;
 import dev.stockroom.common.replica.LocalRow;
@@ -69,13 +70,11 @@ public final class LowStockHandlers {
             current ->
                 pool.preparedQuery(freshness ? LowStockQuery.SQL : LowStockQuery.WITHOUT_FRESHNESS)
                     .execute(
-                        Tuple.of(
+                        parameters(
                             below,
-                            after.quantity(),
-                            after.sku(),
+                            after,
                             stocker == null ? null : LowStockQuery.prefixPattern(stocker),
-                            limit,
-                            users.store().schema().topic()))
+                            limit))
                     .compose(
                         rows ->
                             withStockers(
@@ -130,6 +129,16 @@ public final class LowStockHandlers {
                 consistent
                     .map(c -> ConsistencyRequest.answer(c, entries.values(), filterCurrent))
                     .orElse(null)));
+  }
+
+  /** The query's parameters; the watermarks' snapshot taken now, before the query runs. */
+  private Tuple parameters(int below, Cursor after, String pattern, int limit) {
+    Tuple page = Tuple.of(below, after.quantity(), after.sku(), pattern, limit);
+    if (!freshness) {
+      return page;
+    }
+    AppliedWatermarks.Snapshot applied = users.watermarks();
+    return page.addArrayOfOffsetDateTime(applied.watermarks()).addOffsetDateTime(applied.since());
   }
 
   /** The read's wait less what waiting for the whole copy took: one wait per read, not two. */

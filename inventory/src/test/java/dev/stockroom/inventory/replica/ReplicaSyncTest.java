@@ -95,6 +95,36 @@ class ReplicaSyncTest {
 
   @Test
   @DisplayName(
+      "a quiet copy in the report is vouched for by each watermark applied since: its asOf moves"
+          + " on past its own sync time (the report passes the applied watermarks, not a join)")
+  void quietCopyFollowsTheWatermarks() {
+    String id = system.registerUser("Quiet Copy").getString("id");
+    system.createItem("QUIET-1", 0);
+    assertThat(system.restock("QUIET-1", id, 1).status()).isEqualTo(201);
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> first =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Eventually.assertWithin(
+        Duration.ofSeconds(5),
+        () -> {
+          JsonObject freshness =
+              reportRow("QUIET-1").getJsonObject("lastStockedBy").getJsonObject("freshness");
+          assertThat(freshness.getString("source")).isEqualTo("replica");
+          first.set(java.time.Instant.parse(freshness.getString("asOf")));
+        });
+    // Nothing changes the person: only watermarks (one a WATERMARK_INTERVAL, 1 s) move the claim.
+    Eventually.assertWithin(
+        Duration.ofSeconds(15),
+        () -> {
+          JsonObject freshness =
+              reportRow("QUIET-1").getJsonObject("lastStockedBy").getJsonObject("freshness");
+          assertThat(freshness.getString("source")).isEqualTo("replica");
+          assertThat(java.time.Instant.parse(freshness.getString("asOf")))
+              .isAfter(first.get().plusMillis(2_500));
+        });
+  }
+
+  @Test
+  @DisplayName(
       "the stocker filter finds a name however its accents were typed (names are stored NFC)")
   void filterIgnoresHowAccentsWereTyped() {
     String id = system.registerUser("Emile Accent").getString("id");

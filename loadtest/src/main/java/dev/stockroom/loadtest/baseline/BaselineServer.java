@@ -1,5 +1,6 @@
 package dev.stockroom.loadtest.baseline;
 
+import dev.stockroom.common.replica.AppliedWatermarks;
 import dev.stockroom.common.replica.Freshness;
 import dev.stockroom.common.replica.LocalRow;
 import dev.stockroom.common.replica.ReplicaEntry;
@@ -51,7 +52,7 @@ import java.util.function.Supplier;
  *
  * <p>Environment: {@code PG_URI}, {@code HTTP_PORT}, optional {@code BASELINE_VERTICLES} (2),
  * {@code BASELINE_POOL_SIZE} (8), {@code PG_PLAN_CACHE_MODE}, {@code BASELINE_SQL}
- * (same|split|plain), {@code BASELINE_POOLS} (shared|per-loop), {@code USERS_TOPIC} (users.v1).
+ * (same|split|plain), {@code BASELINE_POOLS} (shared|per-loop).
  */
 public final class BaselineServer {
   private BaselineServer() {}
@@ -87,7 +88,6 @@ public final class BaselineServer {
     int verticles = Integer.parseInt(env.getOrDefault("BASELINE_VERTICLES", "2"));
     int poolSize = Integer.parseInt(env.getOrDefault("BASELINE_POOL_SIZE", "8"));
     String planMode = env.get("PG_PLAN_CACHE_MODE");
-    String topic = env.getOrDefault("USERS_TOPIC", "users.v1");
 
     Vertx vertx = Vertx.vertx();
     PgConnectOptions connect =
@@ -109,7 +109,7 @@ public final class BaselineServer {
             () ->
                 "plain".equals(mode)
                     ? new PlainJoin(pools.get(), port)
-                    : new Api(pools.get(), sql, topic, port),
+                    : new Api(pools.get(), sql, port),
             new DeploymentOptions().setInstances(verticles))
         .onSuccess(
             id ->
@@ -153,21 +153,24 @@ public final class BaselineServer {
   static final class Api extends VerticleBase {
     private final Pool pool;
     private final String sql;
-    private final String topic;
     private final int port;
     private final ReplicaStore replica;
+    // Loaded once: the bare server passes a snapshot per request as inventory does, but nothing
+    // keeps it current (its answers' freshness is not what is measured).
+    private final AppliedWatermarks watermarks = new AppliedWatermarks(InventoryService.USERS);
 
-    Api(Pool pool, String sql, String topic, int port) {
+    Api(Pool pool, String sql, int port) {
       this.pool = pool;
       this.replica = new ReplicaStore(pool, InventoryService.USERS);
       this.sql = sql;
-      this.topic = topic;
       this.port = port;
     }
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer().requestHandler(this::handle).listen(port);
+      return watermarks
+          .load(pool)
+          .compose(v -> vertx.createHttpServer().requestHandler(this::handle).listen(port));
     }
 
     private void handle(HttpServerRequest request) {
@@ -204,8 +207,12 @@ public final class BaselineServer {
                       .replace("%", "\\%")
                       .replace("_", "\\_")
                   + "%";
+      AppliedWatermarks.Snapshot applied = watermarks.snapshot();
       pool.preparedQuery(sql)
-          .execute(Tuple.of(below, afterQuantity, afterSku, pattern, limit, topic))
+          .execute(
+              Tuple.of(below, afterQuantity, afterSku, pattern, limit)
+                  .addArrayOfOffsetDateTime(applied.watermarks())
+                  .addOffsetDateTime(applied.since()))
           .onSuccess(
               rows -> {
                 List<Row> page = new ArrayList<>();
