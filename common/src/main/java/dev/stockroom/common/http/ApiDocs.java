@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The service's contract as a page a person can click through: Swagger UI at {@code /docs/}, served
@@ -14,17 +15,34 @@ import java.util.Properties;
  */
 final class ApiDocs {
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
+  private static final Set<String> ASSETS =
+      Set.of("/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js");
 
   private ApiDocs() {}
 
   static void mount(Router router, String title) {
     String page = page(title);
     // The router does not tell /docs from /docs/: one page for both, with absolute asset paths.
+    for (String path : new String[] {"/docs", "/docs/index.html"}) {
+      router
+          .get(path)
+          .handler(
+              ctx ->
+                  ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page));
+    }
+    // Only the two assets the page loads: the WebJar's own index.html and initializer would show
+    // the Petstore's API, fetched from the internet.
     router
-        .get("/docs")
+        .get("/docs/*")
         .handler(
-            ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page));
-    router.get("/docs/*").handler(StaticHandler.create(WEBJAR + version()).setCachingEnabled(true));
+            ctx -> {
+              if (ASSETS.contains(ctx.normalizedPath())) {
+                ctx.next();
+              } else {
+                ctx.fail(404);
+              }
+            })
+        .handler(StaticHandler.create(WEBJAR + version()).setCachingEnabled(true));
   }
 
   private static String page(String title) {

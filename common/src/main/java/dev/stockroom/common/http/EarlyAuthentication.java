@@ -32,7 +32,16 @@ final class EarlyAuthentication implements PlatformHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (PlatformRoutes.isPublic(ctx.normalizedPath())) {
+    String path;
+    try {
+      path = ctx.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      // "/%zz": the client's mistake, not the service's; a 500 with its stack per request would
+      // also let anyone fill the logs.
+      ProblemHandler.send(ctx, Problem.of(400, "The request's path is not valid percent-encoding"));
+      return;
+    }
+    if (PlatformRoutes.isPublic(path)) {
       ctx.next();
       return;
     }

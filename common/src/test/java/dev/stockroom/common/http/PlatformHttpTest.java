@@ -201,6 +201,44 @@ class PlatformHttpTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a path that is not valid percent-encoding is a 400 problem, with or without a token, and"
+          + " not a 500 logged with its stack")
+  void badPercentEncoding() throws Exception {
+    for (String path : new String[] {"/%zz", "/%", "/things/a%2", "/health/%zz"}) {
+      for (String auth : new String[] {"", "Authorization: Bearer " + admin + "\r\n"}) {
+        String answer =
+            rawExchange(
+                "GET " + path + " HTTP/1.1\r\nHost: x\r\n" + auth + "Connection: close\r\n\r\n");
+        assertThat(answer)
+            .as(path + (auth.isEmpty() ? "" : " with a token") + ": " + answer)
+            .containsPattern("^HTTP/1\\.1 400 ")
+            .containsIgnoringCase("content-type: " + Problem.CONTENT_TYPE);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "/docs serves this service's page and the two assets it loads, not the WebJar's own pages"
+          + " (its index.html and initializer show the Petstore's API)")
+  void docsServeOnlyThisContract() {
+    for (String page : new String[] {"/docs", "/docs/index.html"}) {
+      Reply reply = http.get(page, null);
+      assertThat(reply.status()).as(page).isEqualTo(200);
+      assertThat(reply.body()).as(page).contains("/openapi.yaml").doesNotContain("petstore");
+    }
+    assertThat(http.get("/docs/swagger-ui-bundle.js", null).status()).isEqualTo(200);
+    assertThat(http.get("/docs/swagger-ui.css", null).status()).isEqualTo(200);
+    for (String stock :
+        new String[] {
+          "/docs/swagger-initializer.js", "/docs/oauth2-redirect.html", "/docs/index.css"
+        }) {
+      assertThat(http.get(stock, null).status()).as(stock).isEqualTo(404);
+    }
+  }
+
   /** Writes raw bytes and reads until the server closes the connection. */
   private String rawExchange(String request) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("localhost", service.port())) {
