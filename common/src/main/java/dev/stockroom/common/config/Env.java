@@ -155,7 +155,8 @@ public final class Env {
       URI uri = new URI(raw);
       if (uri.getScheme() == null
           || Arrays.stream(schemes).noneMatch(s -> s.equalsIgnoreCase(uri.getScheme()))
-          || uri.getHost() == null) {
+          || uri.getHost() == null
+          || uri.getPort() > 65535) {
         throw invalid(name, expected, redact(raw));
       }
       return uri;
@@ -243,7 +244,7 @@ public final class Env {
   }
 
   /** Never echo a password from a URI into logs. */
-  private static String redact(String raw) {
+  static String redact(String raw) {
     return raw.replaceAll("(//[^:/@]+:)[^@]*@", "$1***@");
   }
 }

@@ -4,6 +4,7 @@ import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.db.PgTls;
 import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.kafka.KafkaConnection;
+import io.vertx.pgclient.PgConnectOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -90,6 +91,7 @@ public record PlatformConfig(
     }
     String defaultPg = dev ? "postgresql://postgres:postgres@localhost:5432/" + serviceName : null;
     URI pgUri = env.uri("PG_URI", defaultPg, "postgresql", "postgres");
+    requireConnectable(pgUri);
     Duration readTimeout =
         env.positiveDuration("HTTP_REQUEST_READ_TIMEOUT", Duration.ofSeconds(10));
     int httpInstances =
@@ -195,6 +197,21 @@ public record PlatformConfig(
           "HTTP_MANAGEMENT_PORT: expected a port other than HTTP_PORT (" + httpPort + ")");
     }
     return OptionalInt.of(port);
+  }
+
+  /**
+   * What PostgreSQL's client will refuse at the first connection (no database, an sslmode it does
+   * not know) is refused now, in one line: its own message would print the URI, password and all.
+   */
+  private static void requireConnectable(URI pgUri) {
+    String raw = pgUri.toString();
+    try {
+      PgConnectOptions.fromUri(raw);
+    } catch (RuntimeException e) {
+      String why = String.valueOf(e.getMessage()).replace(raw, Env.redact(raw));
+      throw new ConfigException(
+          "PG_URI: PostgreSQL's client cannot use '" + Env.redact(raw) + "': " + why);
+    }
   }
 
   /** A CA is only used to verify, so PG_URI must ask for TLS; otherwise it would be ignored. */

@@ -90,6 +90,29 @@ class ConfigTest {
         .hasMessageStartingWith("PG_URI: expected a URI like postgresql://")
         .hasMessageNotContaining("secret");
 
+    // What PostgreSQL's client refuses is refused here, in one line without the password: a port
+    // past 65535, no database, an sslmode it does not know (a stack trace printing the URI with
+    // its password, exit 1, before).
+    for (String refused :
+        new String[] {
+          "postgresql://u:secret@db:99999/users",
+          "postgresql://u:secret@db:1/",
+          "postgresql://u:secret@db/users?sslmode=bogus"
+        }) {
+      Map<String, String> pg = devEnv();
+      pg.put("PG_URI", refused);
+      assertThatThrownBy(() -> read(pg))
+          .as(refused)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("PG_URI: ")
+          .hasMessageNotContaining("secret");
+    }
+    Map<String, String> ownerPort = devEnv();
+    ownerPort.put("USERS_URL", "http://localhost:99999");
+    assertThatThrownBy(() -> new Env(ownerPort).uri("USERS_URL", null, "http", "https"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("USERS_URL: expected");
+
     Map<String, String> badDuration = devEnv();
     badDuration.put("SHUTDOWN_GRACE", "5 seconds");
     assertThatThrownBy(() -> read(badDuration))
