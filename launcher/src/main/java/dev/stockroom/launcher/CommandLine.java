@@ -1,7 +1,6 @@
 package dev.stockroom.launcher;
 
 import dev.stockroom.common.auth.Jwt;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -32,6 +31,9 @@ final class CommandLine {
       return new Command.Help();
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (rest.contains("--help") || rest.contains("-h")) {
+      return new Command.Help();
+    }
     switch (args[0]) {
       case "dev":
         return new Command.Dev(systemOptions("dev", rest, true, env));
@@ -40,11 +42,12 @@ final class CommandLine {
       case "token":
         return token(rest);
       case "outbox":
-        return operate("outbox", rest, Map.of("users", 8081, "orders", 8083), env);
+        return OperatorArguments.parse("outbox", rest, Map.of("users", 8081, "orders", 8083), env);
       case "replica":
-        return operate("replica", rest, Map.of("inventory", 8082, "orders", 8083), env);
+        return OperatorArguments.parse(
+            "replica", rest, Map.of("inventory", 8082, "orders", 8083), env);
       case "dlq":
-        return operate("dlq", rest, Map.of("inventory", 8082, "orders", 8083), env);
+        return OperatorArguments.parse("dlq", rest, Map.of("inventory", 8082, "orders", 8083), env);
       case "help":
       case "--help":
       case "-h":
@@ -60,7 +63,7 @@ final class CommandLine {
     boolean fresh = false;
     int instances = 1;
     Path data = LauncherOptions.DEFAULT_DATA_DIR;
-    for (Iterator<String> it = flags(args).iterator(); it.hasNext(); ) {
+    for (Iterator<String> it = flags(command, args).iterator(); it.hasNext(); ) {
       String flag = it.next();
       if (flag.equals("--demo") && demoAllowed) {
         demo = true;
@@ -95,7 +98,7 @@ final class CommandLine {
     List<String> roles = null;
     Duration ttl = DEFAULT_TTL;
     Path data = LauncherOptions.DEFAULT_DATA_DIR;
-    for (Iterator<String> it = flags(args).iterator(); it.hasNext(); ) {
+    for (Iterator<String> it = flags("token", args).iterator(); it.hasNext(); ) {
       String flag = it.next();
       switch (flag) {
         case "--sub" -> subject = value(flag, it);
@@ -114,112 +117,12 @@ final class CommandLine {
     return new Command.Token(subject.trim(), roles, ttl, data.toAbsolutePath().normalize());
   }
 
-  /** What an answer's resumeAt says: partition:offset pairs, as the service gives them out. */
-  private static String resumeAt(String raw) {
-    if (!raw.matches("[0-9]+:[0-9]+(,[0-9]+:[0-9]+)*")) {
-      throw new UsageException(
-          "--resume-at: expected what an answer's resumeAt said (such as 0:120,1:98), got " + raw);
-    }
-    return raw;
-  }
-
-  private static String instant(String raw) {
-    try {
-      return java.time.Instant.parse(raw).toString();
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new UsageException(
-          "--since: expected an instant such as 2026-12-04T10:00:00Z, got " + raw);
-    }
-  }
-
-  private static Path dataDir(String dir) {
+  static Path dataDir(String dir) {
     try {
       return Path.of(dir);
     } catch (java.nio.file.InvalidPathException e) {
       throw new UsageException("--data: not a valid path: " + dir);
     }
-  }
-
-  /**
-   * {@code outbox|replica status} and {@code dlq list|replay [--since T]}, each with {@code
-   * --service S [--url URL] [--token T] [--data DIR]}.
-   */
-  private static Command.Operate operate(
-      String area, List<String> args, Map<String, Integer> services, Map<String, String> env) {
-    List<String> actions =
-        switch (area) {
-          case "dlq" -> List.of("list", "replay");
-          case "replica" -> List.of("status", "rebuild");
-          default -> List.of("status");
-        };
-    if (args.isEmpty() || !actions.contains(args.get(0))) {
-      throw new UsageException(
-          area
-              + ": expected "
-              + String.join(" or ", actions)
-              + ", e.g. "
-              + area
-              + " "
-              + actions.get(0)
-              + " --service ...");
-    }
-    String action = args.get(0);
-    String since = null;
-    String resumeAt = null;
-    String service = null;
-    String url = null;
-    String token = env.get("STOCKROOM_TOKEN");
-    Path data = LauncherOptions.DEFAULT_DATA_DIR;
-    for (Iterator<String> it = flags(args.subList(1, args.size())).iterator(); it.hasNext(); ) {
-      String flag = it.next();
-      switch (flag) {
-        case "--service" -> service = value(flag, it);
-        case "--url" -> url = value(flag, it);
-        case "--token" -> token = value(flag, it);
-        case "--data" -> data = dataDir(value(flag, it));
-        case "--since" -> since = instant(value(flag, it));
-        case "--resume-at" -> resumeAt = resumeAt(value(flag, it));
-        default ->
-            throw new UsageException(area + " " + action + ": unknown option '" + flag + "'");
-      }
-    }
-    if (service == null || !services.containsKey(service)) {
-      throw new UsageException(
-          area
-              + " "
-              + action
-              + ": --service is required, one of "
-              + String.join(", ", new TreeSet<>(services.keySet())));
-    }
-    URI base;
-    try {
-      base = URI.create(url != null ? url : "http://localhost:" + services.get(service));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--url: not a URL: " + url);
-    }
-    if (base.getScheme() == null || base.getHost() == null) {
-      throw new UsageException("--url: expected http(s)://host:port, got " + base);
-    }
-    if ((since != null || resumeAt != null) && !area.equals("dlq")) {
-      throw new UsageException(
-          area + " " + action + ": --since and --resume-at are only for dlq list|replay");
-    }
-    if (since != null && resumeAt != null) {
-      throw new UsageException(
-          "dlq " + action + ": --resume-at goes on from where an earlier one stopped; no --since");
-    }
-    String path =
-        "/admin/"
-            + area
-            + (action.equals("replay") || action.equals("rebuild") ? "/" + action : "")
-            + (since == null ? "" : "?since=" + since)
-            + (resumeAt == null ? "" : "?resumeAt=" + resumeAt);
-    return new Command.Operate(
-        action.equals("replay") || action.equals("rebuild") ? "POST" : "GET",
-        path,
-        base,
-        java.util.Optional.ofNullable(token),
-        data.toAbsolutePath().normalize());
   }
 
   private static List<String> roles(String raw) {
@@ -257,22 +160,29 @@ final class CommandLine {
     }
   }
 
-  /** Splits {@code --flag=value} into two arguments so both spellings work. */
-  private static List<String> flags(List<String> args) {
+  /**
+   * Splits {@code --flag=value} into two arguments so both spellings work. A flag given twice is an
+   * error rather than the last one winning: values never start with "--" ({@link #value}), so every
+   * such argument is a flag.
+   */
+  static List<String> flags(String who, List<String> args) {
     List<String> out = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
     for (String arg : args) {
       int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 2) {
-        out.add(arg.substring(0, eq));
+      String flag = arg.startsWith("--") && eq > 2 ? arg.substring(0, eq) : arg;
+      if (flag.startsWith("--") && !seen.add(flag)) {
+        throw new UsageException(who + ": " + flag + " is given twice");
+      }
+      out.add(flag);
+      if (!flag.equals(arg)) {
         out.add(arg.substring(eq + 1));
-      } else {
-        out.add(arg);
       }
     }
     return out;
   }
 
-  private static String value(String flag, Iterator<String> it) {
+  static String value(String flag, Iterator<String> it) {
     if (!it.hasNext()) {
       throw new UsageException(flag + " needs a value");
     }

@@ -42,9 +42,9 @@ public final class Stockroom {
     try {
       command = CommandLine.parse(args, env);
     } catch (UsageException e) {
+      // One line to read, not buried under the usage: --help prints that.
       err.println("stockroom: " + e.getMessage());
-      err.println();
-      err.print(Usage.TEXT);
+      err.println("(stockroom --help shows the commands and their options)");
       return 2;
     }
     quietLogs(command, env);
@@ -72,6 +72,11 @@ public final class Stockroom {
     } catch (StartupException e) {
       err.println("stockroom: " + e.getMessage());
       LoggerFactory.getLogger(Stockroom.class).debug("start failed", e);
+      return 1;
+    } catch (java.io.UncheckedIOException e) {
+      // A data directory that cannot hold the keys, a file that cannot be read: the environment's
+      // problem, said in one line (its cause included), not a stack trace.
+      err.println("stockroom: " + e.getMessage() + " (" + e.getCause() + ")");
       return 1;
     } catch (RuntimeException e) {
       // Returning (rather than throwing out of main) still reaches System.exit, so no leftover

@@ -71,6 +71,40 @@ class CommandLineTest {
   }
 
   @Test
+  void eachCommandsHelpIsTheUsageAndAFlagGivenTwiceIsAnError() {
+    for (String command : new String[] {"dev", "infra", "token", "outbox", "replica", "dlq"}) {
+      assertThat(parse(command, "--help")).as(command).isInstanceOf(Command.Help.class);
+      assertThat(parse(command, "-h")).as(command).isInstanceOf(Command.Help.class);
+    }
+    // The last one silently won: a token with roles [customer], a status of orders.
+    assertThatThrownBy(() -> parse("token", "--sub", "a", "--roles", "admin", "--roles=customer"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("token: --roles is given twice");
+    assertThatThrownBy(() -> parse("outbox", "status", "--service", "users", "--service", "orders"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("outbox status: --service is given twice");
+    assertThatThrownBy(() -> parse("dev", "--demo", "--demo"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("dev: --demo is given twice");
+  }
+
+  @Test
+  void operatorCommandsSayWhatIsWrongWithTheirService() {
+    assertThatThrownBy(() -> parse("outbox", "status", "--service", "inventory"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("outbox status: --service inventory has no outbox; one of orders, users");
+    assertThatThrownBy(() -> parse("outbox", "status"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("outbox status: --service is required, one of orders, users");
+    for (String url : new String[] {"ftp://localhost:8081", "file:///tmp/x"}) {
+      assertThatThrownBy(() -> parse("outbox", "status", "--service", "users", "--url", url))
+          .as(url)
+          .isInstanceOf(UsageException.class)
+          .hasMessageStartingWith("--url: expected http(s)://host:port");
+    }
+  }
+
+  @Test
   void tokenParsesSubjectRolesAndTtl() {
     Command.Token token =
         (Command.Token)

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -156,20 +157,40 @@ class TokenCommandTest {
   }
 
   @Test
-  void badArgumentsPrintTheUsageOnStderrAndExitTwo() {
+  void badArgumentsAreOneLineOnStderrAndExitTwo() {
     int code = run(Map.of(), "token", "--sub", "x", "--roles", "superuser");
 
     assertThat(code).isEqualTo(2);
     assertThat(stdout()).isEmpty();
-    assertThat(stderr())
-        .startsWith("stockroom: token: unknown role 'superuser'")
-        .contains("Usage: java -jar launcher/target/stockroom.jar");
+    // The reason, and where the usage is: not the reason buried above 44 lines of usage.
+    assertThat(stderr().trim().lines())
+        .containsExactly(
+            "stockroom: token: unknown role 'superuser'; expected any of admin, customer, service,"
+                + " stocker",
+            "(stockroom --help shows the commands and their options)");
+  }
+
+  @Test
+  void aDataDirectoryThatCannotHoldTheKeysIsOneLine() throws Exception {
+    Path file = Files.createTempFile("not-a-directory", ".txt");
+    try {
+      int code =
+          run(Map.of(), "token", "--sub", "x", "--roles", "admin", "--data", file.toString());
+      assertThat(code).isEqualTo(1);
+      assertThat(stdout()).isEmpty();
+      assertThat(stderr().trim().lines()).hasSize(1);
+      assertThat(stderr()).startsWith("stockroom: ").contains(file.getFileName().toString());
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   @Test
   void unknownCommandsExitTwoAndHelpExitsZero() {
     assertThat(run(Map.of(), "launch")).isEqualTo(2);
-    assertThat(stderr()).contains("unknown command 'launch'").contains("Commands:");
+    assertThat(stderr()).contains("unknown command 'launch'").contains("stockroom --help");
+    assertThat(run(Map.of(), "dev", "--help")).isZero();
+    assertThat(stdout()).contains("dev [--demo] [--fresh] [--data DIR]");
 
     assertThat(run(Map.of(), "help")).isZero();
     assertThat(stdout()).contains("dev [--demo] [--fresh] [--data DIR]");
