@@ -75,6 +75,13 @@ class PrometheusTest {
         new TestHttp(ports[1]).get("/items/low-stock", session.token("stocker"));
       }
 
+      // Every metric says what it counts (promtool's lint: "no help text" on six before).
+      for (int port : new int[] {ports[0], ports[1], ports[2]}) {
+        assertThat(helpless(new TestHttp(port).get("/metrics", null).body()))
+            .as("metrics of :" + port + " without # HELP")
+            .isEmpty();
+      }
+
       List<String> queries = dashboardQueries();
       assertThat(queries).hasSizeGreaterThan(10);
       haveData(api, queries, "dashboard queries without data");
@@ -99,6 +106,19 @@ class PrometheusTest {
       }
       session.close();
     }
+  }
+
+  /** promtool's lint of a scrape, the lines that name a metric without help text. */
+  private static List<String> helpless(String metrics) throws Exception {
+    Process lint =
+        new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    try (var in = lint.getOutputStream()) {
+      in.write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String said =
+        new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(lint.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return said.lines().filter(l -> l.contains("no help text")).toList();
   }
 
   private Process startPrometheus(int port, List<Integer> targets) throws IOException {

@@ -15,6 +15,7 @@ final class FallbackMetrics {
 
   void outcome(String outcome) {
     Counter.builder("replica_fallback_calls_total")
+        .description("Reads that asked the owner for copies not fresh enough, by outcome")
         .tag("outcome", outcome)
         .register(registry)
         .increment();

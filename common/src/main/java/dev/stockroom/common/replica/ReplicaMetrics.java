@@ -51,9 +51,13 @@ final class ReplicaMetrics {
     this.kafkaConsumer = kafkaConsumer;
     String table = store.schema().table();
     applied =
-        Counter.builder("replica_events_applied_total").tag("replica", table).register(registry);
+        Counter.builder("replica_events_applied_total")
+            .description("Owner events applied to the local copy (upserts and tombstones)")
+            .tag("replica", table)
+            .register(registry);
     deadLettered =
         Counter.builder("replica_events_dead_lettered_total")
+            .description("Records parked in the dead-letter topic instead of being applied")
             .tag("replica", table)
             .register(registry);
     futureWatermarks = untrusted(table, "watermark-from-the-future");

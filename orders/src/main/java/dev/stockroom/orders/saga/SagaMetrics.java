@@ -23,6 +23,7 @@ public final class SagaMetrics {
 
   void finished(SagaOrder order, String status, String reason) {
     Counter.builder("orders_sagas_total")
+        .description("Sagas finished, by final status and rejection reason")
         .tag("status", status)
         .tag("reason", reason == null ? "none" : reason)
         .register(registry)
@@ -32,6 +33,7 @@ public final class SagaMetrics {
 
   void compensation(Rejection reason) {
     Counter.builder("orders_saga_compensations_total")
+        .description("Sagas that gave back what they had taken, by reason")
         .tag("reason", reason.code())
         .register(registry)
         .increment();
@@ -53,11 +55,16 @@ public final class SagaMetrics {
     return DistributionSummary.builder("orders_saga_batch_size")
         .description("Orders carried by one batched call, write or read")
         .tag("call", call)
+        // A batch carries at most a few hundred orders: the histogram's buckets stop there (276
+        // buckets a series, up to 4.2e18, before).
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(1024.0)
         .register(registry);
   }
 
   void retry(Step step) {
     Counter.builder("orders_saga_retries_total")
+        .description("Saga steps tried again after an unanswered or failed participant call")
         .tag("step", step.name())
         .register(registry)
         .increment();
