@@ -12,18 +12,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The watermarks applied to a replica, as this process last heard of them: loaded when {@link
- * ReplicaProgress} begins to listen, raised by every batch any instance applies (its commit's
- * notification carries the batch's watermarks). A query passes a {@link #snapshot()} instead of
- * joining {@code replica_watermarks} for every row, which was most of what freshness cost
- * PostgreSQL per report.
+ * The watermarks applied to a replica, as this process last read them from {@code
+ * replica_watermarks}: when {@link ReplicaProgress} begins to listen, at every batch any instance
+ * applies (its commit's notification says only that one was), and every second. A query passes a
+ * {@link #snapshot()} instead of joining the table for every row, which was most of what freshness
+ * cost PostgreSQL per report.
  *
- * <p>Why claims stay true: a watermark only ever rises, and this holds only values already
- * committed, so it is never ahead of the table; a snapshot taken BEFORE the query that reads the
- * rows was committed before that query's own database snapshot, which therefore holds every event
- * the watermarks vouch for. Taken after the query, a watermark raised in between could vouch for a
- * change the rows read do not have. Behind the table (a lost notification, a listener
- * reconnecting), a copy claims less freshness, never more.
+ * <p>Why claims stay true: a watermark only ever rises, and this holds only values read from the
+ * table (never from a notification, which anyone who can connect may send), so it is never ahead of
+ * it; a snapshot taken BEFORE the query that reads the rows was committed before that query's own
+ * database snapshot, which therefore holds every event the watermarks vouch for. Taken after the
+ * query, a watermark raised in between could vouch for a change the rows read do not have. Behind
+ * the table (a notification not yet read, a listener reconnecting), a copy claims less freshness,
+ * never more, for a second at most.
  */
 public final class AppliedWatermarks {
   private static final OffsetDateTime[] NONE = new OffsetDateTime[0];
@@ -77,8 +78,8 @@ public final class AppliedWatermarks {
             });
   }
 
-  /** A batch's watermarks, once committed. */
-  synchronized void raise(Map<Integer, Instant> applied) {
+  /** Watermarks read from the table; merged, never lowered. */
+  private synchronized void raise(Map<Integer, Instant> applied) {
     if (applied.isEmpty()) {
       return;
     }

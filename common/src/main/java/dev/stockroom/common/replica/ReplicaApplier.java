@@ -99,6 +99,6 @@ final class ReplicaApplier {
     }
     // Delivered at commit to every instance's ReplicaProgress: reads waiting for a token look
     // again.
-    return chain.compose(v -> ReplicaProgress.notify(tx, store.schema(), watermarks)).mapEmpty();
+    return chain.compose(v -> ReplicaProgress.notify(tx, store.schema())).mapEmpty();
   }
 }

@@ -8,11 +8,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,11 +29,14 @@ public final class ReplicaProgress extends VerticleBase {
   private static final int MAX_WAITING = 1024;
 
   private final PgConnectOptions options;
+  private final Pool pool;
   private final String channel;
   private final AppliedWatermarks watermarks;
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
   private volatile PgConnection session;
   private volatile boolean stopped;
+  private boolean reloading;
+  private boolean reloadAgain;
 
   private record Waiter(Context context, Promise<Void> woken) {}
 
@@ -47,72 +48,75 @@ public final class ReplicaProgress extends VerticleBase {
 
   /** Deploy it (once per process); reads may wait as soon as its session is up. */
   public ReplicaProgress(ServiceContext ctx, ReplicaSchema schema) {
-    this(Database.connectOptions(ctx.config()), schema);
+    this(Database.connectOptions(ctx.config()), ctx.pool(), schema);
   }
 
-  ReplicaProgress(PgConnectOptions options, ReplicaSchema schema) {
+  ReplicaProgress(PgConnectOptions options, Pool pool, ReplicaSchema schema) {
     this.options = options;
+    this.pool = pool;
     this.channel = channel(schema);
     this.watermarks = new AppliedWatermarks(schema);
   }
 
   /**
-   * Started once the first attempt to listen has ended: when it succeeded, the applied watermarks
-   * are loaded before any read asks for them. A failed attempt does not fail the start (it is tried
-   * again); until then reads claim only their rows' own sync times.
+   * Listens, then loads the applied watermarks before any read asks for them (a failed load does
+   * not fail the start: reads claim only their rows' own sync times until the next one), then
+   * reloads them every {@link #RELOAD_EVERY_MS} as well as at each notification. The reload bounds
+   * how far behind they stay when notifications do not arrive: a listener reconnecting, or a
+   * session gone half-open without a close.
    */
   @Override
   public Future<?> start() {
-    return listen();
+    return listen()
+        .compose(v -> watermarks.load(pool))
+        .otherwiseEmpty()
+        .onComplete(v -> vertx.setPeriodic(RELOAD_EVERY_MS, id -> reload()));
   }
 
-  /** The watermarks applied to this replica, as this process last heard of them. */
+  private static final long RELOAD_EVERY_MS = 1000;
+
+  /** The watermarks applied to this replica, as this process last read them. */
   public AppliedWatermarks watermarks() {
     return watermarks;
   }
 
   /**
-   * In the consumer's apply transaction: delivered to every listener when it commits, with the
-   * watermarks the batch applied ({@code partition:microseconds since the epoch}, comma-separated;
-   * a few bytes a partition, far below NOTIFY's 8,000).
+   * In the consumer's apply transaction: delivered to every listener when it commits. It carries
+   * nothing: the listeners read the watermarks from the table, which only this service's role
+   * writes; anyone who can connect may send a notification.
    */
-  static Future<Void> notify(SqlClient tx, ReplicaSchema schema, Map<Integer, Instant> applied) {
-    StringBuilder payload = new StringBuilder();
-    applied.forEach(
-        (partition, at) ->
-            payload
-                .append(payload.length() == 0 ? "" : ",")
-                .append(partition)
-                .append(':')
-                .append(
-                    Math.addExact(
-                        Math.multiplyExact(at.getEpochSecond(), 1_000_000L),
-                        at.getNano() / 1_000)));
-    return tx.preparedQuery("SELECT pg_notify($1, $2)")
-        .execute(Tuple.of(channel(schema), payload.toString()))
+  static Future<Void> notify(SqlClient tx, ReplicaSchema schema) {
+    return tx.preparedQuery("SELECT pg_notify($1, '')")
+        .execute(Tuple.of(channel(schema)))
         .mapEmpty();
   }
 
-  /** The payload {@link #notify} writes; nothing from a payload it cannot read. */
-  static Map<Integer, Instant> applied(String payload) {
-    Map<Integer, Instant> applied = new HashMap<>();
-    if (payload == null || payload.isEmpty()) {
-      return applied;
+  /**
+   * One read of the table at a time; notifications that arrive meanwhile ask for one more after it,
+   * so a batch committed while a read was under way is never left out for long.
+   */
+  private void reload() {
+    if (stopped) {
+      return;
     }
-    try {
-      for (String entry : payload.split(",")) {
-        int colon = entry.indexOf(':');
-        long micros = Long.parseLong(entry.substring(colon + 1));
-        applied.put(
-            Integer.parseInt(entry.substring(0, colon)),
-            Instant.ofEpochSecond(
-                Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L));
-      }
-    } catch (RuntimeException e) {
-      log.warn("replica progress: unreadable notification payload, ignored: {}", e.toString());
-      return Map.of();
+    if (reloading) {
+      reloadAgain = true;
+      return;
     }
-    return applied;
+    reloading = true;
+    watermarks
+        .load(pool)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                log.debug("cannot read the applied watermarks now: {}", ar.cause().toString());
+              }
+              reloading = false;
+              if (reloadAgain) {
+                reloadAgain = false;
+                reload();
+              }
+            });
   }
 
   private static String channel(ReplicaSchema schema) {
@@ -152,17 +156,19 @@ public final class ReplicaProgress extends VerticleBase {
     if (stopped) {
       return Future.succeededFuture();
     }
-    // LISTEN first, then load: a batch committed in between is in the load or notified, or both.
+    // The handler before LISTEN, the reload after it: a batch committed meanwhile is notified.
     return PgConnection.connect(vertx, options)
+        .map(
+            c ->
+                c.notificationHandler(
+                    n -> {
+                      reload();
+                      waiting.forEach(this::wake);
+                    }))
         .compose(c -> c.query("LISTEN " + channel).execute().map(c))
-        .compose(c -> watermarks.load(c).map(c).onFailure(e -> c.close()))
         .onSuccess(
             c -> {
-              c.notificationHandler(
-                  n -> {
-                    watermarks.raise(applied(n.getPayload()));
-                    waiting.forEach(this::wake);
-                  });
+              reload();
               // Without a handler the client prints the failure to stderr; the close that
               // follows it listens again.
               c.exceptionHandler(e -> log.debug("progress listener failed: {}", e.toString()));

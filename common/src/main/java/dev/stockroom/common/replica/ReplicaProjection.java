@@ -52,11 +52,6 @@ public record ReplicaProjection(String table, String key, String reference, Stri
         .collect(Collectors.joining(", "));
   }
 
-  /** {@link ReplicaSchema#asOf} of the projected copy, its partition's watermark as given. */
-  public String asOf(ReplicaSchema schema, String row, String watermark) {
-    return schema.asOfSynced(row + "." + prefix + "synced_at", watermark);
-  }
-
   /**
    * {@link ReplicaSchema#asOf} of the projected copy from an {@link AppliedWatermarks.Snapshot}
    * passed as parameters: {@code watermarks} a timestamptz[] indexed by partition, {@code since}

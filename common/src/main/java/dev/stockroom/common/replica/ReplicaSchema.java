@@ -51,8 +51,7 @@ public record ReplicaSchema(
     return asOfSynced(row + ".synced_at", watermark);
   }
 
-  /** {@link #asOf} of a copy whose synced_at is the column {@code syncedAt}. */
-  String asOfSynced(String syncedAt, String watermark) {
+  private String asOfSynced(String syncedAt, String watermark) {
     return "greatest("
         + syncedAt
         + ", CASE WHEN "

@@ -56,7 +56,7 @@ class ReplicaWakeupTest {
               + " applied_at timestamptz NOT NULL DEFAULT now())");
       Pool pool = Database.pool(vertx, config);
       ReplicaStore store = new ReplicaStore(pool, PEOPLE);
-      ReplicaProgress progress = new ReplicaProgress(Database.connectOptions(config), PEOPLE);
+      ReplicaProgress progress = new ReplicaProgress(Database.connectOptions(config), pool, PEOPLE);
       await(vertx.deployVerticle(progress));
       Eventually.assertWithin(WAIT, () -> assertThat(progress.listening()).isTrue());
       // No owner: everything this read needs is in the copy by the time it waits.

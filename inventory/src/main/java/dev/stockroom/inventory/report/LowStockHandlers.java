@@ -131,7 +131,11 @@ public final class LowStockHandlers {
                     .orElse(null)));
   }
 
-  /** The query's parameters; the watermarks' snapshot taken now, before the query runs. */
+  /**
+   * The query's parameters, the watermarks' snapshot taken now: BEFORE the query, so that its
+   * database snapshot has every event they vouch for ({@code AppliedWatermarks}). Taken after the
+   * rows were read, a watermark raised in between could vouch for a change they lack.
+   */
   private Tuple parameters(int below, Cursor after, String pattern, int limit) {
     Tuple page = Tuple.of(below, after.quantity(), after.sku(), pattern, limit);
     if (!freshness) {
