@@ -244,7 +244,9 @@ public final class Env {
   }
 
   /** Never echo a password from a URI into logs. */
+  /** A URI's password masked, in its user-info and as a {@code password=} parameter alike. */
   static String redact(String raw) {
-    return raw.replaceAll("(//[^:/@]+:)[^@]*@", "$1***@");
+    return raw.replaceAll("(//[^:/@]+:)[^@]*@", "$1***@")
+        .replaceAll("(?i)([?&;\\s\"]password=)[^&\\s\"]*", "$1***");
   }
 }

@@ -208,7 +208,8 @@ public record PlatformConfig(
     try {
       PgConnectOptions.fromUri(raw);
     } catch (RuntimeException e) {
-      String why = String.valueOf(e.getMessage()).replace(raw, Env.redact(raw));
+      // The client's message may quote the URI or its parameters: masked as the URI is.
+      String why = Env.redact(String.valueOf(e.getMessage()).replace(raw, Env.redact(raw)));
       throw new ConfigException(
           "PG_URI: PostgreSQL's client cannot use '" + Env.redact(raw) + "': " + why);
     }

@@ -97,7 +97,9 @@ class ConfigTest {
         new String[] {
           "postgresql://u:secret@db:99999/users",
           "postgresql://u:secret@db:1/",
-          "postgresql://u:secret@db/users?sslmode=bogus"
+          "postgresql://u:secret@db/users?sslmode=bogus",
+          "postgresql://db/users?user=u&password=secret&sslmode=bogus",
+          "postgresql://db/users?user=u&password=secret&oops"
         }) {
       Map<String, String> pg = devEnv();
       pg.put("PG_URI", refused);
