@@ -176,6 +176,14 @@ class UsersApiTest {
         http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "Zoe\u0308"), Map.of());
     assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
     assertThat(http.get("/users/" + id, ADMIN).json().getString("name")).isEqualTo("Zo\u00eb");
+    // A zero-width non-joiner inside a Persian name is part of how it is written.
+    Reply joined =
+        http.patch(
+            "/users/" + id,
+            ADMIN,
+            new JsonObject().put("name", "\u0645\u06cc\u200c\u0631\u0627"),
+            Map.of());
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
   }
 
   @Test
@@ -348,6 +356,15 @@ class UsersApiTest {
     replies.put(
         "a line break in a name",
         http.post("/users", ADMIN, new JsonObject().put("name", "Ada\nL").put("email", "d@b.co")));
+    replies.put(
+        "a Hangul filler for a name",
+        http.post("/users", ADMIN, new JsonObject().put("name", "\u3164").put("email", "f@b.co")));
+    replies.put(
+        "a right-to-left override in a name",
+        http.post(
+            "/users",
+            ADMIN,
+            new JsonObject().put("name", "Ada\u202eecalevoL").put("email", "g@b.co")));
     replies.put(
         "rename to a zero-width space",
         http.patch("/users/" + id, ADMIN, new JsonObject().put("name", "\u3000\u200b"), Map.of()));
