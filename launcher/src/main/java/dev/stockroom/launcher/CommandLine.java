@@ -20,6 +20,8 @@ import java.util.TreeSet;
  */
 final class CommandLine {
   static final Duration DEFAULT_TTL = Duration.ofHours(12);
+  private static final Set<String> COMMANDS =
+      Set.of("dev", "infra", "token", "outbox", "replica", "dlq");
 
   private CommandLine() {}
 
@@ -31,7 +33,7 @@ final class CommandLine {
       return new Command.Help();
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
-    if (rest.contains("--help") || rest.contains("-h")) {
+    if (COMMANDS.contains(args[0]) && (rest.contains("--help") || rest.contains("-h"))) {
       return new Command.Help();
     }
     switch (args[0]) {

@@ -76,6 +76,9 @@ class CommandLineTest {
       assertThat(parse(command, "--help")).as(command).isInstanceOf(Command.Help.class);
       assertThat(parse(command, "-h")).as(command).isInstanceOf(Command.Help.class);
     }
+    assertThatThrownBy(() -> parse("deploy", "--help"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("unknown command 'deploy'");
     // The last one silently won: a token with roles [customer], a status of orders.
     assertThatThrownBy(() -> parse("token", "--sub", "a", "--roles", "admin", "--roles=customer"))
         .isInstanceOf(UsageException.class)

@@ -217,6 +217,8 @@ public final class HttpApi {
     for (String coding : request.headers().getAll("Content-Encoding")) {
       for (String each : coding.split(",")) {
         if (!each.isBlank() && !each.trim().equalsIgnoreCase("identity")) {
+          // RFC 9110 §12.5.3: say which codings are accepted.
+          ctx.response().putHeader("Accept-Encoding", "identity");
           ctx.fail(
               Problem.of(
                   415,

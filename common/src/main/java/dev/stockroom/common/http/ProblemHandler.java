@@ -3,6 +3,7 @@ package dev.stockroom.common.http;
 import dev.stockroom.common.db.DatabaseUnavailable;
 import dev.stockroom.common.db.PoolExhausted;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -151,15 +152,26 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     Throwable cause = failure instanceof HttpException http ? http.getCause() : failure;
     String message = cause instanceof ValidatorException v ? String.valueOf(v.getMessage()) : "";
-    if (!message.startsWith(BODY_MISSING) || HttpApi.hasBody(ctx.request())) {
+    // Only where a body cannot be what is missing: POST /users?x= without its body is that.
+    HttpMethod method = ctx.request().method();
+    if (!message.startsWith(BODY_MISSING)
+        || HttpApi.hasBody(ctx.request())
+        || !(method == HttpMethod.GET
+            || method == HttpMethod.HEAD
+            || method == HttpMethod.DELETE)) {
       return problem;
     }
-    List<String> empty =
-        ctx.queryParams().entries().stream()
-            .filter(e -> e.getValue().isEmpty())
-            .map(Map.Entry::getKey)
-            .distinct()
-            .toList();
+    List<String> empty;
+    try {
+      empty =
+          ctx.queryParams().entries().stream()
+              .filter(e -> e.getValue().isEmpty())
+              .map(Map.Entry::getKey)
+              .distinct()
+              .toList();
+    } catch (RuntimeException undecodable) {
+      return problem;
+    }
     if (empty.isEmpty()) {
       return problem;
     }

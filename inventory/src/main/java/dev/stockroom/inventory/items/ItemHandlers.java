@@ -32,7 +32,7 @@ public final class ItemHandlers {
 
   public void patch(RoutingContext ctx) {
     String sku = ctx.pathParam("sku");
-    ifMatch(sku, ctx.request().getHeader("If-Match"))
+    ifMatch(sku, String.join(",", ctx.request().headers().getAll("If-Match")))
         .compose(
             ok ->
                 store.update(
@@ -49,7 +49,7 @@ public final class ItemHandlers {
    * a 404 whatever the header says.
    */
   private Future<Void> ifMatch(String sku, String header) {
-    if (header == null || header.trim().equals("*")) {
+    if (header.isEmpty() || header.trim().equals("*")) {
       return Future.succeededFuture();
     }
     return store
