@@ -21,20 +21,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reports pass the applied watermarks instead of joining them per row. What they pass must be what
- * was committed: loaded when the process starts listening, raised by every batch ANY instance
- * applies (its commit's notification), never lowered, never ahead of the table.
+ * the table holds: read when the process starts, at every batch ANY instance applies (its commit's
+ * notification) and every second; never lowered, never ahead of the table.
  */
 @DisplayName("The applied watermarks a process passes to its queries")
 class AppliedWatermarksTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final ReplicaSchema PEOPLE =
-      ReplicaSchema.of(
-          "person_replica",
-          "people.v1",
-          "x.person.",
-          List.of("name"),
-          "shop",
-          new OwnerApi("/people", "people"));
+  private static final ReplicaSchema PEOPLE = ReplicaWakeupTest.PEOPLE;
 
   @Test
   @DisplayName(

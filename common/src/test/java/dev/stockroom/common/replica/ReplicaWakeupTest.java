@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class ReplicaWakeupTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration MAX_WAIT = Duration.ofSeconds(10);
-  private static final ReplicaSchema PEOPLE =
+  static final ReplicaSchema PEOPLE =
       ReplicaSchema.of(
           "person_replica",
           "people.v1",
