@@ -14,9 +14,9 @@ import java.util.Map;
 /**
  * The watermarks applied to a replica, as this process last read them from {@code
  * replica_watermarks}: when {@link ReplicaProgress} begins to listen, at every batch any instance
- * applies (its commit's notification says only that one was), and every second. A query passes a
- * {@link #snapshot()} instead of joining the table for every row, which was most of what freshness
- * cost PostgreSQL per report.
+ * applies (its commit's notification says only that one was), and every second ({@link
+ * WatermarkRefresh}). A query passes a {@link #snapshot()} instead of joining the table for every
+ * row, which was most of what freshness cost PostgreSQL per report.
  *
  * <p>Why claims stay true: a watermark only ever rises, and this holds only values read from the
  * table (never from a notification, which anyone who can connect may send), so it is never ahead of
@@ -33,6 +33,7 @@ public final class AppliedWatermarks {
   private final String replica;
   private volatile OffsetDateTime[] byPartition = NONE;
   private volatile OffsetDateTime since;
+  private volatile boolean inUse;
 
   public AppliedWatermarks(ReplicaSchema schema) {
     this.topic = schema.topic();
@@ -47,7 +48,13 @@ public final class AppliedWatermarks {
 
   /** Take it before the query that reads the rows; see the class comment. */
   public Snapshot snapshot() {
+    inUse = true;
     return new Snapshot(byPartition, since);
+  }
+
+  /** Whether a query has taken a snapshot: a service that never does needs no more reads. */
+  boolean inUse() {
+    return inUse;
   }
 
   /** The whole table and the field list's date, as committed now; merged, never lowered. */

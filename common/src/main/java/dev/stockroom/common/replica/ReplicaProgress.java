@@ -35,8 +35,8 @@ public final class ReplicaProgress extends VerticleBase {
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
   private volatile PgConnection session;
   private volatile boolean stopped;
-  private boolean reloading;
-  private boolean reloadAgain;
+  private WatermarkRefresh refresh;
+  private boolean listenedBefore;
 
   private record Waiter(Context context, Promise<Void> woken) {}
 
@@ -59,21 +59,44 @@ public final class ReplicaProgress extends VerticleBase {
   }
 
   /**
-   * Listens, then loads the applied watermarks before any read asks for them (a failed load does
-   * not fail the start: reads claim only their rows' own sync times until the next one), then
-   * reloads them every {@link #RELOAD_EVERY_MS} as well as at each notification. The reload bounds
-   * how far behind they stay when notifications do not arrive: a listener reconnecting, or a
-   * session gone half-open without a close.
+   * Listens, then reads the applied watermarks before any read asks for them (a failed read does
+   * not fail the start: reads claim only their rows' own sync times until the next one), then,
+   * every {@link #TICK_MS}, reads them again and checks that the listening session still answers:
+   * one gone half-open without a close would otherwise wake nobody and hear of no batch, for good.
    */
   @Override
   public Future<?> start() {
+    refresh = new WatermarkRefresh(vertx, pool, watermarks);
     return listen()
-        .compose(v -> watermarks.load(pool))
-        .otherwiseEmpty()
-        .onComplete(v -> vertx.setPeriodic(RELOAD_EVERY_MS, id -> reload()));
+        .compose(v -> refresh.request())
+        .onComplete(v -> vertx.setPeriodic(TICK_MS, id -> tick()));
   }
 
-  private static final long RELOAD_EVERY_MS = 1000;
+  private static final long TICK_MS = 1000;
+
+  private void tick() {
+    refresh.request();
+    PgConnection c = session;
+    if (c == null) {
+      return;
+    }
+    long timer =
+        vertx.setTimer(
+            WatermarkRefresh.GIVE_UP_MS,
+            id -> {
+              log.warn("replica progress: the listening session does not answer; listening anew");
+              c.close();
+            });
+    c.query("SELECT 1")
+        .execute()
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(timer);
+              if (ar.failed()) {
+                c.close();
+              }
+            });
+  }
 
   /** The watermarks applied to this replica, as this process last read them. */
   public AppliedWatermarks watermarks() {
@@ -89,34 +112,6 @@ public final class ReplicaProgress extends VerticleBase {
     return tx.preparedQuery("SELECT pg_notify($1, '')")
         .execute(Tuple.of(channel(schema)))
         .mapEmpty();
-  }
-
-  /**
-   * One read of the table at a time; notifications that arrive meanwhile ask for one more after it,
-   * so a batch committed while a read was under way is never left out for long.
-   */
-  private void reload() {
-    if (stopped) {
-      return;
-    }
-    if (reloading) {
-      reloadAgain = true;
-      return;
-    }
-    reloading = true;
-    watermarks
-        .load(pool)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                log.debug("cannot read the applied watermarks now: {}", ar.cause().toString());
-              }
-              reloading = false;
-              if (reloadAgain) {
-                reloadAgain = false;
-                reload();
-              }
-            });
   }
 
   private static String channel(ReplicaSchema schema) {
@@ -162,13 +157,18 @@ public final class ReplicaProgress extends VerticleBase {
             c ->
                 c.notificationHandler(
                     n -> {
-                      reload();
+                      refresh.request();
                       waiting.forEach(this::wake);
                     }))
         .compose(c -> c.query("LISTEN " + channel).execute().map(c))
         .onSuccess(
             c -> {
-              reload();
+              // Listening anew: what was committed while nobody listened is read now. The first
+              // time, start() reads.
+              if (listenedBefore) {
+                refresh.request();
+              }
+              listenedBefore = true;
               // Without a handler the client prints the failure to stderr; the close that
               // follows it listens again.
               c.exceptionHandler(e -> log.debug("progress listener failed: {}", e.toString()));

@@ -6,10 +6,12 @@ import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.db.Database;
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.FaultyTcpProxy;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,8 +72,15 @@ class AppliedWatermarksTest {
                       .compose(v -> ReplicaProgress.notify(tx, PEOPLE))));
       Eventually.assertWithin(WAIT, () -> assertThat(at(progress, 0)).isEqualTo(t2));
 
+      // Written with no notification at all: found by the periodic read (the notified read
+      // above has ended: its value is held).
+      Instant t3 = t2.plusSeconds(1);
+      TestDb.execute(pg, upsert(4, t3));
+      Eventually.assertWithin(
+          Duration.ofSeconds(10), () -> assertThat(at(progress, 4)).isEqualTo(t3));
+
       // A forged notification claiming the year 9999 for partition 0 and a huge partition, and
-      // the table's value moved back behind the scenes: neither raises nor lowers what is held.
+      // the table's value moved back behind the process: neither raises nor lowers what is held.
       await(
           other
               .query(
@@ -80,14 +89,47 @@ class AppliedWatermarksTest {
               .execute());
       TestDb.execute(
           pg, "UPDATE replica_watermarks SET watermark = '" + t1 + "' WHERE partition = 0");
-      // Written with no notification at all: found by the periodic read. Once it is there, the
-      // reads after the forged notification and the step back have happened.
-      Instant t3 = t2.plusSeconds(1);
-      TestDb.execute(pg, upsert(4, t3));
+      // Once a later write is held, the reads after the forgery and the step back have happened.
+      Instant t4 = t3.plusSeconds(1);
+      TestDb.execute(pg, upsert(5, t4));
       Eventually.assertWithin(
-          Duration.ofSeconds(10), () -> assertThat(at(progress, 4)).isEqualTo(t3));
-      assertThat(progress.watermarks().snapshot().watermarks()).hasSize(5);
+          Duration.ofSeconds(10), () -> assertThat(at(progress, 5)).isEqualTo(t4));
+      assertThat(progress.watermarks().snapshot().watermarks()).hasSize(6);
       assertThat(at(progress, 0)).isEqualTo(t2);
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a listening session gone half-open (no close, no answer) is noticed and replaced, and"
+          + " the batches after it wake waiting reads again")
+  void aHalfOpenListenerIsReplaced() throws Exception {
+    PlatformConfig config =
+        PlatformConfig.from(new Env(TestServices.env("half_open_listener")), "wmtest", 8099);
+    Vertx vertx = Vertx.vertx();
+    PgConnectOptions direct = Database.connectOptions(config);
+    try (FaultyTcpProxy proxy = FaultyTcpProxy.to(direct.getPort())) {
+      await(Database.migrate(vertx, config, List.of(ReplicaSchema.MIGRATIONS)));
+      Pool pool = Database.pool(vertx, config);
+      ReplicaProgress progress =
+          new ReplicaProgress(new PgConnectOptions(direct).setPort(proxy.port()), pool, PEOPLE);
+      await(vertx.deployVerticle(progress));
+      Eventually.assertWithin(WAIT, () -> assertThat(progress.listening()).isTrue());
+
+      proxy.blackhole();
+      // Nothing closes it: only its not answering tells (it stayed "listening" for good).
+      Eventually.assertWithin(
+          Duration.ofSeconds(20), () -> assertThat(progress.listening()).isFalse());
+      proxy.accept();
+      Eventually.assertWithin(WAIT, () -> assertThat(progress.listening()).isTrue());
+
+      ReplicaProgress.Wait wait = progress.next(30_000).orElseThrow();
+      await(pool.withTransaction(tx -> ReplicaProgress.notify(tx, PEOPLE)));
+      long start = System.nanoTime();
+      await(wait.woken());
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     } finally {
       await(vertx.close());
     }
