@@ -156,6 +156,21 @@ class UsersApiTest {
             Map.of("If-Match", "*"));
     assertThat(any.status()).as(any.toString()).isEqualTo(200);
     assertThat(any.header("ETag")).isEqualTo("\"4\"");
+    // On two lines: refused by the contract's validation (a review feared it read only the first
+    // line, so that the current "4" then a stale "1" would pass as a match).
+    Reply twoLines =
+        http.send(
+            http.request("/users/" + id, ADMIN)
+                .header("Content-Type", "application/json")
+                .header("If-Match", "\"4\"")
+                .header("If-Match", "\"1\"")
+                .method(
+                    "PATCH",
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        new JsonObject().put("name", "Two Lines").encode()))
+                .build());
+    assertThat(twoLines.status()).as(twoLines.toString()).isEqualTo(400);
+    assertThat(http.get("/users/" + id, ADMIN).json().getString("name")).isEqualTo("Any Grace");
   }
 
   @Test

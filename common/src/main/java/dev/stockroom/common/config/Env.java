@@ -243,8 +243,10 @@ public final class Env {
     return new ConfigException(name + ": expected " + expected + ", got '" + got + "'");
   }
 
-  /** Never echo a password from a URI into logs. */
-  /** A URI's password masked, in its user-info and as a {@code password=} parameter alike. */
+  /**
+   * A URI's password masked, in its user-info and as a {@code password=} parameter alike: never
+   * echoed into an error or a log.
+   */
   static String redact(String raw) {
     return raw.replaceAll("(//[^:/@]+:)[^@]*@", "$1***@")
         .replaceAll("(?i)([?&;\\s\"]password=)[^&\\s\"]*", "$1***");

@@ -5,6 +5,7 @@ import dev.stockroom.common.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** HTTP handlers for the item catalogue. */
 public final class ItemHandlers {
@@ -32,7 +33,8 @@ public final class ItemHandlers {
 
   public void patch(RoutingContext ctx) {
     String sku = ctx.pathParam("sku");
-    ifMatch(sku, String.join(",", ctx.request().headers().getAll("If-Match")))
+    List<String> ifMatch = ctx.request().headers().getAll("If-Match");
+    ifMatch(sku, ifMatch.isEmpty() ? null : String.join(",", ifMatch))
         .compose(
             ok ->
                 store.update(
@@ -49,7 +51,7 @@ public final class ItemHandlers {
    * a 404 whatever the header says.
    */
   private Future<Void> ifMatch(String sku, String header) {
-    if (header.isEmpty() || header.trim().equals("*")) {
+    if (header == null || header.trim().equals("*")) {
       return Future.succeededFuture();
     }
     return store

@@ -126,6 +126,15 @@ class ItemsApiTest {
             Map.of("If-Match", "*"));
     assertThat(any.status()).as(any.toString()).isEqualTo(200);
     assertThat(any.json().getString("name")).isEqualTo("Matched");
+    // An If-Match with no tag at all matches nothing; it is not an absent one.
+    assertThat(
+            http.patch(
+                    "/items/MATCH-1",
+                    ADMIN,
+                    new JsonObject().put("name", "Empty tag"),
+                    Map.of("If-Match", ""))
+                .status())
+        .isEqualTo(412);
     assertThat(
             http.patch(
                     "/items/NO-MATCH",
