@@ -247,7 +247,7 @@ public final class Env {
    * A URI's password masked, in its user-info and as a {@code password=} parameter alike: never
    * echoed into an error or a log.
    */
-  static String redact(String raw) {
+  public static String redact(String raw) {
     return raw.replaceAll("(//[^:/@]+:)[^@]*@", "$1***@")
         .replaceAll("(?i)([?&;\\s\"]password=)[^&\\s\"]*", "$1***");
   }

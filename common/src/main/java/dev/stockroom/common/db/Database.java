@@ -1,5 +1,6 @@
 package dev.stockroom.common.db;
 
+import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
 import dev.stockroom.common.service.StartupException;
 import io.vertx.core.Future;
@@ -181,7 +182,7 @@ public final class Database {
           log.info(
               "{}: {} at version {} ({} migrations applied)",
               set.location(),
-              jdbc.url().replaceAll("password=[^&]*", "password=***"),
+              Env.redact(jdbc.url()),
               result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion,
               result.migrationsExecuted);
           return result;

@@ -48,7 +48,11 @@ public final class AppliedWatermarks {
 
   /** Take it before the query that reads the rows; see the class comment. */
   public Snapshot snapshot() {
-    inUse = true;
+    if (!inUse) {
+      // Written once, not by every report: a write per request would bounce the field's cache
+      // line between the event loops' cores.
+      inUse = true;
+    }
     return new Snapshot(byPartition, since);
   }
 
