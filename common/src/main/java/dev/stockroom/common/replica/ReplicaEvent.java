@@ -47,6 +47,15 @@ sealed interface ReplicaEvent {
 
   Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
+  /**
+   * The longest value a copy stores, in UTF-8 bytes: above what an owner's contract allows (a name
+   * of 200 characters, at most 800 bytes; an email of 254), below what would fail a batch
+   * (PostgreSQL refuses an index entry over 2,704 bytes, also after {@code lower()} made some
+   * characters longer, so a forged name of a few thousand bytes would stop the partition on every
+   * retry) or fill a replica row with a megabyte.
+   */
+  int MAX_VALUE_BYTES = 1_600;
+
   private static ReplicaEvent read(
       KafkaConsumerRecord<String, byte[]> record, ReplicaSchema schema) {
     if (record.value() == null) {
@@ -94,6 +103,16 @@ sealed interface ReplicaEvent {
         if (!deleted && value != null && ((String) value).indexOf('\u0000') >= 0) {
           return new Poison(field + " holds a NUL character, which PostgreSQL's text cannot store");
         }
+        int bytes = value == null ? 0 : utf8Length((String) value);
+        if (!deleted && bytes > MAX_VALUE_BYTES) {
+          return new Poison(
+              field
+                  + " holds "
+                  + bytes
+                  + " bytes, more than the "
+                  + MAX_VALUE_BYTES
+                  + " a copy stores");
+        }
       }
       Instant time = eventTime(record);
       if (outOfRange(time)) {
@@ -112,6 +131,25 @@ sealed interface ReplicaEvent {
     } catch (DateTimeParseException e) {
       return Instant.ofEpochMilli(record.timestamp());
     }
+  }
+
+  /** UTF-8's length of {@code text}, without encoding it (a forged value may be a megabyte). */
+  private static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static boolean outOfRange(Instant time) {
