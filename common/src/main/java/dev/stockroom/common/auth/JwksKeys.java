@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
  * An identity provider's signing keys, fetched from its JWKS URL and verified with vertx-auth-jwt.
  * A token whose {@code kid} is not among the cached keys makes them be fetched again (at most once
  * per {@link #MIN_REFETCH}; concurrent requests join the fetch in flight), so a key rotation at the
- * provider needs no restart; they are also refreshed every {@link #REFRESH}. Shared by every event
- * loop of the process.
+ * provider needs no restart; they are also read again every {@code refresh}, and a key the provider
+ * dropped then stops verifying at once (the tokens verified before are forgotten: {@link
+ * #whenKeysDropped}). Shared by every event loop of the process.
  */
 final class JwksKeys {
   private static final Logger log = LoggerFactory.getLogger(JwksKeys.class);
   static final Duration MIN_REFETCH = Duration.ofSeconds(5);
-  static final Duration REFRESH = Duration.ofMinutes(10);
 
   private final Vertx vertx;
   private final WebClient client;
@@ -37,16 +37,24 @@ final class JwksKeys {
   private final JWTOptions verification;
   private volatile JWTAuth verifier;
   private volatile Set<String> kids = Set.of();
+  // Each loaded key as published, to see one dropped whether it has a kid or not.
+  private volatile Set<String> keys = Set.of();
+  private volatile Runnable keysDropped = () -> {};
   private long lastFetchNanos;
   private Future<Void> fetching;
 
-  JwksKeys(Vertx vertx, URI url, JWTOptions verification) {
+  JwksKeys(Vertx vertx, URI url, JWTOptions verification, Duration refresh) {
     this.vertx = vertx;
     this.client = WebClient.create(vertx);
     this.url = url;
     this.verification = verification;
     this.lastFetchNanos = System.nanoTime() - MIN_REFETCH.toNanos();
-    vertx.setPeriodic(REFRESH.toMillis(), id -> refetch(true));
+    vertx.setPeriodic(refresh.toMillis(), id -> refetch(true));
+  }
+
+  /** Runs {@code action} whenever a read of the JWKS finds a key loaded before gone. */
+  void whenKeysDropped(Runnable action) {
+    this.keysDropped = action;
   }
 
   Future<User> authenticate(TokenCredentials credentials) {
@@ -102,6 +110,7 @@ final class JwksKeys {
             jwks -> {
               JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(verification);
               Set<String> loaded = new HashSet<>();
+              Set<String> published = new HashSet<>();
               int usable = 0;
               for (Object key : jwks.getJsonArray("keys")) {
                 JsonObject jwk = (JsonObject) key;
@@ -111,6 +120,7 @@ final class JwksKeys {
                   continue;
                 }
                 options.addJwk(jwk);
+                published.add(jwk.encode());
                 usable++;
                 if (jwk.getString("kid") != null) {
                   loaded.add(jwk.getString("kid"));
@@ -124,9 +134,17 @@ final class JwksKeys {
                         + jwks.getJsonArray("keys").size()
                         + " published); keeping the keys loaded before, if any");
               }
+              boolean dropped = !published.containsAll(keys);
+              boolean changed = !published.equals(keys);
               verifier = JWTAuth.create(vertx, options);
               kids = Set.copyOf(loaded);
-              log.info("loaded {} signing key(s) from {}: {}", usable, url, loaded);
+              keys = Set.copyOf(published);
+              if (dropped) {
+                keysDropped.run();
+              }
+              if (changed) {
+                log.info("loaded {} signing key(s) from {}: {}", usable, url, loaded);
+              }
               return null;
             });
   }

@@ -45,6 +45,10 @@ public final class Jwt implements JWTAuth {
     this.delegate = delegate;
     this.jwks = jwks;
     this.config = config;
+    if (jwks != null) {
+      // A key the provider dropped must not live on in tokens verified with it.
+      jwks.whenKeysDropped(verified::clear);
+    }
     JWTOptions verification = verification(config);
     Map<String, JWTAuth> verifiers = new HashMap<>();
     config
@@ -77,7 +81,8 @@ public final class Jwt implements JWTAuth {
   public static Jwt create(Vertx vertx, JwtConfig config) {
     JWTOptions verification = verification(config);
     if (config.jwksUrl().isPresent()) {
-      JwksKeys keys = new JwksKeys(vertx, config.jwksUrl().get(), verification);
+      JwksKeys keys =
+          new JwksKeys(vertx, config.jwksUrl().get(), verification, config.jwksRefresh());
       keys.refetch(true);
       return new Jwt(null, keys, config, vertx);
     }
@@ -107,13 +112,15 @@ public final class Jwt implements JWTAuth {
     if (known != null) {
       return Future.succeededFuture(known);
     }
+    long generation = verified.generation();
     return verify(credentials)
         .onSuccess(
             user ->
                 verified.put(
                     token.getToken(),
                     user,
-                    ((Number) user.attributes().getValue("exp")).longValue()));
+                    ((Number) user.attributes().getValue("exp")).longValue(),
+                    generation));
   }
 
   private Future<User> verify(Credentials credentials) {

@@ -4,6 +4,7 @@ import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,8 @@ import java.util.Optional;
  *     {@code realm_access.roles} for Keycloak)
  * @param keyId the {@code kid} of the RS256 key pair ({@code JWT_KEY_ID}), put into minted tokens
  * @param serviceKeys keys that sign nothing but {@code service} tokens ({@link ServiceKeys})
+ * @param jwksRefresh how often the JWKS is read again anyway ({@code JWT_JWKS_REFRESH}): a key the
+ *     provider dropped stops verifying tokens then
  */
 public record JwtConfig(
     String algorithm,
@@ -31,7 +34,8 @@ public record JwtConfig(
     String audience,
     String rolesClaim,
     Optional<String> keyId,
-    ServiceKeys serviceKeys) {
+    ServiceKeys serviceKeys,
+    Duration jwksRefresh) {
 
   /** The secret every dev setup shares; never accepted outside {@code STOCKROOM_ENV=dev}. */
   public static final String DEV_SECRET = "stockroom-dev-secret-not-for-production-0123456789";
@@ -77,7 +81,12 @@ public record JwtConfig(
           audience,
           rolesClaim,
           Optional.empty(),
-          ServiceKeys.NONE);
+          ServiceKeys.NONE,
+          env.durationAtLeast(
+              "JWT_JWKS_REFRESH",
+              Duration.ofMinutes(1),
+              Duration.ofSeconds(1),
+              "the provider would be asked for its keys more than once a second"));
     }
     Optional<String> publicKey = env.pem("JWT_PUBLIC_KEY");
     Optional<String> privateKey = env.pem("JWT_PRIVATE_KEY");
@@ -94,7 +103,8 @@ public record JwtConfig(
           audience,
           rolesClaim,
           env.optional("JWT_KEY_ID"),
-          ServiceKeys.NONE);
+          ServiceKeys.NONE,
+          Duration.ZERO);
     }
     Optional<String> secret = env.optional("JWT_SECRET");
     if (secret.isEmpty()) {
@@ -128,7 +138,8 @@ public record JwtConfig(
         audience,
         roles,
         Optional.empty(),
-        ServiceKeys.NONE);
+        ServiceKeys.NONE,
+        Duration.ZERO);
   }
 
   public static JwtConfig hs256(String secret) {
@@ -146,7 +157,8 @@ public record JwtConfig(
         audience,
         rolesClaim,
         keyId,
-        keys);
+        keys,
+        jwksRefresh);
   }
 
   public boolean canMint() {

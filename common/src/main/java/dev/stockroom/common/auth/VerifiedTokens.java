@@ -8,13 +8,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Bearer tokens verified lately, so a client that sends the same token on every request pays for
  * the signature check (an RSA verification with RS256) once, not per request. An entry lives until
- * the token's {@code exp} and at most {@code maxAge}: a key removed from the JWKS, or a token
- * otherwise refused from now on, is refused again within {@code maxAge}. Bounded: when {@code
+ * the token's {@code exp} and at most {@code maxAge}: a token refused from now on is refused again
+ * within {@code maxAge} (a key dropped from the JWKS at once: {@link #clear}). Bounded: when {@code
  * capacity} tokens are held, the cache starts over rather than grow. Tokens are held by their
  * SHA-256: 32 bytes instead of the 300-700 of a token's text, most of an entry once the user is
  * only what {@link Jwt} keeps of it. A token whose text differs by one byte, such as a forged
@@ -29,6 +30,7 @@ final class VerifiedTokens {
       ThreadLocal.withInitial(VerifiedTokens::sha256);
 
   private final Map<Digest, Verified> tokens = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
   private final int capacity;
   private final long maxAgeNanos;
   private final LongSupplier nanoTime;
@@ -53,8 +55,27 @@ final class VerifiedTokens {
     return v.user();
   }
 
-  /** Remembers a verified token until its {@code exp} (seconds since the epoch), at most maxAge. */
+  /** Forgets every token: the keys that verified them may be gone. */
+  void clear() {
+    generation.incrementAndGet();
+    tokens.clear();
+  }
+
+  /** Changes at each {@link #clear}: read it before verifying a token, give it to {@link #put}. */
+  long generation() {
+    return generation.get();
+  }
+
   void put(String token, User user, long expEpochSeconds) {
+    put(token, user, expEpochSeconds, generation());
+  }
+
+  /**
+   * Remembers a verified token until its {@code exp} (seconds since the epoch), at most maxAge; not
+   * when the cache was cleared since {@code verifiedIn} was read (it was verified with keys that
+   * may be gone).
+   */
+  void put(String token, User user, long expEpochSeconds, long verifiedIn) {
     long now = nanoTime.getAsLong();
     long untilExp =
         Duration.ofSeconds(expEpochSeconds - System.currentTimeMillis() / 1000).toNanos();
@@ -65,7 +86,13 @@ final class VerifiedTokens {
     if (tokens.size() >= capacity) {
       tokens.clear();
     }
-    tokens.put(digest(token), new Verified(user, now + lifetime));
+    Digest key = digest(token);
+    Verified entry = new Verified(user, now + lifetime);
+    tokens.put(key, entry);
+    // A clear() that ran meanwhile either removed it already or moved the generation on.
+    if (generation.get() != verifiedIn) {
+      tokens.remove(key, entry);
+    }
   }
 
   private static Digest digest(String token) {

@@ -65,7 +65,12 @@ class JwksTest {
 
   /** A service trusting the provider at {@code jwks}, with Keycloak's claims. */
   private static RunningService serviceTrusting(HttpServer jwks) {
+    return serviceTrusting(jwks, Map.of());
+  }
+
+  private static RunningService serviceTrusting(HttpServer jwks, Map<String, String> more) {
     Map<String, String> env = TestServices.env("jwks");
+    env.putAll(more);
     env.remove("JWT_SECRET");
     env.put("JWT_JWKS_URL", "http://localhost:" + jwks.actualPort() + "/certs");
     env.put("JWT_ISSUER", ISSUER);
@@ -124,6 +129,40 @@ class JwksTest {
         () -> assertThat(http.get("/things/999999", rotated).status()).isEqualTo(404));
     assertThat(http.get("/things/999999", token(first, "key-1", claims("admin"))).status())
         .isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName(
+      "a key the provider drops stops verifying at the next refresh: new tokens and ones verified"
+          + " with it before")
+  void droppedKey() {
+    List<JsonObject> keys = new CopyOnWriteArrayList<>(List.of(jwk(first, "key-1")));
+    keys.add(jwk(second, "key-2"));
+    HttpServer provider = jwks(keys, new AtomicInteger());
+    RunningService refreshing = serviceTrusting(provider, Map.of("JWT_JWKS_REFRESH", "PT1S"));
+    try {
+      TestHttp client = new TestHttp(refreshing.port());
+      String verifiedBefore = token(first, "key-1", claims("admin"));
+      assertThat(client.get("/things/999999", verifiedBefore).status()).isEqualTo(404);
+
+      keys.remove(0);
+      Eventually.assertWithin(
+          Duration.ofSeconds(5),
+          () -> {
+            assertThat(
+                    client.get("/things/999999", token(first, "key-1", claims("admin"))).status())
+                .as("a new token signed with the dropped key")
+                .isEqualTo(401);
+            assertThat(client.get("/things/999999", verifiedBefore).status())
+                .as("a token verified with it before")
+                .isEqualTo(401);
+          });
+      assertThat(client.get("/things/999999", token(second, "key-2", claims("admin"))).status())
+          .isEqualTo(404);
+    } finally {
+      TestServices.stop(refreshing);
+      provider.close();
+    }
   }
 
   @Test
