@@ -140,26 +140,18 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   }
 
   /** The batch as it will be applied: see {@link ReplicaTrust}. */
-  private Future<List<ReplicaEvent>> screen(List<ReplicaEvent> events) {
-    return applier
-        .screen(events)
-        .map(
-            screened -> {
-              metrics.screened(screened);
-              return screened.events();
-            });
+  private Future<ReplicaTrust.Screened> screen(List<ReplicaEvent> events) {
+    return applier.screen(events).onSuccess(metrics::screened);
   }
 
   private Future<Void> applyAndCommit(
-      List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
+      List<KafkaConsumerRecord<String, byte[]>> batch, ReplicaTrust.Screened screened) {
+    List<ReplicaEvent> events = screened.events();
+    Set<UUID> heldBack = heldBack(batch, events, screened.stored());
     var traced = spans.start(batch);
     return parking
         .park(batch, events)
-        .compose(
-            v ->
-                store
-                    .pool()
-                    .withTransaction(tx -> applier.apply(tx, events, heldBack(batch, events))))
+        .compose(v -> store.pool().withTransaction(tx -> applier.apply(tx, events, heldBack)))
         .compose(v -> consumer.commit(nextOffsets(batch)))
         .onSuccess(v -> parking.committed(batch))
         .<Void>mapEmpty()
@@ -168,18 +160,27 @@ public final class ReplicaConsumerVerticle extends VerticleBase {
   }
 
   /**
-   * The people whose latest record in the batch was parked (by its key, when that is an id as the
-   * owner writes it): a later record of theirs in the batch, applied, makes them current again.
+   * The people whose latest change in the batch was parked (by its key, when that is an id as the
+   * owner writes it): a later record of theirs in the batch makes them current again only when it
+   * is newer than every version known before the parked one ({@code stored}, then the batch's). An
+   * older one, such as a relay's republished duplicate, changes nothing in the copy and so cannot
+   * have brought the parked change.
    */
   static Set<UUID> heldBack(
-      List<KafkaConsumerRecord<String, byte[]>> batch, List<ReplicaEvent> events) {
+      List<KafkaConsumerRecord<String, byte[]>> batch,
+      List<ReplicaEvent> events,
+      Map<UUID, Long> stored) {
     Set<UUID> held = new HashSet<>();
+    Map<UUID, Long> newest = new HashMap<>(stored);
     for (int i = 0; i < batch.size(); i++) {
       ReplicaEvent event = events.get(i);
       if (event instanceof Poison) {
         personOf(batch.get(i).key()).ifPresent(held::add);
       } else if (event instanceof Upsert u) {
-        held.remove(u.id());
+        if (u.version() > newest.getOrDefault(u.id(), 0L)) {
+          held.remove(u.id());
+        }
+        newest.merge(u.id(), u.version(), Math::max);
       } else if (event instanceof Tombstone t) {
         held.remove(t.id());
       }

@@ -29,9 +29,16 @@ final class ReplicaTrust {
     this.maxVersionJump = maxVersionJump;
   }
 
-  /** The batch as it will be applied, index for index, and what was not believed. */
+  /**
+   * The batch as it will be applied, index for index, what was not believed, and the versions
+   * stored before it ({@code stored}).
+   */
   record Screened(
-      List<ReplicaEvent> events, int ignoredWatermarks, int clampedTimes, int versionJumps) {}
+      List<ReplicaEvent> events,
+      int ignoredWatermarks,
+      int clampedTimes,
+      int versionJumps,
+      Map<UUID, Long> stored) {}
 
   /**
    * @param stored the stored version of every id the batch upserts (absent: not stored yet)
@@ -77,6 +84,6 @@ final class ReplicaTrust {
         screened.add(event);
       }
     }
-    return new Screened(screened, ignored, clamped, jumps);
+    return new Screened(screened, ignored, clamped, jumps, stored);
   }
 }
