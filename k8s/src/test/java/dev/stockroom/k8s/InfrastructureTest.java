@@ -76,10 +76,12 @@ class InfrastructureTest {
       assertThat(config.path("cleanup.policy").asText())
           .as(t.topic().name())
           .isEqualTo(t.topic().config().get("cleanup.policy"));
-      if (t.topic().config().containsKey("retention.ms")) {
-        assertThat(config.path("retention.ms").asText())
-            .as(t.topic().name())
-            .isEqualTo(t.topic().config().get("retention.ms"));
+      for (String setting : List.of("retention.ms", "delete.retention.ms")) {
+        if (t.topic().config().containsKey(setting)) {
+          assertThat(config.path(setting).asText())
+              .as("%s %s", t.topic().name(), setting)
+              .isEqualTo(t.topic().config().get(setting));
+        }
       }
       assertThat(topic.path("spec").path("partitions").asInt())
           .as("%s partitions", t.topic().name())

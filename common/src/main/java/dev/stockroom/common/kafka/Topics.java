@@ -89,8 +89,9 @@ public final class Topics {
         .compose(
             configs -> {
               for (TopicSpec spec : specs) {
+                warnIfDeletionsKeptShorter(configs, spec);
                 String wanted = spec.config().get("cleanup.policy");
-                String actual = policyOf(configs, spec.name());
+                String actual = valueOf(configs, spec.name(), "cleanup.policy");
                 if (wanted != null && !Objects.equals(wanted, actual)) {
                   return Future.failedFuture(
                       new IllegalStateException(
@@ -106,11 +107,34 @@ public final class Topics {
             });
   }
 
-  private static String policyOf(Map<ConfigResource, Config> configs, String topic) {
+  /**
+   * A topic made elsewhere that keeps a deletion a shorter time than the service relies on still
+   * works: a replica away longer than that may miss one, and reconciles only at its next pass.
+   */
+  private static void warnIfDeletionsKeptShorter(
+      Map<ConfigResource, Config> configs, TopicSpec spec) {
+    String wanted = spec.config().get("delete.retention.ms");
+    String actual = valueOf(configs, spec.name(), "delete.retention.ms");
+    if (wanted != null
+        && actual != null
+        && actual.matches("[0-9]{1,18}")
+        && Long.parseLong(actual) < Long.parseLong(wanted)) {
+      log.warn(
+          "topic {} keeps a deletion {} ms once compacted, less than the {} ms this service"
+              + " relies on: a copy away longer may not learn of one until its next full"
+              + " reconciliation (set delete.retention.ms={} on the topic)",
+          spec.name(),
+          actual,
+          wanted,
+          wanted);
+    }
+  }
+
+  private static String valueOf(Map<ConfigResource, Config> configs, String topic, String name) {
     return configs.entrySet().stream()
         .filter(e -> e.getKey().getName().equals(topic))
         .flatMap(e -> e.getValue().getEntries().stream())
-        .filter(entry -> entry.getName().equals("cleanup.policy"))
+        .filter(entry -> entry.getName().equals(name))
         .map(entry -> entry.getValue())
         .findFirst()
         .orElse(null);

@@ -35,7 +35,9 @@ public final class ReplicaReconcilerVerticle extends VerticleBase {
   public Future<?> start() {
     instance = reconciler.get();
     if (backfill) {
-      log.info("the replica copies fields some rows lack: backfilling it from the owner now");
+      log.info(
+          "rows copied before a new field or a long absence are not vouched for by watermarks:"
+              + " backfilling the copy from the owner now");
       runOnce()
           .onFailure(
               e ->

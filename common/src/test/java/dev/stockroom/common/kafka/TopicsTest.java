@@ -2,6 +2,9 @@ package dev.stockroom.common.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import io.vertx.core.Vertx;
@@ -15,6 +18,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 @DisplayName("Topic creation at start")
 class TopicsTest {
@@ -51,6 +55,48 @@ class TopicsTest {
                   .get(spec.name())
                   .partitions())
           .hasSize(3);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "warns when a compacted topic made elsewhere keeps deletions a shorter time than a copy"
+          + " relies on")
+  void deletionsKeptShorter() {
+    String bootstrap = TestInfra.kafka().bootstrapServers();
+    String name = "topics-test.short-tombstones";
+    TestServices.await(
+        Topics.ensure(
+            vertx,
+            KafkaConnection.plaintext(bootstrap),
+            List.of(
+                new TopicSpec(
+                    name,
+                    1,
+                    (short) 1,
+                    Map.of("cleanup.policy", "compact", "delete.retention.ms", "1000")))),
+        Duration.ofSeconds(30));
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger topics = (Logger) LoggerFactory.getLogger(Topics.class);
+    topics.addAppender(log);
+    try {
+      TestServices.await(
+          Topics.ensure(
+              vertx,
+              KafkaConnection.plaintext(bootstrap),
+              List.of(TopicSpec.compacted(name, 1, (short) 1))),
+          Duration.ofSeconds(30));
+      assertThat(log.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .contains(
+              "topic "
+                  + name
+                  + " keeps a deletion 1000 ms once compacted, less than the 86400000 ms this"
+                  + " service relies on: a copy away longer may not learn of one until its next"
+                  + " full reconciliation (set delete.retention.ms=86400000 on the topic)");
+    } finally {
+      topics.detachAppender(log);
     }
   }
 
