@@ -11,8 +11,12 @@ import java.util.List;
 public record ReportQueryPlans(BenchContext ctx) {
   public void run() {
     String sql = BaselineServer.lowStockSql();
-    String prepare = "PREPARE q(int, int, text, text, int, text) AS " + sql;
-    String execute = "EXPLAIN (ANALYZE, COSTS OFF) EXECUTE q(5, -1, '', NULL, 50, 'users.v1')";
+    // The types and values of LowStockQuery's parameters: below, the keyset, the stocker prefix,
+    // the limit, the partitions' watermarks as passed in, and the field list's date.
+    String prepare = "PREPARE q(int, int, text, text, int, timestamptz[], timestamptz) AS " + sql;
+    String execute =
+        "EXPLAIN (ANALYZE, COSTS OFF) EXECUTE q(5, -1, '', NULL, 50, array_fill(now(),"
+            + " ARRAY[64]), '0001-01-01T00:00:00Z')";
     ctx.results()
         .explain
         .put(
