@@ -11,11 +11,13 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,46 @@ class EmbeddedPostgresTest {
     assertThat(pg.isRunning()).isFalse();
     pg.close();
     assertThat(pg.dataDir()).doesNotExist();
+  }
+
+  @Test
+  @DisplayName(
+      "a durable server keeps every commit it acknowledged through a kill -9 of the postmaster")
+  void durableKeepsAcknowledgedCommits(@TempDir Path dataDir) throws Exception {
+    int acknowledged = 300;
+    try (EmbeddedPostgresServer pg =
+        EmbeddedPostgresServer.start(dataDir, 0, false, EmbeddedPostgresServer.DURABLE)) {
+      try (Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"));
+          Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE acknowledged (n int PRIMARY KEY)");
+        // Each insert its own transaction, answered before the next: what a client was told.
+        for (int n = 1; n <= acknowledged; n++) {
+          s.execute("INSERT INTO acknowledged VALUES (" + n + ")");
+        }
+      }
+      killWithItsChildren(pg);
+    }
+    try (EmbeddedPostgresServer pg =
+            EmbeddedPostgresServer.start(dataDir, 0, false, EmbeddedPostgresServer.DURABLE);
+        Connection c = DriverManager.getConnection(pg.jdbcUrl("postgres"));
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM acknowledged")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("commits kept of %d acknowledged", acknowledged).isEqualTo(300);
+    }
+  }
+
+  /** SIGKILL to the postmaster, as a crash; returns once it and its backends are gone. */
+  private static void killWithItsChildren(EmbeddedPostgresServer pg) throws Exception {
+    long pid =
+        Long.parseLong(Files.readAllLines(pg.dataDir().resolve("postmaster.pid")).get(0).trim());
+    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+    List<ProcessHandle> children = postmaster.descendants().toList();
+    postmaster.destroyForcibly();
+    postmaster.onExit().get(30, TimeUnit.SECONDS);
+    for (ProcessHandle child : children) {
+      child.onExit().get(30, TimeUnit.SECONDS);
+    }
   }
 
   private static boolean databaseExists(EmbeddedPostgresServer pg, String name) {

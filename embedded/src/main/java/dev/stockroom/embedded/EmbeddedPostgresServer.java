@@ -1,9 +1,11 @@
 package dev.stockroom.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,9 +62,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
+   * What a production server does with a commit, set over zonky's defaults ({@code -F}, which turns
+   * fsync off, and {@code synchronous_commit=off}): a commit is answered only once its WAL is
+   * written and flushed. With zonky's, a PostgreSQL that crashed (or was killed) lost the commits
+   * of its last fraction of a second, orders answered 202 among them, and benchmarks measured
+   * writes cheaper than any deployment has them. Tests that need no durability keep zonky's.
+   */
+  public static final Map<String, String> DURABLE =
+      Map.of("fsync", "on", "synchronous_commit", "on");
+
+  /**
    * Starts a server with extra {@code postgresql.conf} settings on top of zonky's (which include
-   * {@code synchronous_commit=off} and {@code max_connections=300}), e.g. {@code
-   * shared_preload_libraries}.
+   * {@code synchronous_commit=off}, fsync off and {@code max_connections=300}), e.g. {@code
+   * shared_preload_libraries} or {@link #DURABLE}.
    */
   public static EmbeddedPostgresServer start(
       Path dataDir, int port, boolean fresh, Map<String, String> settings) {
@@ -230,6 +242,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       // zonky's close (and its shutdown hook, which the mark cancels) would run pg_ctl stop on a
       // server that is gone, and log pg_ctl's failure with a stack trace.
       LOG.info("PostgreSQL in {} had already stopped", dataDir);
+      releaseDirectoryLock();
       if (temporary) {
         Directories.deleteRecursively(dataDir);
       }
@@ -254,6 +267,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       return !((AtomicBoolean) closed.get(postgres)).getAndSet(true);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * Releases the lock zonky holds on the data directory while its server runs (its close would,
+   * after a failing pg_ctl stop): without it, no server of this JVM could start on the directory
+   * again.
+   */
+  private void releaseDirectoryLock() {
+    try {
+      Field lock = EmbeddedPostgres.class.getDeclaredField("lock");
+      lock.setAccessible(true);
+      if (lock.get(postgres) instanceof FileLock held) {
+        held.release();
+      }
+      Field stream = EmbeddedPostgres.class.getDeclaredField("lockStream");
+      stream.setAccessible(true);
+      if (stream.get(postgres) instanceof Closeable open) {
+        open.close();
+      }
+    } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+      LOG.debug("could not release the data directory's lock: {}", e.toString());
     }
   }
 

@@ -65,7 +65,9 @@ final class Infrastructure implements AutoCloseable {
       postgres =
           progress.step(
               "PostgreSQL",
-              () -> EmbeddedPostgresServer.start(data.resolve("pg"), pgPort, false),
+              () ->
+                  EmbeddedPostgresServer.start(
+                      data.resolve("pg"), pgPort, false, EmbeddedPostgresServer.DURABLE),
               pg -> "up on " + pg.port());
     } catch (RuntimeException e) {
       throw new StartupException(

@@ -14,6 +14,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +60,22 @@ class DevSessionTest {
                   .isEqualTo(200);
             }
           });
+
+      // An order answered 202 must survive a crash of the local PostgreSQL, as in production.
+      try (Connection c =
+              DriverManager.getConnection(
+                  session.system().infrastructure().postgres().jdbcUrl("orders"));
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
+        rs.next();
+        assertThat(List.of(rs.getString(1), rs.getString(2)))
+            .as("synchronous_commit, fsync")
+            .containsExactly("on", "on");
+      } catch (SQLException e) {
+        throw new AssertionError(e);
+      }
 
       // What the banner asks to paste is shell that any shell takes: no comment on the line (zsh
       // reads '#' as a word unless told otherwise), no spaces in a value.

@@ -107,6 +107,7 @@ public final class BenchmarkRunner {
     results.machine =
         Machine.describe(
             ToolVersions.postgres(inventoryDb),
+            ToolVersions.postgresCommits(inventoryDb),
             ToolVersions.gatling(opts.root()),
             ToolVersions.wrk());
     Runtime.getRuntime().addShutdownHook(new Thread(fleet::killAll, "kill-children"));

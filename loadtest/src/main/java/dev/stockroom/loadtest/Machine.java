@@ -15,11 +15,17 @@ public record Machine(
     String os,
     String java,
     String postgres,
+    String postgresCommits,
     String kafka,
     String gatling,
     String wrk) {
 
-  public static Machine describe(String postgres, String gatling, String wrk) {
+  /**
+   * @param postgresCommits how the server makes commits durable, e.g. {@code fsync on,
+   *     synchronous_commit on} (runs before 2026-12-07 afternoon recorded none, and had both off)
+   */
+  public static Machine describe(
+      String postgres, String postgresCommits, String gatling, String wrk) {
     List<String> cpuinfo = lines("/proc/cpuinfo");
     String model =
         cpuinfo.stream()
@@ -49,6 +55,7 @@ public record Machine(
         os,
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
         postgres,
+        postgresCommits,
         org.apache.kafka.common.utils.internals.AppInfoParser.getVersion(),
         gatling,
         wrk);

@@ -14,6 +14,14 @@ final class ToolVersions {
     return db.query("SHOW server_version").get(0).values().iterator().next().toString();
   }
 
+  /** The settings that decide what a commit costs: whether it waits for its WAL on disk. */
+  static String postgresCommits(Db db) {
+    return "fsync "
+        + db.query("SHOW fsync").get(0).values().iterator().next()
+        + ", synchronous_commit "
+        + db.query("SHOW synchronous_commit").get(0).values().iterator().next();
+  }
+
   /** As pinned in loadtest/pom.xml, which is what the gatling-maven-plugin runs. */
   static String gatling(Path root) {
     try {

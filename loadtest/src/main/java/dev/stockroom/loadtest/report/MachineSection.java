@@ -26,6 +26,7 @@ final class MachineSection extends Section {
       machine.put("kernel", m.kernel());
       machine.put("java", m.java());
       machine.put("postgres", m.postgres());
+      machine.put("postgresCommits", m.postgresCommits());
       machine.put("kafka", m.kafka());
       machine.put("gatling", m.gatling());
       machine.put("wrk", m.wrk());

@@ -38,6 +38,7 @@ final class ReportFixtures {
         "Debian",
         "Java 17",
         "16.10",
+        "fsync on, synchronous_commit on",
         "4.4.0",
         "3.14.9",
         "wrk 4.1.0");
