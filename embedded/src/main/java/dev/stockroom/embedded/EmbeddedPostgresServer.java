@@ -158,6 +158,56 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
+   * Starts a server that stopped without being asked (a crash, a kill) again on the same data
+   * directory, port and settings, trying for up to {@code within}: PostgreSQL refuses to start
+   * while backends of the dead postmaster still hold its shared memory. Nothing happens when it
+   * runs. A temporary directory is gone with its server and cannot be started again.
+   */
+  public synchronized void startAgain(Duration within) {
+    if (isRunning()) {
+      return;
+    }
+    if (temporary) {
+      throw new IllegalStateException("a PostgreSQL in a temporary directory cannot start again");
+    }
+    int port = port();
+    markedClosed();
+    releaseDirectoryLock();
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        EmbeddedPostgres.Builder builder =
+            builder(port, settings)
+                .setPGStartupWait(Duration.ofSeconds(10))
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false);
+        logTo(builder, dataDir);
+        postgres = builder.start();
+        LOG.info("Embedded PostgreSQL up again on port {} with data in {}", port, dataDir);
+        return;
+      } catch (IOException | RuntimeException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException(
+              "PostgreSQL did not start again within "
+                  + within
+                  + lastComplaint(dataDir).map(line -> "; its log says: " + line).orElse(""),
+              e);
+        }
+        pause();
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting PostgreSQL again", e);
+    }
+  }
+
+  /**
    * A fast shutdown (every session is cut, as by {@code pg_ctl restart -m fast}) and a start on the
    * same data directory and port: a database restart as its clients see it. Only for a server with
    * a kept data directory; a temporary one is deleted when it stops.

@@ -19,6 +19,7 @@ final class Infrastructure implements AutoCloseable {
   private final EmbeddedPostgresServer postgres;
   private final EmbeddedKafkaBroker kafka;
   private final Progress progress;
+  private final PostgresWatch watch;
   private boolean closed;
 
   private Infrastructure(
@@ -30,6 +31,7 @@ final class Infrastructure implements AutoCloseable {
     this.postgres = postgres;
     this.kafka = kafka;
     this.progress = progress;
+    this.watch = PostgresWatch.start(postgres, progress);
   }
 
   /** Blocking: starts PostgreSQL, creates the databases, starts Kafka. */
@@ -128,6 +130,7 @@ final class Infrastructure implements AutoCloseable {
       return;
     }
     closed = true;
+    watch.close();
     Progress.Step step = progress.start("stopping Kafka");
     try {
       kafka.close();
