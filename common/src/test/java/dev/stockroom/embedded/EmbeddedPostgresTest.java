@@ -76,9 +76,9 @@ class EmbeddedPostgresTest {
         () ->
             EmbeddedPostgresServer.start(
                 dataDir, 0, false, java.util.Map.of(), java.time.Duration.ofSeconds(3)));
-    assertThat(EmbeddedPostgresServer.lastComplaint(dataDir))
+    assertThat(PostgresLog.lastComplaint(dataDir))
         .hasValueSatisfying(line -> assertThat(line).contains("FATAL").contains("permissions"));
-    assertThat(EmbeddedPostgresServer.logFile(dataDir)).isEqualTo(parent.resolve("pg.log"));
+    assertThat(PostgresLog.file(dataDir)).isEqualTo(parent.resolve("pg.log"));
   }
 
   @Test

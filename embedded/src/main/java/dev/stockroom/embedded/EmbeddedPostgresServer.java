@@ -1,11 +1,8 @@
 package dev.stockroom.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,10 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,33 +110,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Where a kept server's own output goes (initdb's, pg_ctl's, the server's log): beside its data
-   * directory. zonky would log it at INFO, which the services' logging keeps quiet, so the reason a
-   * server did not start (a full disk, a data directory's permissions) was nowhere to be read.
-   */
-  public static Path logFile(Path dataDir) {
-    Path dir = dataDir.toAbsolutePath();
-    return dir.resolveSibling(dir.getFileName() + ".log");
-  }
-
-  /** The last line of {@link #logFile} that says why the server stopped or did not start. */
-  public static Optional<String> lastComplaint(Path dataDir) {
-    try (Stream<String> lines = Files.lines(logFile(dataDir))) {
-      return lines
-          .filter(line -> COMPLAINT.matcher(line).find())
-          .reduce((first, second) -> second)
-          .map(String::strip);
-    } catch (IOException | UncheckedIOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static final Pattern COMPLAINT =
-      Pattern.compile("FATAL|PANIC|initdb: error|No space left|Permission denied");
-
   private static void logTo(EmbeddedPostgres.Builder builder, Path dir) {
-    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile(dir).toFile());
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(PostgresLog.file(dir).toFile());
     builder.setOutputRedirector(log).setErrorRedirector(log);
   }
 
@@ -171,8 +139,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       throw new IllegalStateException("a PostgreSQL in a temporary directory cannot start again");
     }
     int port = port();
-    markedClosed();
-    releaseDirectoryLock();
+    ZonkyInternals.markClosed(postgres);
+    ZonkyInternals.releaseDirectoryLock(postgres);
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       try {
@@ -190,7 +158,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           throw new IllegalStateException(
               "PostgreSQL did not start again within "
                   + within
-                  + lastComplaint(dataDir).map(line -> "; its log says: " + line).orElse(""),
+                  + PostgresLog.lastComplaint(dataDir)
+                      .map(line -> "; its log says: " + line)
+                      .orElse(""),
               e);
         }
         pause();
@@ -288,11 +258,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (!isRunning() && markedClosed()) {
+    if (!isRunning() && ZonkyInternals.markClosed(postgres)) {
       // zonky's close (and its shutdown hook, which the mark cancels) would run pg_ctl stop on a
       // server that is gone, and log pg_ctl's failure with a stack trace.
       LOG.info("PostgreSQL in {} had already stopped", dataDir);
-      releaseDirectoryLock();
+      ZonkyInternals.releaseDirectoryLock(postgres);
       if (temporary) {
         Directories.deleteRecursively(dataDir);
       }
@@ -302,43 +272,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not stop embedded PostgreSQL", e);
-    }
-  }
-
-  /**
-   * Marks zonky's instance closed without running pg_ctl. zonky offers no API for a server that
-   * died: this sets its private {@code closed} flag, and answers false (so that close() runs as
-   * usual) should a zonky version not have one.
-   */
-  private boolean markedClosed() {
-    try {
-      Field closed = EmbeddedPostgres.class.getDeclaredField("closed");
-      closed.setAccessible(true);
-      return !((AtomicBoolean) closed.get(postgres)).getAndSet(true);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Releases the lock zonky holds on the data directory while its server runs (its close would,
-   * after a failing pg_ctl stop): without it, no server of this JVM could start on the directory
-   * again.
-   */
-  private void releaseDirectoryLock() {
-    try {
-      Field lock = EmbeddedPostgres.class.getDeclaredField("lock");
-      lock.setAccessible(true);
-      if (lock.get(postgres) instanceof FileLock held) {
-        held.release();
-      }
-      Field stream = EmbeddedPostgres.class.getDeclaredField("lockStream");
-      stream.setAccessible(true);
-      if (stream.get(postgres) instanceof Closeable open) {
-        open.close();
-      }
-    } catch (ReflectiveOperationException | IOException | RuntimeException e) {
-      LOG.debug("could not release the data directory's lock: {}", e.toString());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.stockroom.launcher;
 import dev.stockroom.embedded.Directories;
 import dev.stockroom.embedded.EmbeddedKafkaBroker;
 import dev.stockroom.embedded.EmbeddedPostgresServer;
+import dev.stockroom.embedded.PostgresLog;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -77,13 +78,10 @@ final class Infrastructure implements AutoCloseable {
               + data.resolve("pg")
               + ": "
               + rootMessage(e)
-              + EmbeddedPostgresServer.lastComplaint(data.resolve("pg"))
+              + PostgresLog.lastComplaint(data.resolve("pg"))
                   .map(
                       line ->
-                          "; its log ("
-                              + EmbeddedPostgresServer.logFile(data.resolve("pg"))
-                              + ") says: "
-                              + line)
+                          "; its log (" + PostgresLog.file(data.resolve("pg")) + ") says: " + line)
                   .orElse("")
               + LeftoverPostgres.hint(data.resolve("pg")),
           e);

@@ -1,6 +1,7 @@
 package dev.stockroom.launcher;
 
 import dev.stockroom.embedded.EmbeddedPostgresServer;
+import dev.stockroom.embedded.PostgresLog;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,7 @@ final class PostgresWatch implements AutoCloseable {
     }
     progress.plain(
         "PostgreSQL stopped without being asked"
-            + EmbeddedPostgresServer.lastComplaint(postgres.dataDir())
+            + PostgresLog.lastComplaint(postgres.dataDir())
                 .map(line -> " (its log: " + line + ")")
                 .orElse("")
             + ": starting it again; the services answer 503 until it is back");
@@ -59,7 +60,7 @@ final class PostgresWatch implements AutoCloseable {
           "PostgreSQL did not start again: "
               + Infrastructure.rootMessage(e)
               + " (its log: "
-              + EmbeddedPostgresServer.logFile(postgres.dataDir())
+              + PostgresLog.file(postgres.dataDir())
               + "); stop with Ctrl-C and start the launcher again");
     }
   }
