@@ -104,6 +104,8 @@ class PrometheusTest {
         prometheus.destroy();
         prometheus.waitFor(10, TimeUnit.SECONDS);
       }
+      // Stopped with the broker away, each relay waits out its send (about 10 s a service).
+      session.system().infrastructure().kafka().restart();
       session.close();
     }
   }

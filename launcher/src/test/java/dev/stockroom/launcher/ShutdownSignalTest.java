@@ -177,7 +177,10 @@ class ShutdownSignalTest {
                 Stockroom.class.getName()));
     command.addAll(List.of(args));
     command.addAll(List.of("--data", data.toString()));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    // The launcher and the instances it starts (they inherit its environment) start sooner so.
+    pb.environment().put("JAVA_TOOL_OPTIONS", DevInstancesTest.QUICK_JVM);
+    return pb.start();
   }
 
   /** Whether this JVM was started with SIGHUP ignored (its children inherit that). */

@@ -67,6 +67,9 @@ final class OrdersFixture implements AutoCloseable {
     ordersEnv.put("ORDER_SAGA_POLL_INTERVAL", "PT0.1S");
     ordersEnv.put("ORDER_CALL_TIMEOUT", "PT1S");
     ordersEnv.put("PG_POOL_SIZE", "8");
+    // A fault a test injects opens a breaker; at its default 5 s before trying again, each such
+    // test waited seconds after its fault was over.
+    ordersEnv.put("BREAKER_RESET", "PT0.5S");
     ordersEnv.putAll(ordersOverrides);
     // Picked only now: the proxies above took ports of their own, maybe the one picked before.
     ordersEnv.put("HTTP_PORT", Integer.toString(TestServices.freePort()));

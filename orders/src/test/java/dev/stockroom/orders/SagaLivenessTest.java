@@ -29,7 +29,14 @@ class SagaLivenessTest {
   void lockedOrderStallsNoOther() throws Exception {
     try (OrdersFixture system =
         new OrdersFixture(
-            overrides("PG_STATEMENT_TIMEOUT", "PT2S", "ORDER_CALL_TIMEOUT", "PT4S"))) {
+            overrides(
+                "PG_STATEMENT_TIMEOUT",
+                "PT2S",
+                "ORDER_CALL_TIMEOUT",
+                "PT4S",
+                // A goes on once its lease runs out (15 s by default) after the row is free.
+                "ORDER_SAGA_LEASE",
+                "PT8S"))) {
       String ann = system.customer("Ann Locked", 5_000);
       String bob = system.customer("Bob Behind", 5_000);
       system.item("LIVE-1", 5, 100);
@@ -68,9 +75,9 @@ class SagaLivenessTest {
         String b = system.place(bob, "k-bob", order(bob, "LIVE-1", 1)).json().getString("id");
         // Before: B's steps queued behind A's blocked write, PENDING for as long as the row was
         // held (here a minute; with a black-holed or forgotten session, for ever).
-        // (Within its lease: past it, the worker took B over, after 15 s.)
+        // (Within its lease: past it, the worker took B over, after 8 s.)
         Eventually.assertWithin(
-            Duration.ofSeconds(8),
+            Duration.ofSeconds(6),
             () ->
                 assertThat(
                         TestDb.text(ordersDb, "SELECT status FROM orders WHERE id = '" + b + "'"))

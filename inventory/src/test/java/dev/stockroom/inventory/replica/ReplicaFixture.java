@@ -30,6 +30,7 @@ final class ReplicaFixture implements AutoCloseable {
   RunningService inventory;
   final TestHttp usersHttp;
   final TestHttp inventoryHttp;
+  private final EmbeddedKafkaBroker broker;
 
   ReplicaFixture(Map<String, String> inventoryOverrides) {
     this(inventoryOverrides, null);
@@ -51,6 +52,7 @@ final class ReplicaFixture implements AutoCloseable {
       Map<String, String> inventoryOverrides,
       Map<String, String> usersOverrides,
       EmbeddedKafkaBroker broker) {
+    this.broker = broker;
     usersEnv = TestServices.env("users");
     if (broker != null) {
       usersEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
@@ -172,6 +174,11 @@ final class ReplicaFixture implements AutoCloseable {
 
   @Override
   public void close() {
+    if (broker != null) {
+      // Stopped with the broker away, each relay waits out its send (about 8 s a service);
+      // ReplicaRebalanceTest.stopWithoutBroker measures that stop on purpose.
+      broker.restart();
+    }
     TestServices.stop(inventory);
     TestServices.stop(users);
   }

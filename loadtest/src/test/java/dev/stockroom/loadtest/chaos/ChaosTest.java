@@ -25,7 +25,7 @@ class ChaosTest {
             "--out=" + work.resolve("CHAOS.md"),
             "--rounds=1",
             "--down-seconds=3",
-            "--gap-seconds=2",
+            "--gap-seconds=1",
             "--quiet-seconds=10",
             "--tracked=12",
             "--customers=6",
