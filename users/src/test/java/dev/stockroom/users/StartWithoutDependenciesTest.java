@@ -65,7 +65,7 @@ class StartWithoutDependenciesTest {
 
   @Test
   @DisplayName(
-      "PostgreSQL unreachable at start: users waits, and is ready within 5 s of it coming up")
+      "PostgreSQL unreachable at start: users waits, and is ready within 10 s of it coming up")
   void waitsForPostgres() {
     try (FaultyTcpProxy pg = FaultyTcpProxy.to(TestInfra.postgres().port())) {
       pg.refuse();

@@ -5,12 +5,14 @@ import static dev.stockroom.users.UsersTestSupport.SERVICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.service.RunningService;
+import dev.stockroom.common.testing.Eventually;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestHttp;
 import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTokens;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -199,6 +202,8 @@ class UsersApiTest {
             new JsonObject().put("name", "\u0645\u06cc\u200c\u0631\u0627"),
             Map.of());
     assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+    assertThat(http.get("/users/" + id, ADMIN).json().getString("name"))
+        .isEqualTo("\u0645\u06cc\u200c\u0631\u0627");
   }
 
   @Test
@@ -274,18 +279,24 @@ class UsersApiTest {
     }
     Set<String> existing = new HashSet<>(allIds(1000));
     AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger added = new AtomicInteger();
     ExecutorService writer = Executors.newSingleThreadExecutor();
     Future<?> writes =
         writer.submit(
             () -> {
               while (writing.get()) {
                 UsersTestSupport.register(http, "Newcomer", 0);
+                added.incrementAndGet();
               }
             });
-    List<String> paged = allIds(7);
+    Eventually.assertWithin(Duration.ofSeconds(10), () -> assertThat(added.get()).isPositive());
+    int before = added.get();
+    List<String> paged = allIds(3);
+    int after = added.get();
     writing.set(false);
     writes.get();
     writer.shutdown();
+    assertThat(after).as("users added while paging").isGreaterThan(before);
     assertThat(new HashSet<>(paged)).as("no user twice").hasSize(paged.size());
     assertThat(paged).containsAll(existing);
   }

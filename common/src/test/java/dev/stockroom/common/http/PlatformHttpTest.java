@@ -2,6 +2,9 @@ package dev.stockroom.common.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.stockroom.common.auth.JwtConfig;
 import dev.stockroom.common.domain.Refusal;
 import dev.stockroom.common.service.RunningService;
@@ -17,11 +20,13 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DisplayName("The HTTP platform")
@@ -594,26 +599,42 @@ class PlatformHttpTest {
   @Test
   @DisplayName("refusals under overload are summed up in one warning per interval, not logged each")
   void overloadIsLoggedAsASummary() {
-    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
-    OverloadLog overload = new OverloadLog(200, clock::get);
-    for (int i = 0; i < 1000; i++) {
+    Logger logger = (Logger) LoggerFactory.getLogger(OverloadLog.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      AtomicLong clock = new AtomicLong();
+      OverloadLog overload = new OverloadLog(200, clock::get);
+      for (int i = 0; i < 1000; i++) {
+        overload.refused("pool full");
+      }
+      assertThat(logged.list).as("nothing logged within the interval").isEmpty();
+      clock.addAndGet(250_000_000);
       overload.refused("pool full");
-    }
-    assertThat(overload.pending()).as("nothing logged within the interval").isEqualTo(1000);
-    clock.addAndGet(250_000_000);
-    overload.refused("pool full");
-    assertThat(overload.pending()).as("one summary covered all 1001").isZero();
+      assertThat(logged.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .as("one summary covers all 1001")
+          .containsExactly(
+              "1001 request(s) refused with 503 in the last 0 s (pool full, the latest)");
 
-    for (int i = 0; i < 481; i++) {
-      overload.refused("pool full");
+      for (int i = 0; i < 481; i++) {
+        overload.refused("pool full");
+      }
+      overload.flush();
+      assertThat(logged.list).as("not yet: the interval has not passed").hasSize(1);
+      clock.addAndGet(250_000_000);
+      overload.flush();
+      assertThat(logged.list)
+          .as("the burst's tail is logged with no refusal after it")
+          .hasSize(2)
+          .last()
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .asString()
+          .startsWith("481 request(s) refused");
+    } finally {
+      logger.detachAppender(logged);
     }
-    overload.flush();
-    assertThat(overload.pending()).as("not yet: the interval has not passed").isEqualTo(481);
-    clock.addAndGet(250_000_000);
-    overload.flush();
-    assertThat(overload.pending())
-        .as("the burst's tail is logged with no refusal after it")
-        .isZero();
   }
 
   private JsonObject assertProblem(Reply reply, int status) {
