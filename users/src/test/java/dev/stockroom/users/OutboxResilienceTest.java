@@ -159,7 +159,8 @@ class OutboxResilienceTest {
 
   @Test
   @DisplayName(
-      "with two instances one relay publishes; when it stops the other takes over, and no version goes backwards")
+      "with two instances one relay publishes; when it stops the other takes over, and every"
+          + " version reaches the topic")
   void failover() {
     Map<String, String> env = UsersTestSupport.env();
     RunningService first = UsersTestSupport.start(env);
@@ -195,13 +196,8 @@ class OutboxResilienceTest {
                 .stream()
                 .filter(r -> id.equals(r.key()))
                 .toList();
-        long applied = 0;
-        for (ConsumerRecord<String, byte[]> record : mine) {
-          // What a version-guarded consumer keeps never goes backwards, and reaches the last one.
-          applied = Math.max(applied, version(record));
-          assertThat(version(record)).isLessThanOrEqualTo(21);
-        }
-        assertThat(applied).isEqualTo(21);
+        // A version-guarded consumer keeps the newest it saw: the last one written.
+        assertThat(mine.stream().mapToLong(OutboxResilienceTest::version).max()).hasValue(21);
         assertThat(mine.stream().map(OutboxResilienceTest::version).distinct().count())
             .as("no version lost")
             .isEqualTo(21);
@@ -289,14 +285,14 @@ class OutboxResilienceTest {
     }
   }
 
-  private static long version(ConsumerRecord<String, byte[]> record) {
+  static long version(ConsumerRecord<String, byte[]> record) {
     return new JsonObject(new String(record.value())).getLong("version");
   }
 
   private static final Pattern LEADER =
       Pattern.compile("(?m)^outbox_relay_leader\\{[^}]*} ([0-9.]+)$");
 
-  private static int leader(TestHttp http) {
+  static int leader(TestHttp http) {
     Matcher m = LEADER.matcher(http.get("/metrics", null).body());
     return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
   }

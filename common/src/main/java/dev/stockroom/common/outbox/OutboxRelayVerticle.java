@@ -27,6 +27,14 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
   private static final long FOLLOW_UP_MS = 20;
+
+  /**
+   * How long the relay keeps looking (every {@link #FOLLOW_UP_MS}) after its last cycle that
+   * published: a write behind an event still waiting sends no notification (V4 of the outbox's
+   * migrations), so one that commits after the relay's last look is found this way.
+   */
+  private static final long LOOK_AGAIN_FOR_NANOS = Duration.ofSeconds(1).toNanos();
+
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final ServiceContext service;
@@ -44,6 +52,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private boolean again;
   private boolean watermarkDue = true;
   private boolean followUp;
+  private boolean lookingAgain;
+  private long lastPublishedNanos;
   private final RelayRetries retries = new RelayRetries(System::nanoTime);
 
   /**
@@ -58,6 +68,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    lastPublishedNanos = System.nanoTime() - LOOK_AGAIN_FOR_NANOS;
     producerSettings = RelayProducers.settings(service);
     MeterRegistry registry = service.metrics().registry();
     publishLatency =
@@ -187,11 +198,14 @@ public final class OutboxRelayVerticle extends VerticleBase {
                   }
                   retries.succeeded();
                   if (cycle.published()) {
+                    lastPublishedNanos = System.nanoTime();
                     watermarkSoon();
                   }
-                  if (cycle.more() || again) {
+                  if (cycle.more() || cycle.published() || again) {
                     again = false;
                     kick();
+                  } else if (System.nanoTime() - lastPublishedNanos < LOOK_AGAIN_FOR_NANOS) {
+                    lookAgainSoon();
                   }
                 });
   }
@@ -211,6 +225,20 @@ public final class OutboxRelayVerticle extends VerticleBase {
         id -> {
           followUp = false;
           watermarkDue = true;
+          kick();
+        });
+  }
+
+  /** A cycle shortly, for a write that committed after the last look and did not notify. */
+  private void lookAgainSoon() {
+    if (lookingAgain) {
+      return;
+    }
+    lookingAgain = true;
+    vertx.setTimer(
+        FOLLOW_UP_MS,
+        id -> {
+          lookingAgain = false;
           kick();
         });
   }
