@@ -48,9 +48,7 @@ class OutboxWakeupTest {
       "writes in bursts, most of them behind an event still waiting (so without a notification):"
           + " every one published long before the 60 s poll")
   void burstsWithoutPolling() throws Exception {
-    Map<String, String> env = UsersTestSupport.env();
-    env.put("OUTBOX_POLL_INTERVAL", "PT60S");
-    env.put("WATERMARK_INTERVAL", "PT60S");
+    Map<String, String> env = pollingAMinuteApart();
     RunningService service = UsersTestSupport.start(env);
     ExecutorService writers = Executors.newFixedThreadPool(8);
     try {
@@ -104,9 +102,7 @@ class OutboxWakeupTest {
       "a write that saw an event waiting, committed after the relay's last cycle: published within"
           + " seconds, not at the next poll")
   void lateCommitBehindAWaitingEvent() throws Exception {
-    Map<String, String> env = UsersTestSupport.env();
-    env.put("OUTBOX_POLL_INTERVAL", "PT60S");
-    env.put("WATERMARK_INTERVAL", "PT60S");
+    Map<String, String> env = pollingAMinuteApart();
     String db = env.get("PG_URI");
     RunningService service = UsersTestSupport.start(env);
     try (TestTopics topic = new TestTopics(UsersService.TOPIC);
@@ -166,6 +162,13 @@ class OutboxWakeupTest {
     } finally {
       TestServices.stop(service);
     }
+  }
+
+  private static Map<String, String> pollingAMinuteApart() {
+    Map<String, String> env = UsersTestSupport.env();
+    env.put("OUTBOX_POLL_INTERVAL", "PT60S");
+    env.put("WATERMARK_INTERVAL", "PT60S");
+    return env;
   }
 
   private static boolean has(List<ConsumerRecord<String, byte[]>> records, String key) {

@@ -26,15 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
-  private static final long FOLLOW_UP_MS = 20;
-
-  /**
-   * How long the relay keeps looking (every {@link #FOLLOW_UP_MS}) after its last cycle that
-   * published: a write behind an event still waiting sends no notification (V4 of the outbox's
-   * migrations), so one that commits after the relay's last look is found this way.
-   */
-  private static final long LOOK_AGAIN_FOR_NANOS = Duration.ofSeconds(1).toNanos();
-
   private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final ServiceContext service;
@@ -51,9 +42,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private boolean stopping;
   private boolean again;
   private boolean watermarkDue = true;
-  private boolean followUp;
-  private boolean lookingAgain;
-  private long lastPublishedNanos;
+  private RelayFollowUps followUps;
   private final RelayRetries retries = new RelayRetries(System::nanoTime);
 
   /**
@@ -68,7 +57,14 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    lastPublishedNanos = System.nanoTime() - LOOK_AGAIN_FOR_NANOS;
+    followUps =
+        new RelayFollowUps(
+            vertx,
+            () -> {
+              watermarkDue = true;
+              kick();
+            },
+            this::kick);
     producerSettings = RelayProducers.settings(service);
     MeterRegistry registry = service.metrics().registry();
     publishLatency =
@@ -152,7 +148,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   /** A row was appended, or a write with nothing to append wants a watermark for its token. */
   private void notified(String payload) {
     if (Outbox.WATERMARK_WANTED.equals(payload)) {
-      watermarkSoon();
+      followUps.watermarkSoon();
     }
     kick();
   }
@@ -198,49 +194,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
                   }
                   retries.succeeded();
                   if (cycle.published()) {
-                    lastPublishedNanos = System.nanoTime();
-                    watermarkSoon();
+                    followUps.published();
                   }
                   if (cycle.more() || cycle.published() || again) {
                     again = false;
                     kick();
-                  } else if (System.nanoTime() - lastPublishedNanos < LOOK_AGAIN_FOR_NANOS) {
-                    lookAgainSoon();
+                  } else {
+                    followUps.idle();
                   }
                 });
-  }
-
-  /**
-   * A watermark shortly after changes went out: it is then later than the consistency tokens their
-   * writers were handed after commit, so a read with such a token finds the replica caught up
-   * within milliseconds instead of at the next periodic watermark.
-   */
-  private void watermarkSoon() {
-    if (followUp) {
-      return;
-    }
-    followUp = true;
-    vertx.setTimer(
-        FOLLOW_UP_MS,
-        id -> {
-          followUp = false;
-          watermarkDue = true;
-          kick();
-        });
-  }
-
-  /** A cycle shortly, for a write that committed after the last look and did not notify. */
-  private void lookAgainSoon() {
-    if (lookingAgain) {
-      return;
-    }
-    lookingAgain = true;
-    vertx.setTimer(
-        FOLLOW_UP_MS,
-        id -> {
-          lookingAgain = false;
-          kick();
-        });
   }
 
   private Future<Void> closeProducer() {

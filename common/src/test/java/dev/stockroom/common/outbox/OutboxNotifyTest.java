@@ -39,6 +39,18 @@ class OutboxNotifyTest {
       TestDb.execute(db, "UPDATE outbox SET published_at = now()");
       append(db, "d");
       assertThat(notifications(session, 10_000)).as("after everything was published").isEqualTo(1);
+
+      // An event waiting far back (1,000 ids or more) is not looked for: a notification more.
+      TestDb.count(db, "SELECT setval('outbox_id_seq', nextval('outbox_id_seq') + 1000)");
+      append(db, "e");
+      assertThat(notifications(session, 10_000)).as("d waits, 1,000 ids back").isEqualTo(1);
+      // A statement that inserts nothing does not notify, even with the relay idle.
+      TestDb.execute(db, "UPDATE outbox SET published_at = now()");
+      TestDb.execute(
+          db,
+          "INSERT INTO outbox (topic, event_key, event_type, event_id, payload)"
+              + " SELECT 't', 'none', 'x', gen_random_uuid(), '{}' WHERE false");
+      assertThat(notifications(session, 500)).as("a statement that wrote no event").isZero();
     }
   }
 
