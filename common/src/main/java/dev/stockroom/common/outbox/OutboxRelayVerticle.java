@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * Publishes the outbox to Kafka. Every instance of the service runs one; only the holder of the
  * database's relay lock publishes, the others stand by and take over when it goes away. Each
  * leadership term has its own transactional producer, whose {@code initTransactions} fences the
- * previous leader's (same {@code transactional.id}). Cycles run one at a time, woken by NOTIFY, by
- * polling, and by the watermark timer. While Kafka is down the cycles fail and back off; writes
- * keep committing to the outbox, and the backlog goes out when the broker returns.
+ * previous leader's (same {@code transactional.id}). Cycles run one at a time, woken by NOTIFY
+ * (sent only when the relay may be idle), by polling, by the watermark timer, and by themselves
+ * after publishing ({@link RelayFollowUps}). While Kafka is down the cycles fail and back off;
+ * writes keep committing to the outbox, and the backlog goes out when the broker returns.
  */
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelayVerticle.class);
