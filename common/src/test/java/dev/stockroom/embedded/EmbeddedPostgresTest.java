@@ -2,6 +2,7 @@ package dev.stockroom.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stockroom.common.testing.PostgresCrash;
 import dev.stockroom.common.testing.TestInfra;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,13 +12,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -133,7 +132,7 @@ class EmbeddedPostgresTest {
           s.execute("INSERT INTO acknowledged VALUES (" + n + ")");
         }
       }
-      killWithItsChildren(pg);
+      PostgresCrash.kill(pg);
     }
     try (EmbeddedPostgresServer pg =
             EmbeddedPostgresServer.start(dataDir, 0, false, EmbeddedPostgresServer.DURABLE);
@@ -142,19 +141,6 @@ class EmbeddedPostgresTest {
         ResultSet rs = s.executeQuery("SELECT count(*) FROM acknowledged")) {
       rs.next();
       assertThat(rs.getInt(1)).as("commits kept of %d acknowledged", acknowledged).isEqualTo(300);
-    }
-  }
-
-  /** SIGKILL to the postmaster, as a crash; returns once it and its backends are gone. */
-  private static void killWithItsChildren(EmbeddedPostgresServer pg) throws Exception {
-    long pid =
-        Long.parseLong(Files.readAllLines(pg.dataDir().resolve("postmaster.pid")).get(0).trim());
-    ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-    List<ProcessHandle> children = postmaster.descendants().toList();
-    postmaster.destroyForcibly();
-    postmaster.onExit().get(30, TimeUnit.SECONDS);
-    for (ProcessHandle child : children) {
-      child.onExit().get(30, TimeUnit.SECONDS);
     }
   }
 

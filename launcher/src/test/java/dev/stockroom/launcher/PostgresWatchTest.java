@@ -3,19 +3,17 @@ package dev.stockroom.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.testing.Eventually;
+import dev.stockroom.common.testing.PostgresCrash;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,18 +36,7 @@ class PostgresWatchTest {
       String users = infra.postgres().jdbcUrl("users");
       execute(users, "CREATE TABLE kept (n int)", "INSERT INTO kept VALUES (1)");
 
-      long pid =
-          Long.parseLong(
-              Files.readAllLines(infra.postgres().dataDir().resolve("postmaster.pid"))
-                  .get(0)
-                  .trim());
-      ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-      List<ProcessHandle> backends = postmaster.descendants().toList();
-      postmaster.destroyForcibly();
-      postmaster.onExit().get(30, TimeUnit.SECONDS);
-      for (ProcessHandle backend : backends) {
-        backend.onExit().get(30, TimeUnit.SECONDS);
-      }
+      PostgresCrash.kill(infra.postgres());
 
       Eventually.assertWithin(
           Duration.ofSeconds(60),
