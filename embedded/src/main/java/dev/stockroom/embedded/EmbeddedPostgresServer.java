@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -224,19 +221,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   public void createDatabaseIfMissing(String name) {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = " + literal(name))) {
-        if (rs.next()) {
-          return;
-        }
-      }
-      s.execute("CREATE DATABASE " + identifier(name));
-    } catch (SQLException e) {
-      if (!"42P04".equals(e.getSQLState())) { // duplicate_database: another caller won the race
-        throw new IllegalStateException("Could not create database " + name, e);
-      }
-    }
+    databases().createIfMissing(name);
   }
 
   /**
@@ -244,12 +229,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * connected to the template.
    */
   public void createDatabaseFromTemplate(String name, String template) {
-    execute("CREATE DATABASE " + identifier(name) + " TEMPLATE " + identifier(template));
+    databases().createFromTemplate(name, template);
   }
 
   /** Drops {@code name} if it exists, disconnecting its sessions. */
   public void dropDatabase(String name) {
-    execute("DROP DATABASE IF EXISTS " + identifier(name) + " WITH (FORCE)");
+    databases().drop(name);
+  }
+
+  private PostgresDatabases databases() {
+    return new PostgresDatabases(postgres.getPostgresDatabase());
   }
 
   /**
@@ -288,22 +277,5 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       // Unreadable: let pg_ctl decide.
       return true;
     }
-  }
-
-  private void execute(String sql) {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException("Failed: " + sql, e);
-    }
-  }
-
-  private static String identifier(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
-  }
-
-  private static String literal(String value) {
-    return '\'' + value.replace("'", "''") + '\'';
   }
 }
