@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.service.RunningService;
 import dev.stockroom.common.testing.TestHttp;
+import dev.stockroom.common.testing.TestHttp.Reply;
 import dev.stockroom.common.testing.TestInfra;
 import dev.stockroom.common.testing.TestServices;
 import dev.stockroom.common.testing.TestTopics;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,6 +87,56 @@ class UserEventsTest {
   }
 
   @Test
+  @DisplayName(
+      "changes to one person at once: each applied once at its own version, each published once")
+  void concurrentChanges() throws Exception {
+    String id = UsersTestSupport.register(http, "Many Hands", 0).getString("id");
+    int writers = 16;
+    Map<Long, String> answered = new TreeMap<>();
+    for (Reply r : atOnce(writers, i -> "Many Hands " + i, id, Map.of())) {
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      String before = answered.put(r.json().getLong("version"), r.json().getString("name"));
+      assertThat(before).as("two changes answered as version %s", r.json()).isNull();
+    }
+    assertThat(answered.keySet())
+        .as("one version each, none lost")
+        .containsExactlyElementsOf(LongStream.rangeClosed(2, writers + 1).boxed().toList());
+    JsonObject held = http.get("/users/" + id, ADMIN).json();
+    assertThat(held.getLong("version")).isEqualTo(writers + 1L);
+    assertThat(held.getString("name")).isEqualTo(answered.get(writers + 1L));
+
+    try (TestTopics topic = new TestTopics(UsersService.TOPIC)) {
+      Map<Long, String> published = new TreeMap<>();
+      topic
+          .readUntil(Duration.ofSeconds(20), records -> ofUser(records, id).size() > writers)
+          .stream()
+          .filter(r -> id.equals(r.key()) && r.value() != null)
+          .map(r -> new JsonObject(new String(r.value())))
+          .filter(event -> event.getLong("version") > 1)
+          .forEach(
+              event -> {
+                String before = published.put(event.getLong("version"), event.getString("name"));
+                assertThat(before).as("version %s published twice", event).isNull();
+              });
+      assertThat(published).as("each change published as answered").isEqualTo(answered);
+    }
+  }
+
+  @Test
+  @DisplayName("changes at once with the same If-Match: exactly one passes, the others are 412")
+  void concurrentConditionalChanges() throws Exception {
+    String id = UsersTestSupport.register(http, "One Wins", 0).getString("id");
+    int writers = 8;
+    List<Reply> replies = atOnce(writers, i -> "One Wins " + i, id, Map.of("If-Match", "\"1\""));
+    assertThat(replies.stream().map(Reply::status))
+        .as(replies.toString())
+        .containsOnly(200, 412)
+        .filteredOn(status -> status == 200)
+        .hasSize(1);
+    assertThat(http.get("/users/" + id, ADMIN).json().getLong("version")).isEqualTo(2);
+  }
+
+  @Test
   @DisplayName("users.v1 is compacted, with the configured partition count, and gets watermarks")
   void topicSettings() throws Exception {
     Properties props = new Properties();
@@ -106,6 +166,34 @@ class UserEventsTest {
                           .count()
                       == 3);
       assertThat(records).isNotEmpty();
+    }
+  }
+
+  /** {@code writers} renames of one person, sent at once from as many threads. */
+  private List<Reply> atOnce(
+      int writers, IntFunction<String> name, String id, Map<String, String> headers)
+      throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(writers);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Reply>> sent = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        JsonObject change = new JsonObject().put("name", name.apply(i));
+        sent.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  return http.patch("/users/" + id, ADMIN, change, headers);
+                }));
+      }
+      go.countDown();
+      List<Reply> replies = new ArrayList<>();
+      for (Future<Reply> reply : sent) {
+        replies.add(reply.get(30, TimeUnit.SECONDS));
+      }
+      return replies;
+    } finally {
+      threads.shutdownNow();
     }
   }
 
