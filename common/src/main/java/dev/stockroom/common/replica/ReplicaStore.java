@@ -192,15 +192,16 @@ public final class ReplicaStore {
    * but for the owner's answers.
    */
   Future<Void> project(SqlClient tx, Collection<UUID> ids) {
-    Future<Void> chain = Future.succeededFuture();
     if (ids.isEmpty() || sql.refreshProjections.isEmpty()) {
-      return chain;
+      return Future.succeededFuture();
     }
+    // Issued at once, in order (the caller's statements before them run first).
     Tuple idArray = Tuple.of((Object) ids.toArray(UUID[]::new));
+    List<Future<?>> refreshes = new ArrayList<>();
     for (String refresh : sql.refreshProjections) {
-      chain = chain.compose(v -> tx.preparedQuery(refresh).execute(idArray).mapEmpty());
+      refreshes.add(tx.preparedQuery(refresh).execute(idArray));
     }
-    return chain;
+    return Future.all(refreshes).mapEmpty();
   }
 
   /** The upserts' parameters; {@code syncedAt} is the owner's time the data is current as of. */
