@@ -72,7 +72,7 @@ final class RelayLeadership {
    * waiting for their WAL flush ({@code synchronous_commit=off}): a mark lost in a crash of
    * PostgreSQL leaves its rows unpublished, so the next leader publishes them again, which the
    * consumers' version-guarded upserts absorb, as they do every republished event. Waiting for the
-   * flush took 5-10 ms of each cycle on a busy machine, and every change behind it waited too.
+   * flush took 4-10 ms of each cycle on a busy machine, and every change behind it waited too.
    */
   static PgConnectOptions sessionOptions(PgConnectOptions connect, Duration retry) {
     long idleMillis = Math.max(Duration.ofSeconds(10).toMillis(), 5 * retry.toMillis());

@@ -192,16 +192,17 @@ public final class ReplicaStore {
    * but for the owner's answers.
    */
   Future<Void> project(SqlClient tx, Collection<UUID> ids) {
+    Future<Void> chain = Future.succeededFuture();
     if (ids.isEmpty() || sql.refreshProjections.isEmpty()) {
-      return Future.succeededFuture();
+      return chain;
     }
-    // Issued at once, in order (the caller's statements before them run first).
     Tuple idArray = Tuple.of((Object) ids.toArray(UUID[]::new));
-    List<Future<?>> refreshes = new ArrayList<>();
+    // One after another (the first is issued at once, behind whatever the caller issued before):
+    // on the pool (the owner's answers) two projections of one table must not race.
     for (String refresh : sql.refreshProjections) {
-      refreshes.add(tx.preparedQuery(refresh).execute(idArray));
+      chain = chain.compose(v -> tx.preparedQuery(refresh).execute(idArray).mapEmpty());
     }
-    return Future.all(refreshes).mapEmpty();
+    return chain;
   }
 
   /** The upserts' parameters; {@code syncedAt} is the owner's time the data is current as of. */
