@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -173,23 +173,16 @@ class UserEventsTest {
   private List<Reply> atOnce(
       int writers, IntFunction<String> name, String id, Map<String, String> headers)
       throws Exception {
+    List<Callable<Reply>> renames = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      JsonObject change = new JsonObject().put("name", name.apply(i));
+      renames.add(() -> http.patch("/users/" + id, ADMIN, change, headers));
+    }
     ExecutorService threads = Executors.newFixedThreadPool(writers);
     try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Reply>> sent = new ArrayList<>();
-      for (int i = 0; i < writers; i++) {
-        JsonObject change = new JsonObject().put("name", name.apply(i));
-        sent.add(
-            threads.submit(
-                () -> {
-                  go.await();
-                  return http.patch("/users/" + id, ADMIN, change, headers);
-                }));
-      }
-      go.countDown();
       List<Reply> replies = new ArrayList<>();
-      for (Future<Reply> reply : sent) {
-        replies.add(reply.get(30, TimeUnit.SECONDS));
+      for (Future<Reply> reply : threads.invokeAll(renames, 30, TimeUnit.SECONDS)) {
+        replies.add(reply.get());
       }
       return replies;
     } finally {
