@@ -2,6 +2,7 @@ package dev.stockroom.inventory;
 
 import dev.stockroom.common.auth.ServiceTokens;
 import dev.stockroom.common.config.Env;
+import dev.stockroom.common.config.PlatformDefaults;
 import dev.stockroom.common.db.Migrations;
 import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.http.HttpApiVerticle;
@@ -50,7 +51,7 @@ public final class InventoryService {
           InventoryConfig::from,
           (platform, own) -> List.of(Replicas.deadLetterTopic(platform, USERS)),
           // The report's plan is the same for every page; planning it per request doubled its cost.
-          PlanCacheMode.FORCE_GENERIC_PLAN);
+          PlatformDefaults.STANDARD.withPlanCacheMode(PlanCacheMode.FORCE_GENERIC_PLAN));
 
   private InventoryService() {}
 

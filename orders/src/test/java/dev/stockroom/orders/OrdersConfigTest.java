@@ -32,6 +32,18 @@ class OrdersConfigTest {
 
   @Test
   @DisplayName(
+      "orders admit more requests per event loop than the other services: POST /orders waits for"
+          + " its saga inside the count without holding a connection")
+  void ordersAdmitTheOrdersWaitingForTheirSagas() {
+    Map<String, String> env = devEnv();
+    env.put("HTTP_INSTANCES", "2");
+    assertThat(OrdersService.SPEC.configure(new Env(env)).platform().maxInFlight())
+        .isEqualTo((8 + 512) / 2);
+    assertThat(platform(env).maxInFlight()).isEqualTo((8 + 128) / 2);
+  }
+
+  @Test
+  @DisplayName(
       "the customer's budget is held to REPLICA_TTL, as inventory holds maxStaleness to it (orders"
           + " read REPLICA_TTL and did nothing with it)")
   void customerBudgetWithinTheReplicaTtl() {

@@ -68,12 +68,12 @@ public record PlatformConfig(
 
   /** Reads and validates everything; throws {@link ConfigException} on the first bad value. */
   public static PlatformConfig from(Env env, String serviceName, int defaultPort) {
-    return from(env, serviceName, defaultPort, PlanCacheMode.AUTO);
+    return from(env, serviceName, defaultPort, PlatformDefaults.STANDARD);
   }
 
-  /** As {@link #from(Env, String, int)}, with the service's own default plan cache mode. */
+  /** As {@link #from(Env, String, int)}, with the service's own defaults. */
   public static PlatformConfig from(
-      Env env, String serviceName, int defaultPort, PlanCacheMode defaultPlanCacheMode) {
+      Env env, String serviceName, int defaultPort, PlatformDefaults defaults) {
     boolean dev =
         env.oneOf("STOCKROOM_ENV", "production", List.of("dev", "production")).equals("dev");
     String logFormat = asLogbackReadsIt(env, "LOG_FORMAT", "text");
@@ -98,7 +98,7 @@ public record PlatformConfig(
         env.intInRange(
             "HTTP_INSTANCES", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
     int pgPoolSize = env.intInRange("PG_POOL_SIZE", 8, 1, 200);
-    int pgWaitQueue = env.intInRange("PG_POOL_WAIT_QUEUE", 512, 1, 100_000);
+    int pgWaitQueue = env.intInRange("PG_POOL_WAIT_QUEUE", defaults.pgPoolWaitQueue(), 1, 100_000);
     int httpPort = env.port("HTTP_PORT", defaultPort);
     return new PlatformConfig(
         serviceName,
@@ -118,7 +118,7 @@ public record PlatformConfig(
         pgUri,
         pgPoolSize,
         pgWaitQueue,
-        env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaultPlanCacheMode),
+        env.oneOf("PG_PLAN_CACHE_MODE", PlanCacheMode.class, defaults.planCacheMode()),
         poolMaxLifetime(env),
         env.duration("PG_STATEMENT_TIMEOUT", Duration.ofSeconds(30)),
         pgSslCa(env, pgUri),

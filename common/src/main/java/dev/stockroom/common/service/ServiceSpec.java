@@ -2,8 +2,8 @@ package dev.stockroom.common.service;
 
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.config.PlatformDefaults;
 import dev.stockroom.common.db.Migrations;
-import dev.stockroom.common.db.PlanCacheMode;
 import dev.stockroom.common.kafka.TopicSpec;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -18,7 +18,7 @@ import java.util.function.BiFunction;
  * @param settings reads and validates the service's own settings ({@link
  *     dev.stockroom.common.config.ConfigException} naming the variable on a bad value)
  * @param topics the Kafka topics the service owns and creates at start
- * @param planCacheMode the default for {@code PG_PLAN_CACHE_MODE}: what suits the service's queries
+ * @param defaults the service's own defaults for platform settings: what suits its queries and load
  */
 public record ServiceSpec<C>(
     String name,
@@ -27,7 +27,7 @@ public record ServiceSpec<C>(
     String contract,
     BiFunction<Env, PlatformConfig, C> settings,
     BiFunction<PlatformConfig, C, List<TopicSpec>> topics,
-    PlanCacheMode planCacheMode) {
+    PlatformDefaults defaults) {
 
   public ServiceSpec(
       String name,
@@ -36,12 +36,12 @@ public record ServiceSpec<C>(
       String contract,
       BiFunction<Env, PlatformConfig, C> settings,
       BiFunction<PlatformConfig, C, List<TopicSpec>> topics) {
-    this(name, defaultPort, migrations, contract, settings, topics, PlanCacheMode.AUTO);
+    this(name, defaultPort, migrations, contract, settings, topics, PlatformDefaults.STANDARD);
   }
 
   /** Everything the service will run with, or a ConfigException naming the first bad variable. */
   public Configuration<C> configure(Env env) {
-    PlatformConfig platform = PlatformConfig.from(env, name, defaultPort, planCacheMode);
+    PlatformConfig platform = PlatformConfig.from(env, name, defaultPort, defaults);
     C own = settings.apply(env, platform);
     return new Configuration<>(platform, own, topics.apply(platform, own));
   }

@@ -48,7 +48,7 @@ class ConfigTest {
   void inFlightFollowsThePool() {
     Map<String, String> env = devEnv();
     env.put("HTTP_INSTANCES", "2");
-    assertThat(read(env).maxInFlight()).isEqualTo((8 + 512) / 2);
+    assertThat(read(env).maxInFlight()).isEqualTo((8 + 128) / 2);
     env.put("PG_POOL_SIZE", "16");
     env.put("PG_POOL_WAIT_QUEUE", "101");
     assertThat(read(env).maxInFlight()).isEqualTo(59);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stockroom.common.config.ConfigException;
 import dev.stockroom.common.config.Env;
 import dev.stockroom.common.config.PlatformConfig;
+import dev.stockroom.common.config.PlatformDefaults;
 import dev.stockroom.common.testing.TestInfra;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -53,7 +54,11 @@ class DatabasePoolTest {
   @DisplayName("a service sets its own default, and a bad value fails at start naming the choices")
   void serviceDefaultAndValidation() {
     PlatformConfig inventoryLike =
-        PlatformConfig.from(env(Map.of()), "inventory", 8082, PlanCacheMode.FORCE_GENERIC_PLAN);
+        PlatformConfig.from(
+            env(Map.of()),
+            "inventory",
+            8082,
+            PlatformDefaults.STANDARD.withPlanCacheMode(PlanCacheMode.FORCE_GENERIC_PLAN));
     assertThat(inventoryLike.pgPlanCacheMode()).isEqualTo(PlanCacheMode.FORCE_GENERIC_PLAN);
     assertThat(config(Map.of("PG_PLAN_CACHE_MODE", "AUTO")).pgPlanCacheMode())
         .isEqualTo(PlanCacheMode.AUTO);
