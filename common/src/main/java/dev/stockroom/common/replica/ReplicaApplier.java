@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,6 +49,16 @@ final class ReplicaApplier {
     return ids.isEmpty() ? Future.succeededFuture(Map.of()) : versions.apply(ids);
   }
 
+  /** Whom an event writes; a watermark writes no one (sorted first, it is applied apart). */
+  private static UUID person(ReplicaEvent event) {
+    if (event instanceof Upsert u) {
+      return u.id();
+    }
+    return event instanceof Tombstone t ? t.id() : NO_ONE;
+  }
+
+  private static final UUID NO_ONE = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
+
   Future<Void> apply(SqlConnection tx, List<ReplicaEvent> events) {
     return apply(tx, events, Set.of());
   }
@@ -63,7 +74,11 @@ final class ReplicaApplier {
     List<Tuple> tombstones = new ArrayList<>();
     Map<Integer, Instant> watermarks = new HashMap<>();
     Set<UUID> written = new LinkedHashSet<>();
-    for (ReplicaEvent event : events) {
+    // People in ReplicaStore.LOCK_ORDER (stable: one person's records keep their order), so that
+    // a batch and a write-back of the same people wait for each other instead of deadlocking.
+    List<ReplicaEvent> ordered = new ArrayList<>(events);
+    ordered.sort(Comparator.comparing(ReplicaApplier::person, ReplicaStore.LOCK_ORDER));
+    for (ReplicaEvent event : ordered) {
       if (event instanceof Upsert u) {
         written.add(u.id());
         upserts.add(

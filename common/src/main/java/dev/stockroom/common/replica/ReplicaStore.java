@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,22 +149,32 @@ public final class ReplicaStore {
   private record PrefixedColumns(
       String id, String deleted, String version, String asOf, List<String> fields) {}
 
+  /**
+   * The order every writer of the copy takes people's rows in (the consumer's batches, the owner's
+   * answers written back): two writers of the same people then wait for each other instead of
+   * deadlocking.
+   */
+  static final Comparator<UUID> LOCK_ORDER = Comparator.naturalOrder();
+
   /** Writes back what the owner answered; missing ids are left to events and reconciliation. */
   Future<Void> writeFetched(Map<UUID, OwnerAnswer> fetched) {
     List<Tuple> rows = new ArrayList<>();
-    fetched.forEach(
-        (id, answer) -> {
-          if (answer.record() != null) {
-            rows.add(
-                tuple(
-                    id,
-                    answer.record(),
-                    answer.record().getLong("version"),
-                    false,
-                    answer.asOf(),
-                    null));
-          }
-        });
+    // In LOCK_ORDER: the statements run in one implicit transaction, each locking its person.
+    List<UUID> ids = new ArrayList<>(fetched.keySet());
+    ids.sort(LOCK_ORDER);
+    for (UUID id : ids) {
+      OwnerAnswer answer = fetched.get(id);
+      if (answer.record() != null) {
+        rows.add(
+            tuple(
+                id,
+                answer.record(),
+                answer.record().getLong("version"),
+                false,
+                answer.asOf(),
+                null));
+      }
+    }
     if (rows.isEmpty()) {
       return Future.succeededFuture();
     }
