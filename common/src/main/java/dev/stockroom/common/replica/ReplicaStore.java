@@ -152,9 +152,16 @@ public final class ReplicaStore {
   /**
    * The order every writer of the copy takes people's rows in (the consumer's batches, the owner's
    * answers written back): two writers of the same people then wait for each other instead of
-   * deadlocking.
+   * deadlocking. PostgreSQL's order of uuid (unsigned bytes, unlike {@link UUID#compareTo}), the
+   * order of an {@code ORDER BY id}: the reconciliation repairs rows in the owner's page order.
    */
-  static final Comparator<UUID> LOCK_ORDER = Comparator.naturalOrder();
+  static final Comparator<UUID> LOCK_ORDER =
+      (a, b) -> {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0
+            ? high
+            : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+      };
 
   /** Writes back what the owner answered; missing ids are left to events and reconciliation. */
   Future<Void> writeFetched(Map<UUID, OwnerAnswer> fetched) {

@@ -1,5 +1,6 @@
 package dev.stockroom.common.replica;
 
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stockroom.common.config.Env;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -107,6 +109,21 @@ class ReplicaLockOrderTest {
 
     assertThat(version(people[0])).isEqualTo("3");
     assertThat(version(people[1])).isEqualTo("3");
+  }
+
+  @Test
+  @DisplayName(
+      "the lock order is PostgreSQL's order of uuid, the order the reconciliation repairs in")
+  void lockOrderIsPostgresOrder() {
+    List<UUID> ids =
+        Stream.generate(UUID::randomUUID).limit(64).sorted(ReplicaStore.LOCK_ORDER).toList();
+    String array =
+        ids.stream().map(id -> "'" + id + "'").collect(joining(",", "ARRAY[", "]::uuid[]"));
+    assertThat(
+            TestDb.text(
+                pg,
+                "SELECT string_agg(id::text, ',' ORDER BY id) FROM unnest(" + array + ") AS id"))
+        .isEqualTo(ids.stream().map(UUID::toString).collect(joining(",")));
   }
 
   /** Two people in the copy at version 1, in the order every writer locks them. */
