@@ -49,15 +49,13 @@ final class ReplicaApplier {
     return ids.isEmpty() ? Future.succeededFuture(Map.of()) : versions.apply(ids);
   }
 
-  /** Whom an event writes; a watermark writes no one (sorted first, it is applied apart). */
+  /** Whom an event writes; null for a watermark, which writes no one's row. */
   private static UUID person(ReplicaEvent event) {
     if (event instanceof Upsert u) {
       return u.id();
     }
-    return event instanceof Tombstone t ? t.id() : NO_ONE;
+    return event instanceof Tombstone t ? t.id() : null;
   }
-
-  private static final UUID NO_ONE = new UUID(Long.MIN_VALUE, Long.MIN_VALUE);
 
   Future<Void> apply(SqlConnection tx, List<ReplicaEvent> events) {
     return apply(tx, events, Set.of());
@@ -77,7 +75,9 @@ final class ReplicaApplier {
     // People in ReplicaStore.LOCK_ORDER (stable: one person's records keep their order), so that
     // a batch and a write-back of the same people wait for each other instead of deadlocking.
     List<ReplicaEvent> ordered = new ArrayList<>(events);
-    ordered.sort(Comparator.comparing(ReplicaApplier::person, ReplicaStore.LOCK_ORDER));
+    ordered.sort(
+        Comparator.comparing(
+            ReplicaApplier::person, Comparator.nullsFirst(ReplicaStore.LOCK_ORDER)));
     for (ReplicaEvent event : ordered) {
       if (event instanceof Upsert u) {
         written.add(u.id());

@@ -10,17 +10,20 @@ import dev.stockroom.common.replica.ReplicaEvent.Upsert;
 import dev.stockroom.common.testing.TestDb;
 import dev.stockroom.common.testing.TestServices;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,7 +91,7 @@ class ReplicaLockOrderTest {
     reversed.put(people[1], answer(people[1], 3, at));
     reversed.put(people[0], answer(people[0], 3, at));
 
-    whileAnotherWriterHoldsTheFirst(people, v -> store.writeFetched(reversed));
+    whileAnotherWriterHoldsTheFirst(people, () -> store.writeFetched(reversed));
 
     assertThat(version(people[0])).isEqualTo("3");
     assertThat(version(people[1])).isEqualTo("3");
@@ -105,7 +108,7 @@ class ReplicaLockOrderTest {
             new Upsert(people[0], new JsonObject().put("name", "a"), 3, false, 0, at));
 
     whileAnotherWriterHoldsTheFirst(
-        people, v -> pool.withTransaction(tx -> applier.apply(tx, reversed)));
+        people, () -> pool.withTransaction(tx -> applier.apply(tx, reversed)));
 
     assertThat(version(people[0])).isEqualTo("3");
     assertThat(version(people[1])).isEqualTo("3");
@@ -129,7 +132,7 @@ class ReplicaLockOrderTest {
   /** Two people in the copy at version 1, in the order every writer locks them. */
   private static UUID[] twoPeople() {
     UUID[] people = {UUID.randomUUID(), UUID.randomUUID()};
-    java.util.Arrays.sort(people, ReplicaStore.LOCK_ORDER);
+    Arrays.sort(people, ReplicaStore.LOCK_ORDER);
     Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(10);
     Map<UUID, OwnerAnswer> first = new LinkedHashMap<>();
     for (UUID id : people) {
@@ -143,8 +146,7 @@ class ReplicaLockOrderTest {
    * Another writer locks the first person, and the second only after {@code write} has started: a
    * write that locks the second person first deadlocks with it, and PostgreSQL fails one of them.
    */
-  private static void whileAnotherWriterHoldsTheFirst(
-      UUID[] people, Function<Void, Future<?>> write) {
+  private static void whileAnotherWriterHoldsTheFirst(UUID[] people, Supplier<Future<?>> write) {
     Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5);
     Future<Void> other =
         otherPool.withTransaction(
@@ -152,9 +154,9 @@ class ReplicaLockOrderTest {
                 upsert(tx, people[0], 2, at)
                     .compose(v -> tx.query("SELECT pg_sleep(0.5)").execute())
                     .compose(v -> upsert(tx, people[1], 2, at)));
-    io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
+    Promise<Void> started = Promise.promise();
     vertx.setTimer(100, t -> started.complete());
-    Future<?> written = started.future().compose(write::apply);
+    Future<?> written = started.future().compose(v -> write.get());
     Future<?> both = Future.join(other, written);
     TestServices.await(both.otherwise(e -> null), WAIT);
     assertThat(other.failed() ? other.cause().toString() : "committed")
@@ -165,8 +167,7 @@ class ReplicaLockOrderTest {
         .isEqualTo("committed");
   }
 
-  private static Future<Void> upsert(
-      io.vertx.sqlclient.SqlClient tx, UUID id, long version, Instant at) {
+  private static Future<Void> upsert(SqlClient tx, UUID id, long version, Instant at) {
     return tx.preparedQuery(store.sql().upsertEvent)
         .execute(store.tuple(id, new JsonObject().put("name", "other"), version, false, at, 0))
         .mapEmpty();
